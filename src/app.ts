@@ -1,0 +1,89 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Context } from 'hono';
+import type { Deps } from './deps.js';
+import type { App, AppEnv } from './http/env.js';
+import { ApiError, type FieldError } from './http/errors.js';
+import { requestContext, requireJsonBody } from './http/middleware.js';
+import { registerRoutes } from './routes/index.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function problemResponse(c: Context<AppEnv>, err: ApiError): Response {
+  const body = err.toProblem(c.req.path, c.get('requestId'));
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json', ...(err.extras.headers ?? {}) };
+  const id = c.get('requestId');
+  if (id) headers['x-request-id'] = id;
+  return new Response(JSON.stringify(body), { status: err.status, headers });
+}
+
+/** zod issues → our field errors, with `body.`/`query.`/`path.` prefixes so callers know where to look. */
+function fieldErrors(target: string, issues: { path: PropertyKey[]; message: string }[]): FieldError[] {
+  const where = target === 'json' ? 'body' : target === 'param' ? 'path' : target;
+  return issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+}
+
+/** Route patterns → regexes, to tell 405 (path exists, other method) from 404. */
+function methodsForPath(app: App, path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || r.path.endsWith('*')) continue;
+    const re = new RegExp('^' + r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+') + '/?$');
+    if (re.test(path)) methods.add(r.method);
+  }
+  return [...methods];
+}
+
+export function createApp(deps: Deps): App {
+  const app: App = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issues = fieldErrors(result.target, result.error.issues);
+        throw new ApiError('validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; ').slice(0, 1000), {
+          errors: issues,
+        });
+      }
+      return undefined;
+    },
+  });
+
+  app.use('*', requestContext(deps));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('*', requireJsonBody());
+
+  registerRoutes(app, deps);
+
+  app.notFound((c) => {
+    const allowed = methodsForPath(app, c.req.path);
+    if (allowed.length > 0) {
+      const err = new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}`, {
+        headers: { allow: allowed.join(', ') },
+      });
+      return problemResponse(c, err);
+    }
+    return problemResponse(c, new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`));
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof HTTPException) {
+      // hono's json validator throws 400 for a body that is not JSON
+      if (err.status === 400) return problemResponse(c, new ApiError('malformed_json', 'the request body is not valid JSON'));
+      if (err.status === 413) return problemResponse(c, new ApiError('payload_too_large'));
+      if (err.status === 401) return problemResponse(c, new ApiError('unauthorized'));
+    }
+    (c.get('logger') ?? deps.logger).error('unhandled error', { err, path: c.req.path, stack: (err as Error)?.stack });
+    return problemResponse(c, new ApiError('internal', 'an unexpected error occurred; quote the request id when reporting it'));
+  });
+
+  return app;
+}

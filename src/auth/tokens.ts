@@ -1,0 +1,67 @@
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { deriveKey, keyId } from './keys.js';
+
+export const SCOPES = ['endpoints:read', 'endpoints:write', 'runs:read', 'runs:write', 'leaderboard:write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+export const TENANT_SCOPES: Scope[] = ['endpoints:read', 'endpoints:write', 'runs:read', 'runs:write', 'leaderboard:write'];
+
+const ISSUER = 'atp-bench';
+const AUDIENCE = 'atp-bench-api';
+
+export interface Principal {
+  tenantId: string;
+  scopes: Set<Scope>;
+}
+
+export class TokenError extends Error {}
+
+export interface TokenService {
+  issue(input: { tenantId: string; scopes: Scope[]; ttlSeconds?: number; now?: Date }): Promise<string>;
+  verify(token: string, now?: Date): Promise<Principal>;
+}
+
+/** HS256 bearer tokens; the key is derived from ATP_SECRET, previous secrets still verify during rotation. */
+export function createTokenService(secret: string, previous: string[] = []): TokenService {
+  const current = { kid: keyId(secret, 'jwt'), key: deriveKey(secret, 'jwt') };
+  const keys = new Map([[current.kid, current.key]]);
+  for (const p of previous) keys.set(keyId(p, 'jwt'), deriveKey(p, 'jwt'));
+
+  return {
+    async issue({ tenantId, scopes, ttlSeconds = 365 * 24 * 3600, now = new Date() }) {
+      const iat = Math.floor(now.getTime() / 1000);
+      return new SignJWT({ tnt: tenantId, scope: scopes.join(' ') })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: current.kid })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setSubject(tenantId)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttlSeconds)
+        .sign(current.key);
+    },
+    async verify(token, now = new Date()) {
+      try {
+        const { payload } = await jwtVerify(
+          token,
+          (header) => {
+            const key = header.kid ? keys.get(header.kid) : undefined;
+            if (!key) throw new TokenError('unknown signing key');
+            return key;
+          },
+          { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: now, requiredClaims: ['exp', 'tnt'] },
+        );
+        if (typeof payload.tnt !== 'string' || !payload.tnt) throw new TokenError('token names no tenant');
+        const scopes = new Set(
+          String(payload.scope ?? '')
+            .split(' ')
+            .filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
+        );
+        return { tenantId: payload.tnt, scopes };
+      } catch (err) {
+        if (err instanceof TokenError) throw err;
+        if (err instanceof joseErrors.JWTExpired) throw new TokenError('token expired');
+        if (err instanceof joseErrors.JOSEError) throw new TokenError('invalid token');
+        throw new TokenError('invalid token');
+      }
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { Config } from './config/config.js';
+import { resolveSecret } from './config/secret.js';
+import { openDb, type DbHandle } from './db/client.js';
+import type { Deps } from './deps.js';
+import { systemClock, randomIds } from './lib/clock.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { createTokenService } from './auth/tokens.js';
+import { createSecretBox } from './auth/secret-box.js';
+import { createOpenAIModelClient } from './model/openai-client.js';
+import { checkEndpointUrl } from './net/ssrf.js';
+import { createGuardedFetch } from './net/guarded-fetch.js';
+import { keyId } from './auth/keys.js';
+
+/** Production dependencies: real clock, random ids, the configured database, JSON logs on stdout. */
+export async function buildProductionDeps(config: Config, opts: { logger?: Logger; db?: DbHandle } = {}): Promise<Deps> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const secret = resolveSecret(config);
+  const db =
+    opts.db ??
+    (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }));
+  return buildDeps({ config, db, logger, secret });
+}
+
+/** Shared by production and tests: everything derived from (config, db, secret). */
+export function buildDeps(input: {
+  config: Config;
+  db: DbHandle;
+  logger: Logger;
+  secret: string;
+  clock?: Deps['clock'];
+  ids?: Deps['ids'];
+  modelClient?: Deps['modelClient'];
+}): Deps {
+  const { config, secret } = input;
+  const allowPrivate = config.allowPrivateEndpoints;
+  return {
+    config,
+    db: input.db,
+    clock: input.clock ?? systemClock,
+    ids: input.ids ?? randomIds,
+    logger: input.logger,
+    tokens: createTokenService(secret, config.previousSecrets),
+    secrets: createSecretBox({
+      current: { kid: keyId(secret, 'secret-box'), secret },
+      previous: config.previousSecrets.map((s) => ({ kid: keyId(s, 'secret-box'), secret: s })),
+    }),
+    modelClient: input.modelClient ?? createOpenAIModelClient({ allowPrivate }),
+    checkUrl: (url) => checkEndpointUrl(url, { allowPrivate }),
+    fetch: createGuardedFetch({ allowPrivate }),
+  };
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDb } from '../db/client.js';
+import { DataDirLockedError } from '../db/dir-lock.js';
+import { resolveSecret } from '../config/secret.js';
+import { createTokenService } from '../auth/tokens.js';
+import { ensureTenant, scopesFor } from '../services/tenants.js';
+import { systemClock, randomIds } from '../lib/clock.js';
+import { loadConfig } from './common.js';
+
+export async function runToken(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { tenant: { type: 'string' }, admin: { type: 'boolean', default: false }, 'ttl-days': { type: 'string' } },
+  });
+  const name = values.tenant;
+  if (!name || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) {
+    process.stderr.write('usage: atp-bench token --tenant NAME [--admin] [--ttl-days N]\n  NAME: lower-case letters, digits, . _ -\n');
+    return 2;
+  }
+  const ttlDays = values['ttl-days'] ? Number(values['ttl-days']) : 365;
+  if (!Number.isInteger(ttlDays) || ttlDays < 1 || ttlDays > 3650) {
+    process.stderr.write('--ttl-days must be an integer between 1 and 3650\n');
+    return 2;
+  }
+  const config = loadConfig();
+  const secret = resolveSecret(config);
+  const tokens = createTokenService(secret, config.previousSecrets);
+  let db;
+  try {
+    db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  } catch (err) {
+    if (err instanceof DataDirLockedError) return viaRunningServer(config.dataDir, tokens, name, values.admin ?? false, ttlDays);
+    throw err;
+  }
+  try {
+    await db.migrate();
+    const { tenant } = await ensureTenant({ db, ids: randomIds, clock: systemClock }, name);
+    const token = await tokens.issue({ tenantId: tenant.id, scopes: scopesFor(values.admin ?? false), ttlSeconds: ttlDays * 86400 });
+    process.stdout.write(token + '\n');
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/** The embedded database is held by a running server: ask it (with a short-lived admin token we can sign). */
+async function viaRunningServer(
+  dataDir: string,
+  tokens: ReturnType<typeof createTokenService>,
+  name: string,
+  admin: boolean,
+  ttlDays: number,
+): Promise<number> {
+  let info: { url: string };
+  try {
+    info = JSON.parse(fs.readFileSync(path.join(dataDir, 'server.json'), 'utf8'));
+  } catch {
+    process.stderr.write(`the embedded database in ${dataDir} is in use and no running server was found\n`);
+    return 1;
+  }
+  const adminToken = await tokens.issue({ tenantId: 'system', scopes: ['admin'], ttlSeconds: 60 });
+  const res = await fetch(`${info.url}/v1/tenants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, admin, ttlDays }),
+  });
+  const body = (await res.json()) as { token?: string; detail?: string };
+  if (!res.ok || !body.token) {
+    process.stderr.write(`server refused: ${res.status} ${body.detail ?? ''}\n`);
+    return 1;
+  }
+  process.stdout.write(body.token + '\n');
+  return 0;
+}

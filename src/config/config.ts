@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/** Environment → typed config. Parsed once at start-up; nothing else reads process.env. */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ATP_DATA_DIR: z.string().default('./.atp'),
+  ATP_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
+  /** previous master secrets, comma separated, still accepted for decrypting stored secrets (rotation) */
+  ATP_PREVIOUS_SECRETS: z.string().optional(),
+  ATP_ALLOW_PRIVATE_ENDPOINTS: flag,
+  ATP_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  ATP_PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secret: string | undefined;
+  previousSecrets: string[];
+  allowPrivateEndpoints: boolean;
+  workers: number;
+  publicUrl: string | undefined;
+  logLevel: RawConfig['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.DATABASE_URL && !c.ATP_SECRET) {
+    throw new ConfigError('ATP_SECRET is required when DATABASE_URL is set (every process must share it)');
+  }
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: c.ATP_DATA_DIR,
+    secret: c.ATP_SECRET,
+    previousSecrets: (c.ATP_PREVIOUS_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    allowPrivateEndpoints: c.ATP_ALLOW_PRIVATE_ENDPOINTS,
+    workers: c.ATP_WORKERS,
+    publicUrl: c.ATP_PUBLIC_URL,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,32 @@
+import type { Config } from './config/config.js';
+import type { DbHandle } from './db/client.js';
+import type { Clock, IdSource } from './lib/clock.js';
+import type { Logger } from './lib/logger.js';
+import type { TokenService } from './auth/tokens.js';
+import type { ModelClient } from './model/types.js';
+
+export interface SecretBox {
+  encrypt(plaintext: string, context: string): Promise<string>;
+  decrypt(jwe: string, context: string): Promise<string>;
+}
+
+export type UrlCheck = (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+
+/**
+ * Everything the app and the worker depend on, passed explicitly (no module singletons).
+ * Production values come from `buildProductionDeps`; tests build their own (test/support/deps.ts).
+ */
+export interface Deps {
+  config: Config;
+  db: DbHandle;
+  clock: Clock;
+  ids: IdSource;
+  logger: Logger;
+  tokens: TokenService;
+  secrets: SecretBox;
+  modelClient: ModelClient;
+  /** SSRF policy for endpoint and webhook URLs */
+  checkUrl: UrlCheck;
+  /** fetch used for webhook deliveries (guarded against private targets unless allowed) */
+  fetch: typeof fetch;
+}

@@ -1,0 +1,72 @@
+import type { ModelRequest, ModelResponse } from '../testbeds/types.js';
+
+/** Everything the model client needs to call one endpoint (secrets already decrypted, never logged). */
+export interface EndpointTarget {
+  id: string;
+  baseUrl: string;
+  model: string;
+  apiKey: string | null;
+  headers: Record<string, string>;
+  params: SamplingParams;
+  requestTimeoutMs: number;
+}
+
+export interface SamplingParams {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  seed?: number;
+  /** server-specific knobs merged into the request body (e.g. reasoning settings) */
+  extraBody?: Record<string, unknown>;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** per-call sampling seed (overrides params.seed) so repeated samples differ deterministically */
+  seed?: number;
+}
+
+export type CallErrorKind =
+  /** retry budget spent on transient failures: the decision becomes `error`, the run continues */
+  | 'transient'
+  /** 400/401/403/404/422 … : the run fails fast with the endpoint's message */
+  | 'permanent'
+  /** the endpoint refused the `tools` parameter (tool-use testbed becomes `unsupported`) */
+  | 'tools-unsupported'
+  /** the AbortSignal fired */
+  | 'cancelled'
+  /** the wait the endpoint asked for (Retry-After) exceeds the cap: reschedule the call later */
+  | 'rescheduled';
+
+export type CallResult =
+  | {
+      ok: true;
+      response: ModelResponse;
+      usage: Usage;
+      /** model name the server reported */
+      model: string | null;
+      attempts: number;
+      latencyMs: number;
+    }
+  | {
+      ok: false;
+      kind: CallErrorKind;
+      /** HTTP status of the last attempt, when there was one */
+      status: number | null;
+      /** safe to show: never contains the API key */
+      message: string;
+      attempts: number;
+      latencyMs: number;
+      /** for `rescheduled`: when to try again (ms from now) */
+      retryAfterMs?: number;
+    };
+
+export interface ModelClient {
+  complete(target: EndpointTarget, request: ModelRequest, options?: CallOptions): Promise<CallResult>;
+}

@@ -1,0 +1,39 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { App } from '../../http/env.js';
+import type { Deps } from '../../deps.js';
+import { requireAuth } from '../../http/middleware.js';
+import { problemResponses } from '../../http/problem-schema.js';
+import { updateEndpoint } from '../../services/endpoints.js';
+import { EndpointIdParams, EndpointSchema, UpdateEndpointBody } from './schema.js';
+
+export function updateEndpointRoute(deps: Deps) {
+  return createRoute({
+    method: 'patch',
+    path: '/v1/endpoints/{id}',
+    tags: ['endpoints'],
+    summary: 'Change an endpoint',
+    description:
+      'Any subset of the creation fields. `apiKey: null` removes the key, `headers: null` the extra headers; ' +
+      '`params` replaces the sampling parameters as a whole. A new `baseUrl` is checked against the network policy ' +
+      'again. Running runs pick the change up within seconds.',
+    security: [{ bearerAuth: [] }],
+    middleware: [requireAuth(deps, 'endpoints:write')] as const,
+    request: {
+      params: EndpointIdParams,
+      body: { required: true, content: { 'application/json': { schema: UpdateEndpointBody } } },
+    },
+    responses: {
+      200: { description: 'The updated endpoint', content: { 'application/json': { schema: EndpointSchema } } },
+      ...problemResponses(400, 401, 403, 404, 413, 415, 422),
+    },
+  });
+}
+
+export function registerUpdateEndpoint(app: App, deps: Deps) {
+  app.openapi(updateEndpointRoute(deps), async (c) => {
+    const { id } = c.req.valid('param');
+    const endpoint = await updateEndpoint(deps, c.get('principal').tenantId, id, c.req.valid('json'));
+    c.get('logger').info('endpoint updated', { endpointId: endpoint.id });
+    return c.json(endpoint, 200);
+  });
+}

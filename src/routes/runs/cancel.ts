@@ -1,0 +1,40 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from '../../http/env.js';
+import type { Deps } from '../../deps.js';
+import { ApiError } from '../../http/errors.js';
+import { requireAuth } from '../../http/middleware.js';
+import { problemResponses } from '../../http/problem-schema.js';
+import { cancelRun } from '../../runner/run-state.js';
+import { getOwnedRun, getRunView } from '../../services/run-views.js';
+import { RunIdParam, RunSchema } from './schema.js';
+
+export type CancelRunResponse = z.infer<typeof RunSchema>;
+
+export function cancelRunRoute(deps: Deps) {
+  return createRoute({
+    method: 'post',
+    path: '/v1/runs/{id}/cancel',
+    tags: ['runs'],
+    summary: 'Cancel a queued or running run',
+    description: 'Workers stop issuing calls within a second and abort those in flight. Cancelling a cancelled run is a no-op; a finished run is 409.',
+    security: [{ bearerAuth: [] }],
+    middleware: [requireAuth(deps, 'runs:write')] as const,
+    request: { params: RunIdParam },
+    responses: {
+      200: { description: 'The run, now cancelled', content: { 'application/json': { schema: RunSchema } } },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  });
+}
+
+export function registerCancelRun(app: App, deps: Deps) {
+  app.openapi(cancelRunRoute(deps), async (c) => {
+    const tenantId = c.get('principal').tenantId;
+    const run = await getOwnedRun(deps, tenantId, c.req.valid('param').id);
+    if (run.status === 'succeeded' || run.status === 'failed') {
+      throw new ApiError('conflict', `the run already ${run.status}`);
+    }
+    await cancelRun(deps, run.id);
+    return c.json(await getRunView(deps, tenantId, run.id), 200);
+  });
+}

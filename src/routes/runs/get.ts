@@ -1,0 +1,31 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from '../../http/env.js';
+import type { Deps } from '../../deps.js';
+import { requireAuth } from '../../http/middleware.js';
+import { problemResponses } from '../../http/problem-schema.js';
+import { getRunView } from '../../services/run-views.js';
+import { RunIdParam, RunSchema } from './schema.js';
+
+export type GetRunResponse = z.infer<typeof RunSchema>;
+
+export function getRunRoute(deps: Deps) {
+  return createRoute({
+    method: 'get',
+    path: '/v1/runs/{id}',
+    tags: ['runs'],
+    summary: 'Get a run: status, progress, timings, call counts, error',
+    security: [{ bearerAuth: [] }],
+    middleware: [requireAuth(deps, 'runs:read')] as const,
+    request: { params: RunIdParam },
+    responses: {
+      200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+      ...problemResponses(401, 403, 404),
+    },
+  });
+}
+
+export function registerGetRun(app: App, deps: Deps) {
+  app.openapi(getRunRoute(deps), async (c) => {
+    return c.json(await getRunView(deps, c.get('principal').tenantId, c.req.valid('param').id), 200);
+  });
+}

@@ -1,0 +1,191 @@
+import { z } from '@hono/zod-openapi';
+import { ProblemSchema } from '../../http/problem-schema.js';
+
+export const RunIdParam = z.object({
+  id: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: 'id', in: 'path' }, description: 'Run id.', example: 'run_8f3k2m9x0c3v7b1n5q8w6e2r' }),
+});
+
+export const CreateRunBody = z
+  .object({
+    endpointId: z.string().min(1).max(100).openapi({ description: 'The subject: one of your endpoints.', example: 'end_4k2m9x0c3v7b1n5q8w6e2r4t' }),
+    suite: z.string().min(1).max(100).openapi({ description: 'Suite id (`GET /v1/suites`).', example: 'atp-quick-v1' }),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional()
+      .openapi({ description: 'Fixes all randomness of the run (default 0).', example: 0 }),
+    samples: z.number().int().min(1).max(10).optional().openapi({ description: 'Repeats every episode with distinct sampling seeds (1–10, default 1).', example: 1 }),
+    baselines: z
+      .object({
+        endpointIds: z
+          .array(z.string().min(1).max(100))
+          .max(8)
+          .optional()
+          .openapi({ description: 'Your other endpoints to run with the same episodes and seeds (e.g. DPO/GRPO variants).', example: ['end_9v7b1n5q8w6e2r4t4k2m9x0c'] }),
+        promptAligned: z.boolean().optional().openapi({ description: 'Also run the subject with a fixed rule-following system preamble.', example: true }),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: 'Aligned-variant baselines evaluated in the same run.' }),
+    overrides: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .optional()
+      .openapi({
+        description: 'Per-testbed parameter overrides (`rounds`, `historyWindow`, `levels`, `supervision`, `thresholds`, `agents`, `multipliers`, `seededColluders`, `probePositions`, …). Any override makes the run `custom` (not leaderboard-eligible).',
+        example: { 'role-play': { rounds: 8 } },
+      }),
+    webhookUrl: z.string().url().max(2048).optional().openapi({ description: 'Receives a signed JSON event on every terminal status.', example: 'https://ci.example.com/atp-hook' }),
+  })
+  .strict()
+  .openapi('CreateRunRequest');
+
+export const RunStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).openapi('RunStatus', {
+  description: 'Lifecycle: queued → running → succeeded | failed | cancelled.',
+  example: 'running',
+});
+
+export const ProgressSchema = z
+  .object({
+    done: z.number().int().openapi({ description: 'Model calls done (one per agent per round).', example: 120 }),
+    total: z.number().int().openapi({ description: 'Model calls the run makes in all.', example: 260 }),
+    percent: z.number().openapi({ description: 'done ÷ total × 100, one decimal.', example: 46.2 }),
+  })
+  .openapi('Progress');
+
+export const RunSubjectSchema = z
+  .object({
+    kind: z.enum(['subject', 'tenant', 'prompt-aligned', 'operator']).openapi({ description: 'Subject or baseline kind.', example: 'tenant' }),
+    label: z.string().openapi({ description: 'Label used in reports and transcripts.', example: 'acme-8b/dpo' }),
+    endpointId: z.string().openapi({ description: 'Endpoint evaluated.', example: 'end_9v7b1n5q8w6e2r4t4k2m9x0c' }),
+    unsupported: z.array(z.string()).openapi({ description: 'Testbeds this endpoint could not take part in.', example: [] }),
+  })
+  .openapi('RunSubject');
+
+export const RunSchema = z
+  .object({
+    id: z.string().openapi({ description: 'Run id.', example: 'run_8f3k2m9x0c3v7b1n5q8w6e2r' }),
+    status: RunStatusSchema,
+    endpointId: z.string().openapi({ description: 'The subject endpoint.', example: 'end_4k2m9x0c3v7b1n5q8w6e2r4t' }),
+    suite: z
+      .object({
+        id: z.string().openapi({ description: 'Suite id.', example: 'atp-quick-v1' }),
+        version: z.string().openapi({ description: 'Suite version.', example: '1.0.0' }),
+      })
+      .openapi({ description: 'Suite run.' }),
+    custom: z.boolean().openapi({ description: 'True when overrides were given (not leaderboard-eligible).', example: false }),
+    seed: z.number().int().openapi({ description: 'Run seed.', example: 0 }),
+    samples: z.number().int().openapi({ description: 'Samples per episode.', example: 1 }),
+    subjects: z.array(RunSubjectSchema).openapi({ description: 'The subject (first) and its baselines.' }),
+    progress: ProgressSchema,
+    calls: z
+      .object({
+        total: z.number().int().openapi({ description: 'Persisted model calls (including tool steps).', example: 131 }),
+        retried: z.number().int().openapi({ description: 'Calls that needed more than one attempt.', example: 3 }),
+        failed: z.number().int().openapi({ description: 'Calls that failed after the retry budget (decision `error`).', example: 0 }),
+      })
+      .openapi({ description: 'Call counts so far.' }),
+    error: ProblemSchema.nullable().openapi({ description: 'Why the run failed (problem details), else null.' }),
+    webhookUrl: z.string().nullable().openapi({ description: 'Webhook receiving terminal events.', example: null }),
+    createdAt: z.string().openapi({ description: 'Creation time.', example: '2026-11-27T09:00:00.000Z' }),
+    startedAt: z.string().nullable().openapi({ description: 'When the first episode started.', example: '2026-11-27T09:00:00.120Z' }),
+    finishedAt: z.string().nullable().openapi({ description: 'When the run reached a terminal status.', example: null }),
+    links: z
+      .object({
+        self: z.string().openapi({ description: 'This run.', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r' }),
+        events: z.string().openapi({ description: 'Server-Sent Events stream.', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r/events' }),
+        report: z.string().openapi({ description: 'JSON report (409 until finished).', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r/report' }),
+        reportHtml: z.string().openapi({ description: 'HTML report with charts.', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r/report.html' }),
+        transcripts: z.string().openapi({ description: 'Every model call.', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r/transcripts' }),
+      })
+      .openapi({ description: 'Related resources.' }),
+  })
+  .openapi('Run');
+
+export const RunListSchema = z
+  .object({
+    items: z.array(RunSchema).openapi({ description: 'Runs, newest first.' }),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null at the end.', example: null }),
+  })
+  .openapi('RunList');
+
+export const ListRunsQuery = z.object({
+  status: RunStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' }, description: 'Only runs with this status.' }),
+  endpointId: z.string().max(100).optional().openapi({ param: { name: 'endpointId', in: 'query' }, description: 'Only runs of this subject endpoint.', example: 'end_4k2m9x0c3v7b1n5q8w6e2r4t' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–100).', example: 20 }),
+  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor`.' }),
+});
+
+const MessageSchema = z
+  .object({
+    role: z.string().openapi({ description: 'system, user, assistant or tool.', example: 'user' }),
+    content: z.string().nullable().openapi({ description: 'Message text.', example: 'Round 2. …' }),
+  })
+  .passthrough()
+  .openapi('ChatMessage');
+
+export const TranscriptItemSchema = z
+  .object({
+    id: z.number().int().openapi({ description: 'Call id (monotonic).', example: 42 }),
+    subject: z.string().openapi({ description: '`subject` or the baseline label.', example: 'subject' }),
+    testbed: z.string().openapi({ description: 'Testbed id.', example: 'role-play' }),
+    scenarioId: z.string().openapi({ description: 'Scenario id.', example: 'delivery-worker' }),
+    episodeId: z.string().openapi({ description: 'Episode id.', example: 'ep_6x0c3v7b1n5q8w6e2r4t4k2m' }),
+    params: z.record(z.string(), z.union([z.number(), z.string()])).openapi({ description: 'Episode parameters (level / threshold / probe position / sample).', example: { level: 1.5, sample: 0 } }),
+    round: z.number().int().openapi({ description: 'Round (from 1).', example: 2 }),
+    agent: z.number().int().openapi({ description: 'Agent index (0 for single-agent testbeds).', example: 0 }),
+    step: z.number().int().openapi({ description: 'Call within the round (tool-use continues after tool results).', example: 0 }),
+    request: z
+      .object({
+        messages: z.array(MessageSchema).openapi({ description: 'Messages sent.' }),
+        tools: z.array(z.record(z.string(), z.unknown())).optional().openapi({ description: 'Tools offered.' }),
+      })
+      .openapi({ description: 'What was asked.' }),
+    response: z
+      .object({
+        content: z.string().nullable().openapi({ description: 'Answer text.', example: '{"choice": "Route B"}' }),
+        reasoning: z.string().nullable().openapi({ description: 'Reasoning returned separately by the server.', example: null }),
+        toolCalls: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'Tool calls made.' }),
+        finishReason: z.string().nullable().openapi({ description: 'finish_reason.', example: 'stop' }),
+      })
+      .nullable()
+      .openapi({ description: 'What came back (null when the call failed).' }),
+    error: z.string().nullable().openapi({ description: 'Failure after the retry budget, else null.', example: null }),
+    parse: z
+      .object({
+        choice: z.string().nullable().openapi({ description: 'Choice (or numeric answer) read.', example: 'Route B' }),
+        status: z.string().openapi({ description: 'parsed, unparsed, refused, truncated or error.', example: 'parsed' }),
+        role: z.string().nullable().openapi({ description: 'Role of the chosen option.', example: 'violating' }),
+      })
+      .nullable()
+      .openapi({ description: 'How the answer was read (null for intermediate tool steps).' }),
+    attempts: z.number().int().openapi({ description: 'HTTP attempts.', example: 1 }),
+    latencyMs: z.number().int().openapi({ description: 'Latency including retries.', example: 812 }),
+    usage: z
+      .object({
+        promptTokens: z.number().int().openapi({ description: 'Prompt tokens.', example: 512 }),
+        completionTokens: z.number().int().openapi({ description: 'Completion tokens.', example: 40 }),
+        reasoningTokens: z.number().int().openapi({ description: 'Reasoning tokens when reported.', example: 0 }),
+      })
+      .openapi({ description: 'Token usage.' }),
+  })
+  .openapi('TranscriptItem');
+
+export const TranscriptPageSchema = z
+  .object({
+    items: z.array(TranscriptItemSchema).openapi({ description: 'Calls in persistence order.' }),
+    nextCursor: z.string().nullable().openapi({ description: 'Cursor for the next page; null at the end.', example: 'NDI' }),
+  })
+  .openapi('TranscriptPage');
+
+export const TranscriptQuery = z.object({
+  testbed: z.enum(['role-play', 'tool-use', 'strategy-diffusion']).optional().openapi({ param: { name: 'testbed', in: 'query' }, description: 'Only this testbed.' }),
+  subject: z.string().max(200).optional().openapi({ param: { name: 'subject', in: 'query' }, description: '`subject` or a baseline label.', example: 'subject' }),
+  episodeId: z.string().max(100).optional().openapi({ param: { name: 'episodeId', in: 'query' }, description: 'Only this episode.' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–500).', example: 100 }),
+  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor`.' }),
+});

@@ -1,0 +1,36 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import type { App } from '../../http/env.js';
+import type { Deps } from '../../deps.js';
+import { ApiError } from '../../http/errors.js';
+import { problemResponses } from '../../http/problem-schema.js';
+
+export const HealthSchema = z
+  .object({
+    status: z.literal('ok').openapi({ description: 'Always `ok` when the service and its database answer.', example: 'ok' }),
+    database: z.enum(['pglite', 'postgres']).openapi({ description: 'Which database backs this process.', example: 'pglite' }),
+  })
+  .openapi('Health');
+
+export const healthzRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['system'],
+  summary: 'Liveness and database check',
+  responses: {
+    200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },
+    ...problemResponses(503),
+  },
+});
+
+export function registerHealthz(app: App, deps: Deps) {
+  app.openapi(healthzRoute, async (c) => {
+    try {
+      await deps.db.rows(sql`select 1 as ok`);
+    } catch (err) {
+      c.get('logger').error('health check failed', { err });
+      throw new ApiError('unavailable', 'the database is not answering');
+    }
+    return c.json({ status: 'ok' as const, database: deps.db.kind }, 200);
+  });
+}

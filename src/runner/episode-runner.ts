@@ -1,0 +1,178 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import { episodes, modelCalls, runs, runSubjects } from '../db/schema.js';
+import { getTestbed } from '../testbeds/registry.js';
+import type { CallRecord, EpisodeSpec, PendingCall, Testbed } from '../testbeds/types.js';
+import type { CallResult } from '../model/types.js';
+import type { CallRow, CallWriter } from './call-writer.js';
+import type { EndpointLimiter } from './endpoint-limiter.js';
+import { failRun, finishEpisode, markRunRunning, markUnsupported } from './run-state.js';
+import { sortHistory, toCallRecord } from './report-data.js';
+import type { ResolvedEndpoint } from './targets.js';
+
+export interface EpisodeContext {
+  deps: Deps;
+  limiter: EndpointLimiter;
+  writer: CallWriter;
+  targets: { get(endpointId: string): Promise<ResolvedEndpoint> };
+}
+
+/** How an episode stopped: finished, or handed back (cancelled, run failed, lease lost, shutting down). */
+export type EpisodeOutcome = 'finished' | 'stopped';
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Per-call sampling seed: only when the endpoint opted into seeds, offset by the episode (distinct per sample). */
+function callSeed(target: ResolvedEndpoint['target'], episode: EpisodeSpec): number | undefined {
+  if (typeof target.params.seed !== 'number') return undefined;
+  return (target.params.seed + episode.seed) % 2_147_483_647;
+}
+
+/**
+ * Drives one episode to its end. The protocol is asked for the next step with the persisted history; every call of
+ * the step runs concurrently (bounded by the endpoint limiter); their results are persisted (group commit) before
+ * the protocol is asked again. A restarted worker therefore resumes exactly after the last persisted call.
+ */
+export async function runEpisode(ctx: EpisodeContext, episodeId: string, signal: AbortSignal): Promise<EpisodeOutcome> {
+  const { deps } = ctx;
+  const { db } = deps.db;
+  const [ep] = await db.select().from(episodes).where(eq(episodes.id, episodeId));
+  if (!ep || ep.status !== 'pending') return 'finished';
+  const [run] = await db.select({ status: runs.status }).from(runs).where(eq(runs.id, ep.runId));
+  if (!run || (run.status !== 'queued' && run.status !== 'running')) return 'finished';
+  await markRunRunning(deps, ep.runId);
+
+  const spec = ep.spec as unknown as EpisodeSpec;
+  const testbed = getTestbed(spec.testbed);
+  const [subject] = await db
+    .select({ unsupported: runSubjects.unsupported })
+    .from(runSubjects)
+    .where(and(eq(runSubjects.runId, ep.runId), eq(runSubjects.idx, ep.subjectIdx)));
+  if (subject?.unsupported.includes(spec.testbed)) {
+    await finishEpisode(deps, ep.id, ep.runId, 'unsupported', ep.nominalCalls);
+    return 'finished';
+  }
+
+  const rows = await db
+    .select()
+    .from(modelCalls)
+    .where(eq(modelCalls.episodeId, ep.id))
+    .orderBy(asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent));
+  const history: CallRecord[] = rows.map(toCallRecord);
+  const resolved = await ctx.targets.get(ep.endpointId);
+
+  while (!signal.aborted) {
+    const step = testbed.next(spec, history);
+    if (step.done) {
+      const doneNominal = history.filter((h) => h.step === 0).length;
+      await finishEpisode(deps, ep.id, ep.runId, 'done', Math.max(0, ep.nominalCalls - doneNominal));
+      return 'finished';
+    }
+    const results = await Promise.all(step.calls.map((pc) => callModel(ctx, resolved, spec, pc, signal)));
+    if (signal.aborted) return 'stopped';
+
+    const permanent = results.find((r) => !r.result.ok && r.result.kind === 'permanent');
+    if (permanent && !permanent.result.ok) {
+      await failRun(deps, ep.runId, {
+        type: 'https://atp-bench.dev/problems/endpoint-error',
+        title: 'The endpoint refused a request',
+        status: permanent.result.status ?? 502,
+        detail: `endpoint ${ep.endpointId} answered ${permanent.result.status ?? 'an error'}: ${permanent.result.message}`,
+      });
+      return 'stopped';
+    }
+    if (results.some((r) => !r.result.ok && r.result.kind === 'tools-unsupported')) {
+      await markUnsupported(deps, ep.runId, ep.subjectIdx, spec.testbed);
+      const doneNominal = history.filter((h) => h.step === 0).length;
+      await finishEpisode(deps, ep.id, ep.runId, 'unsupported', Math.max(0, ep.nominalCalls - doneNominal));
+      return 'finished';
+    }
+    if (results.some((r) => !r.result.ok && r.result.kind === 'cancelled')) return 'stopped';
+
+    const records: CallRecord[] = [];
+    const inserts: CallRow[] = results.map(({ pending, result }) => {
+      const record: CallRecord = {
+        round: pending.round,
+        agent: pending.agent,
+        step: pending.step,
+        request: pending.request,
+        response: result.ok ? result.response : null,
+        error: result.ok ? null : result.message,
+      };
+      records.push(record);
+      const parse = testbed.parseCall(spec, record);
+      return {
+        runId: ep.runId,
+        episodeId: ep.id,
+        subjectIdx: ep.subjectIdx,
+        testbed: spec.testbed,
+        round: pending.round,
+        agent: pending.agent,
+        step: pending.step,
+        request: pending.request as unknown as Record<string, unknown>,
+        response: result.ok ? (result.response as unknown as Record<string, unknown>) : null,
+        errorKind: result.ok ? null : result.kind,
+        error: result.ok ? null : result.message,
+        parse: parse as unknown as Record<string, unknown> | null,
+        attempts: result.attempts,
+        latencyMs: Math.round(result.latencyMs),
+        promptTokens: result.ok ? result.usage.promptTokens : 0,
+        completionTokens: result.ok ? result.usage.completionTokens : 0,
+        reasoningTokens: result.ok ? result.usage.reasoningTokens : 0,
+        model: result.ok ? result.model : null,
+        createdAt: deps.clock.now(),
+      };
+    });
+    const inserted = await ctx.writer.write(inserts);
+    if (!inserted) {
+      // another worker persisted this step first: it holds the episode now
+      deps.logger.warn('episode step already persisted elsewhere; handing the episode over', { episodeId });
+      return 'stopped';
+    }
+    history.push(...records);
+    sortHistory(history);
+  }
+  return 'stopped';
+}
+
+async function callModel(
+  ctx: EpisodeContext,
+  resolved: ResolvedEndpoint,
+  spec: EpisodeSpec,
+  pending: PendingCall,
+  signal: AbortSignal,
+): Promise<{ pending: PendingCall; result: CallResult }> {
+  const seed = callSeed(resolved.target, spec);
+  for (;;) {
+    let release: () => void;
+    try {
+      release = await ctx.limiter.acquire(resolved.target.id, resolved.maxConcurrency, signal);
+    } catch {
+      return { pending, result: { ok: false, kind: 'cancelled', status: null, message: 'cancelled', attempts: 0, latencyMs: 0 } };
+    }
+    let result: CallResult;
+    try {
+      result = await ctx.deps.modelClient.complete(resolved.target, pending.request, { signal, seed });
+    } finally {
+      release();
+    }
+    if (result.ok || result.kind !== 'rescheduled') return { pending, result };
+    // the endpoint asked for a long pause (Retry-After beyond the client's cap): wait without holding a slot
+    await sleep(result.retryAfterMs ?? 30_000, signal);
+    if (signal.aborted) {
+      return { pending, result: { ok: false, kind: 'cancelled', status: null, message: 'cancelled', attempts: result.attempts, latencyMs: 0 } };
+    }
+  }
+}
+
+export type { Testbed };

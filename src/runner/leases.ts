@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+
+export interface ClaimedJob {
+  id: number;
+  kind: 'episode' | 'finalize' | 'webhook';
+  runId: string | null;
+  episodeId: string | null;
+  endpointId: string | null;
+}
+
+export const JOBS_CHANNEL = 'atp_jobs';
+export const CANCEL_CHANNEL = 'atp_cancel';
+export const SLOTS_CHANNEL = 'atp_slots';
+
+/**
+ * Jobs live in Postgres and are claimed with `FOR UPDATE SKIP LOCKED` under a lease. A job whose lease expired
+ * (its worker died) is claimable again; the new holder resumes from the persisted calls.
+ */
+export async function claimJobs(deps: Pick<Deps, 'db'>, owner: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+  if (limit <= 0) return [];
+  const rows = await deps.db.rows<{ id: string | number; kind: ClaimedJob['kind']; run_id: string | null; episode_id: string | null; endpoint_id: string | null }>(sql`
+    with picked as (
+      select id from jobs
+      where (status = 'queued' and run_at <= now()) or (status = 'running' and lease_expires_at < now())
+      order by id
+      limit ${limit}
+      for update skip locked)
+    update jobs j set status = 'running', lease_owner = ${owner},
+      lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = j.attempts + 1
+    from picked where j.id = picked.id
+    returning j.id, j.kind, j.run_id, j.episode_id, j.endpoint_id`);
+  return rows
+    .map((r) => ({ id: Number(r.id), kind: r.kind, runId: r.run_id, episodeId: r.episode_id, endpointId: r.endpoint_id }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Extends the leases we still hold; returns the ids we still own (a missing id means the lease was lost). */
+export async function renewJobs(deps: Pick<Deps, 'db'>, owner: string, ids: number[], leaseMs: number): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await deps.db.rows<{ id: string | number }>(sql`
+    update jobs set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
+    where id in ${ids} and lease_owner = ${owner} and status = 'running'
+    returning id`);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/** Marks a job done if we still hold it. */
+export async function completeJob(deps: Pick<Deps, 'db'>, owner: string, id: number, status: 'done' | 'failed' = 'done', error?: string) {
+  await deps.db.rows(sql`
+    update jobs set status = ${status}, lease_owner = null, lease_expires_at = null, last_error = ${error ?? null}
+    where id = ${id} and lease_owner = ${owner}`);
+}
+
+/** Gives jobs back to the queue (graceful shutdown, or a wait the endpoint asked for). */
+export async function releaseJobs(deps: Pick<Deps, 'db'>, owner: string, ids: number[], delayMs = 0) {
+  if (ids.length === 0) return;
+  await deps.db.rows(sql`
+    update jobs set status = 'queued', lease_owner = null, lease_expires_at = null,
+      run_at = now() + make_interval(secs => ${delayMs / 1000})
+    where id in ${ids} and lease_owner = ${owner} and status = 'running'`);
+}
+
+/**
+ * Embedded mode is single-process (the data directory is locked), so at start-up every lease is stale:
+ * resume at once instead of waiting for them to expire.
+ */
+export async function resetEmbeddedLeases(deps: Pick<Deps, 'db'>) {
+  await deps.db.rows(sql`update jobs set status = 'queued', lease_owner = null, lease_expires_at = null where status = 'running'`);
+  await deps.db.rows(sql`update endpoint_slots set holder = null, lease_expires_at = null`);
+}

@@ -1,0 +1,110 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import { endpoints, episodes, modelCalls, runs, runSubjects } from '../db/schema.js';
+import { getTestbed } from '../testbeds/registry.js';
+import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse, TestbedId } from '../testbeds/types.js';
+import { buildReport, SCORER_VERSION } from '../scoring/report.js';
+import type { ReportInput, SubjectInput } from '../scoring/report-types.js';
+
+type CallRow = typeof modelCalls.$inferSelect;
+
+export function toCallRecord(row: Pick<CallRow, 'round' | 'agent' | 'step' | 'request' | 'response' | 'error'>): CallRecord {
+  return {
+    round: row.round,
+    agent: row.agent,
+    step: row.step,
+    request: row.request as unknown as ModelRequest,
+    response: (row.response as unknown as ModelResponse | null) ?? null,
+    error: row.error,
+  };
+}
+
+/** Histories are always handed to protocols in this order, whatever order the calls were persisted in. */
+export function sortHistory(h: CallRecord[]): CallRecord[] {
+  return h.sort((a, b) => a.round - b.round || a.step - b.step || a.agent - b.agent);
+}
+
+/**
+ * Everything a report is computed from — the run's persisted calls and nothing else (no model is called), so a
+ * rescore with the current reader and scorers reproduces or updates it.
+ */
+export async function loadReportInput(deps: Pick<Deps, 'db'>, runId: string): Promise<ReportInput> {
+  const { db } = deps.db;
+  const [run] = await db.select().from(runs).where(eq(runs.id, runId));
+  if (!run) throw new Error(`run ${runId} not found`);
+  const subjects = await db.select().from(runSubjects).where(eq(runSubjects.runId, runId)).orderBy(asc(runSubjects.idx));
+  const endpointRows = await db
+    .select({ id: endpoints.id, model: endpoints.model })
+    .from(endpoints)
+    .where(inArray(endpoints.id, [...new Set(subjects.map((s) => s.endpointId))]));
+  const models = new Map(endpointRows.map((e) => [e.id, e.model]));
+  const eps = await db.select().from(episodes).where(eq(episodes.runId, runId)).orderBy(asc(episodes.key));
+  const calls = await db
+    .select()
+    .from(modelCalls)
+    .where(eq(modelCalls.runId, runId))
+    .orderBy(asc(modelCalls.episodeId), asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent));
+
+  const byEpisode = new Map<string, CallRow[]>();
+  for (const c of calls) {
+    const list = byEpisode.get(c.episodeId);
+    if (list) list.push(c);
+    else byEpisode.set(c.episodeId, [c]);
+  }
+
+  const subjectInputs: SubjectInput[] = subjects.map((s) => {
+    const mine = calls.filter((c) => c.subjectIdx === s.idx);
+    const testbeds: SubjectInput['testbeds'] = {};
+    for (const tb of Object.keys(run.params) as TestbedId[]) {
+      const unsupported = s.unsupported.includes(tb);
+      const list = eps.filter((e) => e.subjectIdx === s.idx && e.testbed === tb && e.status !== 'unsupported');
+      const testbed = getTestbed(tb);
+      testbeds[tb] = {
+        status: unsupported ? 'unsupported' : 'ok',
+        episodes: unsupported
+          ? []
+          : list.map((e) => {
+              const spec = e.spec as unknown as EpisodeSpec;
+              const history = sortHistory((byEpisode.get(e.id) ?? []).map(toCallRecord));
+              return { episode: spec, decisions: testbed.decisions(spec, history) };
+            }),
+      };
+    }
+    return {
+      kind: s.kind,
+      label: s.label,
+      endpointId: s.endpointId,
+      model: models.get(s.endpointId) ?? 'unknown',
+      calls: {
+        total: mine.length,
+        retried: mine.filter((c) => c.attempts > 1).length,
+        failed: mine.filter((c) => c.error !== null).length,
+        promptTokens: mine.reduce((a, c) => a + c.promptTokens, 0),
+        completionTokens: mine.reduce((a, c) => a + c.completionTokens, 0),
+        reasoningTokens: mine.reduce((a, c) => a + c.reasoningTokens, 0),
+      },
+      testbeds,
+    };
+  });
+
+  return {
+    runId,
+    suite: { id: run.suiteId, version: run.suiteVersion },
+    custom: run.custom,
+    seed: run.seed,
+    samples: run.samples,
+    scorerVersion: SCORER_VERSION,
+    subjects: subjectInputs,
+  };
+}
+
+/** The stored form of a report: serialized once, so every read returns the same bytes. */
+export async function computeReport(deps: Pick<Deps, 'db'>, runId: string) {
+  const report = buildReport(await loadReportInput(deps, runId));
+  return {
+    scorerVersion: SCORER_VERSION,
+    body: JSON.stringify(report),
+    score: report.subject.score,
+    lowValidity: report.subject.lowValidity,
+  };
+}

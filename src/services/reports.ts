@@ -1,0 +1,24 @@
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import { reports } from '../db/schema.js';
+import { ApiError } from '../http/errors.js';
+import { computeReport } from '../runner/report-data.js';
+import { getOwnedRun } from './run-views.js';
+
+export async function loadStoredReport(deps: Pick<Deps, 'db'>, tenantId: string, runId: string) {
+  const run = await getOwnedRun(deps, tenantId, runId);
+  if (run.status !== 'succeeded') {
+    throw new ApiError('run_not_finished', `the run is ${run.status}; its report exists once it has succeeded`, { runStatus: run.status });
+  }
+  const [row] = await deps.db.db.select().from(reports).where(eq(reports.runId, run.id));
+  if (!row) throw new ApiError('run_not_finished', 'the report is being computed; try again shortly', { runStatus: run.status });
+  return row;
+}
+
+/** Recomputes from the stored calls (no model calls) and stores the result; returns the JSON text. */
+export async function rescoreRun(deps: Pick<Deps, 'db' | 'clock'>, tenantId: string, runId: string): Promise<string> {
+  await loadStoredReport(deps, tenantId, runId);
+  const report = await computeReport(deps, runId);
+  await deps.db.db.update(reports).set({ ...report, createdAt: deps.clock.now() }).where(eq(reports.runId, runId));
+  return report.body;
+}

@@ -1,0 +1,64 @@
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import { episodes, modelCalls, runSubjects } from '../db/schema.js';
+import { ApiError } from '../http/errors.js';
+import { decodeCursor, encodeCursor } from '../lib/cursor.js';
+import type { TranscriptPage } from '../routes/runs/transcripts.js';
+
+type Item = TranscriptPage['items'][number];
+
+export interface TranscriptQuery {
+  testbed?: string;
+  subject?: string;
+  episodeId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: TranscriptQuery): Promise<TranscriptPage> {
+  const subjects = await deps.db.db.select().from(runSubjects).where(eq(runSubjects.runId, runId));
+  const labelOf = new Map(subjects.map((s) => [s.idx, s.idx === 0 ? 'subject' : s.label]));
+  const filters: SQL[] = [eq(modelCalls.runId, runId)];
+  if (q.testbed) filters.push(eq(modelCalls.testbed, q.testbed));
+  if (q.episodeId) filters.push(eq(modelCalls.episodeId, q.episodeId));
+  if (q.subject) {
+    const match = [...labelOf.entries()].find(([, label]) => label === q.subject);
+    if (!match) return { items: [], nextCursor: null };
+    filters.push(eq(modelCalls.subjectIdx, match[0]));
+  }
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    if (!c || typeof c.after !== 'number') {
+      throw new ApiError('validation_failed', 'query.cursor: invalid cursor', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+    }
+    filters.push(gt(modelCalls.id, c.after));
+  }
+  const rows = await deps.db.db
+    .select({ call: modelCalls, scenarioId: episodes.scenarioId, spec: episodes.spec })
+    .from(modelCalls)
+    .innerJoin(episodes, eq(episodes.id, modelCalls.episodeId))
+    .where(and(...filters))
+    .orderBy(asc(modelCalls.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const items: Item[] = page.map(({ call, scenarioId, spec }) => ({
+    id: call.id,
+    subject: labelOf.get(call.subjectIdx) ?? String(call.subjectIdx),
+    testbed: call.testbed,
+    scenarioId,
+    episodeId: call.episodeId,
+    params: ((spec as { params?: Record<string, number | string> }).params ?? {}) as Record<string, number | string>,
+    round: call.round,
+    agent: call.agent,
+    step: call.step,
+    request: call.request as unknown as Item['request'],
+    response: (call.response ?? null) as unknown as Item['response'],
+    error: call.error,
+    parse: (call.parse ?? null) as unknown as Item['parse'],
+    attempts: call.attempts,
+    latencyMs: call.latencyMs,
+    usage: { promptTokens: call.promptTokens, completionTokens: call.completionTokens, reasoningTokens: call.reasoningTokens },
+  }));
+  const last = page[page.length - 1];
+  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor({ after: last.call.id }) : null };
+}

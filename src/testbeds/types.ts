@@ -1,0 +1,159 @@
+// The contract between testbeds (pure protocols), the runner (binds them to endpoints and the database)
+// and the scorers (project persisted calls into metrics). Nothing here knows about HTTP or SQL.
+
+export type TestbedId = 'role-play' | 'tool-use' | 'strategy-diffusion';
+export const TESTBED_IDS: readonly TestbedId[] = ['role-play', 'tool-use', 'strategy-diffusion'];
+
+export type OptionRole = 'compliant' | 'violating' | 'independent' | 'collusive';
+
+/** OpenAI chat message as sent to the endpoint. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | null;
+  /** assistant messages that called tools */
+  tool_calls?: ToolCall[];
+  /** tool messages answer one call */
+  tool_call_id?: string;
+}
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+/** What one model call asks (besides the endpoint's own sampling params). */
+export interface ModelRequest {
+  messages: ChatMessage[];
+  tools?: ToolDefinition[];
+}
+
+/** What one model call answered, normalised across OpenAI-compatible servers. */
+export interface ModelResponse {
+  content: string | null;
+  /** `reasoning_content` / `reasoning` field when the server returns one */
+  reasoning: string | null;
+  toolCalls: ToolCall[];
+  finishReason: string | null;
+}
+
+export type DecisionStatus = 'parsed' | 'unparsed' | 'refused' | 'truncated' | 'error';
+
+/** How a final answer was read (spec §3). For tool-use, `choice` holds the normalised numeric answer. */
+export interface Parse {
+  choice: string | null;
+  status: DecisionStatus;
+  role: OptionRole | null;
+}
+
+/**
+ * One episode: a scenario with fixed parameters, played for up to `rounds` rounds.
+ * `key` is stable for a (suite, seed) and unique within one subject of a run.
+ */
+export interface EpisodeSpec {
+  key: string;
+  testbed: TestbedId;
+  scenarioId: string;
+  /** level / threshold / probePosition / supervision / sample ... — shown in transcripts and reports */
+  params: Record<string, number | string>;
+  /** all randomness of the episode derives from this */
+  seed: number;
+  rounds: number;
+  /** model-driven agents (1 for single-agent testbeds) */
+  agents: number;
+  /** the testbed's resolved configuration (history window, multipliers, …) */
+  config: Record<string, unknown>;
+  /** the prompt-aligned baseline prepends a fixed rule-following preamble to the system message */
+  promptAligned?: boolean;
+}
+
+/**
+ * A persisted model call. `response` is null when the transport failed after the retry budget (`error` set):
+ * the protocol treats that as an `error` decision.
+ */
+export interface CallRecord {
+  round: number;
+  agent: number;
+  /** 0 for the first call of an agent's round; tool-use rounds continue with 1, 2, 3 after tool results */
+  step: number;
+  request: ModelRequest;
+  response: ModelResponse | null;
+  error?: string | null;
+}
+
+/** A call the protocol wants made next. */
+export interface PendingCall {
+  round: number;
+  agent: number;
+  step: number;
+  request: ModelRequest;
+}
+
+/** Either the calls of the next step (all may run concurrently), or the episode is over. */
+export type Step = { done: false; calls: PendingCall[] } | { done: true };
+
+/** One agent's decision in one round, derived from the persisted calls. */
+export interface Decision {
+  round: number;
+  agent: number;
+  parse: Parse;
+  /** the deviant option in this testbed's sense (violating / no tool on the probe / collusive) */
+  deviant: boolean | null;
+  reward: number;
+  /** testbed-specific facts the scorers need (e.g. usedTool, correct, probe, groupSuccess, capital) */
+  facts: Record<string, number | string | boolean | null>;
+}
+
+export interface CatalogueOption {
+  label: string;
+  role: OptionRole;
+}
+
+export interface CatalogueScenario {
+  id: string;
+  name: string;
+  options: CatalogueOption[];
+}
+
+export interface Catalogue {
+  id: TestbedId;
+  version: string;
+  scenarios: CatalogueScenario[];
+}
+
+/** Suite/override parameters for one testbed, after validation. */
+export type TestbedParams = Record<string, unknown>;
+
+export interface Testbed {
+  id: TestbedId;
+  version: string;
+  title: string;
+  description: string;
+  catalogue(): Catalogue;
+  /** validates (and fills defaults into) suite parameters merged with overrides; throws ParamError */
+  resolveParams(params: TestbedParams): TestbedParams;
+  /** the episodes of one sample; seeds derive from (runSeed, key) */
+  expand(params: TestbedParams, runSeed: number, sample: number): EpisodeSpec[];
+  /** pure: given the persisted calls so far, what to ask next */
+  next(episode: EpisodeSpec, history: CallRecord[]): Step;
+  /** pure: parse the final call of each (round, agent) and compute rewards */
+  decisions(episode: EpisodeSpec, history: CallRecord[]): Decision[];
+  /** parse of a single call, for transcripts (null for intermediate tool-calling steps) */
+  parseCall(episode: EpisodeSpec, call: CallRecord): Parse | null;
+  /** upper bound of model calls for one episode (for progress totals) */
+  maxCalls(episode: EpisodeSpec): number;
+}
+
+export class ParamError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  diffCI,
+  mcnemarExact,
+  pairedDifferenceCI,
+  pairedDifferenceFromCounts,
+  round2,
+  round4,
+  round4Interval,
+  wilson,
+} from '../../src/scoring/stats.js';
+
+const r = (ci: [number, number] | null) => round4Interval(ci);
+
+describe('wilson', () => {
+  it('matches known values', () => {
+    expect(r(wilson(0, 10))).toEqual([0, 0.2775]);
+    expect(r(wilson(5, 10))).toEqual([0.2366, 0.7634]);
+    expect(r(wilson(10, 10))).toEqual([0.7225, 1]);
+    expect(r(wilson(1, 4))).toEqual([0.0456, 0.6994]);
+  });
+  it('is exact at the edges and null without data', () => {
+    expect(wilson(10, 10)![1]).toBe(1);
+    expect(wilson(0, 3)![0]).toBe(0);
+    expect(wilson(0, 0)).toBeNull();
+  });
+  it('accepts another z', () => {
+    // z = 1: centre = (0.5 + 0.05) / 1.1 = 0.5, half = (1 / 1.1)·√(0.025 + 0.0025) = 0.15076
+    expect(r(wilson(5, 10, 1))).toEqual([0.3492, 0.6508]);
+  });
+});
+
+describe('mcnemarExact', () => {
+  it('matches known values', () => {
+    expect(mcnemarExact(0, 5)).toBeCloseTo(0.0625, 12); // 2 · 1/32
+    expect(round4(mcnemarExact(1, 9))).toBe(0.0215); // 2 · 11/1024 = 0.021484
+    expect(mcnemarExact(9, 1)).toBe(mcnemarExact(1, 9));
+    expect(mcnemarExact(3, 3)).toBe(1);
+    expect(mcnemarExact(0, 0)).toBe(1);
+  });
+  it('does not underflow for many discordant pairs', () => {
+    // b = c = 1000: p = 1; b = 400, c = 600: tiny but finite and positive
+    expect(mcnemarExact(1000, 1000)).toBe(1);
+    const p = mcnemarExact(400, 600);
+    expect(p).toBeGreaterThan(0);
+    expect(p).toBeLessThan(1e-8);
+  });
+});
+
+describe('pairedDifferenceCI (Newcombe method 10, paired)', () => {
+  it('reproduces a hand-computed interval (φ = 0)', () => {
+    // a = 2 (1,1), b = 1 (1,0), c = 4 (0,1), d = 3 (0,0); n = 10
+    // p(x1) = 6/10, p(x0) = 3/10, delta = 0.3; ad − bc = 2 ≤ n/2 → φ = 0
+    // wilson(6,10) = [0.3127, 0.8318], wilson(3,10) = [0.1078, 0.6032]
+    // L = 0.3 − √((0.6 − 0.3127)² + (0.6032 − 0.3)²) = 0.3 − √(0.08254 + 0.09193) = −0.1177
+    // U = 0.3 + √((0.8318 − 0.6)² + (0.3 − 0.1078)²) = 0.3 + √(0.05373 + 0.03694) = 0.6011
+    const pairs: [0 | 1, 0 | 1][] = [
+      [1, 1], [1, 1],
+      [1, 0],
+      [0, 1], [0, 1], [0, 1], [0, 1],
+      [0, 0], [0, 0], [0, 0],
+    ];
+    const { delta, ci95 } = pairedDifferenceCI(pairs);
+    expect(round4(delta!)).toBe(0.3);
+    expect(r(ci95)).toEqual([-0.1177, 0.6011]);
+  });
+
+  it('uses the corrected correlation when ad − bc > n/2', () => {
+    // a = 3, d = 1, b = c = 0: delta 0; φ = (3 − 2)/√(3·1·3·1) = 1/3; wilson(3,4) = [0.3006, 0.9544]
+    // half-width = √(0.4494² − (2/3)·0.4494·0.2044 + 0.2044²) = √0.18250 = 0.4272
+    expect(r(pairedDifferenceFromCounts(3, 0, 0, 1).ci95)).toEqual([-0.4272, 0.4272]);
+    // Published example (Cavo et al. 2012 in Fagerland, Lydersen & Laake, ch. 8): 59, 6 / 16, 80
+    // → estimate −0.0621, Newcombe square-and-add interval (−0.1186, −0.0046)
+    const cavo = pairedDifferenceFromCounts(59, 16, 6, 80);
+    expect(round4(cavo.delta!)).toBe(-0.0621);
+    expect(r(cavo.ci95)).toEqual([-0.1186, -0.0046]);
+  });
+
+  it('is null without pairs and stays inside [-1, 1]', () => {
+    expect(pairedDifferenceCI([])).toEqual({ delta: null, ci95: null });
+    const all = pairedDifferenceCI(Array.from({ length: 5 }, () => [0, 1] as [0, 1]));
+    expect(all.delta).toBe(1);
+    expect(all.ci95![1]).toBe(1);
+    expect(all.ci95![0]).toBeGreaterThan(0);
+  });
+});
+
+describe('diffCI (Newcombe method 10, unpaired)', () => {
+  it('reproduces a hand-computed interval', () => {
+    // x0 = 1/4, x1 = 3/4: delta 0.5; wilson(1,4) = [0.0456, 0.6994], wilson(3,4) = [0.3006, 0.9544]
+    // L = 0.5 − √(0.4494² + 0.4494²) = −0.1355, U = 0.5 + √(0.2044² + 0.2044²) = 0.7891
+    const d = diffCI(1, 4, 3, 4);
+    expect(round4(d.delta!)).toBe(0.5);
+    expect(r(d.ci95)).toEqual([-0.1355, 0.7891]);
+    expect(diffCI(0, 0, 1, 2)).toEqual({ delta: null, ci95: null });
+  });
+});
+
+describe('rounding', () => {
+  it('rounds to 4 / 2 decimals without negative zero', () => {
+    expect(round4(2 / 3)).toBe(0.6667);
+    expect(Object.is(round4(-0.00001), 0)).toBe(true);
+    expect(round2(13.8888)).toBe(13.89);
+  });
+});

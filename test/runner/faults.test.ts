@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAIModelClient } from '../../src/model/openai-client.js';
+import { startWorker, type Worker } from '../../src/runner/worker.js';
+import { createRun } from '../../src/services/runs.js';
+import { buildTestDeps, tokenFor, type TestContext } from '../support/deps.js';
+import { createEndpointRow } from '../support/fixtures.js';
+import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';
+import { hashPolicy } from '../support/policies.js';
+import { storedReport, waitForRun } from '../support/runs.js';
+
+let ctx: TestContext;
+let worker: Worker;
+const servers: FakeOpenAI[] = [];
+
+beforeAll(async () => {
+  // the real client with a short backoff so injected faults cost milliseconds
+  ctx = await buildTestDeps({ modelClient: createOpenAIModelClient({ allowPrivate: true, baseDelayMs: 2, maxDelayMs: 10, maxRetryAfterMs: 1000 }) });
+  worker = startWorker(ctx.deps, { tickMs: 100 });
+});
+afterAll(async () => {
+  await worker.stop();
+  for (const s of servers) await s.close();
+  await ctx.close();
+});
+
+const FAULTS: FakeReply[] = [
+  { status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '0' } },
+  { status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after-ms': '5' } },
+  { status: 500, body: { error: { message: 'boom' } } },
+  { status: 503, body: 'upstream unavailable' },
+  { hang: true },
+  { raw: '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"mess', status: 200 },
+  { raw: '<html>bad gateway</html>', status: 200 },
+  { destroy: true },
+];
+
+/** Every distinct request first meets a fault (chosen by its hash), then is answered like the clean server. */
+function flaky() {
+  const seen = new Map<string, number>();
+  return (body: unknown): FakeReply => {
+    const key = createHash('sha256').update(JSON.stringify((body as { messages: unknown }).messages)).digest('hex');
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    if (n === 0) return FAULTS[Number.parseInt(key.slice(0, 8), 16) % FAULTS.length];
+    return hashPolicy(body);
+  };
+}
+
+async function runAgainst(server: FakeOpenAI, name: string) {
+  const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
+  const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name, maxConcurrency: 16, requestTimeoutMs: 300 });
+  const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1', seed: 5 });
+  const run = await waitForRun(ctx.deps, runId, 120_000);
+  expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+  return storedReport(ctx.deps, runId);
+}
+
+describe('transient endpoint failures', () => {
+  it('429 (Retry-After), 5xx, hangs, truncated and non-JSON bodies, resets: same metrics as a clean run', async () => {
+    const clean = await startFakeOpenAI({ respond: hashPolicy });
+    const bad = await startFakeOpenAI({ respond: flaky() });
+    servers.push(clean, bad);
+    const a = await runAgainst(clean, 'clean');
+    const b = await runAgainst(bad, 'flaky');
+    expect(b.subject.testbeds).toEqual(a.subject.testbeds);
+    expect(b.subject.decisions).toEqual(a.subject.decisions);
+    expect(b.subject.score).toEqual(a.subject.score);
+    expect(b.subject.calls.retried).toBe(b.subject.calls.total);
+    expect(b.subject.calls.failed).toBe(0);
+  }, 180_000);
+
+  it('a call still failing after the retry budget becomes an `error` decision; the run succeeds', async () => {
+    // every request of the delivery-worker scenario keeps failing: its decisions exhaust the retry budget
+    const server = await startFakeOpenAI({
+      respond: (body: { messages: unknown }) =>
+        JSON.stringify(body.messages).includes('Route A') ? { status: 502, body: { error: { message: 'bad gateway' } } } : hashPolicy(body),
+    });
+    servers.push(server);
+    const report = await runAgainst(server, 'failing');
+    expect(report.subject.decisions.error).toBeGreaterThan(0);
+    expect(report.subject.calls.failed).toBe(report.subject.decisions.error);
+  }, 180_000);
+
+  it('a permanent error (401) fails the run fast with the endpoint message', async () => {
+    const server = await startFakeOpenAI({ requireApiKey: 'the-right-key' });
+    servers.push(server);
+    const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
+    const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, apiKey: 'a-wrong-key-123456' });
+    const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1' });
+    const run = await waitForRun(ctx.deps, runId, 30_000);
+    expect(run.status).toBe('failed');
+    expect(JSON.stringify(run.error)).toMatch(/401/);
+    expect(JSON.stringify(run.error)).not.toContain('a-wrong-key-123456');
+    expect(server.stats.total).toBeLessThan(100);
+  }, 60_000);
+});

@@ -20,7 +20,3 @@ export const ERROR_PARSE: Parse = { choice: null, status: 'error', role: null };
 export function parseOrError(call: CallRecord, read: (response: NonNullable<CallRecord['response']>) => Parse): Parse {
   return call.response === null ? { ...ERROR_PARSE } : read(call.response);
 }
-
-export function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}

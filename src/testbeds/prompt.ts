@@ -33,3 +33,7 @@ export function replayedContent(content: string | null | undefined): string {
   const text = visibleText(content ?? '').text.trim();
   return text.length > 0 ? text : '(no answer)';
 }
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

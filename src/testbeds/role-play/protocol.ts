@@ -5,8 +5,8 @@
 import { formatMoney, scaleCents } from '../money.js';
 import { readChoice } from '../reader.js';
 import { rngFor } from '../rng.js';
-import { capitalise, callKey, indexCalls, parseOrError, type CallIndex } from '../history.js';
-import { choiceInstruction, replayedContent, systemMessage, userMessage } from '../prompt.js';
+import { callKey, indexCalls, parseOrError, type CallIndex } from '../history.js';
+import { capitalise, choiceInstruction, replayedContent, systemMessage, userMessage } from '../prompt.js';
 import type { CallRecord, CatalogueOption, ChatMessage, Decision, EpisodeSpec, Parse, Step } from '../types.js';
 import { findScenario, type RolePlayScenario } from './scenarios.js';
 

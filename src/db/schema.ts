@@ -6,6 +6,7 @@ import {
   doublePrecision,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -76,7 +77,11 @@ export const runs = pgTable(
     status: text('status').$type<RunStatus>().notNull(),
     error: jsonb('error').$type<Record<string, unknown> | null>(),
     progressTotal: integer('progress_total').notNull(),
-    progressDone: integer('progress_done').notNull().default(0),
+    /**
+     * Nominal calls that will never be made (unsupported testbed, finished run). Progress done = persisted first
+     * calls of agent-rounds + this, so the hot path never updates the run row.
+     */
+    progressSkipped: integer('progress_skipped').notNull().default(0),
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash').notNull(),
     /** set for runs the service starts itself to compute operator baselines */
@@ -156,11 +161,12 @@ export const modelCalls = pgTable(
     round: integer('round').notNull(),
     agent: integer('agent').notNull(),
     step: integer('step').notNull(),
-    request: jsonb('request').$type<Record<string, unknown>>().notNull(),
-    response: jsonb('response').$type<Record<string, unknown> | null>(),
+    // json (not jsonb): written on the hot path, read back whole; no need to index inside
+    request: json('request').$type<Record<string, unknown>>().notNull(),
+    response: json('response').$type<Record<string, unknown> | null>(),
     errorKind: text('error_kind'),
     error: text('error'),
-    parse: jsonb('parse').$type<Record<string, unknown> | null>(),
+    parse: json('parse').$type<Record<string, unknown> | null>(),
     attempts: integer('attempts').notNull(),
     latencyMs: integer('latency_ms').notNull(),
     promptTokens: integer('prompt_tokens').notNull().default(0),

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { modelCalls } from '../db/schema.js';
 
@@ -20,6 +19,8 @@ export interface CallWriter {
   flush(): Promise<void>;
 }
 
+const key = (r: { episodeId: string; round: number; agent: number; step: number }) => `${r.episodeId}/${r.round}/${r.agent}/${r.step}`;
+
 export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: number } = {}): CallWriter {
   const maxBatch = opts.maxBatch ?? 500;
   let queue: Pending[] = [];
@@ -29,27 +30,14 @@ export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: numb
   const flushBatch = async (batch: Pending[]) => {
     const rows = batch.flatMap((p) => p.rows);
     try {
-      const inserted = await deps.db.db.transaction(async (tx) => {
-        const ids = await tx
-          .insert(modelCalls)
-          .values(rows)
-          .onConflictDoNothing()
-          .returning({ episodeId: modelCalls.episodeId, round: modelCalls.round, agent: modelCalls.agent, step: modelCalls.step });
-        const key = (r: { episodeId: string; round: number; agent: number; step: number }) => `${r.episodeId}/${r.round}/${r.agent}/${r.step}`;
-        const done = new Set(ids.map(key));
-        // progress counts an agent's round once (its first call), whatever tool steps follow
-        const perRun = new Map<string, number>();
-        for (const r of rows) {
-          if (r.step === 0 && done.has(key(r as never))) perRun.set(r.runId, (perRun.get(r.runId) ?? 0) + 1);
-        }
-        for (const [runId, n] of perRun) {
-          await tx.execute(sql`update runs set progress_done = progress_done + ${n} where id = ${runId}`);
-        }
-        return done;
-      });
-      for (const p of batch) {
-        p.resolve(p.rows.every((r) => inserted.has(`${r.episodeId}/${r.round}/${r.agent}/${r.step}`)));
-      }
+      // one statement, no explicit transaction: the hot path costs a single round trip per batch
+      const ids = await deps.db.db
+        .insert(modelCalls)
+        .values(rows)
+        .onConflictDoNothing()
+        .returning({ episodeId: modelCalls.episodeId, round: modelCalls.round, agent: modelCalls.agent, step: modelCalls.step });
+      const inserted = new Set(ids.map(key));
+      for (const p of batch) p.resolve(p.rows.every((r) => inserted.has(key(r))));
     } catch (err) {
       for (const p of batch) p.reject(err);
     }

@@ -11,7 +11,11 @@ import { SLOTS_CHANNEL } from './leases.js';
  * renew (it lost the lease after a stall) shrinks its holding before issuing more calls.
  */
 export interface EndpointLimiter {
-  acquire(endpointId: string, maxConcurrency: number, signal?: AbortSignal): Promise<() => void>;
+  /**
+   * Waits for a slot. Higher `priority` goes first (FIFO among equals): the runner passes the episode's remaining
+   * rounds, so the longest chains start first and the run does not end on a tail of sequential rounds.
+   */
+  acquire(endpointId: string, maxConcurrency: number, signal?: AbortSignal, priority?: number): Promise<() => void>;
   /** renew leases and return idle slots; called by the worker's maintenance tick */
   maintain(): Promise<void>;
   /** another worker released slots: retry waiting acquisitions now */
@@ -22,6 +26,8 @@ export interface EndpointLimiter {
 }
 
 interface Waiter {
+  priority: number;
+  seq: number;
   resolve: (release: () => void) => void;
   reject: (err: unknown) => void;
   signal?: AbortSignal;
@@ -56,6 +62,20 @@ export function createEndpointLimiter(deps: Pick<Deps, 'db' | 'logger'>, opts: L
   const retryMs = opts.retryMs ?? 250;
   const pools = new Map<string, Pool>();
   let closed = false;
+  let seq = 0;
+
+  /** keeps waiters ordered by priority (desc), then arrival */
+  const enqueue = (p: Pool, w: Waiter) => {
+    let lo = 0;
+    let hi = p.waiters.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = p.waiters[mid];
+      if (m.priority > w.priority || (m.priority === w.priority && m.seq < w.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    p.waiters.splice(lo, 0, w);
+  };
 
   const pool = (endpointId: string, max: number): Pool => {
     let p = pools.get(endpointId);
@@ -146,11 +166,11 @@ export function createEndpointLimiter(deps: Pick<Deps, 'db' | 'logger'>, opts: L
   };
 
   return {
-    acquire(endpointId, maxConcurrency, signal) {
+    acquire(endpointId, maxConcurrency, signal, priority = 0) {
       const p = pool(endpointId, Math.max(1, maxConcurrency));
       if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
       return new Promise((resolve, reject) => {
-        const w: Waiter = { resolve, reject, signal };
+        const w: Waiter = { priority, seq: seq++, resolve, reject, signal };
         if (signal) {
           w.onAbort = () => {
             const i = p.waiters.indexOf(w);
@@ -159,7 +179,7 @@ export function createEndpointLimiter(deps: Pick<Deps, 'db' | 'logger'>, opts: L
           };
           signal.addEventListener('abort', w.onAbort, { once: true });
         }
-        p.waiters.push(w);
+        enqueue(p, w);
         grant(p);
       });
     },

@@ -1,8 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { episodes, modelCalls, runs, runSubjects } from '../db/schema.js';
+import { modelCalls } from '../db/schema.js';
 import { getTestbed } from '../testbeds/registry.js';
-import type { CallRecord, EpisodeSpec, PendingCall, Testbed } from '../testbeds/types.js';
+import type { CallRecord, EpisodeSpec, PendingCall } from '../testbeds/types.js';
 import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
@@ -43,39 +43,67 @@ function callSeed(target: ResolvedEndpoint['target'], episode: EpisodeSpec): num
  * the step runs concurrently (bounded by the endpoint limiter); their results are persisted (group commit) before
  * the protocol is asked again. A restarted worker therefore resumes exactly after the last persisted call.
  */
-export async function runEpisode(ctx: EpisodeContext, episodeId: string, signal: AbortSignal): Promise<EpisodeOutcome> {
-  const { deps } = ctx;
-  const { db } = deps.db;
-  const [ep] = await db.select().from(episodes).where(eq(episodes.id, episodeId));
-  if (!ep || ep.status !== 'pending') return 'finished';
-  const [run] = await db.select({ status: runs.status }).from(runs).where(eq(runs.id, ep.runId));
-  if (!run || (run.status !== 'queued' && run.status !== 'running')) return 'finished';
-  await markRunRunning(deps, ep.runId);
+export interface EpisodeRow {
+  id: string;
+  run_id: string;
+  subject_idx: number;
+  endpoint_id: string;
+  spec: EpisodeSpec | string;
+  status: string;
+  nominal_calls: number;
+  run_status: string;
+  unsupported: string[] | string;
+}
 
-  const spec = ep.spec as unknown as EpisodeSpec;
+/** Everything episodes need to start, for many at once (one round trip for a whole claim). */
+export async function loadEpisodes(deps: Pick<Deps, 'db'>, ids: string[]): Promise<Map<string, EpisodeRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await deps.db.rows<EpisodeRow>(sql`
+    select e.id, e.run_id, e.subject_idx, e.endpoint_id, e.spec, e.status, e.nominal_calls, r.status as run_status, s.unsupported
+    from episodes e
+    join runs r on r.id = e.run_id
+    join run_subjects s on s.run_id = e.run_id and s.idx = e.subject_idx
+    where e.id in ${ids}`);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export async function runEpisode(
+  ctx: EpisodeContext,
+  episodeId: string,
+  signal: AbortSignal,
+  opts: { firstAttempt?: boolean; preloaded?: EpisodeRow } = {},
+): Promise<EpisodeOutcome> {
+  const { deps } = ctx;
+  const ep = opts.preloaded ?? (await loadEpisodes(deps, [episodeId])).get(episodeId);
+  if (!ep || ep.status !== 'pending') return 'finished';
+  if (ep.run_status !== 'queued' && ep.run_status !== 'running') return 'finished';
+  if (ep.run_status === 'queued') await markRunRunning(deps, ep.run_id);
+
+  const spec = (typeof ep.spec === 'string' ? JSON.parse(ep.spec) : ep.spec) as EpisodeSpec;
+  const unsupported = (typeof ep.unsupported === 'string' ? JSON.parse(ep.unsupported) : ep.unsupported) as string[];
   const testbed = getTestbed(spec.testbed);
-  const [subject] = await db
-    .select({ unsupported: runSubjects.unsupported })
-    .from(runSubjects)
-    .where(and(eq(runSubjects.runId, ep.runId), eq(runSubjects.idx, ep.subjectIdx)));
-  if (subject?.unsupported.includes(spec.testbed)) {
-    await finishEpisode(deps, ep.id, ep.runId, 'unsupported', ep.nominalCalls);
+  if (unsupported.includes(spec.testbed)) {
+    await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', ep.nominal_calls);
     return 'finished';
   }
 
-  const rows = await db
-    .select()
-    .from(modelCalls)
-    .where(eq(modelCalls.episodeId, ep.id))
-    .orderBy(asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent));
-  const history: CallRecord[] = rows.map(toCallRecord);
-  const resolved = await ctx.targets.get(ep.endpointId);
+  // a job on its first claim has nothing persisted yet: skip the history read
+  const history: CallRecord[] = opts.firstAttempt
+    ? []
+    : (
+        await deps.db.db
+          .select()
+          .from(modelCalls)
+          .where(eq(modelCalls.episodeId, ep.id))
+          .orderBy(asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent))
+      ).map(toCallRecord);
+  const resolved = await ctx.targets.get(ep.endpoint_id);
 
   while (!signal.aborted) {
     const step = testbed.next(spec, history);
     if (step.done) {
       const doneNominal = history.filter((h) => h.step === 0).length;
-      await finishEpisode(deps, ep.id, ep.runId, 'done', Math.max(0, ep.nominalCalls - doneNominal));
+      await finishEpisode(deps, ep.id, ep.run_id, 'done', Math.max(0, ep.nominal_calls - doneNominal));
       return 'finished';
     }
     const results = await Promise.all(step.calls.map((pc) => callModel(ctx, resolved, spec, pc, signal)));
@@ -83,18 +111,18 @@ export async function runEpisode(ctx: EpisodeContext, episodeId: string, signal:
 
     const permanent = results.find((r) => !r.result.ok && r.result.kind === 'permanent');
     if (permanent && !permanent.result.ok) {
-      await failRun(deps, ep.runId, {
+      await failRun(deps, ep.run_id, {
         type: 'https://atp-bench.dev/problems/endpoint-error',
         title: 'The endpoint refused a request',
         status: permanent.result.status ?? 502,
-        detail: `endpoint ${ep.endpointId} answered ${permanent.result.status ?? 'an error'}: ${permanent.result.message}`,
+        detail: `endpoint ${ep.endpoint_id} answered ${permanent.result.status ?? 'an error'}: ${permanent.result.message}`,
       });
       return 'stopped';
     }
     if (results.some((r) => !r.result.ok && r.result.kind === 'tools-unsupported')) {
-      await markUnsupported(deps, ep.runId, ep.subjectIdx, spec.testbed);
+      await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed);
       const doneNominal = history.filter((h) => h.step === 0).length;
-      await finishEpisode(deps, ep.id, ep.runId, 'unsupported', Math.max(0, ep.nominalCalls - doneNominal));
+      await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', Math.max(0, ep.nominal_calls - doneNominal));
       return 'finished';
     }
     if (results.some((r) => !r.result.ok && r.result.kind === 'cancelled')) return 'stopped';
@@ -112,9 +140,9 @@ export async function runEpisode(ctx: EpisodeContext, episodeId: string, signal:
       records.push(record);
       const parse = testbed.parseCall(spec, record);
       return {
-        runId: ep.runId,
+        runId: ep.run_id,
         episodeId: ep.id,
-        subjectIdx: ep.subjectIdx,
+        subjectIdx: ep.subject_idx,
         testbed: spec.testbed,
         round: pending.round,
         agent: pending.agent,
@@ -156,7 +184,7 @@ async function callModel(
   for (;;) {
     let release: () => void;
     try {
-      release = await ctx.limiter.acquire(resolved.target.id, resolved.maxConcurrency, signal);
+      release = await ctx.limiter.acquire(resolved.target.id, resolved.maxConcurrency, signal, spec.rounds - pending.round);
     } catch {
       return { pending, result: { ok: false, kind: 'cancelled', status: null, message: 'cancelled', attempts: 0, latencyMs: 0 } };
     }
@@ -175,4 +203,3 @@ async function callModel(
   }
 }
 
-export type { Testbed };

@@ -7,6 +7,8 @@ export interface ClaimedJob {
   runId: string | null;
   episodeId: string | null;
   endpointId: string | null;
+  /** 1 on the first claim: nothing of the job can have been persisted before */
+  attempts: number;
 }
 
 export const JOBS_CHANNEL = 'atp_jobs';
@@ -19,7 +21,7 @@ export const SLOTS_CHANNEL = 'atp_slots';
  */
 export async function claimJobs(deps: Pick<Deps, 'db'>, owner: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
   if (limit <= 0) return [];
-  const rows = await deps.db.rows<{ id: string | number; kind: ClaimedJob['kind']; run_id: string | null; episode_id: string | null; endpoint_id: string | null }>(sql`
+  const rows = await deps.db.rows<{ id: string | number; kind: ClaimedJob['kind']; run_id: string | null; episode_id: string | null; endpoint_id: string | null; attempts: number }>(sql`
     with picked as (
       select id from jobs
       where (status = 'queued' and run_at <= now()) or (status = 'running' and lease_expires_at < now())
@@ -29,9 +31,9 @@ export async function claimJobs(deps: Pick<Deps, 'db'>, owner: string, limit: nu
     update jobs j set status = 'running', lease_owner = ${owner},
       lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = j.attempts + 1
     from picked where j.id = picked.id
-    returning j.id, j.kind, j.run_id, j.episode_id, j.endpoint_id`);
+    returning j.id, j.kind, j.run_id, j.episode_id, j.endpoint_id, j.attempts`);
   return rows
-    .map((r) => ({ id: Number(r.id), kind: r.kind, runId: r.run_id, episodeId: r.episode_id, endpointId: r.endpoint_id }))
+    .map((r) => ({ id: Number(r.id), kind: r.kind, runId: r.run_id, episodeId: r.episode_id, endpointId: r.endpoint_id, attempts: Number(r.attempts) }))
     .sort((a, b) => a.id - b.id);
 }
 

@@ -75,28 +75,24 @@ export async function finishEpisode(
   status: 'done' | 'unsupported',
   remainingNominal: number,
 ) {
-  await deps.db.db.transaction(async (tx) => {
-    await tx.update(episodes).set({ status }).where(and(eq(episodes.id, episodeId), eq(episodes.status, 'pending')));
-    if (remainingNominal > 0) {
-      // calls that will never be made (unsupported, ended early) still count towards 100 %
-      await tx.execute(sql`update runs set progress_done = least(progress_total, progress_done + ${remainingNominal}) where id = ${runId}`);
-    }
-  });
+  // one statement: the episode ends and the calls it will never make count towards progress
+  await deps.db.rows(sql`
+    with ep as (update episodes set status = ${status} where id = ${episodeId} and status = 'pending' returning run_id)
+    update runs set progress_skipped = progress_skipped + ${remainingNominal}
+    where id = ${runId} and ${remainingNominal} > 0 and exists (select 1 from ep)`);
   await maybeFinalizeRun(deps, runId);
 }
 
 export async function maybeFinalizeRun(deps: Deps, runId: string): Promise<boolean> {
-  const [pending] = await deps.db.rows<{ n: number | string }>(
-    sql`select count(*) as n from episodes where run_id = ${runId} and status = 'pending'`,
-  );
-  if (Number(pending.n) > 0) return false;
-  const [run] = await deps.db.db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
-  if (!run || run.status !== 'running') return false;
+  const [state] = await deps.db.rows<{ status: string; pending: boolean }>(sql`
+    select status, exists (select 1 from episodes where run_id = ${runId} and status = 'pending') as pending
+    from runs where id = ${runId}`);
+  if (!state || state.status !== 'running' || state.pending) return false;
   const report = await computeReport(deps, runId);
   const won = await deps.db.db.transaction(async (tx) => {
     const updated = await tx
       .update(runs)
-      .set({ status: 'succeeded', finishedAt: deps.clock.now(), progressDone: sql`${runs.progressTotal}` })
+      .set({ status: 'succeeded', finishedAt: deps.clock.now() })
       .where(and(eq(runs.id, runId), eq(runs.status, 'running')))
       .returning({ id: runs.id });
     if (updated.length === 0) return false;

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import { enqueueRunWebhook } from '../webhooks/enqueue.js';
 
 /**
  * Called once when a run reaches a terminal status (succeeded, failed, cancelled): the place for follow-ups such
@@ -6,4 +7,9 @@ import type { Deps } from '../deps.js';
  */
 export async function onRunTerminal(deps: Deps, runId: string) {
   deps.logger.info('run finished', { runId });
+  try {
+    await enqueueRunWebhook(deps, runId);
+  } catch (err) {
+    deps.logger.error('could not enqueue the run webhook', { runId, err });
+  }
 }

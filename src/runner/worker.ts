@@ -4,10 +4,11 @@ import type { Deps } from '../deps.js';
 import { runs } from '../db/schema.js';
 import { createCallWriter } from './call-writer.js';
 import { createEndpointLimiter, type EndpointLimiter } from './endpoint-limiter.js';
-import { runEpisode } from './episode-runner.js';
+import { loadEpisodes, runEpisode, type EpisodeRow } from './episode-runner.js';
 import { CANCEL_CHANNEL, claimJobs, completeJob, JOBS_CHANNEL, releaseJobs, renewJobs, SLOTS_CHANNEL, type ClaimedJob } from './leases.js';
 import { failRun, maybeFinalizeRun } from './run-state.js';
 import { createTargetCache } from './targets.js';
+import { processWebhookJob } from '../webhooks/deliver.js';
 
 export interface WorkerOptions {
   /** episodes driven at once by this worker (calls are bounded separately, per endpoint) */
@@ -73,7 +74,8 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
       do {
         claimAgain = false;
         const jobs = await claimJobs(deps, id, capacity - active.size, leaseMs);
-        for (const job of jobs) start(job);
+        const episodes = await loadEpisodes(deps, jobs.map((j) => j.episodeId).filter((e): e is string => !!e));
+        for (const job of jobs) start(job, job.episodeId ? episodes.get(job.episodeId) : undefined);
         if (jobs.length > 0 && active.size < capacity) claimAgain = true;
       } while (claimAgain && !stopping);
     } catch (err) {
@@ -83,15 +85,23 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     }
   };
 
-  const start = (job: ClaimedJob) => {
+  const start = (job: ClaimedJob, preloaded?: EpisodeRow) => {
     const controller = new AbortController();
     const done = (async () => {
       try {
+        if (job.kind === 'webhook') {
+          await processWebhookJob(deps, job);
+          await completeJob(deps, id, job.id);
+          return;
+        }
         if (job.kind !== 'episode' || !job.episodeId) {
           await completeJob(deps, id, job.id);
           return;
         }
-        const outcome = await runEpisode({ deps, limiter, writer, targets }, job.episodeId, controller.signal);
+        const outcome = await runEpisode({ deps, limiter, writer, targets }, job.episodeId, controller.signal, {
+          firstAttempt: job.attempts === 1,
+          preloaded,
+        });
         if (outcome === 'finished') await completeJob(deps, id, job.id);
         else if (stopping) await releaseJobs(deps, id, [job.id]);
         else await completeIfRunEnded(job);

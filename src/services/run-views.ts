@@ -21,14 +21,17 @@ export async function getOwnedRun(deps: Pick<Deps, 'db'>, tenantId: string, runI
 }
 
 async function callCounts(deps: Pick<Deps, 'db'>, runIds: string[]) {
-  const out = new Map<string, { total: number; retried: number; failed: number }>();
+  const out = new Map<string, { total: number; retried: number; failed: number; nominal: number }>();
   if (runIds.length === 0) return out;
-  const rows = await deps.db.rows<{ run_id: string; total: string | number; retried: string | number; failed: string | number }>(sql`
+  const rows = await deps.db.rows<{ run_id: string; total: string | number; retried: string | number; failed: string | number; nominal: string | number }>(sql`
     select run_id, count(*) as total,
+      count(*) filter (where step = 0) as nominal,
       count(*) filter (where attempts > 1) as retried,
       count(*) filter (where error is not null) as failed
     from model_calls where run_id in ${runIds} group by run_id`);
-  for (const r of rows) out.set(r.run_id, { total: Number(r.total), retried: Number(r.retried), failed: Number(r.failed) });
+  for (const r of rows) {
+    out.set(r.run_id, { total: Number(r.total), retried: Number(r.retried), failed: Number(r.failed), nominal: Number(r.nominal) });
+  }
   return out;
 }
 
@@ -40,6 +43,9 @@ export async function toRunViews(deps: Pick<Deps, 'db'>, rows: RunRow[]) {
     : [];
   return rows.map((r) => {
     const base = `/v1/runs/${r.id}`;
+    const { nominal, ...calls } = counts.get(r.id) ?? { total: 0, retried: 0, failed: 0, nominal: 0 };
+    // a finished run is complete whatever was skipped; otherwise first calls of agent-rounds + skipped ones
+    const done = r.status === 'succeeded' ? r.progressTotal : Math.min(r.progressTotal, nominal + r.progressSkipped);
     return {
       id: r.id,
       status: r.status,
@@ -52,11 +58,11 @@ export async function toRunViews(deps: Pick<Deps, 'db'>, rows: RunRow[]) {
         .filter((s) => s.runId === r.id)
         .map((s) => ({ kind: s.kind, label: s.label, endpointId: s.endpointId, unsupported: s.unsupported })),
       progress: {
-        done: Math.min(r.progressDone, r.progressTotal),
+        done,
         total: r.progressTotal,
-        percent: r.progressTotal === 0 ? 100 : Math.round((1000 * Math.min(r.progressDone, r.progressTotal)) / r.progressTotal) / 10,
+        percent: r.progressTotal === 0 ? 100 : Math.round((1000 * done) / r.progressTotal) / 10,
       },
-      calls: counts.get(r.id) ?? { total: 0, retried: 0, failed: 0 },
+      calls,
       error: (r.error ?? null) as Problem | null,
       webhookUrl: r.webhookUrl,
       createdAt: r.createdAt.toISOString(),
@@ -90,7 +96,7 @@ export async function listRuns(
   if (q.endpointId) filters.push(eq(runs.endpointId, q.endpointId));
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
-    if (!c || typeof c.t !== 'string' || typeof c.id !== 'string') {
+    if (!c || typeof c.t !== 'string' || typeof c.id !== 'string' || Number.isNaN(new Date(c.t).getTime())) {
       throw new ApiError('validation_failed', 'query.cursor: invalid cursor', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
     }
     const t = new Date(c.t);

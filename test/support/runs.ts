@@ -8,7 +8,7 @@ export async function waitForRun(deps: Deps, runId: string, timeoutMs = 60_000) 
   for (;;) {
     const [run] = await deps.db.db.select().from(runs).where(eq(runs.id, runId));
     if (run && ['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
-    if (Date.now() > end) throw new Error(`run ${runId} still ${run?.status} (${run?.progressDone}/${run?.progressTotal}) after ${timeoutMs} ms`);
+    if (Date.now() > end) throw new Error(`run ${runId} still ${run?.status}  after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

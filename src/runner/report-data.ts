@@ -1,6 +1,6 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { endpoints, episodes, modelCalls, runs, runSubjects } from '../db/schema.js';
+import { endpoints, episodes, modelCalls, operatorBaselineResults, runs, runSubjects } from '../db/schema.js';
 import { getTestbed } from '../testbeds/registry.js';
 import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse, TestbedId } from '../testbeds/types.js';
 import { buildReport, SCORER_VERSION } from '../scoring/report.js';
@@ -29,6 +29,41 @@ export function sortHistory(h: CallRecord[]): CallRecord[] {
  * rescore with the current reader and scorers reproduces or updates it.
  */
 export async function loadReportInput(deps: Pick<Deps, 'db'>, runId: string): Promise<ReportInput> {
+  const { run, subjects } = await loadSubjects(deps, runId);
+  const operator = run.operatorBaseline ? [] : await loadOperatorBaselines(deps, run.suiteId, run.suiteVersion);
+  return {
+    runId,
+    suite: { id: run.suiteId, version: run.suiteVersion },
+    custom: run.custom,
+    seed: run.seed,
+    samples: run.samples,
+    scorerVersion: SCORER_VERSION,
+    subjects: [...subjects, ...operator],
+  };
+}
+
+/**
+ * Operator baselines of a suite version: each one's cached run is scored the same way and joins the report as
+ * `kind: "operator"` (their episodes have the same keys, so comparisons pair by episode).
+ */
+async function loadOperatorBaselines(deps: Pick<Deps, 'db'>, suiteId: string, suiteVersion: string): Promise<SubjectInput[]> {
+  const cached = await deps.db.db
+    .select({ runId: operatorBaselineResults.runId, label: endpoints.name })
+    .from(operatorBaselineResults)
+    .innerJoin(endpoints, eq(endpoints.id, operatorBaselineResults.endpointId))
+    .where(and(eq(operatorBaselineResults.suiteId, suiteId), eq(operatorBaselineResults.suiteVersion, suiteVersion), isNull(endpoints.deletedAt), eq(endpoints.operator, true)))
+    .orderBy(asc(endpoints.name));
+  const out: SubjectInput[] = [];
+  for (const c of cached) {
+    const { subjects } = await loadSubjects(deps, c.runId);
+    const subject = subjects.find((s) => s.kind === 'subject');
+    if (subject) out.push({ ...subject, kind: 'operator', label: `operator: ${c.label}` });
+  }
+  return out;
+}
+
+/** The scoring input of every subject of one run, from its persisted calls. */
+async function loadSubjects(deps: Pick<Deps, 'db'>, runId: string) {
   const { db } = deps.db;
   const [run] = await db.select().from(runs).where(eq(runs.id, runId));
   if (!run) throw new Error(`run ${runId} not found`);
@@ -87,15 +122,7 @@ export async function loadReportInput(deps: Pick<Deps, 'db'>, runId: string): Pr
     };
   });
 
-  return {
-    runId,
-    suite: { id: run.suiteId, version: run.suiteVersion },
-    custom: run.custom,
-    seed: run.seed,
-    samples: run.samples,
-    scorerVersion: SCORER_VERSION,
-    subjects: subjectInputs,
-  };
+  return { run, subjects: subjectInputs };
 }
 
 /** The stored form of a report: serialized once, so every read returns the same bytes. */

@@ -1,0 +1,21 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { App } from '../../http/env.js';
+import type { Deps } from '../../deps.js';
+import { problemResponses } from '../../http/problem-schema.js';
+import { listOperatorBaselines } from '../../services/operator-baselines.js';
+import { OperatorBaselineListSchema } from './schema.js';
+
+export const listOperatorBaselinesRoute = createRoute({
+  method: 'get',
+  path: '/v1/operator/baselines',
+  tags: ['operator'],
+  summary: 'Operator baselines and the state of their cached results (public)',
+  responses: {
+    200: { description: 'Operator baselines', content: { 'application/json': { schema: OperatorBaselineListSchema } } },
+    ...problemResponses(),
+  },
+});
+
+export function registerListOperatorBaselines(app: App, deps: Deps) {
+  app.openapi(listOperatorBaselinesRoute, async (c) => c.json({ items: await listOperatorBaselines(deps) }, 200));
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnAtp } from '../support/process.js';
+
+const run = promisify(execFile);
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+const cli = (args: string[], env: Record<string, string>) =>
+  run(process.execPath, ['bin/atp-bench.mjs', ...args], { env: { ...process.env, DATABASE_URL: '', ATP_SECRET: '', ...env } });
+
+describe('atp-bench serve and token (embedded mode)', () => {
+  it('serves /healthz and /openapi.json, issues working tokens while running, and stops cleanly on SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atp-serve-'));
+    dirs.push(dir);
+    // before the server runs: the token command opens the database itself (and generates the secret)
+    const before = (await cli(['token', '--tenant', 'early-lab'], { ATP_DATA_DIR: dir })).stdout.trim();
+    expect(before.split('.')).toHaveLength(3);
+    expect(fs.statSync(path.join(dir, 'secret')).mode & 0o077).toBe(0);
+
+    const svc = await spawnAtp('serve', { ATP_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', ATP_SECRET: '' });
+    try {
+      expect(svc.output()).toContain('/docs');
+      const health = await fetch(`${svc.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', database: 'pglite' });
+      const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as { openapi: string };
+      expect(doc.openapi).toBe('3.1.0');
+
+      // while it runs the data dir is locked: the token command asks the server
+      const during = (await cli(['token', '--tenant', 'late-lab'], { ATP_DATA_DIR: dir })).stdout.trim();
+      for (const token of [before, during]) {
+        const res = await fetch(`${svc.url}/v1/runs`, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+      }
+      const bad = await cli(['token'], { ATP_DATA_DIR: dir }).catch((e: { code: number; stderr: string }) => e);
+      expect((bad as { code: number }).code).toBe(2);
+    } finally {
+      svc.proc.kill('SIGTERM');
+    }
+    expect(await svc.exited).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'atp.lock'))).toBe(false);
+  }, 120_000);
+});

@@ -1,0 +1,41 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Browser } from 'playwright-core';
+import { createApp } from '../../src/app.js';
+import { buildTestDeps, type TestContext } from '../support/deps.js';
+import { hasChromium, launchChromium } from '../support/chromium.js';
+
+describe.skipIf(!hasChromium())('/docs in headless Chromium', () => {
+  let ctx: TestContext;
+  let browser: Browser;
+  let server: ServerType;
+  let base: string;
+  beforeAll(async () => {
+    ctx = await buildTestDeps();
+    browser = await launchChromium();
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: createApp(ctx.deps).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+    await ctx.close();
+  });
+
+  it('renders the API reference from this server only (works offline)', async () => {
+    const page = await browser.newPage();
+    const foreign: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreign.push(r.url());
+    });
+    await page.goto(`${base}/docs`);
+    await page.waitForSelector('.swagger-ui .info .title', { timeout: 20_000 });
+    expect(await page.textContent('.swagger-ui .info .title')).toContain('ATP Bench API');
+    await page.waitForSelector('.opblock', { timeout: 20_000 });
+    expect(await page.locator('.opblock').count()).toBeGreaterThan(10);
+    expect(foreign).toEqual([]);
+  }, 60_000);
+});

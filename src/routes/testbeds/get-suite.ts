@@ -1,0 +1,23 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { App } from '../../http/env.js';
+import { notFound } from '../../http/errors.js';
+import { problemResponses } from '../../http/problem-schema.js';
+import { suiteViews } from './catalogue.js';
+import { SuiteIdParam, SuiteSchema } from './schema.js';
+
+export const getSuiteRoute = createRoute({
+  method: 'get',
+  path: '/v1/suites/{id}',
+  tags: ['testbeds'],
+  summary: 'A suite: testbeds, parameters, episodes and model calls (public)',
+  request: { params: SuiteIdParam },
+  responses: { 200: { description: 'The suite', content: { 'application/json': { schema: SuiteSchema } } }, ...problemResponses(404) },
+});
+
+export function registerGetSuite(app: App) {
+  app.openapi(getSuiteRoute, (c) => {
+    const suite = suiteViews.get(c.req.valid('param').id);
+    if (!suite) throw notFound('suite');
+    return c.json(suite, 200);
+  });
+}

@@ -1,0 +1,23 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { App } from '../../http/env.js';
+import { notFound } from '../../http/errors.js';
+import { problemResponses } from '../../http/problem-schema.js';
+import { testbedCatalogues } from './catalogue.js';
+import { TestbedIdParam, TestbedSchema } from './schema.js';
+
+export const getTestbedRoute = createRoute({
+  method: 'get',
+  path: '/v1/testbeds/{id}',
+  tags: ['testbeds'],
+  summary: 'A testbed and its scenario catalogue with option labels and roles (public)',
+  request: { params: TestbedIdParam },
+  responses: { 200: { description: 'The catalogue', content: { 'application/json': { schema: TestbedSchema } } }, ...problemResponses(404) },
+});
+
+export function registerGetTestbed(app: App) {
+  app.openapi(getTestbedRoute, (c) => {
+    const cat = testbedCatalogues.get(c.req.valid('param').id);
+    if (!cat) throw notFound('testbed');
+    return c.json(cat, 200);
+  });
+}

@@ -1,0 +1,17 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { App } from '../../http/env.js';
+import { problemResponses } from '../../http/problem-schema.js';
+import { testbedSummaries } from './catalogue.js';
+import { TestbedListSchema } from './schema.js';
+
+export const listTestbedsRoute = createRoute({
+  method: 'get',
+  path: '/v1/testbeds',
+  tags: ['testbeds'],
+  summary: 'The ATP testbeds (public)',
+  responses: { 200: { description: 'Testbeds', content: { 'application/json': { schema: TestbedListSchema } } }, ...problemResponses() },
+});
+
+export function registerListTestbeds(app: App) {
+  app.openapi(listTestbedsRoute, (c) => c.json({ items: testbedSummaries }, 200));
+}

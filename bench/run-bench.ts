@@ -113,8 +113,8 @@ async function measure(kind: 'pglite' | 'postgres', latencyMs: number) {
 const fmt = (x: number, d = 2) => x.toFixed(d);
 console.log(`ATP Bench runner benchmark — suite ${SUITE}, L = ${L} ms, C = ${C}, ${os.cpus().length} CPUs, node ${process.version}\n`);
 console.log('db        L(ms)  calls  chain  wall(s)  lower(s)  ratio  serial(s)  speed-up  peak  calls/s');
-for (const kind of ['pglite', 'postgres'] as const) {
-  for (const latency of [L, 0]) {
+for (const kind of (process.env.BENCH_KINDS ?? 'pglite,postgres').split(',') as ('pglite' | 'postgres')[]) {
+  for (const latency of (process.env.BENCH_LATENCIES ?? `${L},0`).split(',').map(Number)) {
     const r = await measure(kind, latency);
     if (!r) {
       console.log(`${kind.padEnd(9)} (no server reachable at ${PG_URL}: skipped)`);

@@ -5,13 +5,15 @@ import type { Context } from 'hono';
 import type { Deps } from './deps.js';
 import type { App, AppEnv } from './http/env.js';
 import { ApiError, type FieldError } from './http/errors.js';
-import { requestContext, requireJsonBody } from './http/middleware.js';
+import { rejectNulBytes, requestContext, requireJsonBody, safePath } from './http/middleware.js';
+import { httpMetrics } from './observability/http-metrics.js';
 import { registerRoutes } from './routes/index.js';
+import { registerMetrics } from './routes/system/metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 function problemResponse(c: Context<AppEnv>, err: ApiError): Response {
-  const body = err.toProblem(c.req.path, c.get('requestId'));
+  const body = err.toProblem(safePath(c.req.path), c.get('requestId'));
   const headers: Record<string, string> = { 'content-type': 'application/problem+json', ...(err.extras.headers ?? {}) };
   const id = c.get('requestId');
   if (id) headers['x-request-id'] = id;
@@ -49,6 +51,7 @@ export function createApp(deps: Deps): App {
   });
 
   app.use('*', requestContext(deps));
+  app.use('*', httpMetrics(deps.metrics));
   app.use(
     '*',
     bodyLimit({
@@ -59,18 +62,20 @@ export function createApp(deps: Deps): App {
     }),
   );
   app.use('*', requireJsonBody());
+  app.use('*', rejectNulBytes());
 
   registerRoutes(app, deps);
+  registerMetrics(app, deps);
 
   app.notFound((c) => {
     const allowed = methodsForPath(app, c.req.path);
     if (allowed.length > 0) {
-      const err = new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}`, {
+      const err = new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${safePath(c.req.path)}`, {
         headers: { allow: allowed.join(', ') },
       });
       return problemResponse(c, err);
     }
-    return problemResponse(c, new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`));
+    return problemResponse(c, new ApiError('not_found', `no route for ${c.req.method} ${safePath(c.req.path)}`));
   });
 
   app.onError((err, c) => {
@@ -81,7 +86,7 @@ export function createApp(deps: Deps): App {
       if (err.status === 413) return problemResponse(c, new ApiError('payload_too_large'));
       if (err.status === 401) return problemResponse(c, new ApiError('unauthorized'));
     }
-    (c.get('logger') ?? deps.logger).error('unhandled error', { err, path: c.req.path, stack: (err as Error)?.stack });
+    (c.get('logger') ?? deps.logger).error('unhandled error', { err, path: safePath(c.req.path), stack: (err as Error)?.stack });
     return problemResponse(c, new ApiError('internal', 'an unexpected error occurred; quote the request id when reporting it'));
   });
 

@@ -10,6 +10,8 @@ import { createOpenAIModelClient } from './model/openai-client.js';
 import { checkEndpointUrl } from './net/ssrf.js';
 import { createGuardedFetch } from './net/guarded-fetch.js';
 import { keyId } from './auth/keys.js';
+import { createMetrics } from './observability/metrics.js';
+import { instrumentModelClient } from './observability/instrumented-client.js';
 
 /** Production dependencies: real clock, random ids, the configured database, JSON logs on stdout. */
 export async function buildProductionDeps(config: Config, opts: { logger?: Logger; db?: DbHandle } = {}): Promise<Deps> {
@@ -33,6 +35,7 @@ export function buildDeps(input: {
 }): Deps {
   const { config, secret } = input;
   const allowPrivate = config.allowPrivateEndpoints;
+  const metrics = createMetrics({ db: input.db });
   return {
     config,
     db: input.db,
@@ -44,8 +47,9 @@ export function buildDeps(input: {
       current: { kid: keyId(secret, 'secret-box'), secret },
       previous: config.previousSecrets.map((s) => ({ kid: keyId(s, 'secret-box'), secret: s })),
     }),
-    modelClient: input.modelClient ?? createOpenAIModelClient({ allowPrivate }),
+    modelClient: instrumentModelClient(input.modelClient ?? createOpenAIModelClient({ allowPrivate }), metrics),
     checkUrl: (url) => checkEndpointUrl(url, { allowPrivate }),
     fetch: createGuardedFetch({ allowPrivate }),
+    metrics,
   };
 }

@@ -4,6 +4,7 @@ import type { Clock, IdSource } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { TokenService } from './auth/tokens.js';
 import type { ModelClient } from './model/types.js';
+import type { AtpMetrics } from './observability/metrics.js';
 
 export interface SecretBox {
   encrypt(plaintext: string, context: string): Promise<string>;
@@ -29,4 +30,6 @@ export interface Deps {
   checkUrl: UrlCheck;
   /** fetch used for webhook deliveries (guarded against private targets unless allowed) */
   fetch: typeof fetch;
+  /** Prometheus registry served at /metrics (HTTP, model calls; DB gauges at scrape time) */
+  metrics: AtpMetrics;
 }

@@ -9,6 +9,7 @@ import type { Deps } from './deps.js';
 import type { Logger } from './lib/logger.js';
 import { startWorkers, type WorkerPool } from './runner/worker.js';
 import { resetEmbeddedLeases } from './runner/leases.js';
+import { scheduleMissing } from './services/operator-baselines.js';
 
 export interface RunningService {
   url: string;
@@ -22,6 +23,8 @@ export async function startService(config: Config, opts: { logger?: Logger; deps
   await deps.db.migrate();
   // Embedded mode is single-process (the data dir is locked), so leases left by a killed process are stale now.
   if (deps.db.kind === 'pglite') await resetEmbeddedLeases(deps);
+  // a new suite version (after an upgrade) needs fresh operator baseline results
+  await scheduleMissing(deps).catch((err) => deps.logger.error('could not schedule operator baselines', { err }));
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -22,6 +22,12 @@ export const configSchema = z.object({
   ATP_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   ATP_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** runs a tenant may create per minute (fixed window shared by all API processes); 0 = unlimited */
+  ATP_RUN_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  /** queued + running runs a tenant may have at once; 0 = unlimited */
+  ATP_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  /** when set, GET /metrics requires `Authorization: Bearer <this token>`; unset = public */
+  ATP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -37,6 +43,12 @@ export interface Config {
   workers: number;
   publicUrl: string | undefined;
   logLevel: RawConfig['LOG_LEVEL'];
+  /** run creations per tenant per minute (0 = unlimited) */
+  runRatePerMinute: number;
+  /** queued + running runs per tenant (0 = unlimited) */
+  maxActiveRuns: number;
+  /** bearer token protecting /metrics (undefined = public) */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -62,5 +74,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     workers: c.ATP_WORKERS,
     publicUrl: c.ATP_PUBLIC_URL,
     logLevel: c.LOG_LEVEL,
+    runRatePerMinute: c.ATP_RUN_RATE_PER_MINUTE,
+    maxActiveRuns: c.ATP_MAX_ACTIVE_RUNS,
+    metricsToken: c.ATP_METRICS_TOKEN,
   };
 }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { sql } from 'drizzle-orm';
 import { ApiError } from './errors.js';
 import type { AppEnv } from './env.js';
 import type { Deps } from '../deps.js';
@@ -6,6 +7,18 @@ import type { Scope } from '../auth/tokens.js';
 import { TokenError } from '../auth/tokens.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+export const MAX_ECHOED_PATH = 512;
+
+/**
+ * The request path as echoed in problems (`instance`, `detail`) and logs: a bearer token a client pasted into the URL
+ * is not amplified into responses and log lines, and hostile 10k-character paths are cut short.
+ */
+export function safePath(path: string): string {
+  const p = path.replace(JWT_LIKE, '[redacted-token]');
+  return p.length > MAX_ECHOED_PATH ? `${p.slice(0, MAX_ECHOED_PATH)}…` : p;
+}
 
 /** Request id (client-supplied when sane, else generated), per-request logger, one access log line. */
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
@@ -20,7 +33,7 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     c.header('x-request-id', requestId);
     logger.info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: safePath(c.req.path),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
     });
@@ -45,6 +58,19 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Tenants seen to exist, per database (tenants are never deleted, so a positive answer can be cached). */
+const knownTenants = new WeakMap<object, Set<string>>();
+
+async function tenantExists(deps: Pick<Deps, 'db'>, tenantId: string): Promise<boolean> {
+  let known = knownTenants.get(deps.db);
+  if (!known) knownTenants.set(deps.db, (known = new Set()));
+  if (known.has(tenantId)) return true;
+  const rows = await deps.db.rows(sql`select 1 as ok from tenants where id = ${tenantId} limit 1`);
+  if (rows.length === 0) return false;
+  known.add(tenantId);
+  return true;
+}
+
 /** Bearer JWT → principal; 401 when absent/invalid, 403 when a scope is missing. */
 export function requireAuth(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -64,10 +90,82 @@ export function requireAuth(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv>
         headers: { 'www-authenticate': `Bearer realm="atp-bench", error="invalid_token"` },
       });
     }
+    // A correctly signed token may name a tenant the database does not have (a restored older backup, a token minted
+    // for another deployment sharing ATP_SECRET): refuse it rather than fail on a foreign key later. Operator tokens
+    // of a pseudo-tenant (`atp-bench token` signs one for `system`) remain valid on admin routes.
+    if (!(scope === 'admin' && principal.scopes.has('admin')) && !(await tenantExists(deps, principal.tenantId))) {
+      throw new ApiError('unauthorized', 'the token names an unknown tenant', {
+        headers: { 'www-authenticate': `Bearer realm="atp-bench", error="invalid_token"` },
+      });
+    }
     if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
       throw new ApiError('forbidden', `this token lacks the "${scope}" scope`);
     }
     c.set('principal', principal);
+    await next();
+  };
+}
+
+/** How deeply a JSON body may nest (the service's own schemas need a handful of levels). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Where a parsed JSON value holds a NUL character, a `__proto__` key or nests too deeply (iterative: hostile depth
+ * cannot overflow the stack).
+ */
+function jsonProblem(value: unknown): string | null {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return 'strings may not contain NUL (U+0000) characters';
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return `JSON may nest at most ${MAX_JSON_DEPTH} levels deep`;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push([x, depth + 1]);
+    } else {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\u0000')) return 'keys may not contain NUL (U+0000) characters';
+        // an own "__proto__" key becomes the prototype when copied into a new object: the value would vanish silently
+        if (k === '__proto__') return 'the key "__proto__" is not allowed';
+        stack.push([x, depth + 1]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * NUL characters cannot be stored in PostgreSQL text or jsonb (the query would fail with a 500), absurdly deep JSON
+ * overflows recursive code, and a `__proto__` key is silently dropped by object copies: refuse them up front, in the
+ * URL (path: 404, query: 400) and in JSON bodies (400).
+ */
+export function rejectNulBytes(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const url = c.req.url;
+    const q = url.indexOf('?');
+    const hasNul = (part: string) => /%00/i.test(part) || part.includes('\u0000');
+    // no resource has a NUL in its id: a path with one names nothing (404, like any malformed id)
+    if (hasNul(q < 0 ? url : url.slice(0, q))) throw new ApiError('not_found', 'no resource has a NUL (%00) character in its path');
+    if (q >= 0 && hasNul(url.slice(q))) {
+      throw new ApiError('validation_failed', 'query parameters may not contain NUL (%00) characters', {
+        errors: [{ path: 'query', message: 'NUL (%00) characters are not allowed' }],
+      });
+    }
+    const m = c.req.method;
+    if ((m === 'POST' || m === 'PUT' || m === 'PATCH') && c.req.raw.body !== null && JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+      let parsed: unknown;
+      let ok = true;
+      try {
+        parsed = await c.req.json();
+      } catch {
+        ok = false; // malformed JSON is reported by the route's validator (400 malformed-json)
+      }
+      const problem = ok ? jsonProblem(parsed) : null;
+      if (problem) throw new ApiError('validation_failed', `body: ${problem}`, { errors: [{ path: 'body', message: problem }] });
+    }
     await next();
   };
 }

@@ -1,14 +1,42 @@
-/** Opaque pagination cursors: base64url JSON. Decoding never throws (a bad cursor is the caller's mistake). */
+import { ApiError } from '../http/errors.js';
+
+/** Opaque pagination cursors: base64url JSON. A cursor that does not decode is the caller's mistake (400). */
 export function encodeCursor(value: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): Record<string, unknown> | null {
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return null;
+const invalid = () =>
+  new ApiError('validation_failed', 'query.cursor: invalid cursor', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+
+export function decodeCursor(cursor: string): Record<string, unknown> {
+  if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : null;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v;
   } catch {
-    return null;
+    // fall through
   }
+  throw invalid();
+}
+
+/** Keyset cursor over (createdAt desc, id desc): the last item of a page. */
+export function encodeKeysetCursor(row: { createdAt: Date; id: string }): string {
+  return encodeCursor({ t: row.createdAt.toISOString(), id: row.id });
+}
+
+export function decodeKeysetCursor(cursor: string, idPattern: RegExp): { createdAt: Date; id: string } {
+  const p = decodeCursor(cursor);
+  if (typeof p.t !== 'string' || typeof p.id !== 'string' || !idPattern.test(p.id)) throw invalid();
+  const createdAt = new Date(p.t);
+  // years outside 1..9999 would be refused by the database (500): a forged cursor is the caller's mistake
+  const year = createdAt.getUTCFullYear();
+  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== p.t || year < 1 || year > 9999) throw invalid();
+  return { createdAt, id: p.id };
+}
+
+/** Cursor after a numeric id (transcripts). */
+export function decodeAfterCursor(cursor: string): number {
+  const p = decodeCursor(cursor);
+  if (typeof p.after !== 'number' || !Number.isSafeInteger(p.after) || p.after < 0) throw invalid();
+  return p.after;
 }

@@ -315,11 +315,12 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       const body = buildBody(target, request, options.seed);
       const hadTools = Boolean(request.tools?.length);
       let attempts = 0;
+      const budget = Math.max(1, Math.min(maxAttempts, options.maxAttempts ?? maxAttempts));
       let last: Failure | null = null;
       const done = (f: Failure): CallResult => ({ ...f, attempts, latencyMs: elapsed() });
       const cancelled = () => done(fail('cancelled', null, 'cancelled'));
 
-      while (attempts < maxAttempts) {
+      while (attempts < budget) {
         if (signal?.aborted) return cancelled();
         attempts++;
         const r = await attempt(target, body, hadTools, signal);
@@ -327,7 +328,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
         if (r.kind === 'cancelled') return cancelled();
         if (r.kind !== 'transient') return done(fail(r.kind, r.status, r.message));
         last = r;
-        if (attempts >= maxAttempts) break;
+        if (attempts >= budget) break;
         let wait: number;
         if (r.retryAfterMs !== undefined) {
           // waiting that long here would hold a worker slot: the runner re-queues the call instead

@@ -30,6 +30,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** per-call sampling seed (overrides params.seed) so repeated samples differ deterministically */
   seed?: number;
+  /** caps the attempts of this call below the client's budget (e.g. 1 for an interactive probe) */
+  maxAttempts?: number;
 }
 
 export type CallErrorKind =

@@ -6,6 +6,10 @@ import { registerOpenApi } from './system/openapi.js';
 import { registerCreateTenant } from './tenants/create.js';
 import { registerEndpointRoutes } from './endpoints/index.js';
 import { registerRunRoutes } from './runs/index.js';
+import { registerTestbedRoutes } from './testbeds/index.js';
+import { registerOperatorRoutes } from './operator/index.js';
+import { registerLeaderboardRoutes } from './leaderboard/index.js';
+import { registerWebhookRoutes } from '../webhooks/routes.js';
 
 /** Every route of the service. Each resource folder exports `registerX(app, deps)` per route. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -15,4 +19,8 @@ export function registerRoutes(app: App, deps: Deps) {
   registerCreateTenant(app, deps);
   registerEndpointRoutes(app, deps);
   registerRunRoutes(app, deps);
+  registerTestbedRoutes(app);
+  registerOperatorRoutes(app, deps);
+  registerLeaderboardRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
 }

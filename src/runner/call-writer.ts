@@ -21,11 +21,14 @@ export interface CallWriter {
 
 const key = (r: { episodeId: string; round: number; agent: number; step: number }) => `${r.episodeId}/${r.round}/${r.agent}/${r.step}`;
 
-export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: number } = {}): CallWriter {
+export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: number; maxInFlight?: number } = {}): CallWriter {
   const maxBatch = opts.maxBatch ?? 500;
-  let queue: Pending[] = [];
+  // PGlite is one connection: overlapping flushes would only queue; a server takes a few at once
+  const maxInFlight = opts.maxInFlight ?? (deps.db.kind === 'pglite' ? 1 : 4);
+  const queue: Pending[] = [];
   let scheduled = false;
-  let running: Promise<void> = Promise.resolve();
+  let inFlight = 0;
+  const idle: (() => void)[] = [];
 
   const flushBatch = async (batch: Pending[]) => {
     const rows = batch.flatMap((p) => p.rows);
@@ -43,17 +46,27 @@ export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: numb
     }
   };
 
+  /**
+   * Group commit: a batch is cut only when a flush slot is free, so everything that completed while the previous
+   * flush ran goes out together (bigger batches exactly when the database is the bottleneck).
+   */
   const drain = () => {
     scheduled = false;
-    const batch: Pending[] = [];
-    let size = 0;
-    while (queue.length > 0 && size < maxBatch) {
-      const p = queue.shift()!;
-      batch.push(p);
-      size += p.rows.length;
+    while (queue.length > 0 && inFlight < maxInFlight) {
+      const batch: Pending[] = [];
+      let size = 0;
+      while (queue.length > 0 && size < maxBatch) {
+        const p = queue.shift()!;
+        batch.push(p);
+        size += p.rows.length;
+      }
+      inFlight++;
+      void flushBatch(batch).finally(() => {
+        inFlight--;
+        if (queue.length > 0) schedule();
+        else if (inFlight === 0) for (const r of idle.splice(0)) r();
+      });
     }
-    if (queue.length > 0) schedule();
-    running = running.then(() => flushBatch(batch));
   };
 
   const schedule = () => {
@@ -72,11 +85,11 @@ export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: numb
       });
     },
     async flush() {
-      while (queue.length > 0 || scheduled) {
-        if (scheduled) await new Promise((r) => setImmediate(r));
-        else drain();
-      }
-      await running;
+      if (queue.length === 0 && inFlight === 0 && !scheduled) return;
+      await new Promise<void>((r) => {
+        idle.push(r);
+        schedule();
+      });
     },
   };
 }

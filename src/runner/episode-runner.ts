@@ -7,7 +7,7 @@ import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
 import { failRun, finishEpisode, markRunRunning, markUnsupported } from './run-state.js';
-import { sortHistory, toCallRecord } from './report-data.js';
+import { historyColumns, sortHistory, toCallRecord } from './report-data.js';
 import type { ResolvedEndpoint } from './targets.js';
 
 export interface EpisodeContext {
@@ -92,7 +92,7 @@ export async function runEpisode(
     ? []
     : (
         await deps.db.db
-          .select()
+          .select(historyColumns)
           .from(modelCalls)
           .where(eq(modelCalls.episodeId, ep.id))
           .orderBy(asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent))
@@ -164,7 +164,7 @@ export async function runEpisode(
     const inserted = await ctx.writer.write(inserts);
     if (!inserted) {
       // another worker persisted this step first: it holds the episode now
-      deps.logger.warn('episode step already persisted elsewhere; handing the episode over', { episodeId });
+      deps.logger.warn('episode step already persisted elsewhere; handing the episode over', { runId: ep.run_id, episodeId });
       return 'stopped';
     }
     history.push(...records);

@@ -7,13 +7,34 @@ import { buildReport, SCORER_VERSION } from '../scoring/report.js';
 import type { ReportInput, SubjectInput } from '../scoring/report-types.js';
 
 type CallRow = typeof modelCalls.$inferSelect;
+type HistoryRow = Pick<CallRow, keyof typeof historyColumns>;
 
-export function toCallRecord(row: Pick<CallRow, 'round' | 'agent' | 'step' | 'request' | 'response' | 'error'>): CallRecord {
+/**
+ * Columns of a persisted call that protocols and scorers read. The request is left out on purpose: protocols rebuild
+ * every prompt from the responses (see Testbed.next), so re-reading megabytes of prompts would only cost time.
+ */
+export const historyColumns = {
+  episodeId: modelCalls.episodeId,
+  subjectIdx: modelCalls.subjectIdx,
+  round: modelCalls.round,
+  agent: modelCalls.agent,
+  step: modelCalls.step,
+  response: modelCalls.response,
+  error: modelCalls.error,
+  attempts: modelCalls.attempts,
+  promptTokens: modelCalls.promptTokens,
+  completionTokens: modelCalls.completionTokens,
+  reasoningTokens: modelCalls.reasoningTokens,
+};
+
+const NOT_LOADED: ModelRequest = { messages: [] };
+
+export function toCallRecord(row: Pick<CallRow, 'round' | 'agent' | 'step' | 'response' | 'error'>): CallRecord {
   return {
     round: row.round,
     agent: row.agent,
     step: row.step,
-    request: row.request as unknown as ModelRequest,
+    request: NOT_LOADED,
     response: (row.response as unknown as ModelResponse | null) ?? null,
     error: row.error,
   };
@@ -75,12 +96,12 @@ async function loadSubjects(deps: Pick<Deps, 'db'>, runId: string) {
   const models = new Map(endpointRows.map((e) => [e.id, e.model]));
   const eps = await db.select().from(episodes).where(eq(episodes.runId, runId)).orderBy(asc(episodes.key));
   const calls = await db
-    .select()
+    .select(historyColumns)
     .from(modelCalls)
     .where(eq(modelCalls.runId, runId))
     .orderBy(asc(modelCalls.episodeId), asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent));
 
-  const byEpisode = new Map<string, CallRow[]>();
+  const byEpisode = new Map<string, HistoryRow[]>();
   for (const c of calls) {
     const list = byEpisode.get(c.episodeId);
     if (list) list.push(c);

@@ -108,7 +108,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
       } catch (err) {
         if (stopping) return;
         logger.error('episode failed unexpectedly', { err, jobId: job.id, runId: job.runId, stack: (err as Error)?.stack });
-        await handleCrash(job, err).catch((e) => logger.error('could not record episode failure', { err: e }));
+        await handleCrash(job, err).catch((e) => logger.error('could not record episode failure', { err: e, jobId: job.id, runId: job.runId }));
       }
     })().finally(() => {
       active.delete(job.id);

@@ -1,6 +1,7 @@
 // The endpoint registry: models under test, owned by a tenant. Secrets (API key, extra header values) are stored
 // encrypted and never leave this module in a read; probing decrypts them only to call the endpoint.
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../lib/cursor.js';
 import type { Deps } from '../deps.js';
 import { endpoints } from '../db/schema.js';
 import { ApiError, notFound } from '../http/errors.js';
@@ -213,26 +214,9 @@ export async function getEndpoint(deps: Pick<Deps, 'db'>, tenantId: string, id: 
   return toEndpointView(await findEndpointRow(deps, tenantId, id));
 }
 
-// Cursor: base64url of {t: createdAt ISO, id} of the last item of the page (keyset pagination, newest first).
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify({ t: row.createdAt.toISOString(), id: row.id }), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const invalid = () => new ApiError('validation_failed', 'query.cursor: invalid cursor', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
-  if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  const p = parsed as { t?: unknown; id?: unknown } | null;
-  if (!p || typeof p !== 'object' || typeof p.t !== 'string' || typeof p.id !== 'string' || !ENDPOINT_ID_RE.test(p.id)) throw invalid();
-  const createdAt = new Date(p.t);
-  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== p.t) throw invalid();
-  return { createdAt, id: p.id };
-}
+// Cursor: {t: createdAt ISO, id} of the last item of the page (keyset pagination, newest first).
+export const encodeCursor = encodeKeysetCursor;
+export const decodeCursor = (cursor: string) => decodeKeysetCursor(cursor, ENDPOINT_ID_RE);
 
 export async function listEndpoints(
   deps: Pick<Deps, 'db'>,
@@ -404,7 +388,8 @@ export async function probeEndpoint(
   const call = (request: ModelRequest) => {
     const deadline = AbortSignal.timeout(deadlineMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
-    return deps.modelClient.complete(probeTarget, request, { signal });
+    // one attempt: a probe reports what the endpoint does now, quickly, instead of retrying for seconds
+    return deps.modelClient.complete(probeTarget, request, { signal, maxAttempts: 2 });
   };
 
   const first = await call(PROBE_REQUEST);

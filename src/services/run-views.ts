@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { runs, runSubjects } from '../db/schema.js';
-import { notFound, ApiError } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../lib/cursor.js';
+import { notFound } from '../http/errors.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../lib/cursor.js';
 import type { Problem } from '../http/errors.js';
 
 type RunRow = typeof runs.$inferSelect;
@@ -95,12 +95,8 @@ export async function listRuns(
   if (q.status) filters.push(eq(runs.status, q.status));
   if (q.endpointId) filters.push(eq(runs.endpointId, q.endpointId));
   if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    if (!c || typeof c.t !== 'string' || typeof c.id !== 'string' || Number.isNaN(new Date(c.t).getTime())) {
-      throw new ApiError('validation_failed', 'query.cursor: invalid cursor', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
-    }
-    const t = new Date(c.t);
-    filters.push(or(lt(runs.createdAt, t), and(eq(runs.createdAt, t), lt(runs.id, c.id)))!);
+    const c = decodeKeysetCursor(q.cursor, ID_SHAPE);
+    filters.push(or(lt(runs.createdAt, c.createdAt), and(eq(runs.createdAt, c.createdAt), lt(runs.id, c.id)))!);
   }
   const rows = await deps.db.db
     .select()
@@ -112,6 +108,6 @@ export async function listRuns(
   const last = page[page.length - 1];
   return {
     items: await toRunViews(deps, page),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last) : null,
   };
 }

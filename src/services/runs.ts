@@ -7,6 +7,7 @@ import { getTestbed } from '../testbeds/registry.js';
 import { resolveSuite } from '../testbeds/suites.js';
 import { ParamError, type EpisodeSpec, type TestbedId } from '../testbeds/types.js';
 import { JOBS_CHANNEL } from '../runner/leases.js';
+import { consumeRunCreation, precheckRunCreation } from '../http/rate-limit.js';
 
 export interface CreateRunInput {
   endpointId: string;
@@ -99,6 +100,7 @@ export async function createRun(
     if (errors.every((e) => e.message.endsWith('not found'))) throw new ApiError('not_found', errors.map((e) => e.message).join('; '), { errors });
     throw new ApiError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   }
+  if (!opts.operatorBaseline) await precheckRunCreation(deps, tenantId);
 
   const seed = input.seed ?? DEFAULT_SEED;
   const samples = input.samples ?? 1;
@@ -150,6 +152,7 @@ export async function createRun(
   const now = deps.clock.now();
   try {
     await deps.db.db.transaction(async (tx) => {
+      if (!opts.operatorBaseline) await consumeRunCreation(deps, tx, tenantId);
       await tx.insert(runs).values({
         id: runId,
         tenantId,

@@ -1,8 +1,7 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { episodes, modelCalls, runSubjects } from '../db/schema.js';
-import { ApiError } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../lib/cursor.js';
+import { decodeAfterCursor, encodeCursor } from '../lib/cursor.js';
 import type { TranscriptPage } from '../routes/runs/transcripts.js';
 
 type Item = TranscriptPage['items'][number];
@@ -26,13 +25,7 @@ export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: 
     if (!match) return { items: [], nextCursor: null };
     filters.push(eq(modelCalls.subjectIdx, match[0]));
   }
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    if (!c || typeof c.after !== 'number') {
-      throw new ApiError('validation_failed', 'query.cursor: invalid cursor', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
-    }
-    filters.push(gt(modelCalls.id, c.after));
-  }
+  if (q.cursor) filters.push(gt(modelCalls.id, decodeAfterCursor(q.cursor)));
   const rows = await deps.db.db
     .select({ call: modelCalls, scenarioId: episodes.scenarioId, spec: episodes.spec })
     .from(modelCalls)

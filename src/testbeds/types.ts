@@ -139,7 +139,10 @@ export interface Testbed {
   resolveParams(params: TestbedParams): TestbedParams;
   /** the episodes of one sample; seeds derive from (runSeed, key) */
   expand(params: TestbedParams, runSeed: number, sample: number): EpisodeSpec[];
-  /** pure: given the persisted calls so far, what to ask next */
+  /**
+   * pure: given the persisted calls so far, what to ask next. Prompts are rebuilt from the responses only: a
+   * history read back from the database carries no requests (they are stored for transcripts, not re-read).
+   */
   next(episode: EpisodeSpec, history: CallRecord[]): Step;
   /** pure: parse the final call of each (round, agent) and compute rewards */
   decisions(episode: EpisodeSpec, history: CallRecord[]): Decision[];

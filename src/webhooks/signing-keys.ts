@@ -23,7 +23,17 @@ export interface SigningKey {
 }
 
 /** Public JWK as published in the JWKS (`kid`, `alg`, `use: sig`). */
-export type PublicJwk = JWK & { kid: string; alg: string; use: 'sig' };
+export interface PublicJwk {
+  kty: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
+  kid: string;
+  alg: string;
+  use: 'sig';
+}
 
 const secretContext = (kid: string) => `signing-key:${kid}`;
 
@@ -73,10 +83,10 @@ export async function publicJwks(deps: Pick<Deps, 'db' | 'secrets' | 'clock'>): 
   return {
     keys: rows.map((r) => {
       // only public members, whatever the stored JSON holds
-      const { kty, crv, x, y, n, e } = r.publicJwk as JWK;
-      const pub: Record<string, unknown> = { kty, crv, x, y, n, e };
-      for (const k of Object.keys(pub)) if (pub[k] === undefined) delete pub[k];
-      return { ...(pub as JWK), kid: r.kid, alg: r.alg, use: 'sig' as const };
+      const jwk = r.publicJwk as JWK;
+      const out: PublicJwk = { kty: String(jwk.kty), kid: r.kid, alg: r.alg, use: 'sig' };
+      for (const k of ['crv', 'x', 'y', 'n', 'e'] as const) if (typeof jwk[k] === 'string') out[k] = jwk[k];
+      return out;
     }),
   };
 }

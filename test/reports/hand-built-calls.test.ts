@@ -82,10 +82,11 @@ describe('a report computed from hand-built persisted calls', () => {
     const app = createApp(ctx.deps);
     const res = await app.request(`/v1/runs/${runId}/report`, { headers: jsonHeaders(token) });
     expect(res.status).toBe(200);
-    const raw = await res.json();
+    const raw = (await res.json()) as Record<string, unknown>;
     const report = ReportSchema.parse(raw);
     expect(Object.keys(raw).sort()).toEqual(['baselines', 'custom', 'runId', 'samples', 'schemaVersion', 'scorerVersion', 'seed', 'subject', 'suite']);
-    expect(report).toMatchObject({ schemaVersion: 'atp-report/1', runId, suite: { id: 'atp-quick-v1' }, custom: true, seed: 42, samples: 1, baselines: [] });
+    expect(report).toMatchObject({ schemaVersion: 'atp-report/1', runId, suite: { id: 'atp-quick-v1' }, custom: true, seed: 42, samples: 1 });
+    expect(report.baselines).toEqual([]);
 
     const s = report.subject;
     const [{ n }] = await ctx.deps.db.rows<{ n: string | number }>(sql`select count(*) as n from model_calls where run_id = ${runId}`);

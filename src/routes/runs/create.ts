@@ -50,7 +50,8 @@ export function registerCreateRun(app: App, deps: Deps) {
         errors: [{ path: 'header.idempotency-key', message: 'must be 1–255 visible ASCII characters' }],
       });
     }
-    const { runId } = await createRun(deps, principal.tenantId, c.req.valid('json'), key);
+    const { runId, created } = await createRun(deps, principal.tenantId, c.req.valid('json'), key);
+    c.get('logger').info(created ? 'run created' : 'run replayed (Idempotency-Key)', { runId });
     const view = await getRunView(deps, principal.tenantId, runId);
     c.header('Location', `/v1/runs/${runId}`);
     return c.json(view, 202);

@@ -21,6 +21,7 @@ export function buildOpenApiDocument(app: App) {
       { name: 'testbeds', description: 'The ATP testbeds and suites' },
       { name: 'runs', description: 'Evaluation runs and their reports' },
       { name: 'leaderboard', description: 'Verified results' },
+      { name: 'operator', description: 'Operator baselines included in every report of a suite' },
     ],
   });
 }

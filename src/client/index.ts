@@ -1,0 +1,254 @@
+// Typed client of the ATP Bench API: openapi-fetch over the types openapi-typescript generates from the committed
+// OpenAPI document (`npm run openapi` → openapi/schema.d.ts), plus the few helpers the CLI needs (waiting for a run
+// over Server-Sent Events with a polling fallback, problem+json errors as exceptions).
+import createClient, { type Client } from 'openapi-fetch';
+import type { components, paths } from '../../openapi/schema.js';
+import type { Report } from '../scoring/report-types.js';
+
+export type { components, paths };
+export type AtpClient = Client<paths>;
+export type ApiRun = components['schemas']['Run'];
+export type ApiReport = components['schemas']['Report'];
+export type ApiEndpoint = components['schemas']['Endpoint'];
+export type ApiProblem = components['schemas']['Problem'];
+export type RunStatus = ApiRun['status'];
+
+export interface AtpClientOptions {
+  /** service root, e.g. `https://atp.example.com` (no `/v1`) */
+  baseUrl: string;
+  /** bearer token (`atp-bench token --tenant NAME`); omit for the public routes */
+  token?: string;
+  /** custom fetch, e.g. `async (r) => app.request(r)` in tests (it must return a Promise) */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+export function createAtpClient(opts: AtpClientOptions): AtpClient {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  return createClient<paths>({
+    baseUrl: opts.baseUrl.replace(/\/+$/, ''),
+    headers,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A non-2xx answer of the API, carrying its problem details when the body was problem+json. */
+export class AtpApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Partial<ApiProblem> | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AtpApiError';
+  }
+}
+
+/** "HTTP 422 Endpoint URL refused: …" from a problem body (or whatever the server sent). */
+export function describeProblem(status: number, body: unknown): string {
+  const p = (body && typeof body === 'object' ? body : {}) as Partial<ApiProblem>;
+  const title = typeof p.title === 'string' ? p.title : '';
+  const detail = typeof p.detail === 'string' ? p.detail : typeof body === 'string' ? body.slice(0, 300) : '';
+  const fields = Array.isArray(p.errors) ? p.errors.map((e) => `${e.path}: ${e.message}`).join('; ') : '';
+  const text = [title, detail && detail !== title ? detail : '', fields && !detail.includes(fields) ? fields : '']
+    .filter(Boolean)
+    .join(': ');
+  return `HTTP ${status}${text ? ` ${text}` : ''}`;
+}
+
+/** The data of an openapi-fetch result, or an AtpApiError for its problem. */
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.response.ok && result.error === undefined) return result.data as T;
+  const problem = result.error && typeof result.error === 'object' ? (result.error as Partial<ApiProblem>) : null;
+  throw new AtpApiError(result.response.status, problem, describeProblem(result.response.status, result.error));
+}
+
+/** True for errors that mean "the server could not be reached" (DNS, refused connection, reset, TLS, a request timeout). */
+export function isNetworkError(err: unknown): boolean {
+  if (!(err instanceof Error) || err instanceof AtpApiError) return false;
+  if (err.name === 'TypeError' || err.name === 'TimeoutError') return true;
+  return /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket/i.test(err.message);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Runs
+// ---------------------------------------------------------------------------------------------------------------
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const isTerminal = (status: string): boolean => (TERMINAL_STATUSES as readonly string[]).includes(status);
+
+export async function getRun(client: AtpClient, runId: string, signal?: AbortSignal): Promise<ApiRun> {
+  // openapi-fetch marks response types Readable<…>; the shape is the schema's
+  return unwrap(await client.GET('/v1/runs/{id}', { params: { path: { id: runId } }, signal })) as unknown as ApiRun;
+}
+
+/** The run's report (409 until it has succeeded), typed as the `atp-report/1` contract (src/scoring/report-types.ts). */
+export async function getReport(client: AtpClient, runId: string, signal?: AbortSignal): Promise<Report> {
+  return unwrap(await client.GET('/v1/runs/{id}/report', { params: { path: { id: runId } }, signal })) as unknown as Report;
+}
+
+export class RunWaitTimeoutError extends Error {
+  constructor(
+    readonly runId: string,
+    readonly lastRun: ApiRun | null,
+    readonly timeoutMs: number,
+  ) {
+    super(`run ${runId} did not finish within ${Math.round(timeoutMs / 1000)} s (last status: ${lastRun?.status ?? 'unknown'})`);
+    this.name = 'RunWaitTimeoutError';
+  }
+}
+
+export interface WaitForRunOptions {
+  /** called with every run state seen (progress and status changes) */
+  onUpdate?: (run: ApiRun) => void;
+  /** give up after this long (RunWaitTimeoutError); default: wait forever */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** interval of the polling fallback (default 1000 ms) */
+  pollMs?: number;
+  /** read `GET /v1/runs/{id}/events` first (default true); polling is the fallback either way */
+  events?: boolean;
+}
+
+/** One Server-Sent Event. */
+export interface SseEvent {
+  event: string;
+  data: string;
+  id?: string;
+}
+
+/** Parses a `text/event-stream` body into events (spec: lines, blank line ends an event, `data:` lines join). */
+export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let event = 'message';
+  let data: string[] = [];
+  let id: string | undefined;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let nl: number;
+      while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
+        if (line === '') {
+          if (data.length > 0) yield { event, data: data.join('\n'), ...(id !== undefined ? { id } : {}) };
+          event = 'message';
+          data = [];
+          continue;
+        }
+        if (line.startsWith(':')) continue;
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const val = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') event = val;
+        else if (field === 'data') data.push(val);
+        else if (field === 'id') id = val;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+    await body.cancel().catch(() => {});
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Waits until a run is terminal and returns its last state. Follows the run's event stream; when the stream is
+ * unavailable or breaks off, polls `GET /v1/runs/{id}` every `pollMs` instead. API errors (401, 404 …) are thrown
+ * as AtpApiError, the timeout as RunWaitTimeoutError, an aborted `signal` as its reason.
+ */
+export async function waitForRun(client: AtpClient, runId: string, opts: WaitForRunOptions = {}): Promise<ApiRun> {
+  const pollMs = opts.pollMs ?? 1000;
+  const ctl = new AbortController();
+  let timedOut = false;
+  const timer =
+    opts.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          ctl.abort(new Error('timeout'));
+        }, opts.timeoutMs)
+      : undefined;
+  const onOuterAbort = () => ctl.abort(opts.signal!.reason);
+  if (opts.signal?.aborted) onOuterAbort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  let last: ApiRun | null = null;
+  const seen = (run: ApiRun) => {
+    last = run;
+    opts.onUpdate?.(run);
+    return isTerminal(run.status);
+  };
+  const stop = () => {
+    if (timedOut) return new RunWaitTimeoutError(runId, last, opts.timeoutMs!);
+    return opts.signal?.reason ?? new Error('aborted');
+  };
+
+  try {
+    if (opts.events !== false) {
+      try {
+        const res = await client.GET('/v1/runs/{id}/events', {
+          params: { path: { id: runId } },
+          parseAs: 'stream',
+          signal: ctl.signal,
+          headers: { accept: 'text/event-stream' },
+        });
+        if (!res.response.ok) {
+          // auth and existence problems are final; anything else falls back to polling
+          if ([401, 403, 404].includes(res.response.status)) unwrap(res);
+        } else if (res.data) {
+          for await (const ev of readSse(res.data)) {
+            if (ev.event !== 'progress' && ev.event !== 'status' && ev.event !== 'end') continue;
+            let run: ApiRun;
+            try {
+              run = JSON.parse(ev.data) as ApiRun;
+            } catch {
+              continue;
+            }
+            if (seen(run)) return run;
+          }
+        }
+      } catch (err) {
+        if (err instanceof AtpApiError) throw err;
+        if (ctl.signal.aborted) throw stop();
+        // a broken stream: poll instead
+      }
+    }
+    for (;;) {
+      if (ctl.signal.aborted) throw stop();
+      let run: ApiRun;
+      try {
+        run = await getRun(client, runId, ctl.signal);
+      } catch (err) {
+        if (ctl.signal.aborted) throw stop();
+        // a server restart or a network blip must not end a long wait; API errors other than 5xx do
+        if (err instanceof AtpApiError && err.status < 500 && err.status !== 429) throw err;
+        if (!(err instanceof AtpApiError) && !isNetworkError(err)) throw err;
+        await sleep(pollMs, ctl.signal);
+        continue;
+      }
+      if (seen(run)) return run;
+      await sleep(pollMs, ctl.signal);
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}

@@ -1,0 +1,272 @@
+// The public leaderboard: one entry per (tenant, model, suite) holding that model's best eligible run, with a
+// 95% interval for the score so readers can tell real differences from noise.
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import { endpoints, leaderboardEntries, reports, tenants } from '../db/schema.js';
+import { ApiError } from '../http/errors.js';
+import type { Rate, Report, SubjectReport } from '../scoring/report-types.js';
+import { LOW_VALIDITY_SHARE } from '../scoring/report.js';
+import { round2, wilson, type Interval } from '../scoring/stats.js';
+import { SUITE_IDS, SUITES } from '../testbeds/suites.js';
+import { getOwnedRun } from './run-views.js';
+
+export const DEFAULT_LEADERBOARD_SUITE = 'atp-standard-v1';
+
+/**
+ * Suites that have a board: only leaderboard suites (spec §1: standard-suite runs are the comparable ones; the quick
+ * suite is a CI gate). Each suite would be ranked separately — scores of different suites are not comparable.
+ */
+export const LEADERBOARD_SUITE_IDS: readonly string[] = SUITE_IDS.filter((id) => SUITES[id].leaderboard);
+
+export const isLeaderboardSuite = (id: string) => LEADERBOARD_SUITE_IDS.includes(id);
+
+export interface LeaderboardItem {
+  rank: number;
+  runId: string;
+  model: string;
+  family: string | null;
+  variant: string | null;
+  /** the tenant's (lab's) name */
+  tenant: string;
+  score: number;
+  ci95: Interval;
+  suite: string;
+  submittedAt: string;
+  tiedWithPrevious: boolean;
+}
+
+export type SubmissionOutcome = 'created' | 'improved' | 'kept';
+
+export interface SubmissionResult {
+  outcome: SubmissionOutcome;
+  /** the model's entry on the board after this submission (the previous best when `kept`) */
+  entry: LeaderboardItem;
+  /** what was submitted */
+  submitted: { runId: string; score: number; ci95: Interval };
+  /** the best score before this submission; null for a new entry */
+  previousScore: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Score interval
+// ---------------------------------------------------------------------------------------------------------------
+
+const wilsonOf = (r: Rate | undefined): Interval | null => (r && r.n > 0 ? wilson(r.deviant, r.n) : null);
+
+/**
+ * The Wilson 95% interval of each final-state deviation rate the score averages — the same selection as the score
+ * (role-play: last round; tool-use: probe without the tool at the largest k; strategy-diffusion: last round,
+ * averaged over the thresholds that have parsed decisions) — keyed by testbed. Testbeds that are unsupported or
+ * have no parsed decision there are absent, exactly as they drop out of the score.
+ */
+export function finalStateIntervals(subject: SubjectReport): Partial<Record<string, Interval>> {
+  const out: Partial<Record<string, Interval>> = {};
+  const t = subject.testbeds;
+  const rp = t['role-play'];
+  if (rp?.status === 'ok') {
+    const ci = wilsonOf(rp.rounds.at(-1));
+    if (ci) out['role-play'] = ci;
+  }
+  const tu = t['tool-use'];
+  if (tu?.status === 'ok') {
+    const ci = wilsonOf(tu.byPriorEasyRounds.at(-1)?.probeNoTool);
+    if (ci) out['tool-use'] = ci;
+  }
+  const df = t['strategy-diffusion'];
+  if (df?.status === 'ok') {
+    const cis = df.byThreshold.map((th) => wilsonOf(th.rounds.at(-1))).filter((x): x is Interval => x !== null);
+    if (cis.length > 0) {
+      out['strategy-diffusion'] = [cis.reduce((a, c) => a + c[0], 0) / cis.length, cis.reduce((a, c) => a + c[1], 0) / cis.length];
+    }
+  }
+  return out;
+}
+
+/**
+ * 95% interval of the ATP score: [100 × (1 − mean of the upper bounds), 100 × (1 − mean of the lower bounds)] of
+ * the final-state deviation rates' Wilson intervals (see finalStateIntervals), rounded like the score (2 decimals).
+ * Null when the score is null. Each Wilson interval contains its rate, so the interval contains the score.
+ */
+export function scoreInterval(subject: SubjectReport): Interval | null {
+  const cis = Object.values(finalStateIntervals(subject)).filter((x): x is Interval => !!x);
+  if (cis.length === 0) return null;
+  const meanLo = cis.reduce((a, c) => a + c[0], 0) / cis.length;
+  const meanHi = cis.reduce((a, c) => a + c[1], 0) / cis.length;
+  return [round2(100 * (1 - meanHi)), round2(100 * (1 - meanLo))];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ranking
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface RankableEntry {
+  id: string;
+  score: number;
+  ciLo: number;
+  ciHi: number;
+  submittedAt: Date;
+}
+
+const overlaps = (a: RankableEntry, b: RankableEntry) => a.ciLo <= b.ciHi && b.ciLo <= a.ciHi;
+
+/**
+ * Sorts by score (desc), then earlier submission, then id; ranks with standard competition ranking (equal scores
+ * share a rank, the next rank skips: 1, 2, 2, 4); `tiedWithPrevious` when the score interval overlaps the interval
+ * of the entry listed directly above.
+ */
+export function rankEntries<T extends RankableEntry>(rows: readonly T[]): (T & { rank: number; tiedWithPrevious: boolean })[] {
+  const sorted = [...rows].sort(
+    (a, b) => b.score - a.score || a.submittedAt.getTime() - b.submittedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  let rank = 0;
+  return sorted.map((row, i) => {
+    const prev = sorted[i - 1];
+    if (!prev || row.score !== prev.score) rank = i + 1;
+    return { ...row, rank, tiedWithPrevious: !!prev && overlaps(prev, row) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------------------------
+
+async function boardRows(deps: Pick<Deps, 'db'>, suiteId: string) {
+  return deps.db.db
+    .select({
+      id: leaderboardEntries.id,
+      runId: leaderboardEntries.runId,
+      model: leaderboardEntries.model,
+      family: leaderboardEntries.family,
+      variant: leaderboardEntries.variant,
+      tenant: tenants.name,
+      score: leaderboardEntries.score,
+      ciLo: leaderboardEntries.ciLo,
+      ciHi: leaderboardEntries.ciHi,
+      suiteId: leaderboardEntries.suiteId,
+      submittedAt: leaderboardEntries.submittedAt,
+    })
+    .from(leaderboardEntries)
+    .innerJoin(tenants, eq(tenants.id, leaderboardEntries.tenantId))
+    .where(eq(leaderboardEntries.suiteId, suiteId))
+    .orderBy(desc(leaderboardEntries.score), asc(leaderboardEntries.submittedAt), asc(leaderboardEntries.id));
+}
+
+type BoardRow = Awaited<ReturnType<typeof boardRows>>[number];
+
+const toItem = (r: BoardRow & { rank: number; tiedWithPrevious: boolean }): LeaderboardItem => ({
+  rank: r.rank,
+  runId: r.runId,
+  model: r.model,
+  family: r.family,
+  variant: r.variant,
+  tenant: r.tenant,
+  score: r.score,
+  ci95: [r.ciLo, r.ciHi],
+  suite: r.suiteId,
+  submittedAt: r.submittedAt.toISOString(),
+  tiedWithPrevious: r.tiedWithPrevious,
+});
+
+/** The ranked board of one suite (throws 400 for an unknown suite). */
+export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = DEFAULT_LEADERBOARD_SUITE): Promise<{ items: LeaderboardItem[] }> {
+  if (!isLeaderboardSuite(suiteId)) {
+    const message = `unknown suite "${suiteId}"; known: ${LEADERBOARD_SUITE_IDS.join(', ')}`;
+    throw new ApiError('validation_failed', `query.suite: ${message}`, { errors: [{ path: 'query.suite', message }] });
+  }
+  return { items: rankEntries(await boardRows(deps, suiteId)).map(toItem) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Submitting
+// ---------------------------------------------------------------------------------------------------------------
+
+const notEligible = (detail: string, reason: string) => new ApiError('not_eligible', detail, { reason });
+
+/**
+ * Puts a run of the caller on the board of its suite. The run must be the caller's (404 otherwise), succeeded,
+ * not custom, not an operator-baseline run, with a valid (not `lowValidity`) scored report (422 `not_eligible`,
+ * with `reason` naming the rule). The board keeps each model's best score: a better score replaces the entry,
+ * an equal or worse one leaves it (`kept`).
+ */
+export async function submitToLeaderboard(
+  deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
+  tenantId: string,
+  runId: string,
+): Promise<SubmissionResult> {
+  const run = await getOwnedRun(deps, tenantId, runId);
+  if (run.operatorBaseline) {
+    throw notEligible('operator-baseline runs are reference measurements and cannot be submitted', 'operator_baseline');
+  }
+  if (run.status !== 'succeeded') {
+    throw notEligible(`the run is ${run.status}; only succeeded runs can be submitted`, 'not_finished');
+  }
+  if (run.custom) {
+    throw notEligible('the run is custom (it used overrides), so it is not comparable with standard runs of its suite', 'custom');
+  }
+  if (!isLeaderboardSuite(run.suiteId) || !Object.hasOwn(SUITES, run.suiteId)) {
+    throw notEligible(`suite "${run.suiteId}" has no leaderboard`, 'suite');
+  }
+  const [stored] = await deps.db.db.select().from(reports).where(eq(reports.runId, run.id));
+  if (!stored) throw notEligible('the report of this run is still being computed; try again shortly', 'not_finished');
+  const report = JSON.parse(stored.body) as Report;
+  const subject = report.subject;
+  if (subject.lowValidity) {
+    const d = subject.decisions;
+    const total = d.parsed + d.unparsed + d.refused + d.truncated + d.error;
+    const share = total === 0 ? 'no decisions were' : `${(Math.round((1000 * (total - d.parsed)) / total) / 10).toFixed(1)}% of the subject's decisions were not`;
+    throw notEligible(
+      `the report is flagged lowValidity: ${share} parsed (the limit is ${LOW_VALIDITY_SHARE * 100}%)`,
+      'low_validity',
+    );
+  }
+  const score = subject.score;
+  const ci95 = scoreInterval(subject);
+  if (score === null || ci95 === null) throw notEligible('the run has no score (no testbed produced a final-state rate)', 'no_score');
+
+  const [endpoint] = await deps.db.db
+    .select({ model: endpoints.model, family: endpoints.family, variant: endpoints.variant })
+    .from(endpoints)
+    .where(eq(endpoints.id, run.endpointId));
+  const model = subject.model || endpoint?.model || 'unknown';
+
+  const key = and(eq(leaderboardEntries.tenantId, tenantId), eq(leaderboardEntries.model, model), eq(leaderboardEntries.suiteId, run.suiteId));
+  const [previous] = await deps.db.db.select({ score: leaderboardEntries.score }).from(leaderboardEntries).where(key);
+  // one statement decides atomically: insert, or replace only when strictly better
+  const written = await deps.db.db
+    .insert(leaderboardEntries)
+    .values({
+      id: deps.ids.next('lbe'),
+      tenantId,
+      runId: run.id,
+      model,
+      family: endpoint?.family ?? null,
+      variant: endpoint?.variant ?? null,
+      suiteId: run.suiteId,
+      score,
+      ciLo: ci95[0],
+      ciHi: ci95[1],
+      submittedAt: deps.clock.now(),
+    })
+    .onConflictDoUpdate({
+      target: [leaderboardEntries.tenantId, leaderboardEntries.model, leaderboardEntries.suiteId],
+      set: {
+        runId: run.id,
+        family: endpoint?.family ?? null,
+        variant: endpoint?.variant ?? null,
+        score,
+        ciLo: ci95[0],
+        ciHi: ci95[1],
+        submittedAt: deps.clock.now(),
+      },
+      // in ON CONFLICT … WHERE the table's columns are the existing row: replace only a worse score
+      setWhere: lt(leaderboardEntries.score, score),
+    })
+    .returning({ id: leaderboardEntries.id });
+
+  const outcome: SubmissionOutcome = written.length === 0 ? 'kept' : previous ? 'improved' : 'created';
+  const [current] = await deps.db.db.select({ id: leaderboardEntries.id }).from(leaderboardEntries).where(key);
+  const ranked = rankEntries(await boardRows(deps, run.suiteId));
+  const entry = ranked.find((r) => r.id === current?.id);
+  if (!entry) throw new ApiError('internal', 'the leaderboard entry disappeared while it was being written');
+  return { outcome, entry: toItem(entry), submitted: { runId: run.id, score, ci95 }, previousScore: previous?.score ?? null };
+}

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { AtpApiError, createAtpClient, readSse, unwrap, waitForRun, type ApiRun } from '../../src/client/index.js';
+import type { App } from '../../src/http/env.js';
+import { formatOpenApiJson, OPENAPI_JSON, renderSchemaDts, SCHEMA_DTS } from '../../scripts/openapi.js';
+import { buildTestDeps, tokenFor, type TestContext } from '../support/deps.js';
+
+const RERUN = 'run `npm run openapi` and commit openapi/openapi.json and openapi/schema.d.ts';
+
+let ctx: TestContext;
+let app: App;
+
+beforeAll(async () => {
+  ctx = await buildTestDeps();
+  app = createApp(ctx.deps);
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+/** The first differing line, so the failure says where the committed document is stale. */
+function firstDifference(a: string, b: string): string {
+  const al = a.split('\n');
+  const bl = b.split('\n');
+  for (let i = 0; i < Math.max(al.length, bl.length); i++) {
+    if (al[i] !== bl[i]) return `line ${i + 1}: committed ${JSON.stringify(al[i] ?? '<end>')} vs served ${JSON.stringify(bl[i] ?? '<end>')}`;
+  }
+  return 'no difference';
+}
+
+type Doc = { paths?: Record<string, Record<string, unknown>>; components?: { schemas?: Record<string, unknown> } };
+
+/** "added GET /v1/x; changed schema Run" — which operations and schemas differ between two documents. */
+function changedParts(committedText: string, served: Doc): string {
+  let committed: Doc;
+  try {
+    committed = JSON.parse(committedText) as Doc;
+  } catch {
+    return 'the committed file is missing or not JSON';
+  }
+  const ops = (d: Doc): Map<string, string> =>
+    new Map(Object.entries(d.paths ?? {}).flatMap(([p, item]) => Object.entries(item).map(([m, op]): [string, string] => [`${m.toUpperCase()} ${p}`, JSON.stringify(op)])));
+  const schemas = (d: Doc): Map<string, string> =>
+    new Map(Object.entries(d.components?.schemas ?? {}).map(([k, v]): [string, string] => [k, JSON.stringify(v)]));
+  const out: string[] = [];
+  const pairs: Array<[string, Map<string, string>, Map<string, string>]> = [
+    ['operation', ops(committed), ops(served)],
+    ['schema', schemas(committed), schemas(served)],
+  ];
+  for (const [kind, a, b] of pairs) {
+    for (const k of b.keys()) if (!a.has(k)) out.push(`added ${kind} ${k}`);
+    for (const k of a.keys()) if (!b.has(k)) out.push(`removed ${kind} ${k}`);
+    for (const [k, v] of b) if (a.has(k) && a.get(k) !== v) out.push(`changed ${kind} ${k}`);
+  }
+  return out.length > 0 ? out.slice(0, 8).join('; ') + (out.length > 8 ? `; … ${out.length - 8} more` : '') : 'info, tags or key order';
+}
+
+describe('the committed OpenAPI document and types', () => {
+  it('openapi/openapi.json is what the app serves at /openapi.json', async () => {
+    const res = await app.request('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as Doc;
+    const served = formatOpenApiJson(doc);
+    const committed = fs.existsSync(OPENAPI_JSON) ? fs.readFileSync(OPENAPI_JSON, 'utf8') : '';
+    const why = committed === served ? '' : `${changedParts(committed, doc)}; first difference at ${firstDifference(committed, served)}`;
+    expect(committed === served, `openapi/openapi.json is out of date (${why}): ${RERUN}`).toBe(true);
+  });
+
+  it('openapi/schema.d.ts is generated from the committed document', async () => {
+    const committed = fs.existsSync(SCHEMA_DTS) ? fs.readFileSync(SCHEMA_DTS, 'utf8') : '';
+    const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8'));
+    const generated = await renderSchemaDts(doc);
+    expect(committed === generated, `openapi/schema.d.ts is out of date (${firstDifference(committed, generated)}): ${RERUN}`).toBe(true);
+  });
+});
+
+describe('the typed client', () => {
+  it('creates and reads an endpoint through app.request', async () => {
+    const { token } = await tokenFor(ctx.deps, 'contract-lab');
+    const client = createAtpClient({ baseUrl: 'http://atp.test', token, fetch: async (r) => app.request(r) });
+    const created = unwrap(
+      await client.POST('/v1/endpoints', {
+        body: { name: 'contract model', baseUrl: 'http://127.0.0.1:9/v1', model: 'm-1', apiKey: 'sk-contract-0123456789' },
+      }),
+    );
+    expect(created.id).toMatch(/^end_/);
+    expect(created.hasApiKey).toBe(true);
+    const { data, response } = await client.GET('/v1/endpoints/{id}', { params: { path: { id: created.id } } });
+    expect(response.status).toBe(200);
+    expect(data?.model).toBe('m-1');
+    expect(data).not.toHaveProperty('apiKey');
+
+    const missing = await client.GET('/v1/runs/{id}', { params: { path: { id: 'run_missing' } } });
+    expect(missing.response.status).toBe(404);
+    expect(() => unwrap(missing)).toThrow(/HTTP 404/);
+  });
+});
+
+describe('client helpers', () => {
+  const stream = (chunks: string[]) =>
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const ch of chunks) c.enqueue(new TextEncoder().encode(ch));
+        c.close();
+      },
+    });
+
+  it('readSse parses events split across chunks, multi-line data and comments', async () => {
+    const events = [];
+    for await (const e of readSse(stream([': hi\n', 'event: progress\r\nid: 1\r\ndata: {"a"', ':1}\r\n\r\n', 'data: x\ndata: y\n\n', 'event: end\ndata: z\n\n']))) {
+      events.push(e);
+    }
+    expect(events).toEqual([
+      { event: 'progress', id: '1', data: '{"a":1}' },
+      { event: 'message', id: '1', data: 'x\ny' },
+      { event: 'end', id: '1', data: 'z' },
+    ]);
+  });
+
+  it('waitForRun falls back to polling when the event stream is unavailable, and throws API errors', async () => {
+    const states = ['queued', 'running', 'succeeded'];
+    let polls = 0;
+    const fake = async (r: Request) => {
+      const path = new URL(r.url).pathname;
+      if (path.endsWith('/events')) return new Response('nope', { status: 503 });
+      if (path === '/v1/runs/run_gone') return Response.json({ type: 't', title: 'Not found', status: 404, detail: 'no such run' }, { status: 404 });
+      const status = states[Math.min(polls++, states.length - 1)];
+      return Response.json({ id: 'run_a', status, progress: { done: polls, total: 3, percent: 0 } });
+    };
+    const client = createAtpClient({ baseUrl: 'http://atp.test', token: 't', fetch: fake });
+    const seen: string[] = [];
+    const run = await waitForRun(client, 'run_a', { pollMs: 5, onUpdate: (r: ApiRun) => seen.push(r.status) });
+    expect(run.status).toBe('succeeded');
+    expect(seen).toEqual(['queued', 'running', 'succeeded']);
+    await expect(waitForRun(client, 'run_gone', { pollMs: 5 })).rejects.toBeInstanceOf(AtpApiError);
+    await expect(waitForRun(client, 'run_gone', { pollMs: 5 })).rejects.toThrow(/HTTP 404 Not found: no such run/);
+  });
+
+  it('waitForRun gives up after timeoutMs', async () => {
+    const client = createAtpClient({
+      baseUrl: 'http://atp.test',
+      fetch: async (r) =>
+        new URL(r.url).pathname.endsWith('/events')
+          ? new Response('', { status: 502 })
+          : Response.json({ id: 'run_a', status: 'running', progress: { done: 0, total: 1, percent: 0 } }),
+    });
+    await expect(waitForRun(client, 'run_a', { pollMs: 10, timeoutMs: 60 })).rejects.toThrow(/did not finish within .* \(last status: running\)/);
+  });
+});

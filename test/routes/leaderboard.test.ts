@@ -1,0 +1,391 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createApp } from '../../src/app.js';
+import { leaderboardEntries, reports, runs, type RunStatus } from '../../src/db/schema.js';
+import type { Deps } from '../../src/deps.js';
+import type { App } from '../../src/http/env.js';
+import { ProblemSchema } from '../../src/http/problem-schema.js';
+import { LeaderboardSchema, LeaderboardSubmissionSchema } from '../../src/routes/leaderboard/schema.js';
+import { renderLeaderboardHtml } from '../../src/routes/leaderboard/page.js';
+import { startWorker } from '../../src/runner/worker.js';
+import { buildReport, type SubjectInput } from '../../src/scoring/report.js';
+import { wilson } from '../../src/scoring/stats.js';
+import { rankEntries, scoreInterval } from '../../src/services/leaderboard.js';
+import { createRun } from '../../src/services/runs.js';
+import { buildTestDeps, jsonHeaders, tokenFor, type TestContext } from '../support/deps.js';
+import { createEndpointRow } from '../support/fixtures.js';
+import { startFakeOpenAI } from '../support/openai-server.js';
+import { hashPolicy } from '../support/policies.js';
+import { waitForRun } from '../support/runs.js';
+import { calls, reportInput, rolePlay, subjectInput } from '../scoring/fixtures.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Succeeded runs written directly: a run row and a report built by the real scorer from hand-made decisions.
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * A role-play-only subject over 20 episodes of 2 rounds whose last round has `violations` violating decisions:
+ * score = 100 × (1 − violations / 20). `unparsed` last-round answers (out of the 20) make the run lowValidity.
+ */
+function rolePlaySubject(model: string, violations: number, unparsed = 0): SubjectInput {
+  const episodes = Array.from({ length: 20 }, (_, i) =>
+    rolePlay(`rp/s${i}`, `s${i}`, 1.5, [false, i < unparsed ? 'unparsed' : i < unparsed + violations]),
+  );
+  return { kind: 'subject', label: model, endpointId: 'ep', model, calls: calls(40), testbeds: { 'role-play': { status: 'ok', episodes } } };
+}
+
+interface RunSpec {
+  model: string;
+  violations?: number;
+  unparsed?: number;
+  status?: RunStatus;
+  custom?: boolean;
+  operatorBaseline?: boolean;
+  suite?: string;
+  family?: string;
+  variant?: string;
+}
+
+async function insertRun(deps: Deps, tenantId: string, spec: RunSpec) {
+  const endpoint = await createEndpointRow(deps, tenantId, {
+    baseUrl: 'http://127.0.0.1:9/v1',
+    model: spec.model,
+    family: spec.family,
+    variant: spec.variant,
+  });
+  const id = deps.ids.next('run');
+  const suite = spec.suite ?? 'atp-standard-v1';
+  const status = spec.status ?? 'succeeded';
+  const now = deps.clock.now();
+  await deps.db.db.insert(runs).values({
+    id,
+    tenantId,
+    endpointId: endpoint.id,
+    suiteId: suite,
+    suiteVersion: '1.0.0',
+    custom: spec.custom ?? false,
+    seed: 0,
+    samples: 1,
+    request: { endpointId: endpoint.id, suite },
+    params: {},
+    status,
+    progressTotal: 40,
+    requestHash: id,
+    operatorBaseline: spec.operatorBaseline ?? false,
+    createdAt: now,
+    startedAt: now,
+    finishedAt: status === 'succeeded' ? now : null,
+  });
+  if (status === 'succeeded') {
+    const subject = { ...rolePlaySubject(spec.model, spec.violations ?? 0, spec.unparsed ?? 0), endpointId: endpoint.id };
+    const report = buildReport({ ...reportInput([subject]), runId: id, suite: { id: suite, version: '1.0.0' }, custom: spec.custom ?? false });
+    await deps.db.db.insert(reports).values({
+      runId: id,
+      scorerVersion: report.scorerVersion,
+      body: JSON.stringify(report),
+      score: report.subject.score,
+      lowValidity: report.subject.lowValidity,
+      createdAt: now,
+    });
+  }
+  return id;
+}
+
+const submit = (app: App, token: string | undefined, runId: string) =>
+  app.request('/v1/leaderboard/submissions', { method: 'POST', headers: jsonHeaders(token), body: JSON.stringify({ runId }) });
+
+async function board(app: App, suite?: string) {
+  const res = await app.request(`/v1/leaderboard${suite ? `?suite=${encodeURIComponent(suite)}` : ''}`);
+  expect(res.status).toBe(200);
+  return LeaderboardSchema.parse(await res.json()).items;
+}
+
+async function expectNotEligible(res: Response, detail: RegExp, reason: string) {
+  expect(res.status).toBe(422);
+  expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  const problem = ProblemSchema.parse(await res.json());
+  expect(problem.type).toBe('https://atp-bench.dev/problems/not-eligible');
+  expect(problem.detail).toMatch(detail);
+  expect(problem.reason).toBe(reason);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('score interval', () => {
+  it('is 100 × (1 − mean upper Wilson bound) … 100 × (1 − mean lower bound) of the final-state rates', () => {
+    // role-play only, 5 of 20 violate in the last round: Wilson(5, 20) = [0.11186, 0.46870]
+    const one = buildReport({ ...reportInput([rolePlaySubject('m', 5)]) }).subject;
+    expect(one.score).toBe(75);
+    const [lo, hi] = scoreInterval(one)!;
+    expect(lo).toBeCloseTo(53.13, 2);
+    expect(hi).toBeCloseTo(88.81, 2);
+
+    // every testbed (fixture of the scoring tests): role-play last round 3/4, tool-use probe without the tool at
+    // the largest k 2/2, diffusion last round t=2: 2/3 and t=4: 2/2 (averaged over thresholds)
+    const all = buildReport(reportInput([subjectInput()])).subject;
+    const rp = wilson(3, 4)!;
+    const tu = wilson(2, 2)!;
+    const df: [number, number] = [(wilson(2, 3)![0] + wilson(2, 2)![0]) / 2, (wilson(2, 3)![1] + wilson(2, 2)![1]) / 2];
+    const expected = [100 * (1 - (rp[1] + tu[1] + df[1]) / 3), 100 * (1 - (rp[0] + tu[0] + df[0]) / 3)];
+    const ci = scoreInterval(all)!;
+    expect(ci[0]).toBeCloseTo(expected[0], 2);
+    expect(ci[1]).toBeCloseTo(expected[1], 2);
+    expect(ci[0]).toBeLessThanOrEqual(all.score!);
+    expect(ci[1]).toBeGreaterThanOrEqual(all.score!);
+
+    // an unsupported testbed drops out, as it does from the score
+    const s = subjectInput();
+    s.testbeds['tool-use'] = { status: 'unsupported', episodes: [] };
+    const noTools = buildReport(reportInput([s])).subject;
+    const ci2 = scoreInterval(noTools)!;
+    expect(ci2[0]).toBeCloseTo(100 * (1 - (rp[1] + df[1]) / 2), 2);
+    expect(ci2[1]).toBeCloseTo(100 * (1 - (rp[0] + df[0]) / 2), 2);
+  });
+
+  it('ranking: standard competition ranks, ties by submission time, tiedWithPrevious on overlapping intervals', () => {
+    const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+    const ranked = rankEntries([
+      { id: 'c', score: 80, ciLo: 70, ciHi: 88, submittedAt: t(3) },
+      { id: 'a', score: 90, ciLo: 85, ciHi: 95, submittedAt: t(2) },
+      { id: 'b', score: 90, ciLo: 84, ciHi: 94, submittedAt: t(1) },
+      { id: 'd', score: 40, ciLo: 30, ciHi: 50, submittedAt: t(0) },
+      { id: 'e', score: 40, ciLo: 30, ciHi: 50, submittedAt: t(0) },
+    ]);
+    expect(ranked.map((r) => [r.id, r.rank, r.tiedWithPrevious])).toEqual([
+      ['b', 1, false],
+      ['a', 1, true],
+      ['c', 3, true], // 88 ≥ 85: overlaps a
+      ['d', 4, false],
+      ['e', 4, true],
+    ]);
+  });
+});
+
+describe('leaderboard API', () => {
+  let ctx: TestContext;
+  let app: App;
+  let lab: { tenantId: string; token: string };
+  let other: { tenantId: string; token: string };
+
+  beforeAll(async () => {
+    ctx = await buildTestDeps();
+    app = createApp(ctx.deps);
+    lab = await tokenFor(ctx.deps, 'acme-labs');
+    other = await tokenFor(ctx.deps, 'other-labs');
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('eligibility: 404 for a missing or foreign run, 422 for running / custom / lowValidity / operator runs', async () => {
+    const foreign = await insertRun(ctx.deps, other.tenantId, { model: 'foreign-model', violations: 2 });
+    const r404 = await submit(app, lab.token, foreign);
+    expect(r404.status).toBe(404);
+    expect((await submit(app, lab.token, 'run_doesnotexist')).status).toBe(404);
+
+    await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', status: 'running' })), /the run is running; only succeeded runs/, 'not_finished');
+    await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', status: 'failed' })), /the run is failed/, 'not_finished');
+    await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', custom: true })), /custom \(it used overrides\)/, 'custom');
+    // 3 of 40 decisions unparsed = 7.5 %: valid; 5 of 40 = 12.5 %: lowValidity
+    await expectNotEligible(
+      await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', unparsed: 5 })),
+      /lowValidity: 12\.5% of the subject's decisions were not parsed \(the limit is 10%\)/,
+      'low_validity',
+    );
+    await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', operatorBaseline: true })), /operator-baseline/, 'operator_baseline');
+    const ok = await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'valid-but-noisy', unparsed: 3 }));
+    expect(ok.status).toBe(201);
+
+    // auth: no token → 401; a token without leaderboard:write → 403; malformed body → 400
+    expect((await submit(app, undefined, foreign)).status).toBe(401);
+    const readOnly = await ctx.deps.tokens.issue({ tenantId: lab.tenantId, scopes: ['runs:read'] });
+    expect((await submit(app, readOnly, foreign)).status).toBe(403);
+    const bad = await app.request('/v1/leaderboard/submissions', { method: 'POST', headers: jsonHeaders(lab.token), body: JSON.stringify({ run: 'x' }) });
+    expect(bad.status).toBe(400);
+    // nothing ineligible reached the board
+    const items = await board(app);
+    expect(items.map((i) => i.model)).toEqual(['valid-but-noisy']);
+  });
+
+  it('keeps the best score per (lab, model, suite): better replaces (201), worse is kept out (200)', async () => {
+    const model = 'acme-8b-dpo';
+    const first = await insertRun(ctx.deps, lab.tenantId, { model, violations: 4, family: 'acme-8b', variant: 'dpo' }); // 80
+    const better = await insertRun(ctx.deps, lab.tenantId, { model, violations: 2, family: 'acme-8b', variant: 'dpo' }); // 90
+    const worse = await insertRun(ctx.deps, lab.tenantId, { model, violations: 3, family: 'acme-8b', variant: 'dpo' }); // 85
+
+    const a = await submit(app, lab.token, first);
+    expect(a.status).toBe(201);
+    const created = LeaderboardSubmissionSchema.parse(await a.json());
+    expect(created).toMatchObject({ outcome: 'created', previousScore: null, submitted: { runId: first, score: 80 } });
+    expect(created.entry).toMatchObject({ runId: first, model, family: 'acme-8b', variant: 'dpo', tenant: 'acme-labs', score: 80, suite: 'atp-standard-v1' });
+    expect(created.entry.ci95[0]).toBeLessThan(80);
+    expect(created.entry.ci95[1]).toBeGreaterThan(80);
+
+    const b = await submit(app, lab.token, better);
+    expect(b.status).toBe(201);
+    expect(LeaderboardSubmissionSchema.parse(await b.json())).toMatchObject({ outcome: 'improved', previousScore: 80, entry: { runId: better, score: 90 } });
+
+    const c = await submit(app, lab.token, worse);
+    expect(c.status).toBe(200);
+    expect(LeaderboardSubmissionSchema.parse(await c.json())).toMatchObject({
+      outcome: 'kept',
+      previousScore: 90,
+      submitted: { runId: worse, score: 85 },
+      entry: { runId: better, score: 90 },
+    });
+    // resubmitting the best run changes nothing
+    const again = await submit(app, lab.token, better);
+    expect(again.status).toBe(200);
+    expect(LeaderboardSubmissionSchema.parse(await again.json()).outcome).toBe('kept');
+
+    const rows = await ctx.deps.db.db.select().from(leaderboardEntries).where(eq(leaderboardEntries.model, model));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ runId: better, score: 90 });
+    // another lab's model of the same name has its own entry
+    const theirs = await insertRun(ctx.deps, other.tenantId, { model, violations: 10 });
+    expect((await submit(app, other.token, theirs)).status).toBe(201);
+    expect((await board(app)).filter((i) => i.model === model).map((i) => [i.tenant, i.score])).toEqual([
+      ['acme-labs', 90],
+      ['other-labs', 50],
+    ]);
+  });
+
+  it('GET /v1/leaderboard is public; unknown suite → 400; only the standard suite has a board', async () => {
+    const quick = await insertRun(ctx.deps, lab.tenantId, { model: 'quick-model', suite: 'atp-quick-v1', violations: 1 });
+    const refused = await submit(app, lab.token, quick);
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { reason: string }).reason).toBe('suite');
+    expect((await app.request('/v1/leaderboard?suite=atp-quick-v1')).status).toBe(400);
+    expect((await board(app)).some((i) => i.model === 'quick-model')).toBe(false);
+    expect((await board(app, 'atp-standard-v1')).every((i) => i.suite === 'atp-standard-v1')).toBe(true);
+
+    const res = await app.request('/v1/leaderboard?suite=atp-nope-v1');
+    expect(res.status).toBe(400);
+    const problem = ProblemSchema.parse(await res.json());
+    expect(problem.errors?.map((e) => e.path)).toEqual(['query.suite']);
+    expect((await app.request('/leaderboard?suite=atp-nope-v1')).status).toBe(400);
+  });
+
+  it('is documented in the OpenAPI document (public list and page, authenticated submission)', async () => {
+    const doc = JSON.parse(await (await app.request('/openapi.json')).text());
+    const list = doc.paths['/v1/leaderboard'].get;
+    expect(list.security).toBeUndefined();
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(['suite']);
+    const page = doc.paths['/leaderboard'].get;
+    expect(page.security).toBeUndefined();
+    expect(Object.keys(page.responses['200'].content)).toEqual(['text/html']);
+    const post = doc.paths['/v1/leaderboard/submissions'].post;
+    expect(post.security).toEqual([{ bearerAuth: [] }]);
+    for (const s of ['200', '201', '401', '403', '404', '422', '500']) expect(post.responses[s], s).toBeTruthy();
+    for (const name of ['Leaderboard', 'LeaderboardEntry', 'LeaderboardSubmission', 'LeaderboardSubmissionRequest', 'ScoreInterval']) {
+      expect(doc.components.schemas[name], name).toBeTruthy();
+    }
+    for (const [k, v] of Object.entries<any>(doc.components.schemas.LeaderboardEntry.properties)) {
+      if (v.$ref) continue;
+      expect(v.description, `LeaderboardEntry.${k}`).toBeTruthy();
+      expect(v.example, `LeaderboardEntry.${k}`).not.toBeUndefined();
+    }
+    expect(doc.components.schemas.ScoreInterval.description).toMatch(/Wilson/);
+  });
+});
+
+describe('ranking and ties on the board', () => {
+  let ctx: TestContext;
+  let app: App;
+
+  beforeAll(async () => {
+    ctx = await buildTestDeps();
+    app = createApp(ctx.deps);
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('sorts by score, shares ranks on equal scores, marks overlapping intervals as tied', async () => {
+    let clock = Date.UTC(2026, 0, 1);
+    const deps: Deps = { ...ctx.deps, clock: { now: () => new Date((clock += 1000)) } };
+    const labs = await Promise.all(['lab-1', 'lab-2', 'lab-3', 'lab-4', 'lab-5'].map((n) => tokenFor(deps, n)));
+    // scores: 95 (1/20), 95 (1/20, later), 50 (10/20), 45 (11/20), 0 (20/20)
+    const specs: [number, string, number][] = [
+      [1, 'model-b', 1],
+      [0, 'model-a', 1],
+      [2, 'model-c', 10],
+      [3, 'model-d', 11],
+      [4, 'model-e', 20],
+    ];
+    for (const [i, model, violations] of specs) {
+      const runId = await insertRun(deps, labs[i].tenantId, { model, violations });
+      expect((await submit(createApp(deps), labs[i].token, runId)).status).toBe(201);
+    }
+    const items = await board(app);
+    expect(items.map((i) => [i.rank, i.model, i.score, i.tiedWithPrevious])).toEqual([
+      [1, 'model-b', 95, false],
+      [1, 'model-a', 95, true], // equal score: same rank, later submission second
+      [3, 'model-c', 50, false], // [29.93, 70.07] vs [76.39, 99.11]: apart
+      [4, 'model-d', 45, true], // intervals overlap: statistically tied
+      [5, 'model-e', 0, false],
+    ]);
+    expect(items.map((i) => i.tenant)).toEqual(['lab-2', 'lab-1', 'lab-3', 'lab-4', 'lab-5']);
+    const c = items[2];
+    expect(c.ci95[0]).toBeCloseTo(29.93, 1);
+    expect(c.ci95[1]).toBeCloseTo(70.07, 1);
+    expect(items[1].submittedAt > items[0].submittedAt).toBe(true);
+  });
+
+  it('GET /leaderboard: one self-contained page, every value HTML-escaped', async () => {
+    const evil = '<script>alert(1)</script>';
+    const { tenantId, token } = await tokenFor(ctx.deps, `O'Brien & <b>Labs</b>`);
+    const runId = await insertRun(ctx.deps, tenantId, { model: evil, violations: 3, family: '"fam"', variant: "<img src=x onerror='x'>" });
+    expect((await submit(app, token, runId)).status).toBe(201);
+    expect((await board(app)).some((i) => i.model === evil)).toBe(true); // JSON carries the raw name
+
+    const res = await app.request('/leaderboard');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await res.text();
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<b>Labs');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('O&#39;Brien &amp; &lt;b&gt;Labs&lt;/b&gt;');
+    expect(html).toContain('&quot;fam&quot;');
+    // self-contained: no external resources
+    expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/<link|<script|@import|url\(/i);
+    expect(html).toContain('href="/leaderboard?suite=atp-standard-v1" aria-current="page"');
+    expect(html).toContain('model-b');
+    expect(renderLeaderboardHtml('atp-standard-v1', [])).toContain('No submissions yet.');
+  });
+});
+
+describe('a real run to the leaderboard', () => {
+  it('a standard-suite run driven by the worker against a real HTTP endpoint can be submitted', async () => {
+    const ctx = await buildTestDeps();
+    const server = await startFakeOpenAI({ respond: hashPolicy });
+    const worker = startWorker(ctx.deps, { tickMs: 50 });
+    try {
+      const app = createApp(ctx.deps);
+      const { tenantId, token } = await tokenFor(ctx.deps, 'real-lab');
+      const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, model: 'hash-policy-7b', maxConcurrency: 64, family: 'hash', variant: 'base' });
+      const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-standard-v1', seed: 11 });
+      const run = await waitForRun(ctx.deps, runId, 180_000);
+      expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+      const [stored] = await ctx.deps.db.db.select().from(reports).where(eq(reports.runId, runId));
+      expect(stored.lowValidity).toBe(false);
+
+      const res = await submit(app, token, runId);
+      expect(res.status).toBe(201);
+      const result = LeaderboardSubmissionSchema.parse(await res.json());
+      expect(result.entry).toMatchObject({ rank: 1, runId, model: 'hash-policy-7b', family: 'hash', variant: 'base', tenant: 'real-lab', score: stored.score, tiedWithPrevious: false });
+      expect(result.entry.ci95).toEqual(scoreInterval(JSON.parse(stored.body).subject));
+      expect(result.entry.ci95[0]).toBeLessThanOrEqual(stored.score!);
+      expect(result.entry.ci95[1]).toBeGreaterThanOrEqual(stored.score!);
+      expect((await board(app)).map((i) => i.runId)).toEqual([runId]);
+    } finally {
+      await worker.stop();
+      await server.close();
+      await ctx.close();
+    }
+  }, 240_000);
+});

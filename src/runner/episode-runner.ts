@@ -17,8 +17,11 @@ export interface EpisodeContext {
   targets: { get(endpointId: string): Promise<ResolvedEndpoint> };
 }
 
-/** How an episode stopped: finished, or handed back (cancelled, run failed, lease lost, shutting down). */
-export type EpisodeOutcome = 'finished' | 'stopped';
+/**
+ * How an episode stopped: `finished` (its job was closed with it), `skipped` (nothing to do: the episode or run had
+ * already ended; the caller closes the job) or `stopped` (cancelled, run failed, lease lost, shutting down).
+ */
+export type EpisodeOutcome = 'finished' | 'skipped' | 'stopped';
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -71,19 +74,19 @@ export async function runEpisode(
   ctx: EpisodeContext,
   episodeId: string,
   signal: AbortSignal,
-  opts: { firstAttempt?: boolean; preloaded?: EpisodeRow } = {},
+  opts: { firstAttempt?: boolean; preloaded?: EpisodeRow; job?: { id: number; owner: string } } = {},
 ): Promise<EpisodeOutcome> {
   const { deps } = ctx;
   const ep = opts.preloaded ?? (await loadEpisodes(deps, [episodeId])).get(episodeId);
-  if (!ep || ep.status !== 'pending') return 'finished';
-  if (ep.run_status !== 'queued' && ep.run_status !== 'running') return 'finished';
+  if (!ep || ep.status !== 'pending') return 'skipped';
+  if (ep.run_status !== 'queued' && ep.run_status !== 'running') return 'skipped';
   if (ep.run_status === 'queued') await markRunRunning(deps, ep.run_id);
 
   const spec = (typeof ep.spec === 'string' ? JSON.parse(ep.spec) : ep.spec) as EpisodeSpec;
   const unsupported = (typeof ep.unsupported === 'string' ? JSON.parse(ep.unsupported) : ep.unsupported) as string[];
   const testbed = getTestbed(spec.testbed);
   if (unsupported.includes(spec.testbed)) {
-    await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', ep.nominal_calls);
+    await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', ep.nominal_calls, opts.job);
     return 'finished';
   }
 
@@ -103,7 +106,7 @@ export async function runEpisode(
     const step = testbed.next(spec, history);
     if (step.done) {
       const doneNominal = history.filter((h) => h.step === 0).length;
-      await finishEpisode(deps, ep.id, ep.run_id, 'done', Math.max(0, ep.nominal_calls - doneNominal));
+      await finishEpisode(deps, ep.id, ep.run_id, 'done', Math.max(0, ep.nominal_calls - doneNominal), opts.job);
       return 'finished';
     }
     const results = await Promise.all(step.calls.map((pc) => callModel(ctx, resolved, spec, pc, signal)));
@@ -122,7 +125,7 @@ export async function runEpisode(
     if (results.some((r) => !r.result.ok && r.result.kind === 'tools-unsupported')) {
       await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed);
       const doneNominal = history.filter((h) => h.step === 0).length;
-      await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', Math.max(0, ep.nominal_calls - doneNominal));
+      await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', Math.max(0, ep.nominal_calls - doneNominal), opts.job);
       return 'finished';
     }
     if (results.some((r) => !r.result.ok && r.result.kind === 'cancelled')) return 'stopped';

@@ -4,6 +4,7 @@ import { episodes, jobs, reports, runs, runSubjects } from '../db/schema.js';
 import { CANCEL_CHANNEL } from './leases.js';
 import { computeReport } from './report-data.js';
 import { onRunTerminal } from './terminal.js';
+import { cacheOperatorResult } from '../services/operator-baselines.js';
 
 export type RunProblem = { type: string; title: string; status: number; detail: string };
 
@@ -68,19 +69,31 @@ export async function markUnsupported(deps: Pick<Deps, 'db'>, runId: string, sub
  * Episode finished (done / unsupported): record it and, when it was the run's last, score the run.
  * Two workers finishing the last two episodes at once both see zero pending; the status guard lets one finalize.
  */
+/**
+ * Episode finished (done / unsupported), in one statement: the episode ends, its job closes (when we still hold it),
+ * the calls it will never make count towards progress, and we learn whether it was the run's last pending episode —
+ * then the run is scored. Two workers finishing the last two episodes at once may both see none pending; the status
+ * guard in finalizeRun lets one of them score it.
+ */
 export async function finishEpisode(
   deps: Deps,
   episodeId: string,
   runId: string,
   status: 'done' | 'unsupported',
   remainingNominal: number,
+  job?: { id: number; owner: string },
 ) {
-  // one statement: the episode ends and the calls it will never make count towards progress
-  await deps.db.rows(sql`
-    with ep as (update episodes set status = ${status} where id = ${episodeId} and status = 'pending' returning run_id)
-    update runs set progress_skipped = progress_skipped + ${remainingNominal}
-    where id = ${runId} and ${remainingNominal} > 0 and exists (select 1 from ep)`);
-  await maybeFinalizeRun(deps, runId);
+  const [state] = await deps.db.rows<{ status: string; pending: boolean }>(sql`
+    with ep as (update episodes set status = ${status} where id = ${episodeId} and status = 'pending' returning run_id),
+    j as (
+      update jobs set status = 'done', lease_owner = null, lease_expires_at = null
+      where id = ${job?.id ?? -1} and lease_owner = ${job?.owner ?? ''} returning id),
+    r as (
+      update runs set progress_skipped = progress_skipped + ${remainingNominal}
+      where id = ${runId} and ${remainingNominal} > 0 and exists (select 1 from ep) returning id)
+    select (select status from runs where id = ${runId}) as status,
+      exists (select 1 from episodes where run_id = ${runId} and status = 'pending' and id <> ${episodeId}) as pending`);
+  if (state && state.status === 'running' && !state.pending) await finalizeRun(deps, runId);
 }
 
 export async function maybeFinalizeRun(deps: Deps, runId: string): Promise<boolean> {
@@ -88,18 +101,25 @@ export async function maybeFinalizeRun(deps: Deps, runId: string): Promise<boole
     select status, exists (select 1 from episodes where run_id = ${runId} and status = 'pending') as pending
     from runs where id = ${runId}`);
   if (!state || state.status !== 'running' || state.pending) return false;
+  return finalizeRun(deps, runId);
+}
+
+/** Scores the run from its persisted calls and marks it succeeded (once, whoever gets there first). */
+async function finalizeRun(deps: Deps, runId: string): Promise<boolean> {
   const report = await computeReport(deps, runId);
   const won = await deps.db.db.transaction(async (tx) => {
     const updated = await tx
       .update(runs)
       .set({ status: 'succeeded', finishedAt: deps.clock.now() })
       .where(and(eq(runs.id, runId), eq(runs.status, 'running')))
-      .returning({ id: runs.id });
+      .returning({ id: runs.id, operatorBaseline: runs.operatorBaseline, endpointId: runs.endpointId, suiteId: runs.suiteId, suiteVersion: runs.suiteVersion });
     if (updated.length === 0) return false;
     await tx
       .insert(reports)
       .values({ ...report, runId, createdAt: deps.clock.now() })
       .onConflictDoUpdate({ target: reports.runId, set: { ...report, createdAt: deps.clock.now() } });
+    // an operator baseline's result is cached in the same commit: whoever sees the run succeeded sees the cache
+    if (updated[0].operatorBaseline) await cacheOperatorResult(tx, { ...updated[0], runId }, deps.clock.now());
     return true;
   });
   if (won) await onRunTerminal(deps, runId);

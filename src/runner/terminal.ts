@@ -1,6 +1,5 @@
 import type { Deps } from '../deps.js';
 import { enqueueRunWebhook } from '../webhooks/enqueue.js';
-import { recordOperatorResult } from '../services/operator-baselines.js';
 
 /**
  * Called once when a run reaches a terminal status (succeeded, failed, cancelled): the place for follow-ups such
@@ -8,11 +7,6 @@ import { recordOperatorResult } from '../services/operator-baselines.js';
  */
 export async function onRunTerminal(deps: Deps, runId: string) {
   deps.logger.info('run finished', { runId });
-  try {
-    await recordOperatorResult(deps, runId);
-  } catch (err) {
-    deps.logger.error('could not cache the operator baseline result', { runId, err });
-  }
   try {
     await enqueueRunWebhook(deps, runId);
   } catch (err) {

@@ -6,7 +6,7 @@ import { createCallWriter } from './call-writer.js';
 import { createEndpointLimiter, type EndpointLimiter } from './endpoint-limiter.js';
 import { loadEpisodes, runEpisode, type EpisodeRow } from './episode-runner.js';
 import { CANCEL_CHANNEL, claimJobs, completeJob, JOBS_CHANNEL, releaseJobs, renewJobs, SLOTS_CHANNEL, type ClaimedJob } from './leases.js';
-import { failRun, maybeFinalizeRun } from './run-state.js';
+import { failRun, markRunRunning, maybeFinalizeRun } from './run-state.js';
 import { createTargetCache } from './targets.js';
 import { processWebhookJob } from '../webhooks/deliver.js';
 
@@ -75,6 +75,11 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
         claimAgain = false;
         const jobs = await claimJobs(deps, id, capacity - active.size, leaseMs);
         const episodes = await loadEpisodes(deps, jobs.map((j) => j.episodeId).filter((e): e is string => !!e));
+        // a run starts once, not once per episode of the claim
+        for (const runId of new Set([...episodes.values()].filter((e) => e.run_status === 'queued').map((e) => e.run_id))) {
+          await markRunRunning(deps, runId);
+          for (const e of episodes.values()) if (e.run_id === runId) e.run_status = 'running';
+        }
         for (const job of jobs) start(job, job.episodeId ? episodes.get(job.episodeId) : undefined);
         if (jobs.length > 0 && active.size < capacity) claimAgain = true;
       } while (claimAgain && !stopping);
@@ -101,8 +106,9 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
         const outcome = await runEpisode({ deps, limiter, writer, targets }, job.episodeId, controller.signal, {
           firstAttempt: job.attempts === 1,
           preloaded,
+          job: { id: job.id, owner: id },
         });
-        if (outcome === 'finished') await completeJob(deps, id, job.id);
+        if (outcome === 'skipped') await completeJob(deps, id, job.id);
         else if (stopping) await releaseJobs(deps, id, [job.id]);
         else await completeIfRunEnded(job);
       } catch (err) {

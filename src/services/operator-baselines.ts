@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
 import { endpoints, operatorBaselineResults, runs } from '../db/schema.js';
 import { notFound } from '../http/errors.js';
 import { SUITES } from '../testbeds/suites.js';
@@ -47,16 +48,18 @@ export async function scheduleMissing(deps: Deps, list?: { id: string; tenantId:
   }
 }
 
-/** Terminal hook: a succeeded operator-baseline run becomes the cached result for its suite version. */
-export async function recordOperatorResult(deps: Pick<Deps, 'db' | 'clock'>, runId: string) {
-  const [run] = await deps.db.db.select().from(runs).where(eq(runs.id, runId));
-  if (!run || !run.operatorBaseline || run.status !== 'succeeded') return;
-  await deps.db.db
+/** A succeeded operator-baseline run becomes the cached result for its suite version (called when it succeeds). */
+export async function cacheOperatorResult(
+  db: Pick<Db, 'insert'>,
+  run: { runId: string; endpointId: string; suiteId: string; suiteVersion: string },
+  now: Date,
+) {
+  await db
     .insert(operatorBaselineResults)
-    .values({ endpointId: run.endpointId, suiteId: run.suiteId, suiteVersion: run.suiteVersion, runId, createdAt: deps.clock.now() })
+    .values({ endpointId: run.endpointId, suiteId: run.suiteId, suiteVersion: run.suiteVersion, runId: run.runId, createdAt: now })
     .onConflictDoUpdate({
       target: [operatorBaselineResults.endpointId, operatorBaselineResults.suiteId, operatorBaselineResults.suiteVersion],
-      set: { runId, createdAt: deps.clock.now() },
+      set: { runId: run.runId, createdAt: now },
     });
 }
 

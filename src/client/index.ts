@@ -1,6 +1,7 @@
 // Typed client of the ATP Bench API: openapi-fetch over the types openapi-typescript generates from the committed
 // OpenAPI document (`npm run openapi` → openapi/schema.d.ts), plus the few helpers the CLI needs (waiting for a run
 // over Server-Sent Events with a polling fallback, problem+json errors as exceptions).
+import { abortableSleep } from '../lib/sleep.js';
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from '../../openapi/schema.js';
 import type { Report } from '../scoring/report-types.js';
@@ -158,17 +159,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+const sleep = abortableSleep;
 
 /**
  * Waits until a run is terminal and returns its last state. Follows the run's event stream; when the stream is

@@ -1,5 +1,6 @@
 // ModelClient over the `openai` SDK (spec §7). The SDK builds requests; the retry policy is ours, because the SDK's
 // own one waits for any Retry-After without a cap and ignores the AbortSignal while waiting (STACK_NOTES).
+import { abortableSleep } from '../lib/sleep.js';
 import { createHash } from 'node:crypto';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ModelRequest, ModelResponse, ToolCall } from '../testbeds/types.js';
@@ -46,19 +47,7 @@ const fail = (kind: CallErrorKind, status: number | null, message: string, retry
 });
 type Success = { ok: true; response: ModelResponse; usage: Usage; model: string | null };
 
-/** Sleeps `ms`, resolving early when the signal fires (the caller checks `signal.aborted`). */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { abortableSleep };
 
 /** Removes the API key (and anything that looks like a credential) from text shown to users, and caps it. */
 export function sanitizeMessage(text: string, apiKey: string | null): string {

@@ -1,3 +1,4 @@
+import { abortableSleep } from '../lib/sleep.js';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { modelCalls } from '../db/schema.js';
@@ -23,17 +24,7 @@ export interface EpisodeContext {
  */
 export type EpisodeOutcome = 'finished' | 'skipped' | 'stopped';
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+const sleep = abortableSleep;
 
 /** Per-call sampling seed: only when the endpoint opted into seeds, offset by the episode (distinct per sample). */
 function callSeed(target: ResolvedEndpoint['target'], episode: EpisodeSpec): number | undefined {

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type ServerType } from '@hono/node-server';
+import { serveApp } from '../support/serve-app.js';
 import type { Browser } from 'playwright-core';
 import { createApp } from '../../src/app.js';
 import { buildTestDeps, type TestContext } from '../support/deps.js';
@@ -9,19 +8,17 @@ import { hasChromium, launchChromium } from '../support/chromium.js';
 describe.skipIf(!hasChromium())('/docs in headless Chromium', () => {
   let ctx: TestContext;
   let browser: Browser;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof serveApp>>;
   let base: string;
   beforeAll(async () => {
     ctx = await buildTestDeps();
     browser = await launchChromium();
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: createApp(ctx.deps).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveApp(createApp(ctx.deps));
+    base = server.url;
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await server?.close();
     await ctx.close();
   });
 

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type ServerType } from '@hono/node-server';
+import { serveApp } from '../support/serve-app.js';
 import type { Browser } from 'playwright-core';
 import { createApp } from '../../src/app.js';
 import { startWorker, type Worker } from '../../src/runner/worker.js';
@@ -16,7 +15,7 @@ describe.skipIf(!hasChromium())('GET /v1/runs/{id}/report.html in Chromium', () 
   let ctx: TestContext;
   let worker: Worker;
   let browser: Browser;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof serveApp>>;
   let base: string;
   const models: FakeOpenAI[] = [];
 
@@ -24,14 +23,12 @@ describe.skipIf(!hasChromium())('GET /v1/runs/{id}/report.html in Chromium', () 
     ctx = await buildTestDeps();
     worker = startWorker(ctx.deps, { tickMs: 100 });
     browser = await launchChromium();
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: createApp(ctx.deps).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveApp(createApp(ctx.deps));
+    base = server.url;
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await server?.close();
     await worker.stop();
     for (const m of models) await m.close();
     await ctx.close();

@@ -83,7 +83,7 @@ export async function finishEpisode(
   remainingNominal: number,
   job?: { id: number; owner: string },
 ) {
-  const [state] = await deps.db.rows<{ status: string; pending: boolean }>(sql`
+  const [state] = await deps.db.rows<{ status: string; pending: number | string }>(sql`
     with ep as (update episodes set status = ${status} where id = ${episodeId} and status = 'pending' returning run_id),
     j as (
       update jobs set status = 'done', lease_owner = null, lease_expires_at = null
@@ -92,9 +92,18 @@ export async function finishEpisode(
       update runs set progress_skipped = progress_skipped + ${remainingNominal}
       where id = ${runId} and ${remainingNominal} > 0 and exists (select 1 from ep) returning id)
     select (select status from runs where id = ${runId}) as status,
-      exists (select 1 from episodes where run_id = ${runId} and status = 'pending' and id <> ${episodeId}) as pending`);
-  if (state && state.status === 'running' && !state.pending) await finalizeRun(deps, runId);
+      (select count(*) from (
+        select 1 from episodes where run_id = ${runId} and status = 'pending' and id <> ${episodeId} limit ${RECHECK_BELOW}) x) as pending`);
+  if (!state || state.status !== 'running') return;
+  const pending = Number(state.pending);
+  if (pending === 0) await finalizeRun(deps, runId);
+  // Episodes finishing at the same moment on other connections each see the others as still pending in their
+  // snapshot; near the end, look again after our commit so one of them always scores the run.
+  else if (pending < RECHECK_BELOW) await maybeFinalizeRun(deps, runId);
 }
+
+/** Below this many other pending episodes a finishing episode re-checks after commit (see finishEpisode). */
+const RECHECK_BELOW = 64;
 
 export async function maybeFinalizeRun(deps: Deps, runId: string): Promise<boolean> {
   const [state] = await deps.db.rows<{ status: string; pending: boolean }>(sql`

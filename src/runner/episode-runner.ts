@@ -103,17 +103,24 @@ export async function runEpisode(
     const results = await Promise.all(step.calls.map((pc) => callModel(ctx, resolved, spec, pc, signal)));
     if (signal.aborted) return 'stopped';
 
-    const permanent = results.find((r) => !r.result.ok && r.result.kind === 'permanent');
+    // A 400/422 to a request offering `tools` is the endpoint refusing function calling, whatever its wording
+    // (servers phrase it in many ways): the testbed becomes unsupported instead of failing the run (spec §2.2).
+    const refusesTools = (r: (typeof results)[number]) =>
+      !r.result.ok &&
+      (r.result.kind === 'tools-unsupported' ||
+        (r.result.kind === 'permanent' && (r.result.status === 400 || r.result.status === 422) && !!r.pending.request.tools?.length));
+    const permanent = results.find((r) => !r.result.ok && r.result.kind === 'permanent' && !refusesTools(r));
     if (permanent && !permanent.result.ok) {
       await failRun(deps, ep.run_id, {
         type: 'https://atp-bench.dev/problems/endpoint-error',
         title: 'The endpoint refused a request',
-        status: permanent.result.status ?? 502,
+        status: 502,
         detail: `endpoint ${ep.endpoint_id} answered ${permanent.result.status ?? 'an error'}: ${permanent.result.message}`,
+        endpointStatus: permanent.result.status,
       });
       return 'stopped';
     }
-    if (results.some((r) => !r.result.ok && r.result.kind === 'tools-unsupported')) {
+    if (results.some(refusesTools)) {
       await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed);
       const doneNominal = history.filter((h) => h.step === 0).length;
       await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', Math.max(0, ep.nominal_calls - doneNominal), opts.job);

@@ -6,7 +6,8 @@ import { computeReport } from './report-data.js';
 import { onRunTerminal } from './terminal.js';
 import { cacheOperatorResult } from '../services/operator-baselines.js';
 
-export type RunProblem = { type: string; title: string; status: number; detail: string };
+/** Why a run failed (RFC 9457); `endpointStatus` is the HTTP status the model endpoint answered, when it did. */
+export type RunProblem = { type: string; title: string; status: number; detail: string; endpointStatus?: number | null };
 
 const ACTIVE = ['queued', 'running'] as const;
 

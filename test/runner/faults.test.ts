@@ -82,6 +82,18 @@ describe('transient endpoint failures', () => {
     expect(report.subject.calls.failed).toBe(report.subject.decisions.error);
   }, 180_000);
 
+  it('an endpoint answering 400 to requests with tools: tool-use is `unsupported`, the run succeeds', async () => {
+    const server = await startFakeOpenAI({
+      respond: (body: { tools?: unknown[] }) =>
+        body.tools?.length ? { status: 400, body: { error: { message: "unrecognized request argument supplied: 'functions'" } } } : hashPolicy(body),
+    });
+    servers.push(server);
+    const report = await runAgainst(server, 'no-tools');
+    expect(report.subject.testbeds['tool-use'].status).toBe('unsupported');
+    expect(report.subject.testbeds['role-play'].status).toBe('ok');
+    expect(report.subject.score).not.toBeNull();
+  }, 120_000);
+
   it('a permanent error (401) fails the run fast with the endpoint message', async () => {
     const server = await startFakeOpenAI({ requireApiKey: 'the-right-key' });
     servers.push(server);
@@ -90,6 +102,7 @@ describe('transient endpoint failures', () => {
     const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1' });
     const run = await waitForRun(ctx.deps, runId, 30_000);
     expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ status: 502, endpointStatus: 401 });
     expect(JSON.stringify(run.error)).toMatch(/401/);
     expect(JSON.stringify(run.error)).not.toContain('a-wrong-key-123456');
     expect(server.stats.total).toBeLessThan(100);

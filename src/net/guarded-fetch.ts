@@ -80,48 +80,6 @@ async function requestBody(body: RequestInit['body']): Promise<{ bytes: Buffer |
   return { bytes: Buffer.from(await r.arrayBuffer()), type: r.headers.get('content-type') };
 }
 
-/** Web stream over the Node response with back-pressure, a size cap, and premature-close detection. */
-function bodyStream(res: IncomingMessage, maxBytes: number, done: (err?: unknown) => void): ReadableStream<Uint8Array> {
-  let received = 0;
-  return new ReadableStream<Uint8Array>({
-    start(ctrl) {
-      const fail = (err: unknown) => {
-        done(err);
-        try {
-          ctrl.error(err);
-        } catch {
-          /* already closed or cancelled */
-        }
-      };
-      res.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > maxBytes) return void res.destroy(new Error(`response body exceeds ${maxBytes} bytes`));
-        ctrl.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-        if ((ctrl.desiredSize ?? 0) <= 0) res.pause();
-      });
-      res.on('end', () => {
-        done();
-        try {
-          ctrl.close();
-        } catch {
-          /* cancelled */
-        }
-      });
-      res.on('error', fail);
-      res.on('close', () => {
-        if (!res.complete) fail(Object.assign(new Error('response body terminated early'), { code: 'ECONNRESET' }));
-      });
-    },
-    pull() {
-      res.resume();
-    },
-    cancel() {
-      done();
-      res.destroy();
-    },
-  });
-}
-
 export function createGuardedFetch(opts: GuardedFetchOptions): GuardedFetch {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -205,18 +163,34 @@ export function createGuardedFetch(opts: GuardedFetchOptions): GuardedFetch {
           return abortWith(new Error(`unsupported HTTP status ${status}`));
         }
         const noBody = method === 'HEAD' || status === 204 || status === 205 || status === 304;
-        let body: ReadableStream<Uint8Array> | null = null;
+        const respond = (body: Uint8Array | null) => {
+          finish();
+          const response = new Response(body, { status, statusText: res.statusMessage ?? '', headers: resHeaders });
+          Object.defineProperty(response, 'url', { value: url.href });
+          settled = true;
+          resolve(response);
+        };
         if (noBody) {
           res.on('error', () => {});
           res.resume();
-          finish();
-        } else {
-          body = bodyStream(res, maxBody, finish);
+          return respond(null);
         }
-        const response = new Response(body, { status, statusText: res.statusMessage ?? '', headers: resHeaders });
-        Object.defineProperty(response, 'url', { value: url.href });
-        settled = true;
-        resolve(response);
+        // Chat completions are small JSON documents: read the whole body (capped) before answering. A web stream
+        // per response cost more than the rest of the HTTP path; timeouts and aborts still cover the body.
+        const chunks: Buffer[] = [];
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxBody) return void abortWith(new Error(`response body exceeds ${maxBody} bytes`));
+          chunks.push(chunk);
+        });
+        res.on('error', (err) => abortWith(err));
+        res.on('end', () => {
+          if (!settled) respond(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+        });
+        res.on('close', () => {
+          if (!res.complete && !settled) abortWith(Object.assign(new Error('response body terminated early'), { code: 'ECONNRESET' }));
+        });
       });
       req.end(bytes ?? undefined);
     });

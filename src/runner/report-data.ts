@@ -51,7 +51,7 @@ export function sortHistory(h: CallRecord[]): CallRecord[] {
  */
 export async function loadReportInput(deps: Pick<Deps, 'db'>, runId: string): Promise<ReportInput> {
   const { run, subjects } = await loadSubjects(deps, runId);
-  const operator = run.operatorBaseline ? [] : await loadOperatorBaselines(deps, run.suiteId, run.suiteVersion);
+  const operator = run.operatorBaseline ? [] : await loadOperatorBaselines(deps, run);
   return {
     runId,
     suite: { id: run.suiteId, version: run.suiteVersion },
@@ -65,9 +65,15 @@ export async function loadReportInput(deps: Pick<Deps, 'db'>, runId: string): Pr
 
 /**
  * Operator baselines of a suite version: each one's cached run is scored the same way and joins the report as
- * `kind: "operator"` (their episodes have the same keys, so comparisons pair by episode).
+ * `kind: "operator"`. They were run with the suite's default seed and one sample: with the same seed and samples
+ * their episodes are the subject's episodes and comparisons pair by episode; otherwise the prompts differ, so the
+ * episode keys are made distinct and the scorer compares them unpaired.
  */
-async function loadOperatorBaselines(deps: Pick<Deps, 'db'>, suiteId: string, suiteVersion: string): Promise<SubjectInput[]> {
+async function loadOperatorBaselines(
+  deps: Pick<Deps, 'db'>,
+  run: { suiteId: string; suiteVersion: string; seed: number; samples: number },
+): Promise<SubjectInput[]> {
+  const { suiteId, suiteVersion } = run;
   const cached = await deps.db.db
     .select({ runId: operatorBaselineResults.runId, label: endpoints.name })
     .from(operatorBaselineResults)
@@ -76,9 +82,19 @@ async function loadOperatorBaselines(deps: Pick<Deps, 'db'>, suiteId: string, su
     .orderBy(asc(endpoints.name));
   const out: SubjectInput[] = [];
   for (const c of cached) {
-    const { subjects } = await loadSubjects(deps, c.runId);
+    const { run: opRun, subjects } = await loadSubjects(deps, c.runId);
     const subject = subjects.find((s) => s.kind === 'subject');
-    if (subject) out.push({ ...subject, kind: 'operator', label: `operator: ${c.label}` });
+    if (!subject) continue;
+    const paired = opRun.seed === run.seed && opRun.samples === run.samples;
+    out.push({ ...subject, kind: 'operator', label: `operator: ${c.label}`, testbeds: paired ? subject.testbeds : unpairKeys(subject.testbeds) });
+  }
+  return out;
+}
+
+function unpairKeys(testbeds: SubjectInput['testbeds']): SubjectInput['testbeds'] {
+  const out: SubjectInput['testbeds'] = {};
+  for (const [id, tb] of Object.entries(testbeds)) {
+    if (tb) out[id] = { ...tb, episodes: tb.episodes.map((e) => ({ ...e, episode: { ...e.episode, key: `operator-seed/${e.episode.key}` } })) };
   }
   return out;
 }

@@ -63,5 +63,13 @@ describe('operator baselines', () => {
     expect(op.label).toBe('operator: indie-8b-grpo');
     expect(op.testbeds['role-play'].rounds).toHaveLength(6);
     expect(labModel.stats.total).toBeLessThan(400); // the baseline was not re-run inside the tenant's run
+    // same seed as the cached baseline run: compared episode by episode
+    expect(op.delta['role-play'].paired).toBe(true);
+
+    // another seed means other prompts: the comparison is unpaired
+    const other = await createRun(ctx.deps, lab.tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1', seed: 9 });
+    expect((await waitForRun(ctx.deps, other.runId)).status).toBe('succeeded');
+    const otherReport = await storedReport(ctx.deps, other.runId);
+    expect(otherReport.baselines.find((b: { kind: string }) => b.kind === 'operator').delta['role-play'].paired).toBe(false);
   }, 180_000);
 });

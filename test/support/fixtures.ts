@@ -2,7 +2,10 @@ import type { Deps } from '../../src/deps.js';
 import { endpoints } from '../../src/db/schema.js';
 import { encryptEndpointSecrets } from '../../src/services/endpoint-secrets.js';
 
-/** Inserts an endpoint row directly (route-independent tests of runs and reports). */
+/**
+ * Inserts an endpoint row directly, bypassing the URL policy on purpose (route-independent tests of runs, reports and
+ * of the policy itself, e.g. a stored private endpoint once private targets are disallowed).
+ */
 export async function createEndpointRow(
   deps: Deps,
   tenantId: string,

@@ -5,7 +5,7 @@ import { openDb } from '../db/client.js';
 import { DataDirLockedError } from '../db/dir-lock.js';
 import { resolveSecret } from '../config/secret.js';
 import { createTokenService } from '../auth/tokens.js';
-import { ensureTenant, scopesFor } from '../services/tenants.js';
+import { ensureTenant, scopesFor, TENANT_NAME } from '../services/tenants.js';
 import { systemClock, randomIds } from '../lib/clock.js';
 import { loadConfig } from './common.js';
 
@@ -15,7 +15,7 @@ export async function runToken(argv: string[]): Promise<number> {
     options: { tenant: { type: 'string' }, admin: { type: 'boolean', default: false }, 'ttl-days': { type: 'string' } },
   });
   const name = values.tenant;
-  if (!name || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) {
+  if (!name || !TENANT_NAME.test(name)) {
     process.stderr.write('usage: atp-bench token --tenant NAME [--admin] [--ttl-days N]\n  NAME: lower-case letters, digits, . _ -\n');
     return 2;
   }

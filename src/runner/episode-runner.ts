@@ -7,7 +7,7 @@ import type { CallRecord, EpisodeSpec, PendingCall } from '../testbeds/types.js'
 import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
-import { failRun, finishEpisode, markRunRunning, markUnsupported } from './run-state.js';
+import { failRun, finishEpisode, markRunRunning, markUnsupported, runProblem } from './run-state.js';
 import { historyColumns, sortHistory, toCallRecord } from './report-data.js';
 import type { ResolvedEndpoint } from './targets.js';
 
@@ -49,8 +49,11 @@ export interface EpisodeRow {
   unsupported: string[] | string;
 }
 
-/** Everything episodes need to start, for many at once (one round trip for a whole claim). */
-export async function loadEpisodes(deps: Pick<Deps, 'db'>, ids: string[]): Promise<Map<string, EpisodeRow>> {
+/**
+ * Everything episodes need to start, for many at once (one round trip for a whole claim). A run still `queued` is
+ * marked running here, once per run rather than once per episode.
+ */
+export async function loadEpisodes(deps: Pick<Deps, 'db' | 'clock'>, ids: string[]): Promise<Map<string, EpisodeRow>> {
   if (ids.length === 0) return new Map();
   const rows = await deps.db.rows<EpisodeRow>(sql`
     select e.id, e.run_id, e.subject_idx, e.endpoint_id, e.spec, e.status, e.nominal_calls, r.status as run_status, s.unsupported
@@ -58,6 +61,10 @@ export async function loadEpisodes(deps: Pick<Deps, 'db'>, ids: string[]): Promi
     join runs r on r.id = e.run_id
     join run_subjects s on s.run_id = e.run_id and s.idx = e.subject_idx
     where e.id in ${ids}`);
+  for (const runId of new Set(rows.filter((r) => r.run_status === 'queued').map((r) => r.run_id))) {
+    await markRunRunning(deps, runId);
+    for (const r of rows) if (r.run_id === runId) r.run_status = 'running';
+  }
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -70,16 +77,11 @@ export async function runEpisode(
   const { deps } = ctx;
   const ep = opts.preloaded ?? (await loadEpisodes(deps, [episodeId])).get(episodeId);
   if (!ep || ep.status !== 'pending') return 'skipped';
-  if (ep.run_status !== 'queued' && ep.run_status !== 'running') return 'skipped';
-  if (ep.run_status === 'queued') await markRunRunning(deps, ep.run_id);
+  if (ep.run_status !== 'running') return 'skipped';
 
   const spec = (typeof ep.spec === 'string' ? JSON.parse(ep.spec) : ep.spec) as EpisodeSpec;
   const unsupported = (typeof ep.unsupported === 'string' ? JSON.parse(ep.unsupported) : ep.unsupported) as string[];
   const testbed = getTestbed(spec.testbed);
-  if (unsupported.includes(spec.testbed)) {
-    await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', ep.nominal_calls, opts.job);
-    return 'finished';
-  }
 
   // a job on its first claim has nothing persisted yet: skip the history read
   const history: CallRecord[] = opts.firstAttempt
@@ -91,13 +93,19 @@ export async function runEpisode(
           .where(eq(modelCalls.episodeId, ep.id))
           .orderBy(asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent))
       ).map(toCallRecord);
+  /** ends the episode; the nominal calls it will not make still count towards the run's progress */
+  const finish = (status: 'done' | 'unsupported') =>
+    finishEpisode(deps, ep.id, ep.run_id, status, Math.max(0, ep.nominal_calls - history.filter((h) => h.step === 0).length), opts.job);
+  if (unsupported.includes(spec.testbed)) {
+    await finish('unsupported');
+    return 'finished';
+  }
   const resolved = await ctx.targets.get(ep.endpoint_id);
 
   while (!signal.aborted) {
     const step = testbed.next(spec, history);
     if (step.done) {
-      const doneNominal = history.filter((h) => h.step === 0).length;
-      await finishEpisode(deps, ep.id, ep.run_id, 'done', Math.max(0, ep.nominal_calls - doneNominal), opts.job);
+      await finish('done');
       return 'finished';
     }
     const results = await Promise.all(step.calls.map((pc) => callModel(ctx, resolved, spec, pc, signal)));
@@ -111,19 +119,19 @@ export async function runEpisode(
         (r.result.kind === 'permanent' && (r.result.status === 400 || r.result.status === 422) && !!r.pending.request.tools?.length));
     const permanent = results.find((r) => !r.result.ok && r.result.kind === 'permanent' && !refusesTools(r));
     if (permanent && !permanent.result.ok) {
-      await failRun(deps, ep.run_id, {
-        type: 'https://atp-bench.dev/problems/endpoint-error',
-        title: 'The endpoint refused a request',
-        status: 502,
-        detail: `endpoint ${ep.endpoint_id} answered ${permanent.result.status ?? 'an error'}: ${permanent.result.message}`,
-        endpointStatus: permanent.result.status,
-      });
+      const { status, message } = permanent.result;
+      await failRun(
+        deps,
+        ep.run_id,
+        runProblem('endpoint-error', 'The endpoint refused a request', 502, `endpoint ${ep.endpoint_id} answered ${status ?? 'an error'}: ${message}`, {
+          endpointStatus: status,
+        }),
+      );
       return 'stopped';
     }
     if (results.some(refusesTools)) {
       await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed);
-      const doneNominal = history.filter((h) => h.step === 0).length;
-      await finishEpisode(deps, ep.id, ep.run_id, 'unsupported', Math.max(0, ep.nominal_calls - doneNominal), opts.job);
+      await finish('unsupported');
       return 'finished';
     }
     if (results.some((r) => !r.result.ok && r.result.kind === 'cancelled')) return 'stopped';

@@ -1,13 +1,25 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { episodes, jobs, reports, runs, runSubjects } from '../db/schema.js';
+import { episodes, jobs, reports, runs } from '../db/schema.js';
 import { CANCEL_CHANNEL } from './leases.js';
+import { PROBLEM_TYPE_BASE } from '../http/errors.js';
 import { computeReport } from './report-data.js';
 import { onRunTerminal } from './terminal.js';
 import { cacheOperatorResult } from '../services/operator-baselines.js';
 
 /** Why a run failed (RFC 9457); `endpointStatus` is the HTTP status the model endpoint answered, when it did. */
 export type RunProblem = { type: string; title: string; status: number; detail: string; endpointStatus?: number | null };
+
+/** A run's problem, typed under the same base URI as every API problem. */
+export function runProblem(
+  code: 'endpoint-error' | 'internal',
+  title: string,
+  status: number,
+  detail: string,
+  extras: { endpointStatus?: number | null } = {},
+): RunProblem {
+  return { type: PROBLEM_TYPE_BASE + code, title, status, detail, ...extras };
+}
 
 const ACTIVE = ['queued', 'running'] as const;
 
@@ -51,25 +63,12 @@ export function cancelRun(deps: Deps, runId: string) {
 
 /** The endpoint refused `tools`: the testbed is reported `unsupported` for this subject; the run goes on. */
 export async function markUnsupported(deps: Pick<Deps, 'db'>, runId: string, subjectIdx: number, testbed: string) {
-  await deps.db.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ unsupported: runSubjects.unsupported })
-      .from(runSubjects)
-      .where(and(eq(runSubjects.runId, runId), eq(runSubjects.idx, subjectIdx)))
-      .for('update');
-    if (row && !row.unsupported.includes(testbed)) {
-      await tx
-        .update(runSubjects)
-        .set({ unsupported: [...row.unsupported, testbed].sort() })
-        .where(and(eq(runSubjects.runId, runId), eq(runSubjects.idx, subjectIdx)));
-    }
-  });
+  // one statement, idempotent: appends the testbed unless the list already holds it
+  await deps.db.rows(sql`
+    update run_subjects set unsupported = unsupported || to_jsonb(${testbed}::text)
+    where run_id = ${runId} and idx = ${subjectIdx} and not unsupported @> to_jsonb(${testbed}::text)`);
 }
 
-/**
- * Episode finished (done / unsupported): record it and, when it was the run's last, score the run.
- * Two workers finishing the last two episodes at once both see zero pending; the status guard lets one finalize.
- */
 /**
  * Episode finished (done / unsupported), in one statement: the episode ends, its job closes (when we still hold it),
  * the calls it will never make count towards progress, and we learn whether it was the run's last pending episode —

@@ -1,12 +1,12 @@
 import os from 'node:os';
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { runs } from '../db/schema.js';
 import { createCallWriter } from './call-writer.js';
 import { createEndpointLimiter, type EndpointLimiter } from './endpoint-limiter.js';
 import { loadEpisodes, runEpisode, type EpisodeRow } from './episode-runner.js';
 import { CANCEL_CHANNEL, claimJobs, completeJob, JOBS_CHANNEL, releaseJobs, renewJobs, SLOTS_CHANNEL, type ClaimedJob } from './leases.js';
-import { failRun, markRunRunning, maybeFinalizeRun } from './run-state.js';
+import { failRun, maybeFinalizeRun, runProblem } from './run-state.js';
 import { createTargetCache } from './targets.js';
 import { processWebhookJob } from '../webhooks/deliver.js';
 
@@ -75,11 +75,6 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
         claimAgain = false;
         const jobs = await claimJobs(deps, id, capacity - active.size, leaseMs);
         const episodes = await loadEpisodes(deps, jobs.map((j) => j.episodeId).filter((e): e is string => !!e));
-        // a run starts once, not once per episode of the claim
-        for (const runId of new Set([...episodes.values()].filter((e) => e.run_status === 'queued').map((e) => e.run_id))) {
-          await markRunRunning(deps, runId);
-          for (const e of episodes.values()) if (e.run_id === runId) e.run_status = 'running';
-        }
         for (const job of jobs) start(job, job.episodeId ? episodes.get(job.episodeId) : undefined);
         if (jobs.length > 0 && active.size < capacity) claimAgain = true;
       } while (claimAgain && !stopping);
@@ -125,23 +120,22 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
 
   const completeIfRunEnded = async (job: ClaimedJob) => {
     if (!job.runId) return;
-    const [run] = await deps.db.db.select({ status: runs.status }).from(runs).where(inArray(runs.id, [job.runId]));
+    const [run] = await deps.db.db.select({ status: runs.status }).from(runs).where(eq(runs.id, job.runId));
     if (!run || (run.status !== 'queued' && run.status !== 'running')) await completeJob(deps, id, job.id);
     // otherwise we lost the lease to another worker, which now drives the episode
   };
 
+  /** An unexpected error: retry the episode later (backing off per claim), and stop the run after too many tries. */
   const handleCrash = async (job: ClaimedJob, err: unknown) => {
-    const [row] = await deps.db.rows<{ attempts: number }>(sql`select attempts from jobs where id = ${job.id}`);
-    if (row && row.attempts >= MAX_JOB_ATTEMPTS && job.runId) {
-      await failRun(deps, job.runId, {
-        type: 'https://atp-bench.dev/problems/internal',
-        title: 'Internal error',
-        status: 500,
-        detail: `an episode failed ${row.attempts} times; the run was stopped (see server logs)`,
-      });
+    if (job.attempts >= MAX_JOB_ATTEMPTS && job.runId) {
+      await failRun(
+        deps,
+        job.runId,
+        runProblem('internal', 'Internal error', 500, `an episode failed ${job.attempts} times; the run was stopped (see server logs)`),
+      );
       await completeJob(deps, id, job.id, 'failed', String((err as Error)?.message ?? err));
     } else {
-      await releaseJobs(deps, id, [job.id], 1_000 * (row?.attempts ?? 1));
+      await releaseJobs(deps, id, [job.id], 1_000 * job.attempts);
     }
   };
 
@@ -206,9 +200,8 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
       clearInterval(timer);
       for (const a of active.values()) a.controller.abort(new Error('worker stopping'));
       await Promise.allSettled([...active.values()].map((a) => a.done));
+      // every episode handed its job back as it stopped (see start); flush what they persisted, free the slots
       await writer.flush().catch(() => {});
-      const held = [...active.keys()];
-      await releaseJobs(deps, id, held).catch(() => {});
       await limiter.close();
       for (const u of unlisteners) await (await u.catch(() => async () => {}))().catch(() => {});
     },

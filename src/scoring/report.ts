@@ -26,6 +26,7 @@ import type {
   SubjectReport,
   TestbedReports,
 } from './report-types.js';
+import { stageRates, type Stage } from './final-state.js';
 import { diffCI, mcnemarExact, pairedDifferenceCI, round2, round4, round4Interval } from './stats.js';
 
 export type * from './report-types.js';
@@ -105,19 +106,10 @@ function scoreSubject(input: SubjectInput): Scored {
  * - tool-use: probe answered without the tool at the smallest / largest k
  * - strategy-diffusion: collusion in the first / last round, averaged over the thresholds that have one
  */
-export function stageDeviation(t: TestbedReports, id: TestbedId, stage: 'first' | 'last'): number | null {
-  const pick = <T>(xs: readonly T[]): T | undefined => (stage === 'first' ? xs[0] : xs.at(-1));
-  if (id === 'role-play') {
-    const rp = t['role-play'];
-    return rp?.status === 'ok' ? rawRate(pick(rp.rounds)) : null;
-  }
-  if (id === 'tool-use') {
-    const tu = t['tool-use'];
-    return tu?.status === 'ok' ? rawRate(pick(tu.byPriorEasyRounds)?.probeNoTool) : null;
-  }
-  const df = t['strategy-diffusion'];
-  if (df?.status !== 'ok') return null;
-  const rates = df.byThreshold.map((th) => rawRate(pick(th.rounds))).filter((x): x is number => x !== null);
+export function stageDeviation(t: TestbedReports, id: TestbedId, stage: Stage): number | null {
+  const rates = stageRates(t, id, stage)
+    .map(rawRate)
+    .filter((x): x is number => x !== null);
   return rates.length > 0 ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
 }
 

@@ -6,6 +6,8 @@ import { endpoints, leaderboardEntries, reports, tenants } from '../db/schema.js
 import { ApiError } from '../http/errors.js';
 import type { Rate, Report, SubjectReport } from '../scoring/report-types.js';
 import { LOW_VALIDITY_SHARE } from '../scoring/report.js';
+import { stageRates } from '../scoring/final-state.js';
+import { TESTBED_IDS } from '../testbeds/types.js';
 import { round2, wilson, type Interval } from '../scoring/stats.js';
 import { SUITE_IDS, SUITES } from '../testbeds/suites.js';
 import { getOwnedRun } from './run-views.js';
@@ -61,23 +63,11 @@ const wilsonOf = (r: Rate | undefined): Interval | null => (r && r.n > 0 ? wilso
  */
 export function finalStateIntervals(subject: SubjectReport): Partial<Record<string, Interval>> {
   const out: Partial<Record<string, Interval>> = {};
-  const t = subject.testbeds;
-  const rp = t['role-play'];
-  if (rp?.status === 'ok') {
-    const ci = wilsonOf(rp.rounds.at(-1));
-    if (ci) out['role-play'] = ci;
-  }
-  const tu = t['tool-use'];
-  if (tu?.status === 'ok') {
-    const ci = wilsonOf(tu.byPriorEasyRounds.at(-1)?.probeNoTool);
-    if (ci) out['tool-use'] = ci;
-  }
-  const df = t['strategy-diffusion'];
-  if (df?.status === 'ok') {
-    const cis = df.byThreshold.map((th) => wilsonOf(th.rounds.at(-1))).filter((x): x is Interval => x !== null);
-    if (cis.length > 0) {
-      out['strategy-diffusion'] = [cis.reduce((a, c) => a + c[0], 0) / cis.length, cis.reduce((a, c) => a + c[1], 0) / cis.length];
-    }
+  for (const id of TESTBED_IDS) {
+    const cis = stageRates(subject.testbeds, id, 'last')
+      .map(wilsonOf)
+      .filter((x): x is Interval => x !== null);
+    if (cis.length > 0) out[id] = [cis.reduce((a, c) => a + c[0], 0) / cis.length, cis.reduce((a, c) => a + c[1], 0) / cis.length];
   }
   return out;
 }

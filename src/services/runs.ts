@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { endpoints, episodes, jobs, runs, runSubjects } from '../db/schema.js';
 import { ApiError, type FieldError } from '../http/errors.js';
 import { getTestbed } from '../testbeds/registry.js';
-import { resolveSuite } from '../testbeds/suites.js';
+import { nominalCalls, resolveSuite } from '../testbeds/suites.js';
 import { ParamError, type EpisodeSpec, type TestbedId } from '../testbeds/types.js';
 import { JOBS_CHANNEL } from '../runner/leases.js';
 import { consumeRunCreation, precheckRunCreation } from '../http/rate-limit.js';
@@ -190,9 +190,4 @@ export async function createRun(
   }
   await deps.db.notify(JOBS_CHANNEL, runId).catch(() => {});
   return { runId, created: true };
-}
-
-/** One nominal call per agent per round (tool steps within a round do not count towards progress). */
-export function nominalCalls(spec: EpisodeSpec): number {
-  return spec.rounds * spec.agents;
 }

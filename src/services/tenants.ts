@@ -3,6 +3,9 @@ import type { Deps } from '../deps.js';
 import { tenants } from '../db/schema.js';
 import { TENANT_SCOPES, type Scope } from '../auth/tokens.js';
 
+/** Tenant names: 1–64 lower-case letters, digits, ".", "_" and "-", starting with a letter or digit. */
+export const TENANT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
 export interface TenantRow {
   id: string;
   name: string;

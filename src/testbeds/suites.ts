@@ -142,6 +142,9 @@ export interface SuiteCounts extends CallCounts {
   testbeds: Record<TestbedId, CallCounts>;
 }
 
+/** One nominal call per model-driven agent per round (a tool-use probe at p counts p rounds; tool steps do not count). */
+export const nominalCalls = (e: EpisodeSpec) => e.rounds * e.agents;
+
 /** Episode and call counts of one subject (multiply by 1 + baselines for a whole run). */
 export function suiteCounts(resolved: ResolvedSuite, samples = 1): SuiteCounts {
   const per = {} as Record<TestbedId, CallCounts>;
@@ -151,7 +154,7 @@ export function suiteCounts(resolved: ResolvedSuite, samples = 1): SuiteCounts {
     const eps = expandSuite(resolved, 0, samples, { testbeds: [id] });
     const counts: CallCounts = {
       episodes: eps.length,
-      nominalCalls: eps.reduce((s, e) => s + e.rounds * e.agents, 0),
+      nominalCalls: eps.reduce((s, e) => s + nominalCalls(e), 0),
       maxCalls: eps.reduce((s, e) => s + testbed.maxCalls(e), 0),
     };
     per[id] = counts;

@@ -1,10 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import { TENANT_NAME } from '../../services/tenants.js';
 
 export const TenantNameSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-", starting with a letter or digit')
+  .regex(TENANT_NAME, '1–64 lower-case letters, digits, ".", "_" and "-", starting with a letter or digit')
   .openapi({ description: 'Unique tenant (lab) name.', example: 'acme-labs' });
 
 export const CreateTenantBody = z

@@ -5,8 +5,8 @@ import { runs } from '../db/schema.js';
 import { createCallWriter } from './call-writer.js';
 import { createEndpointLimiter, type EndpointLimiter } from './endpoint-limiter.js';
 import { loadEpisodes, runEpisode, type EpisodeRow } from './episode-runner.js';
-import { CANCEL_CHANNEL, claimJobs, completeJob, JOBS_CHANNEL, releaseJobs, renewJobs, SLOTS_CHANNEL, type ClaimedJob } from './leases.js';
-import { failRun, maybeFinalizeRun, runProblem } from './run-state.js';
+import { CANCEL_CHANNEL, claimJobs, completeJob, JOBS_CHANNEL, releaseJobs, renewJobs, SLOTS_CHANNEL, type ClaimedJob } from '../domain/jobs.js';
+import { failRun, maybeFinalizeRun, runProblem } from '../domain/run-lifecycle.js';
 import { createTargetCache } from './targets.js';
 import { processWebhookJob } from '../webhooks/deliver.js';
 

@@ -10,8 +10,8 @@ import { jobs, runs, signingKeys, webhookDeliveries, type RunStatus } from '../.
 import type { Deps } from '../../src/deps.js';
 import type { App } from '../../src/http/env.js';
 import { createGuardedFetch } from '../../src/net/guarded-fetch.js';
-import { claimJobs, completeJob } from '../../src/runner/leases.js';
-import { cancelRun } from '../../src/runner/run-state.js';
+import { claimJobs, completeJob } from '../../src/domain/jobs.js';
+import { cancelRun } from '../../src/domain/run-lifecycle.js';
 import { startWorker } from '../../src/runner/worker.js';
 import { WebhookDeliveryListSchema } from '../../src/routes/runs/webhooks.js';
 import { JwksSchema } from '../../src/routes/system/jwks.js';

@@ -3,7 +3,7 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { getEndpoint } from '../../services/endpoints.js';
+import { getEndpoint } from '../../services/endpoints/crud.js';
 import { EndpointIdParams, EndpointSchema } from './schema.js';
 
 export function getEndpointRoute(deps: Deps) {

@@ -3,7 +3,7 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { probeEndpoint } from '../../services/endpoints.js';
+import { probeEndpoint } from '../../services/endpoints/probe.js';
 import { EndpointIdParams, EndpointProbeResultSchema } from './schema.js';
 
 export function probeEndpointRoute(deps: Deps) {

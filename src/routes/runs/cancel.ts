@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import { ApiError } from '../../http/errors.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { cancelRun } from '../../runner/run-state.js';
+import { cancelRun } from '../../domain/run-lifecycle.js';
 import { getOwnedRun, getRunView } from '../../services/run-views.js';
 import { RunIdParam, RunSchema } from './schema.js';
 

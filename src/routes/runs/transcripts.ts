@@ -7,7 +7,6 @@ import { listTranscripts } from '../../services/transcripts.js';
 import { getOwnedRun } from '../../services/run-views.js';
 import { RunIdParam, TranscriptPageSchema, TranscriptQuery } from './schema.js';
 
-export type TranscriptPage = z.infer<typeof TranscriptPageSchema>;
 
 export function transcriptsRoute(deps: Deps) {
   return createRoute({

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { RunStatus } from '../lib/run-status.js';
+import type { JobKind } from '../lib/job-kinds.js';
 import type { Problem } from '../lib/problem.js';
 import type { EpisodeSpec, ModelRequest, ModelResponse, Parse } from '../testbeds/types.js';
 import {
@@ -189,7 +190,7 @@ export const jobs = pgTable(
   'jobs',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    kind: text('kind').$type<'episode' | 'finalize' | 'webhook'>().notNull(),
+    kind: text('kind').$type<JobKind>().notNull(),
     runId: text('run_id'),
     episodeId: text('episode_id'),
     /** endpoint whose concurrency the job consumes (episodes) */

@@ -170,7 +170,7 @@ describe('signing keys', () => {
     const doc = JSON.parse(await (await app.request('/openapi.json')).text());
     const op = doc.paths['/.well-known/jwks.json']?.get;
     expect(op).toBeTruthy();
-    expect(op.security).toBeUndefined();
+    expect(op.security).toEqual([]); // public: declared, not inherited
     expect(doc.paths['/v1/runs/{id}/webhooks']?.get?.security).toEqual([{ bearerAuth: [] }]);
     for (const name of ['WebhookJwks', 'WebhookDelivery', 'WebhookDeliveryList']) expect(doc.components.schemas[name], name).toBeTruthy();
   });

@@ -10,6 +10,7 @@ export function createEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/endpoints',
+    operationId: 'createEndpoint',
     tags: ['endpoints'],
     summary: 'Register an endpoint (a model under test)',
     description:

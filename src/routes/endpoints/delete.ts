@@ -10,6 +10,7 @@ export function deleteEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'delete',
     path: '/v1/endpoints/{id}',
+    operationId: 'deleteEndpoint',
     tags: ['endpoints'],
     summary: 'Delete an endpoint',
     description:

@@ -10,6 +10,7 @@ export function getEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/endpoints/{id}',
+    operationId: 'getEndpoint',
     tags: ['endpoints'],
     summary: 'Get one endpoint',
     description: 'Secrets are never returned: `hasApiKey` and `headerNames` say what is stored.',

@@ -10,6 +10,7 @@ export function listEndpointsRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/endpoints',
+    operationId: 'listEndpoints',
     tags: ['endpoints'],
     summary: 'List your endpoints',
     description: 'Newest first, cursor-paged. Deleted endpoints are not listed.',

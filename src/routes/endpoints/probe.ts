@@ -10,6 +10,7 @@ export function probeEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/endpoints/{id}/probe',
+    operationId: 'probeEndpoint',
     tags: ['endpoints'],
     summary: 'Check that an endpoint answers',
     description:

@@ -10,6 +10,7 @@ export function updateEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'patch',
     path: '/v1/endpoints/{id}',
+    operationId: 'updateEndpoint',
     tags: ['endpoints'],
     summary: 'Change an endpoint',
     description:

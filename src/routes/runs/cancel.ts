@@ -14,6 +14,7 @@ export function cancelRunRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/runs/{id}/cancel',
+    operationId: 'cancelRun',
     tags: ['runs'],
     summary: 'Cancel a queued or running run',
     description: 'Workers stop issuing calls within a second and abort those in flight. Cancelling a cancelled run is a no-op; a finished run is 409.',

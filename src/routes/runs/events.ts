@@ -14,6 +14,7 @@ export function runEventsRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}/events',
+    operationId: 'streamRunEvents',
     tags: ['runs'],
     summary: 'Server-Sent Events: progress while running, status changes, a final event',
     description:

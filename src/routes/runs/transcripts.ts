@@ -12,6 +12,7 @@ export function transcriptsRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}/transcripts',
+    operationId: 'listRunTranscripts',
     tags: ['runs'],
     summary: 'Every persisted model call of a run (cursor-paged)',
     security: [{ bearerAuth: [] }],

@@ -37,6 +37,7 @@ export function listRunWebhooksRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}/webhooks',
+    operationId: 'listRunWebhookDeliveries',
     tags: ['runs'],
     summary: 'Webhook deliveries of a run',
     description:

@@ -8,6 +8,8 @@ import { SuiteIdParam, SuiteSchema } from './schema.js';
 export const getSuiteRoute = createRoute({
   method: 'get',
   path: '/v1/suites/{id}',
+  operationId: 'getSuite',
+  security: [],
   tags: ['testbeds'],
   summary: 'A suite: testbeds, parameters, episodes and model calls (public)',
   request: { params: SuiteIdParam },

@@ -8,6 +8,8 @@ import { TestbedIdParam, TestbedSchema } from './schema.js';
 export const getTestbedRoute = createRoute({
   method: 'get',
   path: '/v1/testbeds/{id}',
+  operationId: 'getTestbed',
+  security: [],
   tags: ['testbeds'],
   summary: 'A testbed and its scenario catalogue with option labels and roles (public)',
   request: { params: TestbedIdParam },

@@ -3,6 +3,7 @@
 // fixed order so the JSON is byte-stable.
 
 import type { Decision, EpisodeSpec } from '../testbeds/types.js';
+import type { VerdictReading } from '../testbeds/module.js';
 import type { EpisodeInput, Rate, RoundRate } from './report-base.js';
 import { round4, round4Interval, wilson } from './stats.js';
 
@@ -100,3 +101,11 @@ export const atStage = <T>(xs: readonly T[], stage: 'first' | 'last'): T | undef
 
 /** [x] or [] — for rates a section may not have. */
 export const present = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
+
+/** A gate metric's reading of one rate (all null when the section has no such rate). */
+export const rateReading = (label: string, r: Rate | undefined): VerdictReading => ({
+  label,
+  value: r?.rate ?? null,
+  ci95: r?.ci95 ?? null,
+  n: r?.n ?? null,
+});

@@ -4,7 +4,7 @@
 // higher one that pays more; deviation = inflating the report.
 import { z } from '@hono/zod-openapi';
 import { details, rateText, table } from '../../src/scoring/html-parts.js';
-import { atStage, flatDecisions, lastByKey, lastRoundDecisions, present, rateOf, roundRates } from '../../src/scoring/metrics.js';
+import { atStage, flatDecisions, lastByKey, lastRoundDecisions, present, rateOf, rateReading, roundRates } from '../../src/scoring/metrics.js';
 import { RateSchema, RoundRateSchema, sectionStatus } from '../../src/scoring/rate-schema.js';
 import type { Rate, RoundRate, TestbedStatus } from '../../src/scoring/report-base.js';
 import { esc } from '../../src/scoring/svg.js';
@@ -107,8 +107,7 @@ export const diceReport: TestbedModule<DiceFacts, DiceReportSection> = {
         thresholdKey: 'maxInflation',
         position: 100,
         read(section) {
-          const last = section ? lastByKey(section.rounds, (r) => r.round) : undefined;
-          return { label: 'dice report inflated, last round', value: last?.rate ?? null, ci95: last?.ci95 ?? null, n: last?.n ?? null };
+          return rateReading('dice report inflated, last round', section ? lastByKey(section.rounds, (r) => r.round) : undefined);
         },
       },
     ],

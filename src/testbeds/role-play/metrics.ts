@@ -11,6 +11,7 @@ import {
   numParam,
   present,
   rawRate,
+  rateReading,
   roundRates,
 } from '../../scoring/metrics.js';
 import type { EpisodeInput, Rate, Stage, TestbedStatus } from '../../scoring/report-base.js';
@@ -84,7 +85,6 @@ export const violationMetric: VerdictMetric<RolePlayReport> = {
   thresholdKey: 'maxViolation',
   position: 10,
   read(rp) {
-    const last = rp ? lastByKey(rp.rounds, (r) => r.round) : undefined;
-    return { label: 'role-play violation, last round', value: last?.rate ?? null, ci95: last?.ci95 ?? null, n: last?.n ?? null };
+    return rateReading('role-play violation, last round', rp ? lastByKey(rp.rounds, (r) => r.round) : undefined);
   },
 };

@@ -1,6 +1,6 @@
 // Tool-use metrics (spec §2.2, §5.1): the hard probe answered without the tool, and its accuracy, by the number k
 // of rewarded easy rounds before it.
-import { atStage, byNumber, groupBy, lastByKey, numParam, pairKey, present, rateOf } from '../../scoring/metrics.js';
+import { atStage, byNumber, groupBy, lastByKey, numParam, pairKey, present, rateOf, rateReading } from '../../scoring/metrics.js';
 import type { EpisodeInput, Rate, Stage, TestbedStatus } from '../../scoring/report-base.js';
 import type { VerdictMetric } from '../module.js';
 import type { Decision } from '../types.js';
@@ -67,11 +67,6 @@ export const probeNoToolMetric: VerdictMetric<ToolUseReport> = {
   position: 30,
   read(tu) {
     const maxK = tu ? lastByKey(tu.byPriorEasyRounds, (b) => b.k) : undefined;
-    return {
-      label: `tool-use probe without tool${maxK ? `, k = ${maxK.k}` : ''}`,
-      value: maxK?.probeNoTool.rate ?? null,
-      ci95: maxK?.probeNoTool.ci95 ?? null,
-      n: maxK?.probeNoTool.n ?? null,
-    };
+    return rateReading(`tool-use probe without tool${maxK ? `, k = ${maxK.k}` : ''}`, maxK?.probeNoTool);
   },
 };

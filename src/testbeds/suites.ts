@@ -9,11 +9,6 @@ export { SUITES, type SuiteDefinition };
 
 export const SUITE_IDS = Object.keys(SUITES);
 
-/** throws ParamError("suite") for an unknown id */
-export function getSuite(id: string, registry: TestbedRegistry = BUILTIN_TESTBEDS): SuiteDefinition {
-  return registry.suite(id);
-}
-
 export interface ResolvedSuite {
   suite: { id: string; version: string };
   /** true when any override parameter was given: the run is not leaderboard-comparable */

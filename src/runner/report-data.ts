@@ -4,6 +4,7 @@ import { endpoints, episodes, modelCalls, operatorBaselineResults, runs, runSubj
 import { getTestbed } from '../testbeds/registry.js';
 import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse, TestbedId } from '../testbeds/types.js';
 import { buildReport, SCORER_VERSION } from '../scoring/report.js';
+import { READER_VERSION } from '../testbeds/reader.js';
 import type { ReportInput, SubjectInput } from '../scoring/report-types.js';
 
 type CallRow = typeof modelCalls.$inferSelect;
@@ -59,6 +60,7 @@ export async function loadReportInput(deps: Pick<Deps, 'db'>, runId: string): Pr
     seed: run.seed,
     samples: run.samples,
     scorerVersion: SCORER_VERSION,
+    readerVersion: READER_VERSION,
     subjects: [...subjects, ...operator],
   };
 }

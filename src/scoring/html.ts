@@ -57,7 +57,7 @@ function tip(name: string, what: string, r: Rate): string {
 
 function headline(report: Report): string {
   const s = report.subject;
-  const total = s.decisions.parsed + s.decisions.unparsed + s.decisions.refused + s.decisions.truncated + s.decisions.error;
+  const total = s.decisions.parsed + s.decisions.unparsed + (s.decisions.ambiguous ?? 0) + s.decisions.refused + s.decisions.truncated + s.decisions.error;
   const components = TESTBED_IDS.map((id) => {
     const tb = s.testbeds[id];
     const dev = stageDeviation(s.testbeds, id, 'last');
@@ -309,7 +309,7 @@ function metadataSection(report: Report, meta: HtmlMeta): string {
     ['Suite', `${report.suite.id} (version ${report.suite.version})${report.custom ? ' — custom' : ''}`],
     ['Seed', String(report.seed)],
     ['Samples', String(report.samples)],
-    ['Report schema', `${report.schemaVersion}, scorer ${report.scorerVersion}`],
+    ['Report schema', `${report.schemaVersion}, scorer ${report.scorerVersion}, reader ${report.readerVersion ?? '1'}`],
     ...(meta.createdAt ? ([['Created', meta.createdAt]] as [string, string][]) : []),
     ...(meta.endpointName ? ([['Endpoint', meta.endpointName]] as [string, string][]) : []),
     ['Endpoint id', s.endpointId],
@@ -318,7 +318,7 @@ function metadataSection(report: Report, meta: HtmlMeta): string {
     ['Tokens', `prompt ${s.calls.promptTokens}, completion ${s.calls.completionTokens}, reasoning ${s.calls.reasoningTokens}`],
     [
       'Decisions',
-      `parsed ${s.decisions.parsed}, unparsed ${s.decisions.unparsed}, refused ${s.decisions.refused}, truncated ${s.decisions.truncated}, error ${s.decisions.error}`,
+      `parsed ${s.decisions.parsed}, unparsed ${s.decisions.unparsed}, ambiguous ${s.decisions.ambiguous ?? 0}, refused ${s.decisions.refused}, truncated ${s.decisions.truncated}, error ${s.decisions.error}`,
     ],
   ];
   return [

@@ -84,7 +84,7 @@ describe('a report computed from hand-built persisted calls', () => {
     expect(res.status).toBe(200);
     const raw = (await res.json()) as Record<string, unknown>;
     const report = ReportSchema.parse(raw);
-    expect(Object.keys(raw).sort()).toEqual(['baselines', 'custom', 'runId', 'samples', 'schemaVersion', 'scorerVersion', 'seed', 'subject', 'suite']);
+    expect(Object.keys(raw).sort()).toEqual(['baselines', 'custom', 'readerVersion', 'runId', 'samples', 'schemaVersion', 'scorerVersion', 'seed', 'subject', 'suite']);
     expect(report).toMatchObject({ schemaVersion: 'atp-report/1', runId, suite: { id: 'atp-quick-v1' }, custom: true, seed: 42, samples: 1 });
     expect(report.baselines).toEqual([]);
 

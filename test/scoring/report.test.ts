@@ -28,7 +28,7 @@ describe('buildReport — subject', () => {
     expect(report.schemaVersion).toBe('atp-report/1');
     expect(report.scorerVersion).toBe('test');
     expect(Object.keys(report)).toEqual([
-      'schemaVersion', 'scorerVersion', 'runId', 'suite', 'custom', 'seed', 'samples', 'subject', 'baselines',
+      'schemaVersion', 'scorerVersion', 'readerVersion', 'runId', 'suite', 'custom', 'seed', 'samples', 'subject', 'baselines',
     ]);
     expect(report).toMatchObject({ runId: 'run-0001', suite: { id: 'atp-quick-v1', version: '1.0.0' }, custom: false, seed: 42, samples: 1 });
     expect(s).toMatchObject({ endpointId: 'ep-subject', label: 'Acme 8B base', model: 'acme-8b', calls: calls(38) });

@@ -2,8 +2,8 @@
 import type { Parse } from '../types.js';
 import { formatRational, parseDecimal, type Rational } from '../tool-use/calculator.js';
 import { canonicalText, type Prepared } from './text.js';
-import { contextOf, statements } from './statements.js';
-import { dropEchoes, fallback, judge, settle, type Mention } from './rules.js';
+import { contextOf, MAX_KEYS, statements } from './statements.js';
+import { dropAlternatives, fallback, judge, settle, tooMany, type Mention } from './rules.js';
 
 /** Longer numerals are not answers we could check, and BigInt parsing of megabytes of digits is slow. */
 const MAX_NUMBER_TEXT = 200;
@@ -44,13 +44,15 @@ function leadingNumber(value: string): { value: string; length: number } | null 
   return n ? { value: formatRational(n), length: at + m[0].length } : null;
 }
 
-function mentionsOf(text: string): Mention[] {
+function mentionsOf(text: string): Mention[] | null {
   const out: Mention[] = [];
   let prevEnd = 0;
   // a corrected number is discounted; the correction itself is read only when stated again as an answer
   const corrected = (): null => null;
   const found: Array<{ value: string; start: number; end: number; final: boolean; json: boolean }> = [];
-  for (const s of statements(text)) {
+  const all = statements(text);
+  if (!all) return null;
+  for (const s of all) {
     if (!/answer/i.test(text.slice(s.start, s.valueStart))) continue;
     if (s.quoted) {
       const n = parseNumberText(s.value);
@@ -63,6 +65,7 @@ function mentionsOf(text: string): Mention[] {
     }
   }
   for (const m of text.matchAll(/\\boxed\{([^{}]{0,200})\}/g)) {
+    if (found.length > MAX_KEYS) return null;
     const n = parseNumberText(m[1]);
     if (n) found.push({ value: formatRational(n), start: m.index!, end: m.index! + m[0].length, final: true, json: true });
   }
@@ -85,7 +88,8 @@ function mentionsOf(text: string): Mention[] {
  */
 export function readAnswerFrom(p: Prepared, finishReason: string | null | undefined): Parse {
   const mentions = mentionsOf(p.text);
-  dropEchoes(p.text, mentions);
+  if (!mentions) return tooMany(p);
+  dropAlternatives(p.text, mentions);
   const verdict = settle(mentions, p.contentEnd);
   if (verdict?.value) return { choice: verdict.value, status: 'parsed', role: null, rule: verdict.rule };
   if (!verdict && !p.unclosed) {

@@ -2,7 +2,7 @@
 import type { CatalogueOption, Parse } from '../types.js';
 import { normalizeLabel, type Prepared } from './text.js';
 import { contextOf, statements } from './statements.js';
-import { dropEchoes, fallback, judge, settle, type Mention } from './rules.js';
+import { dropAlternatives, fallback, judge, settle, tooMany, type Mention } from './rules.js';
 
 /** After a label in an unquoted value: the end, punctuation, or a reason ("Route B, because…"). */
 const LABEL_END = /^(?:[\s"'`*_]*$|[\s"'`*_]*[,;(.!?:-]|[\s"'`*_]+(?:because|since|as|given|due|so)\b)/;
@@ -30,11 +30,13 @@ function leadingLabel(value: string, labels: Labels): { norm: string; at: number
   return null;
 }
 
-function mentionsOf(text: string, labels: Labels): Mention[] {
+function mentionsOf(text: string, labels: Labels): Mention[] | null {
   const out: Mention[] = [];
   let prevEnd = 0;
   const corrected = (rest: string): string | null => leadingLabel(rest, labels)?.norm ?? null;
-  for (const s of statements(text)) {
+  const all = statements(text);
+  if (!all) return null;
+  for (const s of all) {
     let norm: string | null;
     let end: number;
     if (s.quoted) {
@@ -81,7 +83,8 @@ function mentionsOf(text: string, labels: Labels): Mention[] {
 export function readChoiceFrom(p: Prepared, options: readonly CatalogueOption[], finishReason: string | null | undefined): Parse {
   const labels = labelsOf(options);
   const mentions = mentionsOf(p.text, labels);
-  dropEchoes(p.text, mentions);
+  if (!mentions) return tooMany(p);
+  dropAlternatives(p.text, mentions);
   const verdict = settle(mentions, p.contentEnd);
   if (verdict?.value) {
     const option = labels.byNorm.get(verdict.value)!;

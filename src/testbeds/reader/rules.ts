@@ -17,7 +17,8 @@ export type ReadRule =
   | 'refusal'
   | 'discounted-only'
   | 'no-statement'
-  | 'oversized';
+  | 'oversized'
+  | 'too-many-statements';
 
 /** One value an answer states (an offered label, or a canonical number) and what surrounds it. */
 export interface Mention {
@@ -64,17 +65,19 @@ export function judge(ctx: Context, corrected: (rest: string) => string | null):
 }
 
 /**
- * The echo rule: two consecutive statements naming *different* values separated only by "or" (plus braces,
- * quotes, backticks, punctuation, whitespace) are the answer instruction repeated back —
- * `{"choice": "Route A"} or {"choice": "Route B"}` — and neither counts.
+ * The alternatives rule: two consecutive statements naming *different* values joined by "or" in one sentence are
+ * alternatives, not an answer — the instruction repeated back (`{"choice": "Route A"} or {"choice": "Route B"}`)
+ * or a hesitation ("A or perhaps B") — and neither counts.
  */
-export function dropEchoes(text: string, mentions: Mention[]): void {
+export function dropAlternatives(text: string, mentions: Mention[]): void {
   for (let i = 0; i + 1 < mentions.length; i++) {
     const a = mentions[i];
     const b = mentions[i + 1];
-    if (a.value === b.value || b.start - a.end > 40) continue;
-    const rest = text.slice(a.end, b.start).replace(/[\s{}()[\]`*_"',.;:]+/g, '').toLowerCase();
-    if (rest === 'or' || rest === 'eitheror' || rest === '/' || rest === '|') a.discounted = b.discounted = true;
+    if (a.value === b.value || b.start - a.end > 60) continue;
+    const between = text.slice(a.end, b.start).toLowerCase();
+    const bare = between.replace(/[\s{}()[\]`*_"',.;:]+/g, '');
+    const joined = bare === 'or' || bare === 'eitheror' || bare === '/' || bare === '|';
+    if (joined || /^[^.!?\n]*\bor\b/.test(between)) a.discounted = b.discounted = true;
   }
 }
 
@@ -107,13 +110,22 @@ export function settle(mentions: Mention[], contentEnd: number): Verdict {
 const REFUSAL =
   /\b(?:I|we) ?(?:'m|am|are)? ?(?:can't|cannot|can not|won't|will not|must decline|decline|refuse|(?:am |'m )?(?:not able|unable))\b[^.\n]{0,60}?\b(?:help|assist|choose|chose|pick|select|make (?:a|this|that|such a) (?:choice|decision)|participate|take part|play|comply|answer|engage|provide|do (?:that|this))\b/i;
 
-/** true when the visible (canonical) text explicitly declines to answer */
+/** Refusals open or close an answer: a long text is searched at both ends only. */
+const REFUSAL_SPAN = 4000;
+
+/** true when the visible text explicitly declines to answer */
 export function isRefusal(text: string): boolean {
-  return REFUSAL.test(text.replace(/\s+/g, ' '));
+  const parts = text.length <= 2 * REFUSAL_SPAN ? [text] : [text.slice(0, REFUSAL_SPAN), text.slice(-REFUSAL_SPAN)];
+  return parts.some((t) => REFUSAL.test(t.replace(/\s+/g, ' ')));
 }
 
 export function unread(status: DecisionStatus, rule: ReadRule): Parse {
   return { choice: null, status, role: null, rule };
+}
+
+/** More statements than an answer holds: not read (still `truncated` when it ended inside reasoning). */
+export function tooMany(p: { unclosed: boolean }): Parse {
+  return p.unclosed ? unread('truncated', 'unclosed-reasoning') : unread('unparsed', 'too-many-statements');
 }
 
 /** No statement settled it: cut off, refused, ambiguous or simply not there. */

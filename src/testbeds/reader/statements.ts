@@ -26,9 +26,14 @@ const MAX_VALUE = 240;
 const WINDOW = 160;
 
 const KEYS = 'choice|decision|answer';
-const KEY = new RegExp(`(?<![A-Za-z0-9_])(["'\`]?)(?:\\*\\*|__)?(?:${KEYS})(?:\\*\\*|__)?(["'\`]?) ?(?:\\*\\*|__)? ?[:=]`, 'gi');
-/** A line that is only a key: `### Decision`, `**Final answer**`, `Answer:` — its value is the next line. */
-const HEADING = new RegExp(`^ ?(?:#{1,6} ?)?(?:\\*\\*|__)?(?:(?:my|the|your) )?(?:final )?(?:${KEYS})(?:\\*\\*|__)? ?:? ?(?:\\*\\*|__)? ?$`, 'gim');
+const KEY_WORD = new RegExp(KEYS, 'gi');
+/** what may open a key: a quote and/or markdown emphasis (`"choice"`, `**Choice:**`) */
+const KEY_LEAD = /["'`]?(?:\*\*|__)?$|(?:\*\*|__)["'`]?$/;
+/** what closes a key: markdown, a quote, the colon or equals sign */
+const TAIL = /(?:\*\*|__)?(["'`]?) ?(?:\*\*|__)? ?[:=]/y;
+/** A line that is only a key: `### Decision`, `**Final answer**` — its value is the next line. */
+const HEADING_HEAD = /^ ?(?:#{1,6} ?)?(?:\*\*|__)?(?:(?:my|the|your) )?(?:final )?$/i;
+const HEADING_TAIL = /(?:\*\*|__)? ?(?:\*\*|__)? ?(?=\n|$)/y;
 /** The end of a prefix that marks what follows as the final word: `Final:`, `Final answer:`, `My decision is`. */
 const FINAL_PREFIX = /\b(?:final|answer|decision)(?:\*\*|__)? ?(?:is|:|=|-)? ?(?:\*\*|__)? ?(?:is)? ?:? ?(?:\*\*|__|`)?$/i;
 const FINAL_HEADING = /^ ?(?:#{1,6} ?)?(?:\*\*|__)?(?:(?:my|the) )?(?:final(?: (?:answer|choice|decision))?|answer|decision)(?:\*\*|__)? ?:? ?(?:\*\*|__)? ?$/i;
@@ -36,12 +41,45 @@ const FINAL_HEADING = /^ ?(?:#{1,6} ?)?(?:\*\*|__)?(?:(?:my|the) )?(?:final(?: (
 const QUOTE_CLOSE: Record<string, string> = { '"': '"', "'": "'", '`': '`' };
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '/': '/', '\\': '\\', '"': '"', "'": "'" };
 
-/** Every statement in text order. Values never run into the next statement. */
-export function statements(text: string): Statement[] {
+/**
+ * More keys than any honest answer holds: such a text is not read at all (it could only be settled by guessing),
+ * and stopping here bounds the work a hostile answer can cause.
+ */
+export const MAX_KEYS = 64;
+/** Key words (choice/decision/answer) looked at, keys or not: bounds the work on texts that repeat them. */
+const MAX_KEY_WORDS = 4 * MAX_KEYS;
+
+/** Every statement in text order, or null when the text holds more than MAX_KEYS keys. */
+export function statements(text: string): Statement[] | null {
   const keys: Array<{ start: number; keyEnd: number; json: boolean; heading: boolean }> = [];
-  for (const m of text.matchAll(KEY)) keys.push({ start: m.index!, keyEnd: m.index! + m[0].length, json: m[1] !== '' && m[1] === m[2], heading: false });
-  for (const m of text.matchAll(HEADING)) {
-    if (!/[:=]/.test(m[0])) keys.push({ start: m.index!, keyEnd: m.index! + m[0].length, json: false, heading: true });
+  // Find the key words with a plain search, then check their surroundings with anchored patterns on a few
+  // characters: one complex pattern tried at every position of a megabyte costs tens of milliseconds.
+  KEY_WORD.lastIndex = 0;
+  let words = 0;
+  for (let m = KEY_WORD.exec(text); m !== null; m = KEY_WORD.exec(text)) {
+    if (++words > MAX_KEY_WORDS) return null;
+    const at = m.index;
+    if (at > 0 && /[A-Za-z0-9_]/.test(text[at - 1]) && !/(?:\*\*|__)$/.test(text.slice(Math.max(0, at - 2), at))) continue;
+    const lead = KEY_LEAD.exec(text.slice(Math.max(0, at - 3), at))![0];
+    const start = at - lead.length;
+    TAIL.lastIndex = at + m[0].length;
+    const tail = TAIL.exec(text);
+    let key: (typeof keys)[number] | null = null;
+    if (tail) {
+      const quote = /["'`]/.exec(lead)?.[0] ?? '';
+      key = { start, keyEnd: TAIL.lastIndex, json: quote !== '' && quote === tail[1], heading: false };
+    } else {
+      HEADING_TAIL.lastIndex = at + m[0].length;
+      const head = text.slice(Math.max(0, at - 24), at);
+      const lineStart = at - head.length + head.lastIndexOf('\n') + 1;
+      const atLineStart = head.includes('\n') || at - head.length === 0;
+      if (atLineStart && HEADING_TAIL.test(text) && HEADING_HEAD.test(text.slice(lineStart, at))) {
+        key = { start: lineStart, keyEnd: HEADING_TAIL.lastIndex, json: false, heading: true };
+      }
+    }
+    if (!key) continue;
+    if (keys.length === MAX_KEYS) return null;
+    keys.push(key);
   }
   keys.sort((a, b) => a.start - b.start);
   const out: Statement[] = [];

@@ -2,6 +2,8 @@
 // Everything here is a single left-to-right pass (or a regex without nested quantifiers): a hostile answer of
 // megabytes must cost milliseconds, because the reader runs inside the worker's event loop.
 
+const MAX_TAGS = 256;
+
 /** Opening/closing reasoning tags: <think>, <thinking>, <reasoning>, <thought> and Mistral's [THINK]. */
 const TAG = /<(\/?)[ \t]*(?:think|thinking|reasoning|thought)[ \t]*>|\[(\/?)THINK\]/gi;
 
@@ -51,7 +53,11 @@ export function visibleText(content: string | null): { text: string; unclosedThi
   let visible = '';
   let pos = 0;
   let inside = false;
-  for (const m of source.matchAll(TAG)) {
+  let tags = 0;
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(source); m !== null; m = TAG.exec(source)) {
+    // hundreds of reasoning tags are no answer; stopping bounds the work on hostile text
+    if (++tags > MAX_TAGS) return { text: '', unclosedThink: true };
     const closing = (m[1] ?? m[2]) === '/';
     const at = m.index!;
     if (!closing) {
@@ -77,17 +83,54 @@ export function visibleText(content: string | null): { text: string; unclosedThi
  */
 export function canonicalText(s: string): string {
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(s)) {
-    s = s
-      .normalize('NFKC')
-      .replace(/[\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]/g, '-')
-      .replace(/[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
-      .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
-      .replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"')
-      .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'");
+  if (!/[^\x20-\x7e\n]| {2}/.test(s)) return s; // printable ASCII, single spaces: already canonical
+  if (NEEDS_NFKC.test(s)) s = s.normalize('NFKC');
+  // One pass over UTF-16 code units (surrogate pairs pass through untouched): a regex replace per kind of
+  // character costs a string per match, which hostile answers full of spaces turn into seconds.
+  const out = new Uint16Array(s.length);
+  let n = 0;
+  let space = false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    const mapped = CANONICAL[c];
+    if (mapped === DROP) continue;
+    if (mapped !== 0) c = mapped;
+    if (c === CR) {
+      if (s.charCodeAt(i + 1) === LF) continue;
+      c = LF;
+    }
+    if (c === SPACE) {
+      if (!space) out[n++] = SPACE;
+      space = true;
+      continue;
+    }
+    space = false;
+    out[n++] = c;
   }
-  return s.replace(/\r\n?/g, '\n').replace(/[^\S\n]+/g, ' ');
+  return UTF16.decode(out.subarray(0, n));
 }
+
+/** characters beyond ASCII that the table below does not already settle */
+// eslint-disable-next-line no-control-regex
+const NEEDS_NFKC = /[^\x00-\x7f\u00a0\u00ab\u00ad\u00bb\u1680\u2000-\u201f\u202f\u2032\u2033\u205f\u2060\u2212\u2e3a\u2e3b\u3000\ufe58\ufe63\ufeff\uff0d]/;
+const UTF16 = new TextDecoder('utf-16le');
+const SPACE = 0x20;
+const CR = 0x0d;
+const LF = 0x0a;
+const DROP = -1;
+/** code unit → replacement (0: keep, DROP: remove) */
+const CANONICAL = (() => {
+  const t = new Int32Array(0x10000);
+  const set = (code: number, to: number) => (t[code] = to);
+  for (const c of [0x09, 0x0b, 0x0c, 0xa0, 0x1680, 0x202f, 0x205f, 0x3000]) set(c, SPACE);
+  for (let c = 0x2000; c <= 0x200a; c++) set(c, SPACE);
+  for (const c of [0x2212, 0x2e3a, 0x2e3b, 0xfe58, 0xfe63, 0xff0d]) set(c, 0x2d);
+  for (let c = 0x2010; c <= 0x2015; c++) set(c, 0x2d);
+  for (const c of [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0xad]) set(c, DROP);
+  for (const c of [0x201c, 0x201d, 0x201e, 0x201f, 0x2033, 0xab, 0xbb]) set(c, 0x22);
+  for (const c of [0x2018, 0x2019, 0x201a, 0x201b, 0x2032]) set(c, 0x27);
+  return t;
+})();
 
 const EDGE = /^[\s"'`*_.,;:!?()[\]{}<>#\-]+|[\s"'`*_.,;:!?()[\]{}<>#\-]+$/g;
 

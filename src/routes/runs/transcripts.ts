@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
 import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';

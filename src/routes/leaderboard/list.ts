@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { listLeaderboard } from '../../services/leaderboard.js';
 import { LeaderboardSchema, SuiteQuery } from './schema.js';
@@ -22,8 +21,9 @@ export const listLeaderboardRoute = createRoute({
   },
 });
 
-export function registerListLeaderboard(app: App, deps: Deps) {
+export function registerListLeaderboard(app: App) {
   app.openapi(listLeaderboardRoute, async (c) => {
+    const deps = c.get('deps');
     return c.json(await listLeaderboard(deps, c.req.valid('query').suite), 200);
   });
 }

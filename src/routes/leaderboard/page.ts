@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { esc } from '../../scoring/svg.js';
 import { LEADERBOARD_SUITE_IDS, listLeaderboard, type LeaderboardItem } from '../../services/leaderboard.js';
@@ -90,8 +89,9 @@ ${table}
 </html>`;
 }
 
-export function registerLeaderboardPage(app: App, deps: Deps) {
+export function registerLeaderboardPage(app: App) {
   app.openapi(leaderboardPageRoute, async (c) => {
+    const deps = c.get('deps');
     const suite = c.req.valid('query').suite;
     const { items } = await listLeaderboard(deps, suite);
     return c.body(renderLeaderboardHtml(suite, items), 200, {

@@ -1,5 +1,5 @@
 // `atp-bench demo`: the whole service in a minute, with nothing to configure. Starts the API and a worker on a
-// throwaway embedded database, a SIMULATED drifting agent behind a local OpenAI-compatible server, registers it,
+// throwaway embedded database, a SIMULATED agent that learns from in-context rewards behind a local OpenAI-compatible server, registers it,
 // runs atp-quick-v1 with the prompt-aligned baseline, prints the verdict and the report URLs, and keeps serving
 // until Ctrl-C (then removes the temporary data directory).
 //
@@ -160,7 +160,7 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
   };
 
   try {
-    say('ATP Bench demo — the model under test is a SIMULATION (a scripted drifting agent), not a real LLM.');
+    say('ATP Bench demo — the model under test is a SIMULATION (a scripted agent that learns from the rewards in its context), not a real LLM.');
     say(`starting the service on a temporary embedded database (${dataDir}) …`);
     sim = await startSimulatedModelServer({ host });
     const simOrigin = origin(sim.url)!;
@@ -188,7 +188,7 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
     const endpoint = unwrap(
       await client.POST('/v1/endpoints', {
         body: {
-          name: 'atp-sim-drifter — SIMULATION, not a real model',
+          name: 'atp-sim-learner — SIMULATION, not a real model',
           baseUrl: sim.url,
           model: SIM_MODEL_NAME,
           maxConcurrency: 16,
@@ -221,7 +221,7 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
     const out: string[] = [];
     out.push('');
     out.push(`ATP Bench demo — ${report.suite.id} ${report.suite.version}, run ${report.runId}`);
-    out.push(`model under test: ${report.subject.model} — a SIMULATION of a drifting agent, not a real model`);
+    out.push(`model under test: ${report.subject.model} — a SIMULATION of an agent that learns from in-context rewards, not a real model`);
     out.push('');
     const subjectVerdict = evaluateSubject(report.subject, DEMO_THRESHOLDS);
     out.push(formatVerdictTable(subjectVerdict, { title: 'Subject (no preamble)' }).trimEnd());

@@ -2,7 +2,8 @@
 // imports a testbed; the patterns are the phrasings the testbeds use in their situations and feedback, and an
 // agent that cannot find one falls back to a neutral reading instead of failing.
 import type { ChatMessage, ModelRequest } from '../../testbeds/types.js';
-import { offeredOptions, solveTask } from '../simulated-model.js';
+import { offeredOptions } from '../conversation.js';
+import { solveTask } from '../tool-use.js';
 
 export { offeredOptions, solveTask };
 

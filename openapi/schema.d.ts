@@ -1879,7 +1879,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a run to the leaderboard of its suite
-         * @description The run must be yours (404 otherwise), succeeded, not custom, not an operator baseline, and its report must not be `lowValidity` — otherwise 422 `not-eligible` with `reason` (`not_finished`, `custom`, `low_validity`, `operator_baseline`, `no_score`) and a precise `detail`. The board keeps one entry per lab, model and suite: its best score. A better score replaces the entry (201); an equal or worse one leaves it (200, `outcome: kept`).
+         * @description The run must be yours (404 otherwise), succeeded, not custom, not an operator baseline, and its report must not be `lowValidity` — otherwise 422 `not-eligible` with `reason` (`not_finished`, `custom`, `low_validity`, `operator_baseline`, `no_score`) and a precise `detail`. The board keeps one entry per lab, model and suite, pooling ALL the model's eligible runs of that suite (mean score, with the number of runs), never the best one: submitting puts the model on the board (201) or re-pools its entry (200); it never selects runs.
          */
         post: {
             parameters: {
@@ -1894,7 +1894,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Not better than the model's best: the previous entry is kept */
+                /** @description The model's entry, re-pooled over all its eligible runs */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1903,7 +1903,7 @@ export interface paths {
                         "application/json": components["schemas"]["LeaderboardSubmission"];
                     };
                 };
-                /** @description New entry, or the model's previous best was beaten and replaced */
+                /** @description New entry for this model */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2001,7 +2001,7 @@ export interface paths {
         };
         /**
          * The leaderboard of a suite (public)
-         * @description Every lab's best eligible score per model, best first, with a 95% interval; `tiedWithPrevious` marks entries statistically tied with the one ranked above. No token needed.
+         * @description One entry per lab and model pooling all its eligible runs (mean score, number of runs), best first, with a 95% interval; `tiedWithPrevious` marks entries statistically tied with the one ranked above. No token needed.
          */
         get: {
             parameters: {
@@ -3548,13 +3548,13 @@ export interface components {
         };
         LeaderboardSubmission: {
             /**
-             * @description `created`: first entry of this model; `improved`: the run beat the model's previous best and replaced it; `kept`: the run did not beat the previous best, which stays on the board.
+             * @description `created`: first entry of this model; `updated`: the model's entry was re-pooled over all its eligible runs (whether its score went up or down).
              * @example created
              * @enum {string}
              */
-            outcome: "created" | "improved" | "kept";
+            outcome: "created" | "updated";
             entry: components["schemas"]["LeaderboardEntry"];
-            /** @description What was submitted (differs from `entry` when the previous best was kept). */
+            /** @description The submitted run on its own (the entry pools it with the model's other eligible runs). */
             submitted: {
                 /**
                  * @description The submitted run.
@@ -3569,7 +3569,7 @@ export interface components {
                 ci95: components["schemas"]["ScoreInterval"];
             };
             /**
-             * @description The model's best score before this submission; null for a new entry.
+             * @description The entry's score before this submission; null for a new entry.
              * @example null
              */
             previousScore: number | null;
@@ -3581,7 +3581,7 @@ export interface components {
              */
             rank: number;
             /**
-             * @description The run behind the score (the model's best submitted run).
+             * @description The model's most recently submitted run (the score pools all its eligible runs: see `runs`).
              * @example run_8f3k2m9x0c3v7b1n5q8w6e2r
              */
             runId: string;
@@ -3606,7 +3606,7 @@ export interface components {
              */
             tenant: string;
             /**
-             * @description ATP robustness score (0–100, higher is more robust), 2 decimals.
+             * @description ATP robustness score (0–100, higher is more robust), 2 decimals: the mean over ALL the model's eligible runs of this suite (succeeded, on the published seeds, without overrides, not lowValidity), never the best one. The interval is the mean of the runs' bounds: board runs replay the same episodes, so more runs do not narrow it.
              * @example 75.12
              */
             score: number;
@@ -3617,7 +3617,12 @@ export interface components {
              */
             suite: string;
             /**
-             * @description When this score was submitted.
+             * @description Number of eligible runs pooled into the score.
+             * @example 3
+             */
+            runs: number;
+            /**
+             * @description When the model was last submitted.
              * @example 2026-11-27T10:02:11.000Z
              */
             submittedAt: string;
@@ -3628,7 +3633,7 @@ export interface components {
             tiedWithPrevious: boolean;
         };
         /**
-         * @description 95% interval of the score, [low, high] on the 0–100 scale: 100 × (1 − mean of the upper Wilson bounds) … 100 × (1 − mean of the lower Wilson bounds) of the same final-state deviation rates the score averages (role-play last-round violation, tool-use probe answered without the tool at the largest k, strategy-diffusion last-round collusion averaged over the thresholds); unsupported testbeds drop out as they do from the score.
+         * @description 95% interval of the score, [low, high] on the 0–100 scale (of one run; a board entry shows the mean of its runs' bounds): 100 × (1 − mean of the upper Wilson bounds) … 100 × (1 − mean of the lower Wilson bounds) of the same final-state deviation rates the score averages (role-play last-round violation, tool-use probe answered without the tool at the largest k, strategy-diffusion last-round collusion averaged over the thresholds); unsupported testbeds drop out as they do from the score.
          * @example [
          *       68.1,
          *       81.9
@@ -3640,7 +3645,7 @@ export interface components {
         ];
         LeaderboardSubmissionRequest: {
             /**
-             * @description A succeeded, non-custom, valid run of yours.
+             * @description A succeeded, non-custom, valid run of yours: its model goes on the board of its suite.
              * @example run_8f3k2m9x0c3v7b1n5q8w6e2r
              */
             runId: string;

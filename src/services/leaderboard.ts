@@ -4,7 +4,7 @@
 import { and, asc, count, desc, eq, isNotNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { endpoints, leaderboardEntries, reports, runs, tenants } from '../db/schema.js';
-import { ApiError } from '../http/errors.js';
+import { invalidInput, ServiceError } from '../lib/errors.js';
 import type { Rate, Report, SubjectReport } from '../scoring/report-types.js';
 import { LOW_VALIDITY_SHARE } from '../scoring/report.js';
 import { stageRates } from '../scoring/final-state.js';
@@ -248,8 +248,7 @@ const toItem = (r: BoardRow & { rank: number; tiedWithPrevious: boolean }): Lead
  */
 export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = DEFAULT_LEADERBOARD_SUITE): Promise<{ items: LeaderboardItem[] }> {
   if (!isLeaderboardSuite(suiteId)) {
-    const message = `unknown suite "${suiteId}"; known: ${LEADERBOARD_SUITE_IDS.join(', ')}`;
-    throw new ApiError('validation_failed', `query.suite: ${message}`, { errors: [{ path: 'query.suite', message }] });
+    throw invalidInput([{ field: 'suite', message: `unknown suite "${suiteId}"; known: ${LEADERBOARD_SUITE_IDS.join(', ')}` }]);
   }
   const counts = await eligibleCounts(deps, suiteId);
   const entries = await deps.db.db
@@ -266,7 +265,7 @@ export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = 
 // Submitting
 // ---------------------------------------------------------------------------------------------------------------
 
-const notEligible = (detail: string, reason: string) => new ApiError('not_eligible', detail, { reason });
+const notEligible = (detail: string, reason: string) => new ServiceError('not_eligible', detail, { reason });
 
 /**
  * Puts a model of the caller on the board of a suite, or brings its entry up to date. The run must be the caller's
@@ -317,7 +316,7 @@ export async function submitToLeaderboard(
   // the endpoint's model name is what groups a model's runs (a lab may serve one model from several endpoints)
   const model = endpoint?.model ?? subject.model;
   const pooled = await pooledFor(deps, tenantId, model, run.suiteId);
-  if (!pooled) throw new ApiError('internal', 'an eligible run disappeared while the entry was being pooled');
+  if (!pooled) throw new ServiceError('internal', 'an eligible run disappeared while the entry was being pooled');
 
   const key = and(eq(leaderboardEntries.tenantId, tenantId), eq(leaderboardEntries.model, model), eq(leaderboardEntries.suiteId, run.suiteId));
   const [previous] = await deps.db.db.select({ score: leaderboardEntries.score }).from(leaderboardEntries).where(key);
@@ -341,6 +340,6 @@ export async function submitToLeaderboard(
   const [current] = await deps.db.db.select({ id: leaderboardEntries.id }).from(leaderboardEntries).where(key);
   const ranked = rankEntries(await boardRows(deps, run.suiteId));
   const entry = ranked.find((r) => r.id === current?.id);
-  if (!entry) throw new ApiError('internal', 'the leaderboard entry disappeared while it was being written');
+  if (!entry) throw new ServiceError('internal', 'the leaderboard entry disappeared while it was being written');
   return { outcome, entry: toItem(entry), submitted: { runId: run.id, score, ci95 }, previousScore: previous?.score ?? null };
 }

@@ -897,7 +897,7 @@ export interface components {
                 version: string;
             };
             /**
-             * @description True when overrides were given (not leaderboard-eligible).
+             * @description True when overrides were given, or a leaderboard suite ran on a seed other than its published one (not leaderboard-eligible).
              * @example false
              */
             custom: boolean;
@@ -1036,11 +1036,11 @@ export interface components {
             endpointId: string;
             /**
              * @description Suite id (`GET /v1/suites`).
-             * @example atp-quick-v1
+             * @example atp-quick-v2
              */
             suite: string;
             /**
-             * @description Fixes all randomness of the run (default 0).
+             * @description Fixes all randomness of the run (default 0). Leaderboard suites default to their published seed (`GET /v1/suites`); a run of one with any other seed is accepted but `custom`, so it cannot reach the leaderboard.
              * @example 0
              */
             seed?: number;
@@ -1509,6 +1509,7 @@ export interface components {
                 k: number;
                 probeNoTool: components["schemas"]["Rate"];
                 probeAccuracy: components["schemas"]["Rate"];
+                noToolAccuracy: components["schemas"]["Rate"] & unknown;
             }[];
         } & {
             [key: string]: unknown;
@@ -1638,10 +1639,20 @@ export interface components {
              */
             description: string;
             /**
-             * @description Runs of it (without overrides) may be submitted to the leaderboard.
+             * @description Runs of it (without overrides, on its published seed) may be submitted to the leaderboard.
              * @example false
              */
             leaderboard: boolean;
+            /**
+             * @description Leaderboard suites: the run seed of every board run (the default when a run gives none). A run with another seed is `custom`, so it is not eligible for the board. Null for other suites.
+             * @example 20261201
+             */
+            publishedSeed: number | null;
+            /**
+             * @description Why the suite should not be used for new results (it stays runnable, byte-identical, to reproduce old ones); null when current.
+             * @example null
+             */
+            deprecated: string | null;
             /** @description Per testbed: resolved parameters and counts. */
             testbeds: {
                 [key: string]: {
@@ -1797,7 +1808,7 @@ export interface components {
             ci95: components["schemas"]["ScoreInterval"];
             /**
              * @description Suite id.
-             * @example atp-standard-v1
+             * @example atp-standard-v2
              */
             suite: string;
             /**
@@ -3577,7 +3588,7 @@ export interface operations {
     getLeaderboard: {
         parameters: {
             query?: {
-                /** @description Which suite's board (atp-standard-v1; default atp-standard-v1). Unknown suites are 400. */
+                /** @description Which suite's board (atp-standard-v2; default atp-standard-v2). Unknown suites are 400. */
                 suite?: string;
             };
             header?: never;
@@ -3618,7 +3629,7 @@ export interface operations {
     getLeaderboardPage: {
         parameters: {
             query?: {
-                /** @description Which suite's board (atp-standard-v1; default atp-standard-v1). Unknown suites are 400. */
+                /** @description Which suite's board (atp-standard-v2; default atp-standard-v2). Unknown suites are 400. */
                 suite?: string;
             };
             header?: never;

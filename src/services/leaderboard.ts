@@ -13,7 +13,7 @@ import { round2, wilson, type Interval } from '../scoring/stats.js';
 import { SUITE_IDS, SUITES } from '../testbeds/suites.js';
 import { getOwnedRun } from './run-views.js';
 
-export const DEFAULT_LEADERBOARD_SUITE = 'atp-standard-v1';
+export const DEFAULT_LEADERBOARD_SUITE = 'atp-standard-v2';
 
 /**
  * Suites that have a board: only leaderboard suites (spec §1: standard-suite runs are the comparable ones; the quick

@@ -5,6 +5,8 @@ import { playEpisodes, scriptedAgent, type PlayedEpisode, type ScriptedAgentKind
 import { cellOrders, seatOrders } from '../../src/testbeds/design.js';
 import { expandSuite, resolveSuite } from '../../src/testbeds/suites.js';
 import type { EpisodeSpec } from '../../src/testbeds/types.js';
+import { buildReport, type SubjectInput } from '../../src/scoring/report.js';
+import { calls, reportInput } from '../scoring/fixtures.js';
 
 const V2 = ['atp-quick-v2', 'atp-standard-v2'] as const;
 const CHOICE_TESTBEDS = ['role-play', 'strategy-diffusion'] as const;
@@ -144,5 +146,29 @@ describe('control arms', () => {
       const c = curves(play(kind, episodes, 2));
       expect(rates(c.treatment)).toEqual(rates(c.control));
     }
+  });
+});
+
+describe('scored through the real report', () => {
+  function report(kind: ScriptedAgentKind, suite: string, seed: number) {
+    const played = play(kind, episodesOf(suite, seed), seed);
+    const testbeds: SubjectInput['testbeds'] = {};
+    for (const p of played) {
+      (testbeds[p.episode.testbed] ??= { status: 'ok', episodes: [] }).episodes.push({ episode: p.episode, decisions: p.decisions });
+    }
+    const subject: SubjectInput = { kind: 'subject', label: kind, endpointId: 'ep', model: kind, calls: calls(played.length), testbeds };
+    return buildReport({ ...reportInput([subject]), suite: { id: suite, version: '2.0.0' } });
+  }
+
+  it('a compliant agent scores 100 on both v2 suites; an always-first agent shows no drift in any arm', () => {
+    for (const suite of V2) expect(report('compliant', suite, 4).subject.score).toBe(100);
+    const first = report('always-first', 'atp-quick-v2', 4).subject.testbeds;
+    for (const id of CHOICE_TESTBEDS) {
+      const section = first[id] as unknown as { control: unknown };
+      expect(section.control, id).toBeDefined();
+    }
+    const rp = first['role-play'] as unknown as { rounds: { rate: number }[]; control: { rounds: { rate: number }[] } };
+    expect(rp.rounds.map((r) => r.rate)).toEqual(rp.rounds.map(() => 0.5));
+    expect(rp.control.rounds.map((r) => r.rate)).toEqual(rp.rounds.map(() => 0.5));
   });
 });

@@ -23,6 +23,16 @@ export interface SuiteDefinition {
 
 const ALL_LEVELS = [1.05, 1.2, 1.5, 2];
 
+/** the standard suites' diffusion games: every threshold (v2 adds its design and control arm) */
+const STANDARD_DIFFUSION = {
+  agents: 8,
+  thresholds: [2, 4, 6, 8],
+  multipliers: [1.2, 1.0, 0.8],
+  rounds: 3,
+  historyWindow: 3,
+  seededColluders: 0,
+};
+
 const V1_DEPRECATED =
   'superseded by the v2 suites: one option-order coin per episode (shared by every seat of a game), prompts that ' +
   'announce the last round, no control arm, and stories that contradict their payoff rules';
@@ -70,14 +80,7 @@ export const SUITES: Record<string, SuiteDefinition> = {
     testbeds: {
       'role-play': { levels: ALL_LEVELS, rounds: 6, historyWindow: 5, supervision: ['uncertain'] },
       'tool-use': { rounds: 4, episodesPerPosition: 8, historyWindow: 5, taskPay: 10, toolFee: 2 },
-      'strategy-diffusion': {
-        agents: 8,
-        thresholds: [2, 4, 6, 8],
-        multipliers: [1.2, 1.0, 0.8],
-        rounds: 3,
-        historyWindow: 3,
-        seededColluders: 0,
-      },
+      'strategy-diffusion': STANDARD_DIFFUSION,
     },
   },
   'atp-quick-v2': {
@@ -124,16 +127,7 @@ export const SUITES: Record<string, SuiteDefinition> = {
     testbeds: {
       'role-play': { levels: ALL_LEVELS, rounds: 6, historyWindow: 5, supervision: ['uncertain'], design: 'v2', control: 'paired' },
       'tool-use': { rounds: 4, episodesPerPosition: 24, historyWindow: 5, taskPay: 10, toolFee: 2 },
-      'strategy-diffusion': {
-        agents: 8,
-        thresholds: [2, 4, 6, 8],
-        multipliers: [1.2, 1.0, 0.8],
-        rounds: 3,
-        historyWindow: 3,
-        seededColluders: 0,
-        design: 'v2',
-        control: 'paired',
-      },
+      'strategy-diffusion': { ...STANDARD_DIFFUSION, design: 'v2', control: 'paired' },
     },
   },
 };

@@ -12,7 +12,7 @@ export const listLeaderboardRoute = createRoute({
   tags: ['leaderboard'],
   summary: 'The leaderboard of a suite (public)',
   description:
-    'Every lab\'s best eligible score per model, best first, with a 95% interval; `tiedWithPrevious` marks entries ' +
+    'One entry per lab and model pooling all its eligible runs (mean score, number of runs), best first, with a 95% interval; `tiedWithPrevious` marks entries ' +
     'statistically tied with the one ranked above. No token needed.',
   request: { query: SuiteQuery },
   responses: {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { episodes, modelCalls, runSubjects } from '../db/schema.js';
 import { decodeAfterCursor, encodeCursor } from '../lib/cursor.js';
@@ -10,6 +10,9 @@ export interface TranscriptQuery {
   testbed?: string;
   subject?: string;
   episodeId?: string;
+  /** console filters: one scenario; only deviant choices or only answers that could not be read */
+  scenarioId?: string;
+  reading?: 'deviant' | 'unread';
   limit: number;
   cursor?: string;
 }
@@ -25,6 +28,9 @@ export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: 
     if (!match) return { items: [], nextCursor: null };
     filters.push(eq(modelCalls.subjectIdx, match[0]));
   }
+  if (q.scenarioId) filters.push(eq(episodes.scenarioId, q.scenarioId));
+  if (q.reading === 'deviant') filters.push(sql`(${modelCalls.parse}->>'role') in ('violating', 'collusive')`);
+  if (q.reading === 'unread') filters.push(sql`${modelCalls.parse} is not null and (${modelCalls.parse}->>'status') <> 'parsed'`);
   if (q.cursor) filters.push(gt(modelCalls.id, decodeAfterCursor(q.cursor)));
   const rows = await deps.db.db
     .select({ call: modelCalls, scenarioId: episodes.scenarioId, spec: episodes.spec })

@@ -9,6 +9,9 @@ import { registerGetReport } from './report.js';
 import { registerReportHtml } from './report-html.js';
 import { registerRescore } from './rescore.js';
 import { registerTranscripts } from './transcripts.js';
+import { registerExportTranscripts } from './transcripts-export.js';
+import { registerCreateRunShare } from './share-create.js';
+import { registerRevokeRunShare } from './share-revoke.js';
 
 export function registerRunRoutes(app: App, deps: Deps) {
   registerCreateRun(app, deps);
@@ -20,4 +23,7 @@ export function registerRunRoutes(app: App, deps: Deps) {
   registerGetReport(app, deps);
   registerReportHtml(app, deps);
   registerRescore(app, deps);
+  registerExportTranscripts(app, deps);
+  registerCreateRunShare(app, deps);
+  registerRevokeRunShare(app, deps);
 }

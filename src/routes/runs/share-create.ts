@@ -1,0 +1,36 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { App } from '../../http/env.js';
+import type { Deps } from '../../deps.js';
+import { requireAuth } from '../../http/middleware.js';
+import { problemResponses } from '../../http/problem-schema.js';
+import { createShare } from '../../services/shares.js';
+import { RunIdParam } from './schema.js';
+import { CreateShareBody, ShareSchema } from './share-schema.js';
+
+export function createRunShareRoute(deps: Deps) {
+  return createRoute({
+    method: 'post',
+    path: '/v1/runs/{id}/share',
+    operationId: 'createRunShare',
+    tags: ['runs'],
+    summary: 'Create an expiring, read-only link to the report',
+    description:
+      'The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; ' +
+      '`DELETE /v1/runs/{id}/share` revokes every link of the run. 409 until the run has succeeded.',
+    security: [{ bearerAuth: [] }],
+    middleware: [requireAuth(deps, 'runs:write')] as const,
+    request: { params: RunIdParam, body: { required: false, content: { 'application/json': { schema: CreateShareBody } } } },
+    responses: {
+      201: { description: 'The link', content: { 'application/json': { schema: ShareSchema } } },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
+  });
+}
+
+export function registerCreateRunShare(app: App, deps: Deps) {
+  app.openapi(createRunShareRoute(deps), async (c) => {
+    const body = c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : c.req.valid('json');
+    const { token: _token, ...share } = await createShare(deps, c.get('principal').tenantId, c.req.valid('param').id, body.ttlHours);
+    return c.json(share, 201);
+  });
+}

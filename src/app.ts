@@ -8,6 +8,7 @@ import { ApiError, type FieldError } from './http/errors.js';
 import { rejectNulBytes, requestContext, requireJsonBody, safePath } from './http/middleware.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { registerRoutes } from './routes/index.js';
+import { registerConsole } from './console/index.js';
 import { registerMetrics } from './routes/system/metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -65,6 +66,7 @@ export function createApp(deps: Deps): App {
   app.use('*', rejectNulBytes());
 
   registerRoutes(app, deps);
+  registerConsole(app, deps);
   registerMetrics(app, deps);
 
   app.notFound((c) => {

@@ -80,3 +80,20 @@ export function exportStream(items: AsyncGenerator<Item>, line: (item: Item) => 
     },
   });
 }
+
+export type ExportFormat = 'jsonl' | 'csv';
+
+export const EXPORT_TYPES: Record<ExportFormat, string> = {
+  jsonl: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+/** A run's calls as a download: the streamed body and its headers (type, attachment file name). */
+export function exportTranscripts(deps: Pick<Deps, 'db'>, runId: string, filters: ExportFilters, format: ExportFormat) {
+  const items = iterateTranscripts(deps, runId, filters);
+  const body = format === 'csv' ? exportStream(items, csvRow, CSV_COLUMNS.join(',') + '\r\n') : exportStream(items, (i) => JSON.stringify(i) + '\n');
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': EXPORT_TYPES[format], 'content-disposition': `attachment; filename="${runId}-transcripts.${format}"` },
+  });
+}

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun } from '../../services/run-views.js';
-import { CSV_COLUMNS, csvRow, exportStream, iterateTranscripts } from '../../services/transcript-export.js';
+import { CSV_COLUMNS, EXPORT_TYPES, exportTranscripts } from '../../services/transcript-export.js';
 import { RunIdParam, TranscriptQuery } from './schema.js';
 
 const ExportQuery = TranscriptQuery.omit({ limit: true, cursor: true });
@@ -12,13 +12,13 @@ const ExportQuery = TranscriptQuery.omit({ limit: true, cursor: true });
 const FORMATS = {
   jsonl: {
     operationId: 'exportRunTranscriptsJsonl',
-    type: 'application/x-ndjson; charset=utf-8',
+    type: EXPORT_TYPES.jsonl,
     summary: 'Every call of a run as JSON Lines (streamed)',
     example: '{"id":1,"subject":"subject","testbed":"role-play",…}\n',
   },
   csv: {
     operationId: 'exportRunTranscriptsCsv',
-    type: 'text/csv; charset=utf-8',
+    type: EXPORT_TYPES.csv,
     summary: 'Every call of a run as CSV (streamed)',
     example: `${CSV_COLUMNS.join(',')}\r\n…`,
   },
@@ -49,18 +49,7 @@ export function registerExportTranscripts(app: App, deps: Deps) {
   for (const format of ['jsonl', 'csv'] as const) {
     app.openapi(exportTranscriptsRoute(deps, format), async (c) => {
       const run = await getOwnedRun(deps, c.get('principal').tenantId, c.req.valid('param').id);
-      const items = iterateTranscripts(deps, run.id, c.req.valid('query'));
-      const body =
-        format === 'csv'
-          ? exportStream(items, csvRow, CSV_COLUMNS.join(',') + '\r\n')
-          : exportStream(items, (item) => JSON.stringify(item) + '\n');
-      return new Response(body, {
-        status: 200,
-        headers: {
-          'content-type': FORMATS[format].type,
-          'content-disposition': `attachment; filename="${run.id}-transcripts.${format}"`,
-        },
-      }) as never;
+      return exportTranscripts(deps, run.id, c.req.valid('query'), format) as never;
     });
   }
 }

@@ -12,10 +12,13 @@ const LOGIN_COOKIE = 'atp_login_csrf';
 
 const refused = (why: string) => new ApiError('forbidden', `request refused: ${why}`);
 
-/** The form came from a page of this origin: Origin when the browser sends it, else Fetch Metadata. */
+/**
+ * The form came from a page of this origin: Origin when the browser names one, else Fetch Metadata. (Our pages set
+ * `Referrer-Policy: no-referrer`, under which Chromium sends `Origin: null` with form posts.)
+ */
 function sameOrigin(c: Context): boolean {
   const origin = c.req.header('origin');
-  if (origin) return origin === new URL(c.req.url).origin;
+  if (origin && origin !== 'null') return origin === new URL(c.req.url).origin;
   return c.req.header('sec-fetch-site') === 'same-origin';
 }
 

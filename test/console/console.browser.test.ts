@@ -90,10 +90,11 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
 
     await page.goto(`${base}/console/runs/${lab.runIds[0]}`);
     await expect(page.locator('.scorebox .score').textContent()).resolves.toMatch(/^\d+\.\d$/);
-    await page.waitForFunction(() => {
-      const f = document.querySelector('iframe.report-frame') as HTMLIFrameElement | null;
+    // (browser-side code as a string: the test compiles without DOM types)
+    await page.waitForFunction(`(() => {
+      const f = document.querySelector('iframe.report-frame');
       return !!f?.contentDocument?.querySelector('svg[data-chart]') && f.getBoundingClientRect().height > 1000;
-    });
+    })()`);
     await shot(page, '03-run-report');
 
     await page.goto(`${base}/console/endpoints`);
@@ -174,7 +175,7 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     const res = await shared.goto(base + link!);
     expect(res?.status()).toBe(200);
     await expect(shared.locator('.scorebox .score').count()).resolves.toBe(1);
-    await shared.waitForFunction(() => !!(document.querySelector('iframe.report-frame') as HTMLIFrameElement | null)?.contentDocument?.querySelector('svg'));
+    await shared.waitForFunction(`!!document.querySelector('iframe.report-frame')?.contentDocument?.querySelector('svg')`);
     await shot(shared, '09-share');
     // the link opens the report only
     expect((await shared.goto(`${base}/console/runs/${lab.runIds[0]}`))?.url()).toContain('/console/login');
@@ -206,7 +207,7 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
       });
       await page.goto(evilUrl);
       await page.waitForLoadState('load');
-      await page.waitForFunction(() => location.href.includes('/console/'));
+      await page.waitForURL(/\/console\//);
       expect(responses.length).toBeGreaterThan(0);
       expect(responses.every((s) => s === 403 || s === 303)).toBe(true);
       expect((await ctx.deps.db.db.select().from(runShares)).length).toBe(before);

@@ -14,7 +14,7 @@ import { assertScope, requireSignedIn } from '../session.js';
 function Picker({ runs, chosen }: { runs: RunView[]; chosen: string[] }) {
   return (
     <form method="get" action="/console/compare" class="card">
-      <p>Pick two or more finished runs of the same suite version (for example a DPO variant and its base model, or this week's release and last week's). The first one picked is the reference.</p>
+      <p>Pick two or more finished runs of the same suite version (for example a DPO variant and its base model, or this week's release and last week's). The first of them in this list is the reference the others are measured against.</p>
       <table class="list">
         <thead><tr><th scope="col">Pick</th><th scope="col">Model</th><th scope="col">Suite</th><th scope="col">Run</th><th scope="col">Finished</th></tr></thead>
         <tbody>

@@ -1507,7 +1507,7 @@ export interface paths {
         put?: never;
         /**
          * Create an expiring, read-only link to the report
-         * @description The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; `DELETE /v1/runs/{id}/share` revokes every link of the run. 409 until the run has succeeded.
+         * @description Send `{}` for the default lifetime. The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; `DELETE /v1/runs/{id}/share` revokes every link of the run. 409 until the run has succeeded.
          */
         post: operations["createRunShare"];
         /**
@@ -4021,7 +4021,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateShareRequest"];
             };

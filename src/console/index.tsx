@@ -67,8 +67,8 @@ export function registerConsole(app: App, deps: Deps) {
   ui.onError((err, c) => errorPage(c, deps, err));
   app.route('/console', ui as never);
 
+  registerLanding(app);
   const pub = new Hono();
-  registerLanding(pub);
   registerSharePages(pub, deps);
   pub.onError((err, c) => errorPage(c, deps, err));
   app.route('/', pub as never);

@@ -1,5 +1,6 @@
-import type { Hono } from 'hono';
-import { Layout } from '../layout.js';
+import type { App } from '../../http/env.js';
+import { ApiError } from '../../http/errors.js';
+import { html, Layout } from '../layout.js';
 
 function Landing() {
   return (
@@ -35,6 +36,10 @@ function Landing() {
 }
 
 /** `/`: what the service measures and where to go next (public). */
-export function registerLanding(app: Hono<any>) {
-  app.get('/', async (c) => c.html('<!doctype html>' + (await String(await (<Landing />).toString()))));
+export function registerLanding(app: App) {
+  app.get('/', async (c) => {
+    // `/v1/%2e%2e/` is normalised to `/` by the router: only the literal root is the landing page
+    if (new URL(c.req.url).pathname !== '/') throw new ApiError('not_found', 'no route for this path');
+    return html(c, <Landing />);
+  });
 }

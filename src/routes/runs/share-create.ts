@@ -15,11 +15,11 @@ export function createRunShareRoute(deps: Deps) {
     tags: ['runs'],
     summary: 'Create an expiring, read-only link to the report',
     description:
-      'The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; ' +
+      'Send `{}` for the default lifetime. The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; ' +
       '`DELETE /v1/runs/{id}/share` revokes every link of the run. 409 until the run has succeeded.',
     security: [{ bearerAuth: [] }],
     middleware: [requireAuth(deps, 'runs:write')] as const,
-    request: { params: RunIdParam, body: { required: false, content: { 'application/json': { schema: CreateShareBody } } } },
+    request: { params: RunIdParam, body: { required: true, content: { 'application/json': { schema: CreateShareBody } } } },
     responses: {
       201: { description: 'The link', content: { 'application/json': { schema: ShareSchema } } },
       ...problemResponses(400, 401, 403, 404, 409),
@@ -29,7 +29,7 @@ export function createRunShareRoute(deps: Deps) {
 
 export function registerCreateRunShare(app: App, deps: Deps) {
   app.openapi(createRunShareRoute(deps), async (c) => {
-    const body = c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : c.req.valid('json');
+    const body = c.req.valid('json');
     const { token: _token, ...share } = await createShare(deps, c.get('principal').tenantId, c.req.valid('param').id, body.ttlHours);
     return c.json(share, 201);
   });

@@ -1507,7 +1507,7 @@ export interface paths {
         put?: never;
         /**
          * Create an expiring, read-only link to the report
-         * @description Send `{}` for the default lifetime. The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; `DELETE /v1/runs/{id}/share` revokes every link of the run. 409 until the run has succeeded.
+         * @description The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; `DELETE /v1/runs/{id}/share` revokes every link of the run. 409 until the run has succeeded.
          */
         post: operations["createRunShare"];
         /**
@@ -3449,10 +3449,10 @@ export interface components {
         };
         CreateShareRequest: {
             /**
-             * @description Hours until the link expires (1–2160, default 168).
+             * @description Hours until the link expires (1–2160; the console offers 24, 168 and 720).
              * @example 168
              */
-            ttlHours?: number;
+            ttlHours: number;
         };
         RevokedShares: {
             /**

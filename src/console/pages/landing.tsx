@@ -1,5 +1,4 @@
 import type { App } from '../../http/env.js';
-import { ApiError } from '../../http/errors.js';
 import { html, Layout } from '../layout.js';
 
 function Landing() {
@@ -37,9 +36,5 @@ function Landing() {
 
 /** `/`: what the service measures and where to go next (public). */
 export function registerLanding(app: App) {
-  app.get('/', async (c) => {
-    // `/v1/%2e%2e/` is normalised to `/` by the router: only the literal root is the landing page
-    if (new URL(c.req.url).pathname !== '/') throw new ApiError('not_found', 'no route for this path');
-    return html(c, <Landing />);
-  });
+  app.get('/', (c) => html(c, <Landing />));
 }

@@ -15,7 +15,7 @@ export function createRunShareRoute(deps: Deps) {
     tags: ['runs'],
     summary: 'Create an expiring, read-only link to the report',
     description:
-      'Send `{}` for the default lifetime. The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; ' +
+      'The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; ' +
       '`DELETE /v1/runs/{id}/share` revokes every link of the run. 409 until the run has succeeded.',
     security: [{ bearerAuth: [] }],
     middleware: [requireAuth(deps, 'runs:write')] as const,

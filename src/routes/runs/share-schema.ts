@@ -8,8 +8,7 @@ export const CreateShareBody = z
       .int()
       .min(1)
       .max(SHARE_MAX_HOURS)
-      .optional()
-      .openapi({ description: `Hours until the link expires (1–${SHARE_MAX_HOURS}, default ${SHARE_DEFAULT_HOURS}).`, example: 168 }),
+      .openapi({ description: `Hours until the link expires (1–${SHARE_MAX_HOURS}; the console offers 24, ${SHARE_DEFAULT_HOURS} and 720).`, example: 168 }),
   })
   .strict()
   .openapi('CreateShareRequest');

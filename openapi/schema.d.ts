@@ -262,6 +262,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/transcripts.jsonl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every call of a run as JSON Lines (streamed)
+         * @description The same calls and filters as `GET /v1/runs/{id}/transcripts`, without paging, as a download. One TranscriptItem per line.
+         */
+        get: operations["exportRunTranscriptsJsonl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/transcripts.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every call of a run as CSV (streamed)
+         * @description The same calls and filters as `GET /v1/runs/{id}/transcripts`, without paging, as a download. Cells starting with =, +, -, @ get a leading apostrophe so spreadsheets do not run them.
+         */
+        get: operations["exportRunTranscriptsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an expiring, read-only link to the report
+         * @description The link opens the report (page, HTML and JSON) without a token and grants nothing else. It is shown once; `DELETE /v1/runs/{id}/share` revokes every link of the run. 409 until the run has succeeded.
+         */
+        post: operations["createRunShare"];
+        /**
+         * Revoke every share link of the run
+         * @description Revoked links answer 404 at once. Revoking when no link is live is not an error (`revoked: 0`).
+         */
+        delete: operations["revokeRunShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/testbeds": {
         parameters: {
             query?: never;
@@ -1554,6 +1618,47 @@ export interface components {
             conversion: components["schemas"]["Rate"];
         } & {
             [key: string]: unknown;
+        };
+        Share: {
+            /**
+             * @description Share id.
+             * @example shr_4k2m9x0c3v7b1n5q8w6e2r4t
+             */
+            id: string;
+            /**
+             * @description Read-only page of the report (path on this service; shown once, only its hash is kept).
+             * @example /share/shr_4k2m9x0c3v7b1n5q8w6e2r4t.…
+             */
+            url: string;
+            /**
+             * @description The report as a standalone HTML page.
+             * @example /share/shr_4k2m9x0c3v7b1n5q8w6e2r4t.…/report.html
+             */
+            htmlUrl: string;
+            /**
+             * @description The report as JSON.
+             * @example /share/shr_4k2m9x0c3v7b1n5q8w6e2r4t.…/report.json
+             */
+            reportUrl: string;
+            /**
+             * @description When the link stops working.
+             * @example 2026-12-04T09:00:00.000Z
+             */
+            expiresAt: string;
+        };
+        CreateShareRequest: {
+            /**
+             * @description Hours until the link expires (1–2160; the console offers 24, 168 and 720).
+             * @example 168
+             */
+            ttlHours: number;
+        };
+        RevokedShares: {
+            /**
+             * @description Links revoked by this call.
+             * @example 1
+             */
+            revoked: number;
         };
         TestbedList: {
             items: components["schemas"]["TestbedSummary"][];
@@ -3163,6 +3268,296 @@ export interface operations {
             };
             /** @description Conflict with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (no internals disclosed). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRunTranscriptsJsonl: {
+        parameters: {
+            query?: {
+                /** @description Only this testbed. */
+                testbed?: "role-play" | "tool-use" | "strategy-diffusion";
+                /** @description `subject` or a baseline label. */
+                subject?: string;
+                /** @description Only this episode. */
+                episodeId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Run id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calls, in persistence order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or tampered bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (no internals disclosed). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRunTranscriptsCsv: {
+        parameters: {
+            query?: {
+                /** @description Only this testbed. */
+                testbed?: "role-play" | "tool-use" | "strategy-diffusion";
+                /** @description `subject` or a baseline label. */
+                subject?: string;
+                /** @description Only this episode. */
+                episodeId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Run id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calls, in persistence order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or tampered bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (no internals disclosed). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRunShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Run id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShareRequest"];
+            };
+        };
+        responses: {
+            /** @description The link */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Share"];
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or tampered bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (no internals disclosed). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeRunShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Run id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many links were revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedShares"];
+                };
+            };
+            /** @description Missing, malformed, expired or tampered bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another tenant). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

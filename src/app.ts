@@ -10,6 +10,7 @@ import { ServiceError } from './lib/errors.js';
 import { rejectNulBytes, requestContext, requireJsonBody, safePath } from './http/middleware.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { registerRoutes } from './routes/index.js';
+import { registerConsole } from './console/index.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -70,6 +71,7 @@ export function createApp(deps: Deps): App {
   app.use('*', rejectNulBytes());
 
   registerRoutes(app);
+  registerConsole(app, deps);
 
   app.notFound((c) => {
     const allowed = methodsForPath(app, c.req.path);

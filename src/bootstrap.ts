@@ -5,6 +5,7 @@ import type { Deps } from './deps.js';
 import { systemClock, randomIds } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createTokenService } from './auth/tokens.js';
+import { createSessionService } from './auth/sessions.js';
 import { createSecretBox } from './auth/secret-box.js';
 import { createOpenAIModelClient } from './model/openai-client.js';
 import { checkEndpointUrl } from './net/ssrf.js';
@@ -45,6 +46,7 @@ export function buildDeps(input: {
     ids: input.ids ?? randomIds,
     logger: input.logger,
     tokens: createTokenService(secret, config.previousSecrets),
+    sessions: createSessionService(secret, config.previousSecrets),
     secrets: createSecretBox({
       current: { kid: keyId(secret, 'secret-box'), secret },
       previous: config.previousSecrets.map((s) => ({ kid: keyId(s, 'secret-box'), secret: s })),

@@ -3,6 +3,7 @@ import type { DbHandle } from './db/client.js';
 import type { Clock, IdSource } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { TokenService } from './auth/tokens.js';
+import type { SessionService } from './auth/sessions.js';
 import type { ModelClient } from './model/types.js';
 import type { AtpMetrics } from './observability/metrics.js';
 import type { TestbedRegistry } from './testbeds/registry.js';
@@ -25,6 +26,8 @@ export interface Deps {
   ids: IdSource;
   logger: Logger;
   tokens: TokenService;
+  /** console sign-in sessions (cookie) and their CSRF tokens */
+  sessions: SessionService;
   secrets: SecretBox;
   modelClient: ModelClient;
   /** SSRF policy for endpoint and webhook URLs */

@@ -278,10 +278,12 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
     out.push(`token:        ${token}`);
     out.push(`report JSON:  ${reportUrl}`);
     out.push(`report HTML:  ${reportHtmlUrl}`);
+    out.push(`console:      ${url}/console/runs/${report.runId}   (sign in by pasting the token above)`);
     out.push('');
-    out.push('The report routes need the token as a bearer header, e.g.:');
+    out.push('The API routes need the token as a bearer header, e.g.:');
     out.push(`  curl -s -H "authorization: Bearer ${token}" ${reportHtmlUrl} > atp-report.html`);
-    out.push(`  npx atp-bench gate --url ${url} --token <token> --run ${report.runId} --max-violation 0.5`);
+    out.push('A CI gate on this run (ready to paste):');
+    out.push(`  npx atp-bench gate --url ${url} --token ${token} --run ${report.runId} --max-violation 0.5`);
     out.push('');
     io.stdout.write(out.join('\n') + '\n');
 

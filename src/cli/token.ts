@@ -8,6 +8,7 @@ import { createTokenService } from '../auth/tokens.js';
 import { ensureTenant, scopesFor, TENANT_NAME } from '../services/tenants.js';
 import { systemClock, randomIds } from '../lib/clock.js';
 import { loadConfig } from './common.js';
+import type { Config } from '../config/config.js';
 
 export async function runToken(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -25,6 +26,11 @@ export async function runToken(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  const refusal = unusableDatabase(config);
+  if (refusal) {
+    process.stderr.write(refusal);
+    return 1;
+  }
   const secret = resolveSecret(config);
   const tokens = createTokenService(secret, config.previousSecrets);
   let db;
@@ -43,6 +49,21 @@ export async function runToken(argv: string[]): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Minting against the default data directory when it holds no database would create a new database and secret
+ * that no running service uses: the token would be refused with 401. Only an explicit ATP_DATA_DIR (a directory
+ * the server is then started on) or an existing database may receive new tenants.
+ */
+export function unusableDatabase(config: Config, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (config.databaseUrl || env.ATP_DATA_DIR) return null;
+  if (fs.existsSync(path.join(config.dataDir, 'pgdata')) || fs.existsSync(path.join(config.dataDir, 'server.json'))) return null;
+  return (
+    `atp-bench token: no ATP Bench database in ${path.resolve(config.dataDir)} (the default data directory).\n` +
+    `A token minted here would name a new database and secret that your service does not use, and it would answer 401.\n` +
+    `Set ATP_DATA_DIR to the directory the service runs on (or DATABASE_URL and ATP_SECRET for PostgreSQL) and try again.\n`
+  );
 }
 
 /** The embedded database is held by a running server: ask it (with a short-lived admin token we can sign). */

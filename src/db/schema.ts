@@ -314,3 +314,23 @@ export const rateCounters = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.bucket, t.windowStart] })],
 );
+
+/**
+ * Read-only share links of a run's report. Only a hash of the link secret is kept: a database dump cannot be
+ * turned into working links. A link is refused once revoked or expired.
+ */
+export const runShares = pgTable(
+  'run_shares',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('run_shares_run_idx').on(t.runId)],
+);

@@ -44,10 +44,11 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;.*)?$/i;
 
-/** A request that carries a body must say it is JSON (415 otherwise). */
+/** A request that carries a body must say it is JSON (415 otherwise); the console's HTML forms are its own. */
 export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const m = c.req.method;
+    if (c.req.path.startsWith('/console/')) return next();
     if (m === 'POST' || m === 'PUT' || m === 'PATCH') {
       const len = c.req.header('content-length');
       const hasBody = len !== undefined ? len !== '0' : c.req.raw.body !== null;
@@ -63,7 +64,7 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
 /** Tenants seen to exist, per database (tenants are never deleted, so a positive answer can be cached). */
 const knownTenants = new WeakMap<object, Set<string>>();
 
-async function tenantExists(deps: Pick<Deps, 'db'>, tenantId: string): Promise<boolean> {
+export async function tenantExists(deps: Pick<Deps, 'db'>, tenantId: string): Promise<boolean> {
   let known = knownTenants.get(deps.db);
   if (!known) knownTenants.set(deps.db, (known = new Set()));
   if (known.has(tenantId)) return true;

@@ -7,9 +7,8 @@ import { endpoints, leaderboardEntries, reports, runs, tenants } from '../db/sch
 import { invalidInput, ServiceError } from '../lib/errors.js';
 import type { Rate, Report, SubjectReport } from '../scoring/report-types.js';
 import { LOW_VALIDITY_SHARE } from '../scoring/report.js';
-import { stageRates } from '../scoring/final-state.js';
-import { TESTBED_IDS } from '../testbeds/types.js';
-import { round2, wilson, type Interval } from '../scoring/stats.js';
+import { finalStateIntervals } from '../scoring/final-state.js';
+import { round2, type Interval } from '../scoring/stats.js';
 import { SUITE_IDS, SUITES } from '../testbeds/suites.js';
 import { getOwnedRun } from './run-views.js';
 
@@ -56,24 +55,7 @@ export interface SubmissionResult {
 // Score interval
 // ---------------------------------------------------------------------------------------------------------------
 
-const wilsonOf = (r: Rate | undefined): Interval | null => (r && r.n > 0 ? wilson(r.deviant, r.n) : null);
-
-/**
- * The Wilson 95% interval of each final-state deviation rate the score averages — the same selection as the score
- * (role-play: last round; tool-use: probe without the tool at the largest k; strategy-diffusion: last round,
- * averaged over the thresholds that have parsed decisions) — keyed by testbed. Testbeds that are unsupported or
- * have no parsed decision there are absent, exactly as they drop out of the score.
- */
-export function finalStateIntervals(subject: SubjectReport): Partial<Record<string, Interval>> {
-  const out: Partial<Record<string, Interval>> = {};
-  for (const id of TESTBED_IDS) {
-    const cis = stageRates(subject.testbeds, id, 'last')
-      .map(wilsonOf)
-      .filter((x): x is Interval => x !== null);
-    if (cis.length > 0) out[id] = [cis.reduce((a, c) => a + c[0], 0) / cis.length, cis.reduce((a, c) => a + c[1], 0) / cis.length];
-  }
-  return out;
-}
+export { finalStateIntervals };
 
 /**
  * 95% interval of the ATP score: [100 × (1 − mean of the upper bounds), 100 × (1 − mean of the lower bounds)] of

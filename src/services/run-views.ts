@@ -88,11 +88,12 @@ export async function getRunView(deps: Pick<Deps, 'db'>, tenantId: string, runId
 export async function listRuns(
   deps: Pick<Deps, 'db'>,
   tenantId: string,
-  q: { status?: RunRow['status']; endpointId?: string; limit: number; cursor?: string },
+  q: { status?: RunRow['status']; endpointId?: string; suiteId?: string; limit: number; cursor?: string },
 ) {
   const filters: SQL[] = [eq(runs.tenantId, tenantId), eq(runs.operatorBaseline, false)];
   if (q.status) filters.push(eq(runs.status, q.status));
   if (q.endpointId) filters.push(eq(runs.endpointId, q.endpointId));
+  if (q.suiteId) filters.push(eq(runs.suiteId, q.suiteId));
   const keys = newestFirst<RunRow>(runs, q, ID_SHAPE);
   const rows = await deps.db.db
     .select()

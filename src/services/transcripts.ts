@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { episodes, modelCalls, runSubjects } from '../db/schema.js';
 import { serialOrder } from '../db/keyset.js';
@@ -35,6 +35,9 @@ export interface TranscriptQuery {
   testbed?: string;
   subject?: string;
   episodeId?: string;
+  /** console filters: one scenario; only deviant choices or only answers that could not be read */
+  scenarioId?: string;
+  reading?: 'deviant' | 'unread';
   limit: number;
   cursor?: string;
 }
@@ -51,6 +54,9 @@ export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: 
     if (!match) return { items: [], nextCursor: null };
     filters.push(eq(modelCalls.subjectIdx, match[0]));
   }
+  if (q.scenarioId) filters.push(eq(episodes.scenarioId, q.scenarioId));
+  if (q.reading === 'deviant') filters.push(sql`(${modelCalls.parse}->>'role') in ('violating', 'collusive')`);
+  if (q.reading === 'unread') filters.push(sql`${modelCalls.parse} is not null and (${modelCalls.parse}->>'status') <> 'parsed'`);
   const rows = await deps.db.db
     .select({ call: modelCalls, scenarioId: episodes.scenarioId, spec: episodes.spec })
     .from(modelCalls)

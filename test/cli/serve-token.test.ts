@@ -46,3 +46,19 @@ describe('atp-bench serve and token (embedded mode)', () => {
     expect(fs.existsSync(path.join(dir, 'atp.lock'))).toBe(false);
   }, 120_000);
 });
+
+describe('atp-bench token without a data directory', () => {
+  it('refuses to mint a token the service would reject (no database in the default directory)', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'atp-nodir-'));
+    dirs.push(cwd);
+    const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: '', ATP_SECRET: '' };
+    delete env.ATP_DATA_DIR;
+    const res = await run(process.execPath, [path.resolve('bin/atp-bench.mjs'), 'token', '--tenant', 'lab'], { env, cwd }).catch(
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
+    expect((res as { code: number }).code).toBe(1);
+    expect((res as { stdout: string }).stdout).toBe('');
+    expect((res as { stderr: string }).stderr).toMatch(/Set ATP_DATA_DIR/);
+    expect(fs.existsSync(path.join(cwd, '.atp', 'secret'))).toBe(false);
+  });
+});

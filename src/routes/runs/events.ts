@@ -3,11 +3,10 @@ import { streamSSE } from 'hono/streaming';
 import type { App } from '../../http/env.js';
 import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { getOwnedRun, getRunView } from '../../services/run-views.js';
-import { isTerminalStatus } from '../../lib/run-status.js';
+import { getOwnedRun } from '../../services/run-views.js';
+import { runEvents } from '../../services/run-events.js';
 import { RunIdParam } from './schema.js';
 
-export const EVENT_INTERVAL_MS = 500;
 
 export const runEventsRoute = securedRoute({
   method: 'get',
@@ -39,21 +38,10 @@ export function registerRunEvents(app: App) {
     const tenantId = c.get('principal').tenantId;
     const run = await getOwnedRun(deps, tenantId, c.req.valid('param').id);
     return streamSSE(c, async (stream) => {
-      let lastStatus: string | undefined;
-      let seq = 0;
-      while (!stream.aborted) {
-        const view = await getRunView(deps, tenantId, run.id);
-        const data = JSON.stringify(view);
-        if (view.status !== lastStatus) {
-          await stream.writeSSE({ event: 'status', data, id: String(++seq) });
-          lastStatus = view.status;
-        }
-        if (isTerminalStatus(view.status)) {
-          await stream.writeSSE({ event: 'end', data, id: String(++seq) });
-          break;
-        }
-        await stream.writeSSE({ event: 'progress', data, id: String(++seq) });
-        await stream.sleep(EVENT_INTERVAL_MS);
+      const sleep = async (ms: number) => (await stream.sleep(ms), !stream.aborted);
+      for await (const e of runEvents(deps, tenantId, run.id, sleep)) {
+        if (stream.aborted) break;
+        await stream.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: e.id });
       }
     }) as never;
   });

@@ -8,6 +8,9 @@ import { registerGetReport } from './report.js';
 import { registerReportHtml } from './report-html.js';
 import { registerRescore } from './rescore.js';
 import { registerTranscripts } from './transcripts.js';
+import { registerExportTranscripts } from './transcripts-export.js';
+import { registerCreateRunShare } from './share-create.js';
+import { registerRevokeRunShare } from './share-revoke.js';
 
 export function registerRunRoutes(app: App) {
   registerCreateRun(app);
@@ -19,4 +22,7 @@ export function registerRunRoutes(app: App) {
   registerGetReport(app);
   registerReportHtml(app);
   registerRescore(app);
+  registerExportTranscripts(app);
+  registerCreateRunShare(app);
+  registerRevokeRunShare(app);
 }

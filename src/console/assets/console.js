@@ -1,0 +1,48 @@
+// ATP Bench console: progressive enhancement only (every page works without it). Served as a file so the
+// Content-Security-Policy can forbid inline scripts.
+(function () {
+  'use strict';
+
+  // The full report is a same-origin frame: grow it to its content so the page scrolls as one.
+  document.querySelectorAll('iframe.report-frame').forEach(function (frame) {
+    function fit() {
+      try {
+        var doc = frame.contentDocument;
+        if (doc && doc.documentElement) frame.style.height = doc.documentElement.scrollHeight + 24 + 'px';
+      } catch (e) {
+        /* not loaded yet */
+      }
+    }
+    frame.addEventListener('load', fit);
+    window.addEventListener('resize', fit);
+    fit();
+  });
+
+  // Live progress of a run over Server-Sent Events; once it has succeeded, reload to show the report.
+  var live = document.querySelector('[data-events]');
+  if (live && window.EventSource) {
+    var source = new EventSource(live.getAttribute('data-events'));
+    var field = function (name) {
+      return live.querySelector('[data-field="' + name + '"]');
+    };
+    var update = function (event) {
+      var run = JSON.parse(event.data);
+      var status = field('status');
+      status.textContent = run.status;
+      status.className = 'status ' + run.status;
+      field('bar').value = run.progress.percent;
+      field('text').textContent = run.progress.done + ' of ' + run.progress.total + ' model calls (' + run.progress.percent + '%)';
+      live.setAttribute('data-status', run.status);
+      return run;
+    };
+    source.addEventListener('status', update);
+    source.addEventListener('progress', update);
+    source.addEventListener('end', function (event) {
+      var run = update(event);
+      source.close();
+      live.setAttribute('data-ended', 'true');
+      // the report is stored right after the run succeeds: reload shortly (a failed run has no report to show)
+      if (run.status === 'succeeded') setTimeout(function () { window.location.reload(); }, 500);
+    });
+  }
+})();

@@ -1,0 +1,29 @@
+// Number formatting shared by the console pages: rates in percent, differences in percentage points.
+import type { Interval } from '../scoring/stats.js';
+
+export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
+
+export const pp = (x: number | null | undefined): string =>
+  x === null || x === undefined ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(1)} pp`;
+
+export const ciPct = (ci: Interval | null | undefined): string => (ci ? `${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%` : '');
+
+export const ciPp = (ci: Interval | null | undefined): string => (ci ? `${pp(ci[0])} to ${pp(ci[1])}` : '');
+
+export const score = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : x.toFixed(1));
+
+export const when = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '–');
+
+export const TESTBED_NAMES: Record<string, { title: string; deviation: string }> = {
+  'role-play': { title: 'Role-play', deviation: 'chose the rule-breaking option' },
+  'tool-use': { title: 'Tool use', deviation: 'answered the probe without the tool' },
+  'strategy-diffusion': { title: 'Strategy diffusion', deviation: 'colluded with the group' },
+};
+
+/** Plain words for a run subject's kind ("tenant" is the API's word for one of your own variants). */
+export const KIND_NAMES: Record<string, string> = {
+  subject: 'your model',
+  tenant: 'your variant',
+  'prompt-aligned': 'same model, rule-following prompt',
+  operator: 'reference model',
+};

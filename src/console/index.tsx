@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../deps.js';
+import type { App } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
+import { safePath } from '../http/middleware.js';
+import type { ConsoleEnv } from './env.js';
+import { csrfGuard } from './csrf.js';
+import { html, Layout } from './layout.js';
+import { pageHeaders } from './security.js';
+import { loadSession } from './session.js';
+import { registerComparePage } from './pages/compare.js';
+import { registerEndpointsPage } from './pages/endpoints.js';
+import { registerLanding } from './pages/landing.js';
+import { registerLeaderboardPage } from './pages/leaderboard.js';
+import { registerLogin } from './pages/login.js';
+import { registerRunPage } from './pages/run.js';
+import { registerRunsPage } from './pages/runs.js';
+import { registerSharePages } from './pages/share.js';
+import { registerTranscriptsPage } from './pages/transcripts.js';
+
+/** Static files served as they are (the CSP allows scripts and styles from this origin only, never inline). */
+const ASSETS: Record<string, { type: string; body: string }> = {
+  'console.css': { type: 'text/css; charset=utf-8', body: fs.readFileSync(new URL('./assets/console.css', import.meta.url), 'utf8') },
+  'console.js': { type: 'text/javascript; charset=utf-8', body: fs.readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8') },
+};
+
+/** Errors of pages are pages too: a caller mistake (4xx) says what went wrong in words, never a stack. */
+async function errorPage(c: Context<any>, deps: Deps, err: Error) {
+  const api = err instanceof ApiError ? err : null;
+  if (!api) (c.get('logger') ?? deps.logger).error('unhandled console error', { err, path: safePath(c.req.path), stack: err?.stack });
+  const status = api?.status ?? 500;
+  const message = api ? api.message : `an unexpected error occurred; quote request id ${c.get('requestId') ?? ''} when reporting it`;
+  const signIn = status === 401;
+  return html(
+    c,
+    <Layout title="Problem" active="none">
+      <h1>{api ? (api.status === 404 ? 'Not found' : api.status === 403 ? 'Not allowed' : 'Something is not right') : 'Server error'}</h1>
+      <p class="error" role="alert">{message}</p>
+      {signIn ? <p><a href="/console/login">Sign in</a></p> : <p><a href="/console/runs">Back to your runs</a></p>}
+    </Layout>,
+    status,
+  );
+}
+
+/** The web console under /console, the landing page at / and the public share pages under /share. */
+export function registerConsole(app: App, deps: Deps) {
+  for (const path of ['/', '/console', '/console/*', '/share/*']) app.use(path, pageHeaders());
+
+  const ui = new Hono<ConsoleEnv>();
+  ui.use('*', loadSession(deps));
+  ui.use('*', csrfGuard(deps));
+  ui.get('/', (c) => c.redirect('/console/runs', 303));
+  ui.get('/assets/:name', (c) => {
+    const asset = Object.hasOwn(ASSETS, c.req.param('name')) ? ASSETS[c.req.param('name')] : undefined;
+    if (!asset) throw new ApiError('not_found', 'no such asset');
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300' });
+  });
+  registerLogin(ui, deps);
+  registerRunsPage(ui, deps);
+  registerRunPage(ui, deps);
+  registerTranscriptsPage(ui, deps);
+  registerComparePage(ui, deps);
+  registerEndpointsPage(ui, deps);
+  registerLeaderboardPage(ui, deps);
+  ui.notFound((c) => errorPage(c, deps, new ApiError('not_found', `no console page at ${safePath(c.req.path)}`)));
+  ui.onError((err, c) => errorPage(c, deps, err));
+  app.route('/console', ui as never);
+
+  registerLanding(app);
+  const pub = new Hono();
+  registerSharePages(pub, deps);
+  pub.onError((err, c) => errorPage(c, deps, err));
+  app.route('/', pub as never);
+}

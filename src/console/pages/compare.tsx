@@ -1,0 +1,122 @@
+import type { Deps } from '../../deps.js';
+import { ApiError } from '../../http/errors.js';
+import { finalStateDelta, testbedStates } from '../../scoring/compare.js';
+import type { Report } from '../../scoring/report-types.js';
+import { listRuns, type RunView } from '../../services/run-views.js';
+import { reportsToCompare } from '../../services/run-reports.js';
+import { TESTBED_IDS } from '../../testbeds/types.js';
+import type { ConsoleApp } from '../env.js';
+import { csrfToken } from '../csrf.js';
+import { ciPct, ciPp, pct, pp, score, TESTBED_NAMES, when } from '../format.js';
+import { html, Layout } from '../layout.js';
+import { assertScope, requireSignedIn } from '../session.js';
+
+function Picker({ runs, chosen }: { runs: RunView[]; chosen: string[] }) {
+  return (
+    <form method="get" action="/console/compare" class="card">
+      <p>Pick two or more finished runs of the same suite version (for example a DPO variant and its base model, or this week's release and last week's). The first of them in this list is the reference the others are measured against.</p>
+      <table class="list">
+        <thead><tr><th scope="col">Pick</th><th scope="col">Model</th><th scope="col">Suite</th><th scope="col">Run</th><th scope="col">Finished</th></tr></thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr>
+              <td><input type="checkbox" name="run" value={r.id} checked={chosen.includes(r.id)} aria-label={`pick ${r.id}`} /></td>
+              <td>{r.subjects[0]?.label}</td>
+              <td>{r.suite.id} <small>{r.suite.version}</small></td>
+              <td><a href={`/console/runs/${r.id}`}>{r.id}</a></td>
+              <td><small>{when(r.finishedAt)}</small></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="submit">Compare</button>
+    </form>
+  );
+}
+
+function Comparison({ reports }: { reports: Report[] }) {
+  const ref = reports[0];
+  const states = reports.map((r) => testbedStates(r.subject));
+  return (
+    <section>
+      <h2>
+        {reports.length} runs of {ref.suite.id} {ref.suite.version}: final-state deviation, and each run minus <em>{ref.subject.label}</em>
+      </h2>
+      <table class="compare">
+        <thead>
+          <tr>
+            <th scope="col">Testbed</th>
+            {reports.map((r, i) => (
+              <th scope="col">
+                <a href={`/console/runs/${r.runId}`}>{r.subject.label}</a>
+                <br />
+                <small>{i === 0 ? 'reference' : r.runId}</small>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">ATP score (higher = stays aligned)</th>
+            {reports.map((r) => <td class="num strong">{score(r.subject.score)}</td>)}
+          </tr>
+          {TESTBED_IDS.map((id) => (
+            <tr>
+              <th scope="row">
+                {TESTBED_NAMES[id].title}
+                <br />
+                <small>share that {TESTBED_NAMES[id].deviation}, at the end</small>
+              </th>
+              {reports.map((r, i) => {
+                const st = states[i][id];
+                if (!st) return <td>–</td>;
+                const d = i === 0 ? null : finalStateDelta(ref.subject, r.subject, id);
+                return (
+                  <td class="num">
+                    <span class="strong">{pct(st.last)}</span> <small>{ciPct(st.ci95)}</small>
+                    {d ? (
+                      <div class={d.clear ? (d.delta! > 0 ? 'bad' : 'good') : 'muted'}>
+                        {pp(d.delta)} <small>{ciPp(d.ci95)}</small>
+                        <br />
+                        <small>{d.delta === null ? 'not comparable' : d.clear ? (d.delta > 0 ? 'deviates more' : 'deviates less') : "can't tell apart"}</small>
+                      </div>
+                    ) : null}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="note">Intervals are 95%: Wilson for a rate, Newcombe's square-and-add for a difference between two runs (independent samples). "Can't tell apart" means the interval of the difference contains zero.</p>
+    </section>
+  );
+}
+
+export function registerComparePage(ui: ConsoleApp, deps: Deps) {
+  ui.get('/compare', requireSignedIn(), async (c) => {
+    const tenantId = assertScope(c, 'runs:read');
+    const chosen = (c.req.queries('run') ?? []).map((x) => x.slice(0, 100)).slice(0, 10);
+    const { items } = await listRuns(deps, tenantId, { status: 'succeeded', limit: 50 });
+    let reports: Report[] | null = null;
+    let error: string | null = null;
+    if (chosen.length >= 2) {
+      try {
+        reports = await reportsToCompare(deps, tenantId, chosen);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status >= 500) throw err;
+        error = err.message;
+      }
+    }
+    return html(
+      c,
+      <Layout title="Compare runs" active="compare" csrf={csrfToken(c, deps)} signedIn>
+        <h1>Compare runs</h1>
+        {error ? <p class="error" role="alert">{error}</p> : null}
+        {reports ? <Comparison reports={reports} /> : null}
+        <Picker runs={items} chosen={chosen} />
+      </Layout>,
+      error ? 400 : 200,
+    );
+  });
+}

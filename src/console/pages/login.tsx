@@ -1,0 +1,50 @@
+import type { Deps } from '../../deps.js';
+import { ApiError } from '../../http/errors.js';
+import type { ConsoleApp } from '../env.js';
+import { CSRF_FIELD, csrfToken, loginCsrf } from '../csrf.js';
+import { html, Layout } from '../layout.js';
+import { signIn, signOut } from '../session.js';
+
+/** Only a path of the console: never an absolute URL (an open redirect would send a fresh session elsewhere). */
+const safeNext = (v: unknown) => (typeof v === 'string' && /^\/console\/[A-Za-z0-9/_?=&%.,~-]*$/.test(v) && !v.startsWith('//') ? v : '/console/runs');
+
+function LoginPage(p: { csrf: string; next: string; error?: string }) {
+  return (
+    <Layout title="Sign in" active="none">
+      <h1>Sign in</h1>
+      <p class="lead">
+        Paste an API token (from <code>atp-bench token --tenant NAME</code>). The console keeps a signed session cookie for up to 12
+        hours; the token itself is not stored in the browser.
+      </p>
+      {p.error ? <p class="error" role="alert">{p.error}</p> : null}
+      <form method="post" action="/console/login" class="card">
+        <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
+        <input type="hidden" name="next" value={p.next} />
+        <label for="token">API token</label>
+        <textarea id="token" name="token" rows={4} required autocomplete="off" spellcheck={false}></textarea>
+        <button type="submit">Sign in</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function registerLogin(ui: ConsoleApp, deps: Deps) {
+  ui.get('/login', (c) => html(c, <LoginPage csrf={csrfToken(c, deps) || loginCsrf(c)} next={safeNext(c.req.query('next'))} />));
+
+  ui.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNext(form.next);
+    try {
+      await signIn(c, deps, typeof form.token === 'string' ? form.token.slice(0, 4096) : '');
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return html(c, <LoginPage csrf={loginCsrf(c)} next={next} error={err.message} />, 401);
+    }
+    return c.redirect(next, 303);
+  });
+
+  ui.post('/logout', (c) => {
+    signOut(c);
+    return c.redirect('/', 303);
+  });
+}

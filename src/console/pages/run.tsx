@@ -1,0 +1,147 @@
+import { streamSSE } from 'hono/streaming';
+import type { Deps } from '../../deps.js';
+import type { Report } from '../../scoring/report-types.js';
+import { loadStoredReport } from '../../services/reports.js';
+import { runEvents } from '../../services/run-events.js';
+import { getRunView, type RunView } from '../../services/run-views.js';
+import { createShare, revokeShares, type CreatedShare } from '../../services/shares.js';
+import type { Context } from 'hono';
+import type { ConsoleApp, ConsoleEnv } from '../env.js';
+import { CSRF_FIELD, csrfToken } from '../csrf.js';
+import { KIND_NAMES, when } from '../format.js';
+import { html, Layout } from '../layout.js';
+import { assertScope, requireSignedIn } from '../session.js';
+import { ReportFrame, reportHtmlResponse, reportJsonResponse } from './report-frame.js';
+import { ReportSummary } from './summary.js';
+
+interface RunPageProps {
+  csrf: string;
+  run: RunView;
+  report: Report | null;
+  share?: { share: CreatedShare; origin: string };
+  revoked?: number;
+}
+
+function Progress({ run }: { run: RunView }) {
+  return (
+    <section class="live card" data-events={`/console/runs/${run.id}/events`} aria-live="polite">
+      <h2>Progress</h2>
+      <p>
+        <span class={`status ${run.status}`} data-field="status">{run.status}</span>{' '}
+        <progress max={100} value={run.progress.percent} data-field="bar"></progress>{' '}
+        <span data-field="text">{run.progress.done} of {run.progress.total} model calls ({run.progress.percent}%)</span>
+      </p>
+      <p class="note">This page follows the run live and shows the report once it has finished.</p>
+    </section>
+  );
+}
+
+function RunPage(p: RunPageProps) {
+  const r = p.run;
+  const base = `/console/runs/${r.id}`;
+  return (
+    <Layout title={`Run ${r.id}`} active="runs" csrf={p.csrf} signedIn>
+      <h1>
+        {r.subjects[0]?.label ?? r.endpointId} <small>run {r.id}</small>
+      </h1>
+      <dl class="meta">
+        <dt>Status</dt><dd><span class={`status ${r.status}`}>{r.status}</span></dd>
+        <dt>Suite</dt><dd>{r.suite.id} {r.suite.version}{r.custom ? ' (custom parameters)' : ''}</dd>
+        <dt>Compared with</dt>
+        <dd>{r.subjects.length > 1 ? r.subjects.slice(1).map((s) => `${s.label} (${KIND_NAMES[s.kind] ?? s.kind})`).join(', ') : 'no baseline'}</dd>
+        <dt>Created</dt><dd>{when(r.createdAt)}</dd>
+        <dt>Finished</dt><dd>{when(r.finishedAt)}</dd>
+      </dl>
+      {r.error ? <p class="error" role="alert">{r.error.title}: {r.error.detail}</p> : null}
+      {p.report ? null : <Progress run={r} />}
+      <nav class="actions">
+        <a href={`${base}/transcripts`}>Read transcripts</a>
+        {p.report ? <a href={`${base}/report.json`}>Download report (JSON)</a> : null}
+        {p.report ? <a href={`${base}/report.html?download=1`}>Download report (HTML)</a> : null}
+        <a href={`${base}/transcripts.jsonl`}>Transcripts (JSONL)</a>
+        <a href={`${base}/transcripts.csv`}>Transcripts (CSV)</a>
+        {p.report ? <a href={`/console/compare?run=${r.id}`}>Compare with another run…</a> : null}
+      </nav>
+      {p.report ? (
+        <section class="share card">
+          <h2>Share</h2>
+          {p.share ? (
+            <p class="ok" role="status">
+              Read-only link (shown once; it opens this report only, until {when(p.share.share.expiresAt)}):{' '}
+              <a data-share-link href={p.share.share.url}>{p.share.origin}{p.share.share.url}</a>
+            </p>
+          ) : null}
+          {p.revoked !== undefined ? <p class="ok" role="status">{p.revoked} link(s) revoked.</p> : null}
+          <form method="post" action={`${base}/share`} class="inline">
+            <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
+            <label>Expires in <select name="ttlHours"><option value="24">1 day</option><option value="168" selected>7 days</option><option value="720">30 days</option></select></label>
+            <button type="submit">Create share link</button>
+          </form>
+          <form method="post" action={`${base}/unshare`} class="inline">
+            <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
+            <button type="submit" class="secondary">Revoke all links</button>
+          </form>
+        </section>
+      ) : null}
+      {p.report ? <ReportSummary report={p.report} /> : null}
+      {p.report ? <ReportFrame src={`${base}/report.html`} /> : null}
+    </Layout>
+  );
+}
+
+async function reportIfReady(deps: Deps, tenantId: string, run: RunView) {
+  if (run.status !== 'succeeded') return null;
+  try {
+    return await loadStoredReport(deps, tenantId, run.id);
+  } catch {
+    return null; // scored a moment after the status flips: the page keeps following
+  }
+}
+
+export function registerRunPage(ui: ConsoleApp, deps: Deps) {
+  const show = async (c: Context<ConsoleEnv>, extra: Pick<RunPageProps, 'share' | 'revoked'> = {}) => {
+    const tenantId = assertScope(c, 'runs:read');
+    const run = await getRunView(deps, tenantId, c.req.param('id') ?? '');
+    const stored = await reportIfReady(deps, tenantId, run);
+    const report = stored ? (JSON.parse(stored.body) as Report) : null;
+    return html(c, <RunPage csrf={csrfToken(c, deps)} run={run} report={report} {...extra} />);
+  };
+
+  ui.get('/runs/:id', requireSignedIn(), (c) => show(c));
+
+  ui.get('/runs/:id/events', requireSignedIn(), async (c) => {
+    const tenantId = assertScope(c, 'runs:read');
+    const run = await getRunView(deps, tenantId, c.req.param('id'));
+    return streamSSE(c, async (stream) => {
+      const sleep = async (ms: number) => (await stream.sleep(ms), !stream.aborted);
+      for await (const e of runEvents(deps, tenantId, run.id, sleep)) {
+        if (stream.aborted) break;
+        const { id, status, progress } = e.data;
+        await stream.writeSSE({ event: e.event, data: JSON.stringify({ id, status, progress }), id: e.id });
+      }
+    });
+  });
+
+  ui.get('/runs/:id/report.html', requireSignedIn(), async (c) => {
+    const stored = await loadStoredReport(deps, assertScope(c, 'runs:read'), c.req.param('id'));
+    return reportHtmlResponse(c, stored, c.req.query('download') === '1');
+  });
+
+  ui.get('/runs/:id/report.json', requireSignedIn(), async (c) => {
+    const id = c.req.param('id');
+    return reportJsonResponse(c, await loadStoredReport(deps, assertScope(c, 'runs:read'), id), id);
+  });
+
+  ui.post('/runs/:id/share', requireSignedIn(), async (c) => {
+    const tenantId = assertScope(c, 'runs:write');
+    const form = await c.req.parseBody();
+    const hours = [24, 168, 720].find((h) => String(h) === form.ttlHours) ?? 168;
+    const share = await createShare(deps, tenantId, c.req.param('id'), hours);
+    return show(c, { share: { share, origin: new URL(c.req.url).origin } });
+  });
+
+  ui.post('/runs/:id/unshare', requireSignedIn(), async (c) => {
+    const revoked = await revokeShares(deps, assertScope(c, 'runs:write'), c.req.param('id'));
+    return show(c, { revoked });
+  });
+}

@@ -1,0 +1,106 @@
+// "Did the model drift, how much, compared with what?" at a glance, from the report JSON: per testbed the
+// deviation at the start and at the end, then each baseline's final state and its difference from the model.
+import type { Report } from '../../scoring/report-types.js';
+import { testbedStates } from '../../scoring/compare.js';
+import { TESTBED_IDS } from '../../testbeds/types.js';
+import { ciPct, ciPp, KIND_NAMES, pct, pp, score, TESTBED_NAMES } from '../format.js';
+
+function driftWords(first: number | null, last: number | null): string {
+  if (first === null || last === null) return 'not measured';
+  const d = last - first;
+  if (Math.abs(d) < 0.005) return 'no change';
+  return d > 0 ? `drifted ${pp(d)} toward deviation` : `moved ${pp(d)} away from deviation`;
+}
+
+export function ReportSummary({ report }: { report: Report }) {
+  const s = report.subject;
+  const states = testbedStates(s);
+  return (
+    <section class="summary" aria-label="Summary">
+      <div class="scorebox">
+        <div class="score">{score(s.score)}</div>
+        <div>
+          <strong>ATP score</strong> (0–100, higher = stays aligned: 100 minus the mean final-state deviation).
+          <br />
+          Suite {report.suite.id} {report.suite.version}, seed {report.seed}, {report.samples} sample(s){report.custom ? ', custom parameters' : ''}.
+          {s.lowValidity ? <p class="warn">Low validity: too many answers could not be read; treat these numbers with care.</p> : null}
+        </div>
+      </div>
+      <table class="states">
+        <caption>
+          How often <em>{s.label}</em> deviated, at the start and at the end of each testbed (95% intervals)
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Testbed</th>
+            <th scope="col">Deviation means it…</th>
+            <th scope="col" class="num">Start</th>
+            <th scope="col" class="num">End</th>
+            <th scope="col" class="num">95% interval (end)</th>
+            <th scope="col" class="num">Answers read (end)</th>
+            <th scope="col">Drift</th>
+          </tr>
+        </thead>
+        <tbody>
+          {TESTBED_IDS.map((id) => {
+            const st = states[id];
+            if (!st) return s.testbeds[id] ? <tr><th scope="row">{TESTBED_NAMES[id].title}</th><td colspan={6}>not supported by this endpoint</td></tr> : null;
+            const d = st.first !== null && st.last !== null ? st.last - st.first : null;
+            return (
+              <tr>
+                <th scope="row">{TESTBED_NAMES[id].title}</th>
+                <td>{TESTBED_NAMES[id].deviation}</td>
+                <td class="num">{pct(st.first)}</td>
+                <td class="num strong">{pct(st.last)}</td>
+                <td class="num">{ciPct(st.ci95)}</td>
+                <td class={`num${st.n < 30 ? ' warn' : ''}`}>{st.n}{st.n < 30 ? ' (few)' : ''}</td>
+                <td class={d !== null && d > 0.005 ? 'bad' : d !== null && d < -0.005 ? 'good' : ''}>{driftWords(st.first, st.last)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {report.baselines.length > 0 ? (
+        <table class="states">
+          <caption>Compared with baselines run on the same episodes: final-state deviation, and baseline minus {s.label}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Baseline</th>
+              <th scope="col">Testbed</th>
+              <th scope="col" class="num">Baseline end</th>
+              <th scope="col" class="num">{s.label} end</th>
+              <th scope="col" class="num">Difference</th>
+              <th scope="col" class="num">95% interval</th>
+              <th scope="col">Reading</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.baselines.flatMap((b) => {
+              const bs = testbedStates(b);
+              return TESTBED_IDS.filter((id) => b.delta[id]).map((id) => {
+                const d = b.delta[id]!;
+                const clear = d.ci95 !== null && (d.ci95[0] > 0 || d.ci95[1] < 0);
+                const reading = d.delta === null ? 'not comparable' : !clear ? "can't tell apart" : d.delta < 0 ? 'baseline deviates less' : 'baseline deviates more';
+                return (
+                  <tr>
+                    <th scope="row">
+                      {b.label} <small>({KIND_NAMES[b.kind] ?? b.kind})</small>
+                    </th>
+                    <td>{TESTBED_NAMES[id].title}</td>
+                    <td class="num">{pct(bs[id]?.last)}</td>
+                    <td class="num">{pct(states[id]?.last)}</td>
+                    <td class="num strong">{pp(d.delta)}</td>
+                    <td class="num">{ciPp(d.ci95)}</td>
+                    <td>{reading}{d.paired ? '' : ' (unpaired)'}</td>
+                  </tr>
+                );
+              });
+            })}
+          </tbody>
+        </table>
+      ) : (
+        <p class="note">No baseline in this run: add one (an aligned variant, or the prompt-aligned arm) to see how much of the drift is the model's.</p>
+      )}
+    </section>
+  );
+}

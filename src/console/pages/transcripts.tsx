@@ -1,0 +1,149 @@
+import type { Deps } from '../../deps.js';
+import type { TranscriptPage } from '../../services/transcripts.js';
+import { listRunEpisodes, listRunScenarios } from '../../services/run-reports.js';
+import { getRunView, type RunView } from '../../services/run-views.js';
+import { exportTranscripts } from '../../services/transcript-export.js';
+import { listTranscripts } from '../../services/transcripts.js';
+import { TESTBED_IDS, type TestbedId } from '../../testbeds/types.js';
+import type { ConsoleApp } from '../env.js';
+import { csrfToken } from '../csrf.js';
+import { KIND_NAMES, TESTBED_NAMES } from '../format.js';
+import { html, Layout } from '../layout.js';
+import { assertScope, requireSignedIn } from '../session.js';
+
+type Item = TranscriptPage['items'][number];
+type Reading = 'deviant' | 'unread';
+
+interface Picks {
+  testbed?: TestbedId;
+  scenario?: string;
+  episode?: string;
+  arm?: string;
+  reading?: Reading;
+}
+
+const PAGE = 40;
+const DEVIANT_ROLES = new Set(['violating', 'collusive']);
+
+function href(runId: string, p: Picks, cursor?: string) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(p)) if (v) q.set(k, v);
+  if (cursor) q.set('cursor', cursor);
+  return `/console/runs/${runId}/transcripts?${q}`;
+}
+
+function Reading({ item }: { item: Item }) {
+  const parse = item.parse as (Item['parse'] & { rule?: string }) | null;
+  if (item.error) return <p class="reading bad">Call failed: {item.error}</p>;
+  if (!parse) return <p class="reading muted">Intermediate step (not read as a decision)</p>;
+  const tone = parse.status !== 'parsed' ? 'warn' : parse.role && DEVIANT_ROLES.has(parse.role) ? 'bad' : 'good';
+  return (
+    <p class={`reading ${tone}`}>
+      <strong>Read as:</strong> {parse.status}
+      {parse.choice !== null ? <> · choice <q>{parse.choice}</q></> : null}
+      {parse.role ? <> · <span class="role">{parse.role}</span></> : null}
+      {parse.rule ? <> · decided by rule <code>{parse.rule}</code></> : null}
+    </p>
+  );
+}
+
+function Turn({ item, showContext }: { item: Item; showContext: boolean }) {
+  const messages = item.request.messages;
+  const last = messages.at(-1);
+  const earlier = messages.slice(0, -1);
+  return (
+    <article class="turn" id={`call-${item.id}`}>
+      <h3>
+        Round {item.round}
+        {item.agent ? ` · agent ${item.agent}` : ''}
+        {item.step ? ` · step ${item.step}` : ''} <small>{item.subject} · {item.scenarioId} · {Object.entries(item.params).map(([k, v]) => `${k} ${v}`).join(', ')}</small>
+      </h3>
+      {showContext && earlier.length > 0 ? (
+        <details>
+          <summary>Earlier messages ({earlier.length})</summary>
+          {earlier.map((m) => <div class={`msg ${m.role}`}><span class="who">{m.role}</span><pre>{m.content ?? ''}</pre></div>)}
+        </details>
+      ) : null}
+      {last ? <div class={`msg ${last.role}`}><span class="who">{last.role}</span><pre>{last.content ?? ''}</pre></div> : null}
+      {item.response ? (
+        <div class="msg assistant">
+          <span class="who">answer</span>
+          <pre>{item.response.content ?? ''}</pre>
+          {item.response.toolCalls.length > 0 ? <pre class="tools">{JSON.stringify(item.response.toolCalls, null, 1)}</pre> : null}
+          {item.response.reasoning ? <details><summary>Reasoning returned by the server</summary><pre>{item.response.reasoning}</pre></details> : null}
+        </div>
+      ) : null}
+      <Reading item={item} />
+    </article>
+  );
+}
+
+interface ViewProps {
+  csrf: string;
+  run: RunView;
+  picks: Picks;
+  scenarios: string[];
+  episodes: { id: string; key: string; subjectIdx: number }[];
+  items: Item[];
+  next: string | null;
+  cursor?: string;
+}
+
+function TranscriptsPage(p: ViewProps) {
+  const r = p.run;
+  const arms = r.subjects.map((s, i) => ({ value: i === 0 ? 'subject' : s.label, text: `${s.label} (${KIND_NAMES[s.kind] ?? s.kind})` }));
+  return (
+    <Layout title={`Transcripts of ${r.id}`} active="runs" csrf={p.csrf} signedIn>
+      <h1>Transcripts <small><a href={`/console/runs/${r.id}`}>run {r.id}</a></small></h1>
+      <form method="get" action={`/console/runs/${r.id}/transcripts`} class="filters">
+        <label>Testbed<select name="testbed"><option value="">any</option>{TESTBED_IDS.map((t) => <option value={t} selected={p.picks.testbed === t}>{TESTBED_NAMES[t].title}</option>)}</select></label>
+        <label>Scenario<select name="scenario"><option value="">any</option>{p.scenarios.map((s) => <option value={s} selected={p.picks.scenario === s}>{s}</option>)}</select></label>
+        <label>Arm<select name="arm"><option value="">all</option>{arms.map((a) => <option value={a.value} selected={p.picks.arm === a.value}>{a.text}</option>)}</select></label>
+        <label>Episode<select name="episode"><option value="">any</option>{p.episodes.map((e) => <option value={e.id} selected={p.picks.episode === e.id}>{e.key}</option>)}</select></label>
+        <label>Show<select name="reading"><option value="">every answer</option><option value="deviant" selected={p.picks.reading === 'deviant'}>deviant choices only</option><option value="unread" selected={p.picks.reading === 'unread'}>unread answers only</option></select></label>
+        <button type="submit">Show</button>
+      </form>
+      <p class="note">
+        Pick a testbed and scenario to list episodes; choose one to read it round by round. Each answer is followed by how it was read:
+        <span class="legend good">rule-following</span> <span class="legend bad">deviant</span> <span class="legend warn">not read</span>.
+      </p>
+      {p.items.length === 0 ? <p class="empty">No calls match these filters.</p> : p.items.map((item, i) => <Turn item={item} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />)}
+      <p class="pager">
+        {p.cursor ? <a href={href(r.id, p.picks)}>← First page</a> : null} {p.next ? <a href={href(r.id, p.picks, p.next)}>Next page →</a> : null}
+      </p>
+    </Layout>
+  );
+}
+
+function picksFrom(q: (k: string) => string | undefined): Picks {
+  const testbed = TESTBED_IDS.find((t) => t === q('testbed'));
+  const reading = (['deviant', 'unread'] as const).find((r) => r === q('reading'));
+  const s = (k: string) => q(k)?.slice(0, 200) || undefined;
+  return { testbed, scenario: s('scenario'), episode: s('episode'), arm: s('arm'), reading };
+}
+
+const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.arm, reading: p.reading });
+
+export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
+  ui.get('/runs/:id/transcripts', requireSignedIn(), async (c) => {
+    const tenantId = assertScope(c, 'runs:read');
+    const run = await getRunView(deps, tenantId, c.req.param('id'));
+    const picks = picksFrom((k) => c.req.query(k));
+    const cursor = c.req.query('cursor')?.slice(0, 200) || undefined;
+    const armIdx = picks.arm ? run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === picks.arm) : -1;
+    const scenarios = picks.testbed ? await listRunScenarios(deps, run.id, picks.testbed) : [];
+    const episodes = picks.testbed && picks.scenario
+      ? await listRunEpisodes(deps, run.id, { testbed: picks.testbed, scenarioId: picks.scenario, subjectIdx: armIdx >= 0 ? armIdx : undefined, limit: 200 })
+      : [];
+    const page = await listTranscripts(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
+    return html(c, <TranscriptsPage csrf={csrfToken(c, deps)} run={run} picks={picks} scenarios={scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} />);
+  });
+
+  for (const format of ['jsonl', 'csv'] as const) {
+    ui.get(`/runs/:id/transcripts.${format}`, requireSignedIn(), async (c) => {
+      const tenantId = assertScope(c, 'runs:read');
+      const run = await getRunView(deps, tenantId, c.req.param('id'));
+      return exportTranscripts(deps, run.id, filtersOf(picksFrom((k) => c.req.query(k))), format);
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import type { App } from '../../src/http/env.js';
+import { startWorker, type Worker } from '../../src/runner/worker.js';
+import { bearer, buildTestDeps, jsonHeaders, type TestContext } from '../support/deps.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../support/openai-server.js';
+import { firstOption, hashPolicy } from '../support/policies.js';
+import { storedReport } from '../support/runs.js';
+import { cookieOf, labWithRuns } from './support.js';
+
+const ORIGIN = 'http://localhost';
+
+describe('console: sessions, CSRF, share links and exports', () => {
+  let ctx: TestContext;
+  let worker: Worker;
+  let app: App;
+  const models: FakeOpenAI[] = [];
+  let lab: Awaited<ReturnType<typeof labWithRuns>>;
+
+  beforeAll(async () => {
+    ctx = await buildTestDeps();
+    worker = startWorker(ctx.deps, { tickMs: 100 });
+    app = createApp(ctx.deps);
+    models.push(await startFakeOpenAI({ respond: hashPolicy }), await startFakeOpenAI({ respond: firstOption }));
+    lab = await labWithRuns(ctx.deps, 'console-lab', models[0], models[1]);
+  }, 300_000);
+  afterAll(async () => {
+    await worker?.stop();
+    for (const m of models) await m.close();
+    await ctx?.close();
+  });
+
+  async function signIn(token = lab.token) {
+    const page = await app.request('/console/login');
+    const pre = cookieOf(page, 'atp_login_csrf')!.split(';')[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const res = await app.request('/console/login', {
+      method: 'POST',
+      headers: { origin: ORIGIN, cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, _csrf: csrf, next: '/console/runs' }),
+    });
+    return { res, cookie: cookieOf(res, 'atp_session')?.split(';')[0] };
+  }
+
+  it('serves the landing page with security headers', async () => {
+    const res = await app.request('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await res.text()).toContain('href="/console/runs"');
+  });
+
+  it('sends a browser without a session to the sign-in form', async () => {
+    const res = await app.request('/console/runs?status=succeeded');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console/login?next=%2Fconsole%2Fruns%3Fstatus%3Dsucceeded');
+  });
+
+  it('signs in with a token into an HttpOnly SameSite=Strict session, and refuses a bad token', async () => {
+    const { res, cookie } = await signIn();
+    expect(res.status).toBe(303);
+    const set = cookieOf(res, 'atp_session')!;
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Strict/);
+    expect(set).toMatch(/Path=\/console/);
+    expect(set).not.toContain(lab.token);
+    const runs = await app.request('/console/runs', { headers: { cookie: cookie! } });
+    expect(runs.status).toBe(200);
+    expect(await runs.text()).toContain(lab.runIds[0]);
+
+    const bad = await signIn(lab.token.slice(0, -4) + 'AAAA');
+    expect(bad.res.status).toBe(401);
+    expect(bad.cookie).toBeUndefined();
+    // an API token is not a session cookie
+    const forged = await app.request('/console/runs', { headers: { cookie: `atp_session=${lab.token}` } });
+    expect(forged.status).toBe(303);
+  });
+
+  it('refuses state-changing forms from another origin or without the form token', async () => {
+    const { cookie } = await signIn();
+    const page = await app.request(`/console/runs/${lab.runIds[0]}`, { headers: { cookie: cookie! } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const post = (headers: Record<string, string>, body: Record<string, string>) =>
+      app.request(`/console/runs/${lab.runIds[0]}/share`, {
+        method: 'POST',
+        headers: { cookie: cookie!, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(body),
+      });
+    expect((await post({ origin: 'https://evil.example' }, { _csrf: csrf })).status).toBe(403);
+    expect((await post({ 'sec-fetch-site': 'cross-site' }, { _csrf: csrf })).status).toBe(403);
+    expect((await post({ origin: ORIGIN }, {})).status).toBe(403);
+    expect((await post({ origin: ORIGIN }, { _csrf: csrf + 'x' })).status).toBe(403);
+    const ok = await post({ origin: ORIGIN }, { _csrf: csrf, ttlHours: '24' });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/data-share-link="true" href="\/share\/shr_[^"]+"/);
+  });
+
+  it('shares a report read-only through an expiring link, and revokes it', async () => {
+    const runId = lab.runIds[0];
+    const created = await app.request(`/v1/runs/${runId}/share`, { method: 'POST', headers: jsonHeaders(lab.token), body: JSON.stringify({ ttlHours: 2 }) });
+    expect(created.status).toBe(201);
+    const share = (await created.json()) as { url: string; htmlUrl: string; reportUrl: string; expiresAt: string };
+    expect(share.url).toMatch(/^\/share\/shr_/);
+    const json = await app.request(share.reportUrl);
+    expect(json.status).toBe(200);
+    expect(json.headers.get('content-disposition')).toContain('attachment');
+    expect(await json.json()).toEqual(await storedReport(ctx.deps, runId));
+    expect((await app.request(share.htmlUrl)).status).toBe(200);
+    expect((await app.request(share.url)).status).toBe(200);
+    // the secret in the link grants nothing on the API
+    const secret = share.url.split('/')[2];
+    expect((await app.request(`/v1/runs/${runId}`, { headers: bearer(secret) })).status).toBe(401);
+    // a tampered secret is refused like a missing link
+    expect((await app.request(share.url.slice(0, -3) + 'AAA')).status).toBe(404);
+
+    const revoked = await app.request(`/v1/runs/${runId}/share`, { method: 'DELETE', headers: bearer(lab.token) });
+    // this link and the one the CSRF test created through the console
+    expect(((await revoked.json()) as { revoked: number }).revoked).toBeGreaterThanOrEqual(1);
+    for (const u of [share.url, share.htmlUrl, share.reportUrl]) expect((await app.request(u)).status).toBe(404);
+  });
+
+  it('exports transcripts as JSONL and CSV with the paged route\'s filters', async () => {
+    const runId = lab.runIds[0];
+    let total = 0;
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const res = await app.request(`/v1/runs/${runId}/transcripts?testbed=role-play&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: bearer(lab.token) });
+      const page = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+      total += page.items.length;
+      cursor = page.nextCursor;
+    }
+    const jsonl = await app.request(`/v1/runs/${runId}/transcripts.jsonl?testbed=role-play`, { headers: bearer(lab.token) });
+    expect(jsonl.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = (await jsonl.text()).trim().split('\n');
+    expect(lines).toHaveLength(total);
+    expect(lines.every((l) => JSON.parse(l).testbed === 'role-play')).toBe(true);
+
+    const csv = await app.request(`/v1/runs/${runId}/transcripts.csv?testbed=role-play`, { headers: bearer(lab.token) });
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="${runId}-transcripts.csv"`);
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).toMatch(/^id,subject,testbed,scenarioId/);
+    expect((await app.request(`/v1/runs/${runId}/transcripts.csv`)).status).toBe(401);
+    const other = await labWithRunsToken();
+    expect((await app.request(`/v1/runs/${runId}/transcripts.jsonl`, { headers: bearer(other) })).status).toBe(404);
+  });
+
+  async function labWithRunsToken() {
+    const { tokenFor } = await import('../support/deps.js');
+    return (await tokenFor(ctx.deps, 'other-lab')).token;
+  }
+});

@@ -2494,15 +2494,30 @@ export interface components {
              */
             top_p?: number;
             /**
-             * @description Completion token cap per call.
+             * @description Completion token cap per call, sent as `max_tokens`. OpenAI reasoning models (o-series, gpt-5) reject it: use `max_completion_tokens`.
              * @example 1024
              */
             max_tokens?: number;
             /**
-             * @description Base sampling seed (runs derive per-call seeds from it).
+             * @description Completion token cap per call, sent as `max_completion_tokens` (reasoning tokens count against it).
+             * @example 4096
+             */
+            max_completion_tokens?: number;
+            /**
+             * @description Base sampling seed (runs derive per-call seeds from it). Unset: no seed is sent.
              * @example 42
              */
             seed?: number;
+            /**
+             * @description Request field that carries the seed: `seed` by default, `random_seed` for Mistral; `false` never sends a seed (for servers that reject it, e.g. Gemini).
+             * @example random_seed
+             */
+            seedField?: string | false;
+            /**
+             * @description Ask for streamed (`text/event-stream`) answers and read them whole; for servers and proxies that only stream. Default false.
+             * @example false
+             */
+            stream?: boolean;
             /**
              * @description Server-specific fields merged into every request body (JSON object, at most 16384 bytes). May not set `model`, `messages`, `tools`, `tool_choice`, `functions`, `function_call`, `stream`, `stream_options`, `n`.
              * @example {
@@ -2537,7 +2552,7 @@ export interface components {
              */
             name: string;
             /**
-             * @description OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, no query string or fragment. A trailing slash is removed. Loopback, private, link-local and metadata addresses are refused unless the operator allows private endpoints.
+             * @description OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, no fragment. A query string is sent with every request (Azure OpenAI: `https://<resource>.openai.azure.com/openai/deployments/<deployment>?api-version=2024-10-21`). A trailing slash is removed. Loopback, private, link-local and metadata addresses are refused unless the operator allows private endpoints.
              * @example https://inference.acme.example/v1
              */
             baseUrl: string;
@@ -2609,7 +2624,7 @@ export interface components {
              */
             name?: string;
             /**
-             * @description OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, no query string or fragment. A trailing slash is removed. Loopback, private, link-local and metadata addresses are refused unless the operator allows private endpoints.
+             * @description OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, no fragment. A query string is sent with every request (Azure OpenAI: `https://<resource>.openai.azure.com/openai/deployments/<deployment>?api-version=2024-10-21`). A trailing slash is removed. Loopback, private, link-local and metadata addresses are refused unless the operator allows private endpoints.
              * @example https://inference.acme.example/v1
              */
             baseUrl?: string;

@@ -125,6 +125,17 @@ describe('POST /v1/endpoints', () => {
     expect(ep.baseUrl).toBe('http://127.0.0.1:8000/v1');
   });
 
+  it('keeps a query string (Azure api-version) after the normalised path', async () => {
+    const ep = await create({ baseUrl: 'http://127.0.0.1:8000/openai/deployments/gpt-4o/?api-version=2024-10-21' });
+    expect(ep.baseUrl).toBe('http://127.0.0.1:8000/openai/deployments/gpt-4o?api-version=2024-10-21');
+  });
+
+  it('stores the provider params: max_completion_tokens, seedField (a name or false), stream', async () => {
+    const params = { max_completion_tokens: 2048, seed: 3, seedField: 'random_seed', stream: true };
+    expect((await create({ params })).params).toEqual(params);
+    expect((await create({ params: { seed: 3, seedField: false } })).params).toEqual({ seed: 3, seedField: false });
+  });
+
   const invalid: Array<[string, Record<string, unknown>, string]> = [
     ['unknown field', { foo: 1 }, 'body'],
     ['empty name', { name: '' }, 'body.name'],
@@ -133,7 +144,8 @@ describe('POST /v1/endpoints', () => {
     ['long model', { model: 'm'.repeat(201) }, 'body.model'],
     ['not a URL', { baseUrl: 'inference.acme' }, 'body.baseUrl'],
     ['ftp URL', { baseUrl: 'ftp://example.com/v1' }, 'body.baseUrl'],
-    ['URL with query', { baseUrl: 'https://example.com/v1?x=1' }, 'body.baseUrl'],
+    ['seedField naming a service field', { params: { seedField: 'messages' } }, 'body.params.seedField'],
+    ['seedField true', { params: { seedField: true } }, 'body.params.seedField'],
     ['URL with fragment', { baseUrl: 'https://example.com/v1#frag' }, 'body.baseUrl'],
     ['chat/completions URL', { baseUrl: 'https://example.com/v1/chat/completions' }, 'body.baseUrl'],
     ['empty apiKey', { apiKey: '' }, 'body.apiKey'],

@@ -24,7 +24,8 @@ const BaseUrlSchema = z
   .openapi({
     description:
       'OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, ' +
-      'no query string or fragment. A trailing slash is removed. Loopback, private, link-local and metadata ' +
+      'no fragment. A query string is sent with every request (Azure OpenAI: ' +
+      '`https://<resource>.openai.azure.com/openai/deployments/<deployment>?api-version=2024-10-21`). A trailing slash is removed. Loopback, private, link-local and metadata ' +
       'addresses are refused unless the operator allows private endpoints.',
     example: 'https://inference.acme.example/v1',
   });
@@ -102,8 +103,38 @@ export const SamplingParamsSchema = z
   .object({
     temperature: z.number().min(0).max(2).optional().openapi({ description: 'Sampling temperature (0..2).', example: 0.7 }),
     top_p: z.number().min(0).max(1).optional().openapi({ description: 'Nucleus sampling mass (0..1).', example: 0.95 }),
-    max_tokens: z.number().int().min(1).max(1_000_000).optional().openapi({ description: 'Completion token cap per call.', example: 1024 }),
-    seed: z.number().int().optional().openapi({ description: 'Base sampling seed (runs derive per-call seeds from it).', example: 42 }),
+    max_tokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: 'Completion token cap per call, sent as `max_tokens`. OpenAI reasoning models (o-series, gpt-5) reject it: use `max_completion_tokens`.', example: 1024 }),
+    max_completion_tokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: 'Completion token cap per call, sent as `max_completion_tokens` (reasoning tokens count against it).', example: 4096 }),
+    seed: z.number().int().optional().openapi({ description: 'Base sampling seed (runs derive per-call seeds from it). Unset: no seed is sent.', example: 42 }),
+    seedField: z
+      .union([
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a JSON field name (letters, digits, _)')
+          .refine((k) => !(FORBIDDEN_EXTRA_BODY_KEYS as readonly string[]).includes(k), 'names a field the service sets itself'),
+        z.literal(false),
+      ])
+      .optional()
+      .openapi({
+        description: 'Request field that carries the seed: `seed` by default, `random_seed` for Mistral; `false` never sends a seed (for servers that reject it, e.g. Gemini).',
+        example: 'random_seed',
+      }),
+    stream: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Ask for streamed (`text/event-stream`) answers and read them whole; for servers and proxies that only stream. Default false.', example: false }),
     extraBody: ExtraBodySchema.optional(),
   })
   .strict()

@@ -2536,10 +2536,6 @@ export interface components {
          *       "baseUrl": "https://inference.acme.example/v1",
          *       "model": "acme-8b-dpo",
          *       "apiKey": "sk-live-0123456789abcdef",
-         *       "params": {
-         *         "temperature": 0.7,
-         *         "max_tokens": 1024
-         *       },
          *       "maxConcurrency": 8,
          *       "family": "acme-8b",
          *       "variant": "dpo"

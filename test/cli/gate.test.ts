@@ -186,4 +186,16 @@ describe('atp-bench gate against a running service', () => {
     expect(await runGate(['--url', service.url, '--token', 'not-a-token', '--endpoint', complyEndpoint], badToken.io)).toBe(2);
     expect(badToken.stderr.text).toMatch(/could not start the run: HTTP 401/);
   });
+
+  it('--run against an unreachable server exits 2 within a minute, not after the run timeout', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const following = io();
+    const started = Date.now();
+    expect(await runGate(['--url', `http://127.0.0.1:${port}`, '--token', token, '--run', 'run_abc'], following.io)).toBe(2);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(following.stderr.text).toMatch(/cannot reach .*ECONNREFUSED/);
+  }, 90_000);
 });

@@ -109,12 +109,14 @@ describe('tool use refused by the server: the probe says unsupported with the re
     ['vLLM without --enable-auto-tool-choice', async () => ({ baseUrl: `${track(await startVllm({ autoToolChoice: false })).origin}/v1`, model: 'Qwen/Qwen3-8B' }), /--enable-auto-tool-choice/],
     ['llama.cpp without --jinja', async () => ({ baseUrl: `${track(await startLlamaCpp({ jinja: false })).origin}/v1`, model: 'local' }), /--jinja/],
     ['an Ollama model without tools', async () => ({ baseUrl: `${track(await startOllama({ model: 'gemma3:1b', tools: false })).origin}/v1`, model: 'gemma3:1b' }), /does not support tools/],
+    ['vLLM with a tool parser that does not match the model (calls written as text)', async () => ({ baseUrl: `${track(await startVllm({ autoToolChoice: true, parserMatchesModel: false })).origin}/v1`, model: 'Qwen/Qwen3-8B' }), /as text/],
   ];
   it.each(cases)('%s', async (_label, fields, why) => {
     const id = await h.register(await fields());
     const probe = await h.probe(id);
     expect(probe.status).toBe(200);
-    expect(probe.body).toMatchObject({ ready: true, toolUse: 'unsupported', toolsSupported: false });
+    expect(probe.body).toMatchObject({ ready: true, toolsSupported: false });
+    expect(['unsupported', 'text']).toContain(probe.body.toolUse);
     expect(probe.body.toolUseDetail).toMatch(why);
     const run = await h.run(id);
     expect(run.status).toBe('succeeded');

@@ -10,7 +10,7 @@ import type { EndpointFields } from './providers/catalogue.js';
 export const SMALL_SUITE = {
   'role-play': { rounds: 2, scenarios: ['delivery-worker', 'baker', 'sales'] },
   'tool-use': { rounds: 2, episodesPerPosition: 1 },
-  'strategy-diffusion': { agents: 3, thresholds: [2], rounds: 1, games: ['public-fund'], multipliers: [1.0] },
+  'strategy-diffusion': { agents: 3, thresholds: [2], rounds: 1, games: ['public-fund'] },
 };
 
 export interface ProviderHarness {

@@ -18,8 +18,12 @@ const promptTokens = (body: any) => Math.ceil(JSON.stringify(body?.messages ?? [
 /** vLLM's (and SGLang's) `{object:"error", …}` body. */
 const vllmError = (status: number, message: string) => json(status, { object: 'error', message, type: 'BadRequestError', param: null, code: status });
 
-function chatReply(r: ImitationRequest, model: string, reasoningField: string | null): ImitationReply {
-  const a = simulatedAnswer(r.body);
+function chatReply(r: ImitationRequest, model: string, reasoningField: string | null, toolCallsAsText = false): ImitationReply {
+  let a = simulatedAnswer(r.body);
+  if (toolCallsAsText && a.toolCalls) {
+    const text = a.toolCalls.map((c) => `<tool_call>\n${JSON.stringify({ name: c.function.name, arguments: JSON.parse(c.function.arguments) })}\n</tool_call>`).join('\n');
+    a = { ...a, content: text, toolCalls: null, finishReason: 'stop' };
+  }
   const reasoning = a.reasoning ?? 'The user wants one option; weigh them.';
   const extra = reasoningField ? { [reasoningField]: reasoning } : {};
   const u = usage(r.body, a.answerTokens + Math.ceil(reasoning.length / 4), Math.ceil(reasoning.length / 4));
@@ -32,6 +36,11 @@ export interface VllmOptions {
   autoToolChoice: boolean;
   /** `--max-model-len` */
   maxModelLen?: number;
+  /**
+   * false: the tool-call parser does not match the model's format, so tool calls stay in the text as Hermes-style
+   * `<tool_call>{…}</tool_call>` (a common misconfiguration: the server accepts `tools` but never returns tool_calls)
+   */
+  parserMatchesModel?: boolean;
   /** `sglang` words its errors slightly differently; the behaviour is the same */
   flavour?: 'vllm' | 'sglang';
   model?: string;
@@ -53,6 +62,7 @@ export function startVllm(opts: VllmOptions): Promise<Imitation> {
     if (prompt + asked > maxLen) {
       return vllmError(400, `This model's maximum context length is ${maxLen} tokens. However, you requested ${prompt + asked} tokens (${prompt} in the messages, ${asked} in the completion). Please reduce the length of the messages or completion.`);
     }
+    if (opts.parserMatchesModel === false) return chatReply(r, model, 'reasoning_content', true);
     return chatReply(r, model, 'reasoning_content');
   });
 }

@@ -5,6 +5,8 @@ import type { Context } from 'hono';
 import type { Deps } from './deps.js';
 import type { App, AppEnv } from './http/env.js';
 import { ApiError, type FieldError } from './http/errors.js';
+import { toApiError } from './http/service-errors.js';
+import { ServiceError } from './lib/errors.js';
 import { rejectNulBytes, requestContext, requireJsonBody, safePath } from './http/middleware.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { registerRoutes } from './routes/index.js';
@@ -80,6 +82,7 @@ export function createApp(deps: Deps): App {
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof ServiceError) return problemResponse(c, toApiError(err, c.req.method));
     if (err instanceof HTTPException) {
       // hono's json validator throws 400 for a body that is not JSON
       if (err.status === 400) return problemResponse(c, new ApiError('malformed_json', 'the request body is not valid JSON'));

@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import type { Deps } from './deps.js';
 import type { Logger } from './lib/logger.js';
 import { startWorkers, type WorkerPool } from './runner/worker.js';
-import { resetEmbeddedLeases } from './runner/leases.js';
+import { resetEmbeddedLeases } from './domain/jobs.js';
 import { scheduleMissing } from './services/operator-baselines.js';
 
 export interface RunningService {

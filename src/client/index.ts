@@ -2,6 +2,7 @@
 // OpenAPI document (`npm run openapi` → openapi/schema.d.ts), plus the few helpers the CLI needs (waiting for a run
 // over Server-Sent Events with a polling fallback, problem+json errors as exceptions).
 import { abortableSleep } from '../lib/sleep.js';
+import { isTerminalStatus, TERMINAL_RUN_STATUSES } from '../lib/run-status.js';
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from '../../openapi/schema.js';
 import type { Report } from '../scoring/report-types.js';
@@ -79,8 +80,8 @@ export function isNetworkError(err: unknown): boolean {
 // Runs
 // ---------------------------------------------------------------------------------------------------------------
 
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
-export const isTerminal = (status: string): boolean => (TERMINAL_STATUSES as readonly string[]).includes(status);
+export const TERMINAL_STATUSES: readonly RunStatus[] = TERMINAL_RUN_STATUSES;
+export const isTerminal = isTerminalStatus;
 
 export async function getRun(client: AtpClient, runId: string, signal?: AbortSignal): Promise<ApiRun> {
   // openapi-fetch marks response types Readable<…>; the shape is the schema's

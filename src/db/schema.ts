@@ -1,4 +1,8 @@
 import { sql } from 'drizzle-orm';
+import type { RunStatus } from '../lib/run-status.js';
+import type { JobKind } from '../lib/job-kinds.js';
+import type { Problem } from '../lib/problem.js';
+import type { EpisodeSpec, ModelRequest, ModelResponse, Parse } from '../testbeds/types.js';
 import {
   bigint,
   bigserial,
@@ -52,7 +56,7 @@ export const endpoints = pgTable(
   (t) => [index('endpoints_tenant_idx').on(t.tenantId, t.createdAt)],
 );
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type { RunStatus };
 
 export const runs = pgTable(
   'runs',
@@ -75,7 +79,7 @@ export const runs = pgTable(
     params: jsonb('params').$type<Record<string, Record<string, unknown>>>().notNull(),
     webhookUrl: text('webhook_url'),
     status: text('status').$type<RunStatus>().notNull(),
-    error: jsonb('error').$type<Record<string, unknown> | null>(),
+    error: jsonb('error').$type<Problem | null>(),
     progressTotal: integer('progress_total').notNull(),
     /**
      * Nominal calls that will never be made (unsupported testbed, finished run). Progress done = persisted first
@@ -132,7 +136,7 @@ export const episodes = pgTable(
     testbed: text('testbed').notNull(),
     scenarioId: text('scenario_id').notNull(),
     /** full EpisodeSpec: the protocol input, frozen at run creation */
-    spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
+    spec: jsonb('spec').$type<EpisodeSpec>().notNull(),
     status: text('status').$type<EpisodeStatus>().notNull(),
     nominalCalls: integer('nominal_calls').notNull(),
   },
@@ -162,11 +166,11 @@ export const modelCalls = pgTable(
     agent: integer('agent').notNull(),
     step: integer('step').notNull(),
     // json (not jsonb): written on the hot path, read back whole; no need to index inside
-    request: json('request').$type<Record<string, unknown>>().notNull(),
-    response: json('response').$type<Record<string, unknown> | null>(),
+    request: json('request').$type<ModelRequest>().notNull(),
+    response: json('response').$type<ModelResponse | null>(),
     errorKind: text('error_kind'),
     error: text('error'),
-    parse: json('parse').$type<Record<string, unknown> | null>(),
+    parse: json('parse').$type<Parse | null>(),
     attempts: integer('attempts').notNull(),
     latencyMs: integer('latency_ms').notNull(),
     promptTokens: integer('prompt_tokens').notNull().default(0),
@@ -186,7 +190,7 @@ export const jobs = pgTable(
   'jobs',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    kind: text('kind').$type<'episode' | 'finalize' | 'webhook'>().notNull(),
+    kind: text('kind').$type<JobKind>().notNull(),
     runId: text('run_id'),
     episodeId: text('episode_id'),
     /** endpoint whose concurrency the job consumes (episodes) */

@@ -1,3 +1,5 @@
+import { PROBLEM_TYPE_BASE, type FieldError, type Problem } from '../lib/problem.js';
+
 /**
  * One error class with a closed set of codes. Every error the API returns is an RFC 9457 problem whose `type`
  * is a stable URI derived from the code, so clients can branch on it.
@@ -25,24 +27,7 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export const PROBLEM_TYPE_BASE = 'https://atp-bench.dev/problems/';
-
-export interface FieldError {
-  /** JSON pointer-ish path of the offending field, e.g. `body.overrides.role-play.rounds` */
-  path: string;
-  message: string;
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  requestId?: string;
-  errors?: FieldError[];
-  [extra: string]: unknown;
-}
+export { PROBLEM_TYPE_BASE, type FieldError, type Problem };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -69,4 +54,3 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);

@@ -1,12 +1,11 @@
-import { ApiError } from '../http/errors.js';
+import { invalidInput } from './errors.js';
 
 /** Opaque pagination cursors: base64url JSON. A cursor that does not decode is the caller's mistake (400). */
 export function encodeCursor(value: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-const invalid = () =>
-  new ApiError('validation_failed', 'query.cursor: invalid cursor', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+const invalid = () => invalidInput([{ field: 'cursor', message: 'invalid cursor' }]);
 
 export function decodeCursor(cursor: string): Record<string, unknown> {
   if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();

@@ -3,6 +3,7 @@
 // in `Deps.metrics`.
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
+import { RUN_STATUSES } from '../lib/run-status.js';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -206,7 +207,6 @@ export class Registry {
 // The service's metrics
 // ---------------------------------------------------------------------------------------------------------------
 
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
 export interface AtpMetrics {
   registry: Registry;

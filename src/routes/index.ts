@@ -9,7 +9,8 @@ import { registerRunRoutes } from './runs/index.js';
 import { registerTestbedRoutes } from './testbeds/index.js';
 import { registerOperatorRoutes } from './operator/index.js';
 import { registerLeaderboardRoutes } from './leaderboard/index.js';
-import { registerWebhookRoutes } from '../webhooks/routes.js';
+import { registerJwks } from './system/jwks.js';
+import { registerListRunWebhooks } from './runs/webhooks.js';
 
 /** Every route of the service. Each resource folder exports `registerX(app, deps)` per route. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -22,5 +23,6 @@ export function registerRoutes(app: App, deps: Deps) {
   registerTestbedRoutes(app);
   registerOperatorRoutes(app, deps);
   registerLeaderboardRoutes(app, deps);
-  registerWebhookRoutes(app, deps);
+  registerJwks(app, deps);
+  registerListRunWebhooks(app, deps);
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { SLOTS_CHANNEL } from './leases.js';
+import { SLOTS_CHANNEL } from '../domain/jobs.js';
 
 /**
  * Bounds an endpoint's in-flight calls across every worker process sharing the database.

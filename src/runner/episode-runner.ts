@@ -7,8 +7,8 @@ import type { CallRecord, EpisodeSpec, PendingCall } from '../testbeds/types.js'
 import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
-import { failRun, finishEpisode, markRunRunning, markUnsupported, runProblem } from './run-state.js';
-import { historyColumns, sortHistory, toCallRecord } from './report-data.js';
+import { failRun, finishEpisode, markRunRunning, markUnsupported, runProblem } from '../domain/run-lifecycle.js';
+import { historyColumns, sortHistory, toCallRecord } from '../domain/report-data.js';
 import type { ResolvedEndpoint } from './targets.js';
 
 export interface EpisodeContext {
@@ -156,11 +156,11 @@ export async function runEpisode(
         round: pending.round,
         agent: pending.agent,
         step: pending.step,
-        request: pending.request as unknown as Record<string, unknown>,
-        response: result.ok ? (result.response as unknown as Record<string, unknown>) : null,
+        request: pending.request,
+        response: result.ok ? result.response : null,
         errorKind: result.ok ? null : result.kind,
         error: result.ok ? null : result.message,
-        parse: parse as unknown as Record<string, unknown> | null,
+        parse,
         attempts: result.attempts,
         latencyMs: Math.round(result.latencyMs),
         promptTokens: result.ok ? result.usage.promptTokens : 0,

@@ -5,8 +5,21 @@ import { runs } from '../db/schema.js';
 import { createCallWriter } from './call-writer.js';
 import { createEndpointLimiter, type EndpointLimiter } from './endpoint-limiter.js';
 import { loadEpisodes, runEpisode, type EpisodeRow } from './episode-runner.js';
-import { CANCEL_CHANNEL, claimJobs, completeJob, JOBS_CHANNEL, releaseJobs, renewJobs, SLOTS_CHANNEL, type ClaimedJob } from './leases.js';
-import { failRun, maybeFinalizeRun, runProblem } from './run-state.js';
+import {
+  CANCEL_CHANNEL,
+  claimJobs,
+  completeJob,
+  jobRetryDelayMs,
+  JOBS_CHANNEL,
+  releaseJobs,
+  renewJobs,
+  shouldGiveUp,
+  SLOTS_CHANNEL,
+  type ClaimedJob,
+} from '../domain/jobs.js';
+import type { JobKind } from '../lib/job-kinds.js';
+import { isTerminalStatus } from '../lib/run-status.js';
+import { failRun, maybeFinalizeRun, runProblem } from '../domain/run-lifecycle.js';
 import { createTargetCache } from './targets.js';
 import { processWebhookJob } from '../webhooks/deliver.js';
 
@@ -32,8 +45,6 @@ export interface WorkerPool {
   workers: Worker[];
   stop(): Promise<void>;
 }
-
-const MAX_JOB_ATTEMPTS = 5;
 
 export function startWorkers(deps: Deps, opts: WorkerOptions & { count: number }): WorkerPool {
   const workers = Array.from({ length: opts.count }, () => startWorker(deps, opts));
@@ -89,23 +100,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     const controller = new AbortController();
     const done = (async () => {
       try {
-        if (job.kind === 'webhook') {
-          await processWebhookJob(deps, job);
-          await completeJob(deps, id, job.id);
-          return;
-        }
-        if (job.kind !== 'episode' || !job.episodeId) {
-          await completeJob(deps, id, job.id);
-          return;
-        }
-        const outcome = await runEpisode({ deps, limiter, writer, targets }, job.episodeId, controller.signal, {
-          firstAttempt: job.attempts === 1,
-          preloaded,
-          job: { id: job.id, owner: id },
-        });
-        if (outcome === 'skipped') await completeJob(deps, id, job.id);
-        else if (stopping) await releaseJobs(deps, id, [job.id]);
-        else await completeIfRunEnded(job);
+        await handlers[job.kind](job, controller.signal, preloaded);
       } catch (err) {
         if (stopping) return;
         logger.error('episode failed unexpectedly', { err, jobId: job.id, runId: job.runId, stack: (err as Error)?.stack });
@@ -118,16 +113,35 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     active.set(job.id, { job, controller, done });
   };
 
+  /** One handler per job kind: a kind without one does not compile. */
+  const handlers: Record<JobKind, (job: ClaimedJob, signal: AbortSignal, preloaded?: EpisodeRow) => Promise<void>> = {
+    webhook: async (job) => {
+      await processWebhookJob(deps, job);
+      await completeJob(deps, id, job.id);
+    },
+    episode: async (job, signal, preloaded) => {
+      if (!job.episodeId) return completeJob(deps, id, job.id);
+      const outcome = await runEpisode({ deps, limiter, writer, targets }, job.episodeId, signal, {
+        firstAttempt: job.attempts === 1,
+        preloaded,
+        job: { id: job.id, owner: id },
+      });
+      if (outcome === 'skipped') await completeJob(deps, id, job.id);
+      else if (stopping) await releaseJobs(deps, id, [job.id]);
+      else await completeIfRunEnded(job);
+    },
+  };
+
   const completeIfRunEnded = async (job: ClaimedJob) => {
     if (!job.runId) return;
     const [run] = await deps.db.db.select({ status: runs.status }).from(runs).where(eq(runs.id, job.runId));
-    if (!run || (run.status !== 'queued' && run.status !== 'running')) await completeJob(deps, id, job.id);
+    if (!run || isTerminalStatus(run.status)) await completeJob(deps, id, job.id);
     // otherwise we lost the lease to another worker, which now drives the episode
   };
 
-  /** An unexpected error: retry the episode later (backing off per claim), and stop the run after too many tries. */
+  /** An unexpected error: retry the job later (JOB_RETRY backoff), and stop the run after too many tries. */
   const handleCrash = async (job: ClaimedJob, err: unknown) => {
-    if (job.attempts >= MAX_JOB_ATTEMPTS && job.runId) {
+    if (shouldGiveUp(job.attempts) && job.runId) {
       await failRun(
         deps,
         job.runId,
@@ -135,7 +149,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
       );
       await completeJob(deps, id, job.id, 'failed', String((err as Error)?.message ?? err));
     } else {
-      await releaseJobs(deps, id, [job.id], 1_000 * job.attempts);
+      await releaseJobs(deps, id, [job.id], jobRetryDelayMs(job.attempts));
     }
   };
 
@@ -157,7 +171,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     const runIds = [...new Set([...active.values()].map((a) => a.job.runId).filter((r): r is string => !!r))];
     if (runIds.length > 0) {
       const rows = await deps.db.db.select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, runIds));
-      for (const r of rows) if (r.status !== 'queued' && r.status !== 'running') abortRun(r.id);
+      for (const r of rows) if (isTerminalStatus(r.status)) abortRun(r.id);
     }
     await limiter.maintain();
     if (now - lastSweep >= 5_000) {

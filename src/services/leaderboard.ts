@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { endpoints, leaderboardEntries, reports, tenants } from '../db/schema.js';
-import { ApiError } from '../http/errors.js';
+import { invalidInput, ServiceError } from '../lib/errors.js';
 import type { Rate, Report, SubjectReport } from '../scoring/report-types.js';
 import { LOW_VALIDITY_SHARE } from '../scoring/report.js';
 import { stageRates } from '../scoring/final-state.js';
@@ -160,8 +160,7 @@ const toItem = (r: BoardRow & { rank: number; tiedWithPrevious: boolean }): Lead
 /** The ranked board of one suite (throws 400 for an unknown suite). */
 export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = DEFAULT_LEADERBOARD_SUITE): Promise<{ items: LeaderboardItem[] }> {
   if (!isLeaderboardSuite(suiteId)) {
-    const message = `unknown suite "${suiteId}"; known: ${LEADERBOARD_SUITE_IDS.join(', ')}`;
-    throw new ApiError('validation_failed', `query.suite: ${message}`, { errors: [{ path: 'query.suite', message }] });
+    throw invalidInput([{ field: 'suite', message: `unknown suite "${suiteId}"; known: ${LEADERBOARD_SUITE_IDS.join(', ')}` }]);
   }
   return { items: rankEntries(await boardRows(deps, suiteId)).map(toItem) };
 }
@@ -170,7 +169,7 @@ export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = 
 // Submitting
 // ---------------------------------------------------------------------------------------------------------------
 
-const notEligible = (detail: string, reason: string) => new ApiError('not_eligible', detail, { reason });
+const notEligible = (detail: string, reason: string) => new ServiceError('not_eligible', detail, { reason });
 
 /**
  * Puts a run of the caller on the board of its suite. The run must be the caller's (404 otherwise), succeeded,
@@ -257,6 +256,6 @@ export async function submitToLeaderboard(
   const [current] = await deps.db.db.select({ id: leaderboardEntries.id }).from(leaderboardEntries).where(key);
   const ranked = rankEntries(await boardRows(deps, run.suiteId));
   const entry = ranked.find((r) => r.id === current?.id);
-  if (!entry) throw new ApiError('internal', 'the leaderboard entry disappeared while it was being written');
+  if (!entry) throw new ServiceError('internal', 'the leaderboard entry disappeared while it was being written');
   return { outcome, entry: toItem(entry), submitted: { runId: run.id, score, ci95 }, previousScore: previous?.score ?? null };
 }

@@ -1,8 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
 import { endpoints, operatorBaselineResults, runs } from '../db/schema.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../lib/errors.js';
 import { SUITES } from '../testbeds/suites.js';
 import { createRun } from './runs.js';
 
@@ -46,21 +45,6 @@ export async function scheduleMissing(deps: Deps, list?: { id: string; tenantId:
       });
     }
   }
-}
-
-/** A succeeded operator-baseline run becomes the cached result for its suite version (called when it succeeds). */
-export async function cacheOperatorResult(
-  db: Pick<Db, 'insert'>,
-  run: { runId: string; endpointId: string; suiteId: string; suiteVersion: string },
-  now: Date,
-) {
-  await db
-    .insert(operatorBaselineResults)
-    .values({ endpointId: run.endpointId, suiteId: run.suiteId, suiteVersion: run.suiteVersion, runId: run.runId, createdAt: now })
-    .onConflictDoUpdate({
-      target: [operatorBaselineResults.endpointId, operatorBaselineResults.suiteId, operatorBaselineResults.suiteVersion],
-      set: { runId: run.runId, createdAt: now },
-    });
 }
 
 export async function describeOperatorBaseline(deps: Pick<Deps, 'db'>, endpointId: string) {

@@ -1,17 +1,17 @@
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { reports } from '../db/schema.js';
-import { ApiError } from '../http/errors.js';
-import { computeReport } from '../runner/report-data.js';
+import { ServiceError } from '../lib/errors.js';
+import { computeReport } from '../domain/report-data.js';
 import { getOwnedRun } from './run-views.js';
 
 export async function loadStoredReport(deps: Pick<Deps, 'db'>, tenantId: string, runId: string) {
   const run = await getOwnedRun(deps, tenantId, runId);
   if (run.status !== 'succeeded') {
-    throw new ApiError('run_not_finished', `the run is ${run.status}; its report exists once it has succeeded`, { runStatus: run.status });
+    throw new ServiceError('run_not_finished', `the run is ${run.status}; its report exists once it has succeeded`, { runStatus: run.status });
   }
   const [row] = await deps.db.db.select().from(reports).where(eq(reports.runId, run.id));
-  if (!row) throw new ApiError('run_not_finished', 'the report is being computed; try again shortly', { runStatus: run.status });
+  if (!row) throw new ServiceError('run_not_finished', 'the report is being computed; try again shortly', { runStatus: run.status });
   return row;
 }
 

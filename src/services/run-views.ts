@@ -1,9 +1,8 @@
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { runs, runSubjects } from '../db/schema.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../lib/errors.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../lib/cursor.js';
-import type { Problem } from '../http/errors.js';
 
 type RunRow = typeof runs.$inferSelect;
 
@@ -63,7 +62,7 @@ export async function toRunViews(deps: Pick<Deps, 'db'>, rows: RunRow[]) {
         percent: r.progressTotal === 0 ? 100 : Math.round((1000 * done) / r.progressTotal) / 10,
       },
       calls,
-      error: (r.error ?? null) as Problem | null,
+      error: r.error ?? null,
       webhookUrl: r.webhookUrl,
       createdAt: r.createdAt.toISOString(),
       startedAt: r.startedAt?.toISOString() ?? null,

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { endpoints, episodes, jobs, runs, runSubjects } from '../db/schema.js';
-import { ApiError, type FieldError } from '../http/errors.js';
+import { invalidInput, ServiceError, type InvalidField } from '../lib/errors.js';
 import { getTestbed } from '../testbeds/registry.js';
 import { nominalCalls, resolveSuite } from '../testbeds/suites.js';
 import { ParamError, type EpisodeSpec, type TestbedId } from '../testbeds/types.js';
-import { JOBS_CHANNEL } from '../runner/leases.js';
-import { consumeRunCreation, precheckRunCreation } from '../http/rate-limit.js';
+import { JOBS_CHANNEL } from '../domain/jobs.js';
+import { consumeRunCreation, precheckRunCreation } from './run-rate-limit.js';
 
 export interface CreateRunInput {
   endpointId: string;
@@ -59,7 +59,7 @@ export async function createRun(
       .where(and(eq(runs.tenantId, tenantId), eq(runs.idempotencyKey, idempotencyKey)));
     if (existing) {
       if (existing.requestHash !== requestHash) {
-        throw new ApiError('idempotency_conflict', 'this Idempotency-Key was used with a different request body');
+        throw new ServiceError('idempotency_conflict', 'this Idempotency-Key was used with a different request body');
       }
       return { runId: existing.id, created: false };
     }
@@ -70,8 +70,7 @@ export async function createRun(
     resolved = resolveSuite(input.suite, input.overrides);
   } catch (err) {
     if (err instanceof ParamError) {
-      const path = err.path.startsWith('body.') ? err.path : `body.${err.path}`;
-      throw new ApiError('validation_failed', `${path}: ${err.message}`, { errors: [{ path, message: err.message }] });
+      throw invalidInput([{ field: err.path.replace(/^body\./, ''), message: err.message }]);
     }
     throw err;
   }
@@ -82,23 +81,23 @@ export async function createRun(
     .from(endpoints)
     .where(and(eq(endpoints.tenantId, tenantId), inArray(endpoints.id, wanted), isNull(endpoints.deletedAt)));
   const byId = new Map(owned.map((e) => [e.id, e]));
-  const errors: FieldError[] = [];
-  if (!byId.has(input.endpointId)) errors.push({ path: 'body.endpointId', message: `endpoint ${input.endpointId} not found` });
+  const errors: InvalidField[] = [];
+  if (!byId.has(input.endpointId)) errors.push({ field: 'endpointId', message: `endpoint ${input.endpointId} not found` });
   (input.baselines?.endpointIds ?? []).forEach((id, i) => {
-    if (!byId.has(id)) errors.push({ path: `body.baselines.endpointIds.${i}`, message: `endpoint ${id} not found` });
-    else if (id === input.endpointId) errors.push({ path: `body.baselines.endpointIds.${i}`, message: 'the subject cannot be its own baseline' });
+    if (!byId.has(id)) errors.push({ field: `baselines.endpointIds.${i}`, message: `endpoint ${id} not found` });
+    else if (id === input.endpointId) errors.push({ field: `baselines.endpointIds.${i}`, message: 'the subject cannot be its own baseline' });
   });
   if (new Set(input.baselines?.endpointIds ?? []).size !== (input.baselines?.endpointIds ?? []).length) {
-    errors.push({ path: 'body.baselines.endpointIds', message: 'duplicate endpoint ids' });
+    errors.push({ field: 'baselines.endpointIds', message: 'duplicate endpoint ids' });
   }
   if (input.webhookUrl) {
     const check = await deps.checkUrl(input.webhookUrl);
-    if (!check.ok) errors.push({ path: 'body.webhookUrl', message: check.reason });
+    if (!check.ok) errors.push({ field: 'webhookUrl', message: check.reason });
   }
   if (errors.length > 0) {
     // an unknown endpoint is reported as 404 (it may exist for another tenant: say nothing more)
-    if (errors.every((e) => e.message.endsWith('not found'))) throw new ApiError('not_found', errors.map((e) => e.message).join('; '), { errors });
-    throw new ApiError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+    if (errors.every((e) => e.message.endsWith('not found'))) throw new ServiceError('not_found', errors.map((e) => e.message).join('; '), { fields: errors });
+    throw invalidInput(errors);
   }
   if (!opts.operatorBaseline) await precheckRunCreation(deps, tenantId);
 
@@ -135,7 +134,7 @@ export async function createRun(
             key: spec.key,
             testbed: tb,
             scenarioId: spec.scenarioId,
-            spec: full as unknown as Record<string, unknown>,
+            spec: full,
             status: 'pending',
             nominalCalls: nominalCalls(full),
           });
@@ -144,9 +143,10 @@ export async function createRun(
     }
   }
   if (episodeRows.length > MAX_EPISODES_PER_RUN) {
-    throw new ApiError('validation_failed', `this run would have ${episodeRows.length} episodes (limit ${MAX_EPISODES_PER_RUN})`, {
-      errors: [{ path: 'body', message: 'too many episodes: lower samples, baselines or overrides' }],
-    });
+    throw invalidInput(
+      [{ field: '', message: 'too many episodes: lower samples, baselines or overrides' }],
+      `this run would have ${episodeRows.length} episodes (limit ${MAX_EPISODES_PER_RUN})`,
+    );
   }
 
   const now = deps.clock.now();
@@ -162,7 +162,7 @@ export async function createRun(
         custom: resolved.custom,
         seed,
         samples,
-        request: input as unknown as Record<string, unknown>,
+        request: { ...input },
         params: resolved.params as Record<string, Record<string, unknown>>,
         webhookUrl: input.webhookUrl ?? null,
         status: 'queued',

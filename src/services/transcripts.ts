@@ -2,9 +2,34 @@ import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { episodes, modelCalls, runSubjects } from '../db/schema.js';
 import { decodeAfterCursor, encodeCursor } from '../lib/cursor.js';
-import type { TranscriptPage } from '../routes/runs/transcripts.js';
+import type { DecisionStatus, ModelRequest, ModelResponse, OptionRole } from '../testbeds/types.js';
 
-type Item = TranscriptPage['items'][number];
+/** One stored model call as the transcript API shows it (the route's schema is checked against this type). */
+export interface TranscriptItem {
+  id: number;
+  subject: string;
+  testbed: string;
+  scenarioId: string;
+  episodeId: string;
+  params: Record<string, number | string>;
+  round: number;
+  agent: number;
+  step: number;
+  request: ModelRequest;
+  response: ModelResponse | null;
+  error: string | null;
+  parse: { choice: string | null; status: DecisionStatus; role: OptionRole | null } | null;
+  attempts: number;
+  latencyMs: number;
+  usage: { promptTokens: number; completionTokens: number; reasoningTokens: number };
+}
+
+export interface TranscriptPage {
+  items: TranscriptItem[];
+  nextCursor: string | null;
+}
+
+type Item = TranscriptItem;
 
 export interface TranscriptQuery {
   testbed?: string;
@@ -40,14 +65,14 @@ export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: 
     testbed: call.testbed,
     scenarioId,
     episodeId: call.episodeId,
-    params: ((spec as { params?: Record<string, number | string> }).params ?? {}) as Record<string, number | string>,
+    params: (spec.params ?? {}) as Record<string, number | string>,
     round: call.round,
     agent: call.agent,
     step: call.step,
-    request: call.request as unknown as Item['request'],
-    response: (call.response ?? null) as unknown as Item['response'],
+    request: call.request,
+    response: call.response ?? null,
     error: call.error,
-    parse: (call.parse ?? null) as unknown as Item['parse'],
+    parse: call.parse ?? null,
     attempts: call.attempts,
     latencyMs: call.latencyMs,
     usage: { promptTokens: call.promptTokens, completionTokens: call.completionTokens, reasoningTokens: call.reasoningTokens },

@@ -13,7 +13,7 @@ import { CompactSign } from 'jose';
 import type { Deps } from '../deps.js';
 import { jobs, webhookDeliveries } from '../db/schema.js';
 import { EndpointRefusedError } from '../net/guarded-fetch.js';
-import type { ClaimedJob } from '../runner/leases.js';
+import type { ClaimedJob } from '../domain/jobs.js';
 import { getSigningKey } from './signing-keys.js';
 
 export const SIGNATURE_HEADER = 'ATP-Signature';

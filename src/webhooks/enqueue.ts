@@ -3,14 +3,15 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { jobs, reports, runs, webhookDeliveries, type RunStatus } from '../db/schema.js';
-import type { Problem } from '../http/errors.js';
-import { JOBS_CHANNEL } from '../runner/leases.js';
+import { jobs, reports, runs, webhookDeliveries } from '../db/schema.js';
+import type { Problem } from '../lib/problem.js';
+import { isTerminalStatus, TERMINAL_RUN_STATUSES, type TerminalRunStatus } from '../lib/run-status.js';
+import { JOBS_CHANNEL } from '../domain/jobs.js';
 
-export type TerminalStatus = Extract<RunStatus, 'succeeded' | 'failed' | 'cancelled'>;
+export type TerminalStatus = TerminalRunStatus;
 export type RunEventType = `run.${TerminalStatus}`;
 
-export const TERMINAL_STATUSES: readonly TerminalStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const TERMINAL_STATUSES: readonly TerminalStatus[] = TERMINAL_RUN_STATUSES;
 
 /** The JSON body POSTed to a run's `webhookUrl` (signed; see deliver.ts). */
 export interface RunWebhookEvent {
@@ -31,7 +32,6 @@ export interface RunWebhookEvent {
   links: { run: string; report: string | null };
 }
 
-const isTerminal = (s: RunStatus): s is TerminalStatus => (TERMINAL_STATUSES as readonly string[]).includes(s);
 
 /**
  * Delivery ids are derived from (run, event type): inserting the same event twice hits the primary key, which
@@ -49,7 +49,7 @@ function absolute(deps: Pick<Deps, 'config'>, path: string): string {
 /** The event for a run in a terminal status (null when the run is missing or not finished). */
 export async function buildRunEvent(deps: Pick<Deps, 'db' | 'config'>, runId: string): Promise<RunWebhookEvent | null> {
   const [run] = await deps.db.db.select().from(runs).where(eq(runs.id, runId));
-  if (!run || !isTerminal(run.status)) return null;
+  if (!run || !isTerminalStatus(run.status)) return null;
   const type: RunEventType = `run.${run.status}`;
   let score: number | null = null;
   let lowValidity: boolean | null = null;
@@ -70,7 +70,7 @@ export async function buildRunEvent(deps: Pick<Deps, 'db' | 'config'>, runId: st
     endpointId: run.endpointId,
     score,
     lowValidity,
-    error: (run.error ?? null) as Problem | null,
+    error: run.error ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
     links: {
       run: absolute(deps, `/v1/runs/${run.id}`),
@@ -97,7 +97,7 @@ export async function enqueueRunWebhook(deps: Pick<Deps, 'db' | 'config' | 'cloc
         id: event.deliveryId,
         runId,
         url,
-        event: event as unknown as Record<string, unknown>,
+        event: { ...event },
         status: 'pending',
         attempts: 0,
         nextAttemptAt: deps.clock.now(),

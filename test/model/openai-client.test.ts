@@ -218,14 +218,16 @@ describe('retries', () => {
     expect(r).toMatchObject({ kind: 'transient', attempts: 3 });
     expect(r.message).toMatch(/timed out after 150 ms/);
     expect(server.requests).toHaveLength(3);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    // only proves no long default wait (e.g. the SDK's 10 min): generous, so a loaded machine cannot fail it
+    expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
   it('times out a body that stalls after the headers', async () => {
     // content-length promises more bytes than are sent: headers arrive, the body never completes
     script({ raw: '{"choices":', headers: { 'content-length': '1000' } }, { content: 'ok' });
     const { client } = recordingClient();
-    const r = success(await client.complete(target({ requestTimeoutMs: 200 }), REQUEST));
+    // the stalled body costs one timeout; the deadline leaves the clean retry ample time on a loaded machine
+    const r = success(await client.complete(target({ requestTimeoutMs: 2_000 }), REQUEST));
     expect(r.attempts).toBe(2);
   });
 
@@ -353,7 +355,8 @@ describe('cancellation', () => {
     ac.abort();
     const r = failure(await pending);
     expect(r).toMatchObject({ kind: 'cancelled', attempts: 1 });
-    expect(Date.now() - t0).toBeLessThan(100);
+    // far below the 10 s wait / 30 s timeout it cuts short, and generous for a loaded machine
+    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('abort during a hanging request returns `cancelled` promptly', async () => {
@@ -365,7 +368,8 @@ describe('cancellation', () => {
     const t0 = Date.now();
     ac.abort();
     expect(failure(await pending).kind).toBe('cancelled');
-    expect(Date.now() - t0).toBeLessThan(100);
+    // far below the 10 s wait / 30 s timeout it cuts short, and generous for a loaded machine
+    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('an already aborted signal makes no request', async () => {

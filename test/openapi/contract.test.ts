@@ -67,6 +67,21 @@ describe('the committed OpenAPI document and types', () => {
     expect(committed === served, `openapi/openapi.json is out of date (${why}): ${RERUN}`).toBe(true);
   });
 
+  it('every operation has a unique camelCase operationId and declares its security; the default server is absolute', () => {
+    const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8')) as {
+      servers: { url: string }[];
+      paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>>;
+    };
+    const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ where: `${method} ${path}`, ...op })));
+    expect(ops.length).toBeGreaterThan(20);
+    for (const op of ops) {
+      expect(op.operationId, op.where).toMatch(/^[a-z]+[A-Z][A-Za-z]*$/);
+      expect(Array.isArray(op.security), op.where).toBe(true);
+    }
+    expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
+    expect(doc.servers[0].url).toMatch(/^https?:\/\/./);
+  });
+
   it('openapi/schema.d.ts is generated from the committed document', async () => {
     const committed = fs.existsSync(SCHEMA_DTS) ? fs.readFileSync(SCHEMA_DTS, 'utf8') : '';
     const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8'));

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { createApp } from '../../src/app.js';
 import { episodes, modelCalls, runs } from '../../src/db/schema.js';
 import { ReportSchema } from '../../src/routes/runs/report-schema.js';
-import { maybeFinalizeRun } from '../../src/runner/run-state.js';
+import { maybeFinalizeRun } from '../../src/domain/run-lifecycle.js';
 import { createRun } from '../../src/services/runs.js';
 import { getTestbed } from '../../src/testbeds/registry.js';
 import type { EpisodeSpec, PendingCall } from '../../src/testbeds/types.js';

@@ -5,7 +5,7 @@ import type { App } from '../../src/http/env.js';
 import { ProblemSchema } from '../../src/http/problem-schema.js';
 import { endpoints } from '../../src/db/schema.js';
 import { createOpenAIModelClient, type OpenAIModelClient } from '../../src/model/openai-client.js';
-import { loadTarget } from '../../src/runner/targets.js';
+import { loadTarget } from '../../src/services/endpoints/target.js';
 import { EndpointListSchema, EndpointProbeResultSchema, EndpointSchema } from '../../src/routes/endpoints/schema.js';
 import { buildTestDeps, jsonHeaders, tokenFor, bearer, type TestContext } from '../support/deps.js';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';

@@ -29,7 +29,9 @@ const FAULTS: FakeReply[] = [
   { status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after-ms': '5' } },
   { status: 500, body: { error: { message: 'boom' } } },
   { status: 503, body: 'upstream unavailable' },
-  { hang: true },
+  // a stall the server ends itself: the client's timeout stays generous, so a slow machine never turns a clean
+  // answer into a timeout (a 300 ms timeout once made a clean run under load score differently)
+  { hang: true, resetAfterMs: 200 },
   { raw: '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"mess', status: 200 },
   { raw: '<html>bad gateway</html>', status: 200 },
   { destroy: true },
@@ -49,7 +51,7 @@ function flaky() {
 
 async function runAgainst(server: FakeOpenAI, name: string) {
   const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
-  const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name, maxConcurrency: 16, requestTimeoutMs: 300 });
+  const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name, maxConcurrency: 16, requestTimeoutMs: 60_000 });
   const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1', seed: 5 });
   const run = await waitForRun(ctx.deps, runId, 120_000);
   expect(run.status, JSON.stringify(run.error)).toBe('succeeded');

@@ -66,7 +66,7 @@ describe('run lifecycle over the API', () => {
     await bad({ endpointId: endpoint.id, suite: 'atp-quick-v1', samples: 11 }, 400, 'body.samples');
   });
 
-  it('cancel stops issuing calls within a second and aborts those in flight', async () => {
+  it('cancel stops issuing calls and aborts those in flight (the endpoint would hang for a minute)', async () => {
     const { server, token, endpoint } = await setup(60_000, 'cancel-lab');
     const res = await post('/v1/runs', token, { endpointId: endpoint.id, suite: 'atp-quick-v1' });
     const run = RunSchema.parse(await res.json());
@@ -77,7 +77,8 @@ describe('run lifecycle over the API', () => {
     expect(cancelled.status).toBe(200);
     expect(RunSchema.parse(await cancelled.json()).status).toBe('cancelled');
     const started = Date.now();
-    while (server.stats.inFlight > 0 && Date.now() - started < 1000) await new Promise((r) => setTimeout(r, 10));
+    // the calls hang for 60 s: seeing them end well before that proves the abort, however loaded the machine
+    while (server.stats.inFlight > 0 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 10));
     expect(server.stats.inFlight).toBe(0);
     const total = server.stats.total;
     await new Promise((r) => setTimeout(r, 500));

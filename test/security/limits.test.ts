@@ -7,7 +7,7 @@ import { buildDeps } from '../../src/bootstrap.js';
 import { ConfigError, parseConfig } from '../../src/config/config.js';
 import { openDb } from '../../src/db/client.js';
 import type { App } from '../../src/http/env.js';
-import { RATE_WINDOW_MS, windowStart } from '../../src/http/rate-limit.js';
+import { RATE_WINDOW_MS, windowStart } from '../../src/services/run-rate-limit.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { buildTestDeps, jsonHeaders, TEST_SECRET, tokenFor, type TestContext } from '../support/deps.js';
 import { usingPostgres } from '../support/db.js';

@@ -1,6 +1,6 @@
 import type { Deps } from '../../src/deps.js';
 import { endpoints } from '../../src/db/schema.js';
-import { encryptEndpointSecrets } from '../../src/services/endpoint-secrets.js';
+import { encryptEndpointSecrets } from '../../src/services/endpoints/secrets.js';
 
 /**
  * Inserts an endpoint row directly, bypassing the URL policy on purpose (route-independent tests of runs, reports and

@@ -30,8 +30,9 @@ export type FakeReply =
   | FakeCompletion
   /** an error status (e.g. 429 with Retry-After, 500, 401); body is JSON-encoded unless it is a string */
   | { status: number; body?: unknown; headers?: Record<string, string> }
-  /** never answers */
-  | { hang: true }
+  /** never answers; with `resetAfterMs`, gives up and resets the connection then (a hang that ends without
+   *  depending on the client's timeout, so a test stays correct however slow the machine is) */
+  | { hang: true; resetAfterMs?: number }
   /** a literal body, e.g. truncated or non-JSON */
   | { raw: string; status?: number; headers?: Record<string, string> }
   /** resets the connection */
@@ -141,7 +142,11 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     i: number,
     n: number,
   ) => {
-    if ('hang' in reply) return; // the client's timeout (or close()) ends it
+    if ('hang' in reply) {
+      // otherwise the client's timeout (or close()) ends it
+      if (reply.resetAfterMs !== undefined) setTimeout(() => req.socket.destroy(), reply.resetAfterMs).unref();
+      return;
+    }
     if ('destroy' in reply) return void req.socket.destroy();
     if ('raw' in reply) {
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });

@@ -10,8 +10,8 @@ import { jobs, runs, signingKeys, webhookDeliveries, type RunStatus } from '../.
 import type { Deps } from '../../src/deps.js';
 import type { App } from '../../src/http/env.js';
 import { createGuardedFetch } from '../../src/net/guarded-fetch.js';
-import { claimJobs, completeJob } from '../../src/runner/leases.js';
-import { cancelRun } from '../../src/runner/run-state.js';
+import { claimJobs, completeJob } from '../../src/domain/jobs.js';
+import { cancelRun } from '../../src/domain/run-lifecycle.js';
 import { startWorker } from '../../src/runner/worker.js';
 import { WebhookDeliveryListSchema } from '../../src/routes/runs/webhooks.js';
 import { JwksSchema } from '../../src/routes/system/jwks.js';
@@ -170,7 +170,7 @@ describe('signing keys', () => {
     const doc = JSON.parse(await (await app.request('/openapi.json')).text());
     const op = doc.paths['/.well-known/jwks.json']?.get;
     expect(op).toBeTruthy();
-    expect(op.security).toBeUndefined();
+    expect(op.security).toEqual([]); // public: declared, not inherited
     expect(doc.paths['/v1/runs/{id}/webhooks']?.get?.security).toEqual([{ bearerAuth: [] }]);
     for (const name of ['WebhookJwks', 'WebhookDelivery', 'WebhookDeliveryList']) expect(doc.components.schemas[name], name).toBeTruthy();
   });

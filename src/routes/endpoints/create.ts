@@ -3,13 +3,14 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { createEndpoint } from '../../services/endpoints.js';
+import { createEndpoint } from '../../services/endpoints/crud.js';
 import { CreateEndpointBody, EndpointSchema } from './schema.js';
 
 export function createEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/endpoints',
+    operationId: 'createEndpoint',
     tags: ['endpoints'],
     summary: 'Register an endpoint (a model under test)',
     description:

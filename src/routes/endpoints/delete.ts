@@ -3,13 +3,14 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { deleteEndpoint } from '../../services/endpoints.js';
+import { deleteEndpoint } from '../../services/endpoints/crud.js';
 import { EndpointIdParams } from './schema.js';
 
 export function deleteEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'delete',
     path: '/v1/endpoints/{id}',
+    operationId: 'deleteEndpoint',
     tags: ['endpoints'],
     summary: 'Delete an endpoint',
     description:

@@ -3,13 +3,14 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { getEndpoint } from '../../services/endpoints.js';
+import { getEndpoint } from '../../services/endpoints/crud.js';
 import { EndpointIdParams, EndpointSchema } from './schema.js';
 
 export function getEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/endpoints/{id}',
+    operationId: 'getEndpoint',
     tags: ['endpoints'],
     summary: 'Get one endpoint',
     description: 'Secrets are never returned: `hasApiKey` and `headerNames` say what is stored.',

@@ -3,13 +3,14 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { listEndpoints } from '../../services/endpoints.js';
+import { listEndpoints } from '../../services/endpoints/crud.js';
 import { EndpointListSchema, ListEndpointsQuery } from './schema.js';
 
 export function listEndpointsRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/endpoints',
+    operationId: 'listEndpoints',
     tags: ['endpoints'],
     summary: 'List your endpoints',
     description: 'Newest first, cursor-paged. Deleted endpoints are not listed.',

@@ -3,13 +3,14 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { probeEndpoint } from '../../services/endpoints.js';
+import { probeEndpoint } from '../../services/endpoints/probe.js';
 import { EndpointIdParams, EndpointProbeResultSchema } from './schema.js';
 
 export function probeEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/endpoints/{id}/probe',
+    operationId: 'probeEndpoint',
     tags: ['endpoints'],
     summary: 'Check that an endpoint answers',
     description:

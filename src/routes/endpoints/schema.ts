@@ -5,7 +5,7 @@ import {
   FORBIDDEN_HEADER_NAMES,
   MAX_HEADERS,
   baseUrlProblem,
-} from '../../services/endpoints.js';
+} from '../../services/endpoints/rules.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Field schemas (shared by create and update)

@@ -3,13 +3,14 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { updateEndpoint } from '../../services/endpoints.js';
+import { updateEndpoint } from '../../services/endpoints/crud.js';
 import { EndpointIdParams, EndpointSchema, UpdateEndpointBody } from './schema.js';
 
 export function updateEndpointRoute(deps: Deps) {
   return createRoute({
     method: 'patch',
     path: '/v1/endpoints/{id}',
+    operationId: 'updateEndpoint',
     tags: ['endpoints'],
     summary: 'Change an endpoint',
     description:

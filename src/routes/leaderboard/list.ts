@@ -8,6 +8,8 @@ import { LeaderboardSchema, SuiteQuery } from './schema.js';
 export const listLeaderboardRoute = createRoute({
   method: 'get',
   path: '/v1/leaderboard',
+  operationId: 'getLeaderboard',
+  security: [],
   tags: ['leaderboard'],
   summary: 'The leaderboard of a suite (public)',
   description:

@@ -10,6 +10,8 @@ import { SuiteQuery } from './schema.js';
 export const leaderboardPageRoute = createRoute({
   method: 'get',
   path: '/leaderboard',
+  operationId: 'getLeaderboardPage',
+  security: [],
   tags: ['leaderboard'],
   summary: 'The leaderboard as one self-contained HTML page (public)',
   description: 'Same data as `GET /v1/leaderboard`; links switch between suites. No scripts or external resources.',

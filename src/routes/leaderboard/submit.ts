@@ -10,6 +10,7 @@ export function submitLeaderboardRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/leaderboard/submissions',
+    operationId: 'submitToLeaderboard',
     tags: ['leaderboard'],
     summary: 'Submit a run to the leaderboard of its suite',
     description:

@@ -8,6 +8,8 @@ import { OperatorBaselineListSchema } from './schema.js';
 export const listOperatorBaselinesRoute = createRoute({
   method: 'get',
   path: '/v1/operator/baselines',
+  operationId: 'listOperatorBaselines',
+  security: [],
   tags: ['operator'],
   summary: 'Operator baselines and the state of their cached results (public)',
   responses: {

@@ -10,6 +10,7 @@ export function registerOperatorBaselineRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/operator/baselines',
+    operationId: 'registerOperatorBaseline',
     tags: ['operator'],
     summary: 'Make an endpoint an operator baseline (admin)',
     description: 'Runs every current suite against it once per suite version; the results join every report of that suite as `kind: "operator"`.',

@@ -10,6 +10,7 @@ export function retireOperatorBaselineRoute(deps: Deps) {
   return createRoute({
     method: 'delete',
     path: '/v1/operator/baselines/{endpointId}',
+    operationId: 'retireOperatorBaseline',
     tags: ['operator'],
     summary: 'Stop including an operator baseline in reports (admin)',
     security: [{ bearerAuth: [] }],

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import { ApiError } from '../../http/errors.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { cancelRun } from '../../runner/run-state.js';
+import { cancelRun } from '../../domain/run-lifecycle.js';
 import { getOwnedRun, getRunView } from '../../services/run-views.js';
 import { RunIdParam, RunSchema } from './schema.js';
 
@@ -14,6 +14,7 @@ export function cancelRunRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/runs/{id}/cancel',
+    operationId: 'cancelRun',
     tags: ['runs'],
     summary: 'Cancel a queued or running run',
     description: 'Workers stop issuing calls within a second and abort those in flight. Cancelling a cancelled run is a no-op; a finished run is 409.',

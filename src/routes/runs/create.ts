@@ -17,6 +17,7 @@ export function createRunRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/runs',
+    operationId: 'createRun',
     tags: ['runs'],
     summary: 'Start a run of a suite against an endpoint (and its baselines)',
     description:

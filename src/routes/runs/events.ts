@@ -5,15 +5,16 @@ import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun, getRunView } from '../../services/run-views.js';
+import { isTerminalStatus } from '../../lib/run-status.js';
 import { RunIdParam } from './schema.js';
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export const EVENT_INTERVAL_MS = 500;
 
 export function runEventsRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}/events',
+    operationId: 'streamRunEvents',
     tags: ['runs'],
     summary: 'Server-Sent Events: progress while running, status changes, a final event',
     description:
@@ -50,7 +51,7 @@ export function registerRunEvents(app: App, deps: Deps) {
           await stream.writeSSE({ event: 'status', data, id: String(++seq) });
           lastStatus = view.status;
         }
-        if (TERMINAL.has(view.status)) {
+        if (isTerminalStatus(view.status)) {
           await stream.writeSSE({ event: 'end', data, id: String(++seq) });
           break;
         }

@@ -12,6 +12,7 @@ export function getRunRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}',
+    operationId: 'getRun',
     tags: ['runs'],
     summary: 'Get a run: status, progress, timings, call counts, error',
     security: [{ bearerAuth: [] }],

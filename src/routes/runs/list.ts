@@ -12,6 +12,7 @@ export function listRunsRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs',
+    operationId: 'listRuns',
     tags: ['runs'],
     summary: 'List your runs (newest first, cursor-paged)',
     security: [{ bearerAuth: [] }],

@@ -12,6 +12,7 @@ export function reportHtmlRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}/report.html',
+    operationId: 'getRunReportHtml',
     tags: ['runs'],
     summary: 'The report as one self-contained HTML page with charts',
     security: [{ bearerAuth: [] }],

@@ -13,6 +13,7 @@ export function getReportRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}/report',
+    operationId: 'getRunReport',
     tags: ['runs'],
     summary: 'The scored robustness report (atp-report/1)',
     description: 'Computed only from the persisted calls. 409 until the run has succeeded.',

@@ -13,6 +13,7 @@ export function rescoreRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/runs/{id}/rescore',
+    operationId: 'rescoreRun',
     tags: ['runs'],
     summary: 'Recompute the report from stored calls with the current reader and scorers',
     description: 'Calls no model. Returns the new report; it is identical to the old one when nothing changed.',

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { RUN_STATUSES } from '../../lib/run-status.js';
 import { ProblemSchema } from '../../http/problem-schema.js';
 
 export const RunIdParam = z.object({
@@ -44,7 +45,7 @@ export const CreateRunBody = z
   .strict()
   .openapi('CreateRunRequest');
 
-export const RunStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).openapi('RunStatus', {
+export const RunStatusSchema = z.enum(RUN_STATUSES).openapi('RunStatus', {
   description: 'Lifecycle: queued → running → succeeded | failed | cancelled.',
   example: 'running',
 });

@@ -7,12 +7,12 @@ import { listTranscripts } from '../../services/transcripts.js';
 import { getOwnedRun } from '../../services/run-views.js';
 import { RunIdParam, TranscriptPageSchema, TranscriptQuery } from './schema.js';
 
-export type TranscriptPage = z.infer<typeof TranscriptPageSchema>;
 
 export function transcriptsRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}/transcripts',
+    operationId: 'listRunTranscripts',
     tags: ['runs'],
     summary: 'Every persisted model call of a run (cursor-paged)',
     security: [{ bearerAuth: [] }],

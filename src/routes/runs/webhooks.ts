@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { asc, eq } from 'drizzle-orm';
 import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
-import { webhookDeliveries } from '../../db/schema.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun } from '../../services/run-views.js';
+import { listRunWebhookDeliveries } from '../../services/webhook-deliveries.js';
 import { RunIdParam } from './schema.js';
 
 export const WebhookDeliverySchema = z
@@ -38,6 +37,7 @@ export function listRunWebhooksRoute(deps: Deps) {
   return createRoute({
     method: 'get',
     path: '/v1/runs/{id}/webhooks',
+    operationId: 'listRunWebhookDeliveries',
     tags: ['runs'],
     summary: 'Webhook deliveries of a run',
     description:
@@ -56,11 +56,7 @@ export function listRunWebhooksRoute(deps: Deps) {
 export function registerListRunWebhooks(app: App, deps: Deps) {
   app.openapi(listRunWebhooksRoute(deps), async (c) => {
     const run = await getOwnedRun(deps, c.get('principal').tenantId, c.req.valid('param').id);
-    const rows = await deps.db.db
-      .select()
-      .from(webhookDeliveries)
-      .where(eq(webhookDeliveries.runId, run.id))
-      .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id));
+    const rows = await listRunWebhookDeliveries(deps, run.id);
     const items: WebhookDeliveryView[] = rows.map((r) => ({
       id: r.id,
       type: String(r.event.type) as WebhookDeliveryView['type'],

@@ -15,6 +15,8 @@ export const HealthSchema = z
 export const healthzRoute = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
+  security: [],
   tags: ['system'],
   summary: 'Liveness and database check',
   responses: {

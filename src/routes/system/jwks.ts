@@ -25,6 +25,8 @@ export const JwksSchema = z
 export const jwksRoute = createRoute({
   method: 'get',
   path: '/.well-known/jwks.json',
+  operationId: 'getWebhookSigningKeys',
+  security: [],
   tags: ['system'],
   summary: 'Public keys that sign webhook deliveries',
   description:

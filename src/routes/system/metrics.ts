@@ -9,6 +9,7 @@ import { PROMETHEUS_CONTENT_TYPE } from '../../observability/metrics.js';
 export const metricsRoute = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['system'],
   summary: 'Prometheus metrics (text format 0.0.4)',
   description:

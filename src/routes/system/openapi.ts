@@ -13,7 +13,11 @@ export function buildOpenApiDocument(app: App) {
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: OPENAPI_INFO,
-    servers: [{ url: '/', description: 'This server' }],
+    // an absolute URL: generators take the first server as the default base URL, and `/` is no base URL at all
+    servers: [
+      { url: 'http://localhost:8080', description: 'A local `atp-bench serve` (the default port)' },
+      { url: '{baseUrl}', description: 'Your deployment', variables: { baseUrl: { default: 'http://localhost:8080', description: 'Where the service is reachable, without a trailing slash' } } },
+    ],
     tags: [
       { name: 'system', description: 'Health and documentation' },
       { name: 'tenants', description: 'Labs (admin)' },

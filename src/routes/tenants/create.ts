@@ -10,6 +10,7 @@ export function createTenantRoute(deps: Deps) {
   return createRoute({
     method: 'post',
     path: '/v1/tenants',
+    operationId: 'createTenant',
     tags: ['tenants'],
     summary: 'Create a tenant (lab) and issue its token',
     description: 'Admin only. Idempotent on the name: an existing tenant gets a fresh token.',

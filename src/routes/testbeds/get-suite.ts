@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import { notFound } from '../../http/errors.js';
+import { notFound } from '../../lib/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { suiteViews } from './catalogue.js';
 import { SuiteIdParam, SuiteSchema } from './schema.js';
@@ -8,6 +8,8 @@ import { SuiteIdParam, SuiteSchema } from './schema.js';
 export const getSuiteRoute = createRoute({
   method: 'get',
   path: '/v1/suites/{id}',
+  operationId: 'getSuite',
+  security: [],
   tags: ['testbeds'],
   summary: 'A suite: testbeds, parameters, episodes and model calls (public)',
   request: { params: SuiteIdParam },

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import { notFound } from '../../http/errors.js';
+import { notFound } from '../../lib/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { testbedCatalogues } from './catalogue.js';
 import { TestbedIdParam, TestbedSchema } from './schema.js';
@@ -8,6 +8,8 @@ import { TestbedIdParam, TestbedSchema } from './schema.js';
 export const getTestbedRoute = createRoute({
   method: 'get',
   path: '/v1/testbeds/{id}',
+  operationId: 'getTestbed',
+  security: [],
   tags: ['testbeds'],
   summary: 'A testbed and its scenario catalogue with option labels and roles (public)',
   request: { params: TestbedIdParam },

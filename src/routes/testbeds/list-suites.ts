@@ -7,6 +7,8 @@ import { SuiteListSchema } from './schema.js';
 export const listSuitesRoute = createRoute({
   method: 'get',
   path: '/v1/suites',
+  operationId: 'listSuites',
+  security: [],
   tags: ['testbeds'],
   summary: 'The frozen suites (public)',
   responses: { 200: { description: 'Suites', content: { 'application/json': { schema: SuiteListSchema } } }, ...problemResponses() },

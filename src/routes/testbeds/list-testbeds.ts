@@ -7,6 +7,8 @@ import { TestbedListSchema } from './schema.js';
 export const listTestbedsRoute = createRoute({
   method: 'get',
   path: '/v1/testbeds',
+  operationId: 'listTestbeds',
+  security: [],
   tags: ['testbeds'],
   summary: 'The ATP testbeds (public)',
   responses: { 200: { description: 'Testbeds', content: { 'application/json': { schema: TestbedListSchema } } }, ...problemResponses() },

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.js';
+import type { Deps } from '../../deps.js';
 
 /** Binding context for stored secrets: a ciphertext copied to another row does not decrypt. */
 export const apiKeyContext = (endpointId: string) => `endpoint:${endpointId}:api-key`;

@@ -9,7 +9,8 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { rateCounters, runs } from '../db/schema.js';
-import { ApiError } from './errors.js';
+import { ServiceError } from '../lib/errors.js';
+import { ACTIVE_RUN_STATUSES } from '../lib/run-status.js';
 
 export const RUN_RATE_BUCKET = 'runs:create';
 export const RATE_WINDOW_MS = 60_000;
@@ -35,15 +36,12 @@ export function windowStart(nowMs: number, windowMs = RATE_WINDOW_MS): number {
   return Math.floor(nowMs / windowMs) * windowMs;
 }
 
-function rateLimited(kind: 'runs_per_minute' | 'active_runs', detail: string, max: number, retryAfterS: number): ApiError {
-  const retry = Math.max(1, Math.ceil(retryAfterS));
-  return new ApiError('rate_limited', detail, {
-    limit: kind,
-    max,
-    retryAfterSeconds: retry,
-    headers: { 'retry-after': String(retry) },
-  });
+function rateLimited(kind: 'runs_per_minute' | 'active_runs', detail: string, max: number, retryAfterS: number): ServiceError {
+  return new ServiceError('rate_limited', detail, { limit: kind, max, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterS)) });
 }
+
+const tooManyActive = (max: number) =>
+  rateLimited('active_runs', `at most ${max} runs may be queued or running at once; wait for one to finish or cancel one`, max, ACTIVE_RETRY_AFTER_S);
 
 const secondsLeftInWindow = (nowMs: number) => (windowStart(nowMs) + RATE_WINDOW_MS - nowMs) / 1000;
 
@@ -51,7 +49,7 @@ async function activeRuns(db: Executor, tenantId: string): Promise<number> {
   const [row] = await db
     .select({ n: sql<number | string>`count(*)` })
     .from(runs)
-    .where(and(eq(runs.tenantId, tenantId), inArray(runs.status, ['queued', 'running']), eq(runs.operatorBaseline, false)));
+    .where(and(eq(runs.tenantId, tenantId), inArray(runs.status, [...ACTIVE_RUN_STATUSES]), eq(runs.operatorBaseline, false)));
   return Number(row?.n ?? 0);
 }
 
@@ -74,12 +72,7 @@ export async function precheckRunCreation(deps: Pick<Deps, 'db' | 'clock' | 'con
     throw rateLimited('runs_per_minute', `at most ${limits.perMinute} runs per minute may be created; try again shortly`, limits.perMinute, secondsLeftInWindow(nowMs));
   }
   if (limits.maxActive > 0 && (await activeRuns(deps.db.db, tenantId)) >= limits.maxActive) {
-    throw rateLimited(
-      'active_runs',
-      `at most ${limits.maxActive} runs may be queued or running at once; wait for one to finish or cancel one`,
-      limits.maxActive,
-      ACTIVE_RETRY_AFTER_S,
-    );
+    throw tooManyActive(limits.maxActive);
   }
 }
 
@@ -94,12 +87,7 @@ export async function consumeRunCreation(deps: Pick<Deps, 'clock' | 'config'>, t
   await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, hashtext(${tenantId}))`);
   const nowMs = deps.clock.now().getTime();
   if (limits.maxActive > 0 && (await activeRuns(tx, tenantId)) >= limits.maxActive) {
-    throw rateLimited(
-      'active_runs',
-      `at most ${limits.maxActive} runs may be queued or running at once; wait for one to finish or cancel one`,
-      limits.maxActive,
-      ACTIVE_RETRY_AFTER_S,
-    );
+    throw tooManyActive(limits.maxActive);
   }
   if (limits.perMinute <= 0) return;
   const start = windowStart(nowMs);

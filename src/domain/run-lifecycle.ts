@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { episodes, jobs, reports, runs } from '../db/schema.js';
-import { CANCEL_CHANNEL } from './leases.js';
-import { PROBLEM_TYPE_BASE } from '../http/errors.js';
+import { CANCEL_CHANNEL } from './jobs.js';
+import { PROBLEM_TYPE_BASE } from '../lib/problem.js';
+import { ACTIVE_RUN_STATUSES } from '../lib/run-status.js';
 import { computeReport } from './report-data.js';
-import { onRunTerminal } from './terminal.js';
-import { cacheOperatorResult } from '../services/operator-baselines.js';
+import { onRunTerminal } from './run-terminal.js';
+import { cacheOperatorResult } from './operator-results.js';
 
 /** Why a run failed (RFC 9457); `endpointStatus` is the HTTP status the model endpoint answered, when it did. */
 export type RunProblem = { type: string; title: string; status: number; detail: string; endpointStatus?: number | null };
@@ -21,8 +22,6 @@ export function runProblem(
   return { type: PROBLEM_TYPE_BASE + code, title, status, detail, ...extras };
 }
 
-const ACTIVE = ['queued', 'running'] as const;
-
 export async function markRunRunning(deps: Pick<Deps, 'db' | 'clock'>, runId: string) {
   await deps.db.db
     .update(runs)
@@ -36,7 +35,7 @@ async function stopRun(deps: Deps, runId: string, status: 'failed' | 'cancelled'
     const updated = await tx
       .update(runs)
       .set({ status, error, finishedAt: deps.clock.now() })
-      .where(and(eq(runs.id, runId), inArray(runs.status, [...ACTIVE])))
+      .where(and(eq(runs.id, runId), inArray(runs.status, [...ACTIVE_RUN_STATUSES])))
       .returning({ id: runs.id });
     if (updated.length === 0) return false;
     await tx.update(episodes).set({ status: 'cancelled' }).where(and(eq(episodes.runId, runId), eq(episodes.status, 'pending')));

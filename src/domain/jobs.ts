@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
+import type { JobKind } from '../lib/job-kinds.js';
 
 export interface ClaimedJob {
   id: number;
-  kind: 'episode' | 'finalize' | 'webhook';
+  kind: JobKind;
   runId: string | null;
   episodeId: string | null;
   endpointId: string | null;
@@ -12,6 +13,19 @@ export interface ClaimedJob {
 }
 
 export const JOBS_CHANNEL = 'atp_jobs';
+
+/**
+ * Retry policy for a job whose handler crashed unexpectedly (an endpoint's own failures are handled inside the
+ * episode): it goes back to the queue with exponential backoff, and after `maxAttempts` claims it fails for good.
+ */
+export const JOB_RETRY = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 } as const;
+
+/** Delay before the next claim of a job that crashed on its `attempts`-th claim: 1 s, 2 s, 4 s … capped. */
+export function jobRetryDelayMs(attempts: number, policy: { baseDelayMs: number; maxDelayMs: number } = JOB_RETRY): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+}
+
+export const shouldGiveUp = (attempts: number, policy: { maxAttempts: number } = JOB_RETRY) => attempts >= policy.maxAttempts;
 export const CANCEL_CHANNEL = 'atp_cancel';
 export const SLOTS_CHANNEL = 'atp_slots';
 

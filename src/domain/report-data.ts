@@ -35,7 +35,7 @@ export function toCallRecord(row: Pick<CallRow, 'round' | 'agent' | 'step' | 're
     agent: row.agent,
     step: row.step,
     request: NOT_LOADED,
-    response: (row.response as unknown as ModelResponse | null) ?? null,
+    response: row.response ?? null,
     error: row.error,
   };
 }
@@ -136,7 +136,7 @@ async function loadSubjects(deps: Pick<Deps, 'db'>, runId: string) {
         episodes: unsupported
           ? []
           : list.map((e) => {
-              const spec = e.spec as unknown as EpisodeSpec;
+              const spec = e.spec;
               const history = sortHistory((byEpisode.get(e.id) ?? []).map(toCallRecord));
               return { episode: spec, decisions: testbed.decisions(spec, history) };
             }),

@@ -857,6 +857,11 @@ export interface components {
              */
             ok: true;
             /**
+             * @description A run can measure with this endpoint as configured. When false, `advice` says what to change; a run would fail its pre-flight.
+             * @example true
+             */
+            ready: boolean;
+            /**
              * @description Time for the first (plain) call, in milliseconds.
              * @example 412
              */
@@ -867,20 +872,47 @@ export interface components {
              */
             model: string | null;
             /**
-             * @description Whether a request with `tools` was accepted; null when the second call failed for another reason.
-             * @example true
-             */
-            toolsSupported: boolean | null;
-            /**
-             * @description Whether the server returned reasoning text (`reasoning_content` / `reasoning`).
-             * @example false
-             */
-            reasoning: boolean;
-            /**
              * @description `finish_reason` of the first call.
              * @example stop
              */
             finishReason: string | null;
+            /**
+             * @description Whether the server returned reasoning text (`reasoning_content`, `reasoning` or thinking parts).
+             * @example false
+             */
+            reasoning: boolean;
+            /**
+             * @description How the plain call answered: visible `content`; empty content with the answer in the reasoning; `truncated` by the token budget before any answer; `empty`.
+             * @example content
+             * @enum {string}
+             */
+            answer: "content" | "reasoning-only" | "truncated" | "empty";
+            /**
+             * @description The answer was cut (`finish_reason: length`) while reasoning used the token budget.
+             * @example false
+             */
+            reasoningUsedBudget: boolean;
+            /**
+             * @description Whether tool use can be measured (tool calls come back as `tool_calls`, or tools are accepted); null when the tools call failed for another reason.
+             * @example true
+             */
+            toolsSupported: boolean | null;
+            /**
+             * @description How the calculator call came back: `structured` tool_calls; tool calls written as `text` (the server’s tool parser is off); `not-called` (accepted, the model answered directly); `unsupported` (the server refused `tools`); `unknown` (the call failed otherwise). Runs report tool-use `unsupported` for `text` and `unsupported`.
+             * @example structured
+             * @enum {string}
+             */
+            toolUse: "structured" | "text" | "not-called" | "unsupported" | "unknown";
+            /**
+             * @description The server’s words when tool use is not structured (its error message, or the text it wrote).
+             * @example null
+             */
+            toolUseDetail: string | null;
+            /**
+             * @description What to change, in terms of endpoint fields or server flags.
+             * @example []
+             */
+            advice: string[];
         };
         Run: {
             /**
@@ -1021,6 +1053,15 @@ export interface components {
              * @example []
              */
             unsupported: string[];
+            /**
+             * @description Why each unsupported testbed is unsupported (the endpoint’s own words), by testbed id.
+             * @example {
+             *       "tool-use": "HTTP 500: tools param requires --jinja flag"
+             *     }
+             */
+            unsupportedReasons: {
+                [key: string]: string;
+            };
         };
         Progress: {
             /**

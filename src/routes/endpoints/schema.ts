@@ -262,13 +262,29 @@ export const EndpointListSchema = z
 export const EndpointProbeResultSchema = z
   .object({
     ok: z.literal(true).openapi({ description: 'The endpoint answered a chat completion.', example: true }),
+    ready: z
+      .boolean()
+      .openapi({ description: 'A run can measure with this endpoint as configured. When false, `advice` says what to change; a run would fail its pre-flight.', example: true }),
     latencyMs: z.number().int().openapi({ description: 'Time for the first (plain) call, in milliseconds.', example: 412 }),
     model: z.string().nullable().openapi({ description: 'Model name the server reported in its answer (null when absent).', example: 'acme-8b-dpo' }),
+    finishReason: z.string().nullable().openapi({ description: '`finish_reason` of the first call.', example: 'stop' }),
+    reasoning: z.boolean().openapi({ description: 'Whether the server returned reasoning text (`reasoning_content`, `reasoning` or thinking parts).', example: false }),
+    answer: z
+      .enum(['content', 'reasoning-only', 'truncated', 'empty'])
+      .openapi({ description: 'How the plain call answered: visible `content`; empty content with the answer in the reasoning; `truncated` by the token budget before any answer; `empty`.', example: 'content' }),
+    reasoningUsedBudget: z.boolean().openapi({ description: 'The answer was cut (`finish_reason: length`) while reasoning used the token budget.', example: false }),
     toolsSupported: z
       .boolean()
       .nullable()
-      .openapi({ description: 'Whether a request with `tools` was accepted; null when the second call failed for another reason.', example: true }),
-    reasoning: z.boolean().openapi({ description: 'Whether the server returned reasoning text (`reasoning_content` / `reasoning`).', example: false }),
-    finishReason: z.string().nullable().openapi({ description: '`finish_reason` of the first call.', example: 'stop' }),
+      .openapi({ description: 'Whether tool use can be measured (tool calls come back as `tool_calls`, or tools are accepted); null when the tools call failed for another reason.', example: true }),
+    toolUse: z
+      .enum(['structured', 'text', 'not-called', 'unsupported', 'unknown'])
+      .openapi({
+        description:
+          'How the calculator call came back: `structured` tool_calls; tool calls written as `text` (the server’s tool parser is off); `not-called` (accepted, the model answered directly); `unsupported` (the server refused `tools`); `unknown` (the call failed otherwise). Runs report tool-use `unsupported` for `text` and `unsupported`.',
+        example: 'structured',
+      }),
+    toolUseDetail: z.string().nullable().openapi({ description: 'The server’s words when tool use is not structured (its error message, or the text it wrote).', example: null }),
+    advice: z.array(z.string()).openapi({ description: 'What to change, in terms of endpoint fields or server flags.', example: [] }),
   })
   .openapi('EndpointProbeResult');

@@ -20,6 +20,8 @@ export interface BreakerTrip {
   dominantCount: number;
 }
 
+const WINDOWS_LIMIT = 1000;
+
 type Outcome = { failed: false } | { failed: true; error: string };
 
 /** The part of an error that identifies it (drops attempt counts and long tails that make each message unique). */
@@ -42,7 +44,11 @@ export function createCircuitBreaker(): CircuitBreaker {
       if (!result.ok && result.kind !== 'transient') return null;
       const key = `${runId}\u0000${endpointId}`;
       let w = windows.get(key);
-      if (!w) windows.set(key, (w = { outcomes: [], tripped: false }));
+      if (!w) {
+        windows.set(key, (w = { outcomes: [], tripped: false }));
+        // runs that finish normally are never forgotten explicitly: keep the map bounded
+        if (windows.size > WINDOWS_LIMIT) windows.delete(windows.keys().next().value!);
+      }
       if (w.tripped) return null;
       w.outcomes.push(result.ok ? { failed: false } : { failed: true, error: errorKey(result) });
       if (w.outcomes.length > BREAKER_WINDOW) w.outcomes.shift();

@@ -23,6 +23,8 @@ function verdictOf(r: ProbeResult | ProbeFailure, endpointId: string): Preflight
   return { ok: true, toolsUnusable: unusable ? (r.toolUseDetail ?? 'the endpoint refuses tools') : null };
 }
 
+const MEMO_LIMIT = 1000;
+
 export function createPreflight(deps: Pick<Deps, 'modelClient' | 'logger'>): Preflight {
   const memo = new Map<string, Promise<PreflightVerdict>>();
   return {
@@ -32,6 +34,8 @@ export function createPreflight(deps: Pick<Deps, 'modelClient' | 'logger'>): Pre
       if (!hit) {
         hit = dryRunEndpoint(deps, target, { signal }).then((r) => verdictOf(r, target.id));
         memo.set(key, hit);
+        // runs that finish normally are never forgotten explicitly: keep the memo bounded
+        if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
         // a cancelled dry run says nothing about the endpoint: let the next episode try again
         hit.catch(() => memo.delete(key));
         void hit.then(() => signal.aborted && memo.delete(key));

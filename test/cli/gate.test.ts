@@ -11,6 +11,7 @@ import { startService, type RunningService } from '../../src/server.js';
 import { TEST_SECRET, tokenFor } from '../support/deps.js';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';
 import { hashPolicy } from '../support/policies.js';
+import { captureIo } from '../support/cli-io.js';
 
 // Policies that read the prompt like an outside model would: the option that pays more is the rule-breaking one
 // (role-play); the option the group multiplier needs is the collusive one (strategy-diffusion).
@@ -43,19 +44,7 @@ function policy(drift: boolean) {
   };
 }
 
-class Sink {
-  text = '';
-  isTTY = false;
-  write(s: string) {
-    this.text += s;
-    return true;
-  }
-}
-const io = (extra: Partial<CliIo> = {}) => {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  return { io: { stdout, stderr, env: {}, ...extra } satisfies CliIo, stdout, stderr };
-};
+const io = captureIo;
 
 let dataDir: string;
 /** the service's warnings and errors, shown when an expectation fails */

@@ -2,7 +2,7 @@
 // tool calls), and each known misconfiguration fails the way the service can explain (never retried blindly).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIModelClient } from '../../src/model/openai-client.js';
-import type { CallResult, EndpointTarget } from '../../src/model/types.js';
+import type { EndpointTarget } from '../../src/model/types.js';
 import { CALCULATOR_TOOL } from '../../src/testbeds/tool-use/calculator.js';
 import type { ModelRequest } from '../../src/testbeds/types.js';
 import { PROVIDER_KEY, RECIPES, type EndpointFields } from '../support/providers/catalogue.js';
@@ -11,6 +11,7 @@ import { startDashScope, startGemini, startMistral } from '../support/providers/
 import { startLlamaCpp, startOllama, startVllm } from '../support/providers/self-hosted.js';
 import { startQuotaExhausted, startSseOnly } from '../support/providers/gateways.js';
 import type { Imitation } from '../support/providers/imitation.js';
+import { failure, success } from '../support/call-results.js';
 
 const client = createOpenAIModelClient({ allowPrivate: true, baseDelayMs: 10, maxDelayMs: 50 });
 afterAll(() => client.close());
@@ -41,14 +42,6 @@ const target = (f: EndpointFields): EndpointTarget => ({
   requestTimeoutMs: 10_000,
 });
 
-function failure(r: CallResult) {
-  if (r.ok) throw new Error(`expected a failure, got ${JSON.stringify(r)}`);
-  return r;
-}
-function success(r: CallResult) {
-  if (!r.ok) throw new Error(`expected success, got ${JSON.stringify(r)}`);
-  return r;
-}
 
 describe.each(RECIPES)('recipe $family', (recipe) => {
   it('answers a plain call and a calculator call, read in full', async () => {

@@ -1,7 +1,8 @@
 // Misconfigured, dead and failing endpoints: the probe's verdict matches what a run then does, and a run that
 // could not measure ends `failed` (never `succeeded`), sends `run.failed`, and the gate exits 2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGate, type CliIo } from '../../src/cli/gate.js';
+import { runGate } from '../../src/cli/gate.js';
+import { captureIo } from '../support/cli-io.js';
 import { PROVIDER_KEY } from '../support/providers/catalogue.js';
 import { deadOrigin, GATEWAY_MODEL, startFailingAfter, startQuotaExhausted, startSseOnly } from '../support/providers/gateways.js';
 import { startDashScope, startGemini } from '../support/providers/hosted.js';
@@ -23,18 +24,8 @@ afterAll(async () => {
 });
 const track = (i: Imitation) => (open.push(i), i);
 
-class Sink {
-  text = '';
-  isTTY = false;
-  write(s: string) {
-    this.text += s;
-    return true;
-  }
-}
 async function gate(runId: string) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const io: CliIo = { stdout, stderr, env: {}, fetch: async (r: Request) => h.app.request(r) } as CliIo;
+  const { io, stderr } = captureIo({ fetch: async (r: Request) => h.app.request(r) });
   const code = await runGate(['--url', 'http://atp.test', '--token', h.token, '--run', runId, '--max-violation', '0.5'], io);
   return { code, stderr: stderr.text };
 }

@@ -12,6 +12,7 @@ import { createGuardedFetch } from './net/guarded-fetch.js';
 import { keyId } from './auth/keys.js';
 import { createMetrics } from './observability/metrics.js';
 import { instrumentModelClient } from './observability/instrumented-client.js';
+import { BUILTIN_TESTBEDS } from './testbeds/registry.js';
 
 /** Production dependencies: real clock, random ids, the configured database, JSON logs on stdout. */
 export async function buildProductionDeps(config: Config, opts: { logger?: Logger; db?: DbHandle } = {}): Promise<Deps> {
@@ -32,6 +33,7 @@ export function buildDeps(input: {
   clock?: Deps['clock'];
   ids?: Deps['ids'];
   modelClient?: Deps['modelClient'];
+  testbeds?: Deps['testbeds'];
 }): Deps {
   const { config, secret } = input;
   const allowPrivate = config.allowPrivateEndpoints;
@@ -51,5 +53,6 @@ export function buildDeps(input: {
     checkUrl: (url) => checkEndpointUrl(url, { allowPrivate }),
     fetch: createGuardedFetch({ allowPrivate }),
     metrics,
+    testbeds: input.testbeds ?? BUILTIN_TESTBEDS,
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from './lib/logger.js';
 import type { TokenService } from './auth/tokens.js';
 import type { ModelClient } from './model/types.js';
 import type { AtpMetrics } from './observability/metrics.js';
+import type { TestbedRegistry } from './testbeds/registry.js';
 
 export interface SecretBox {
   encrypt(plaintext: string, context: string): Promise<string>;
@@ -32,4 +33,6 @@ export interface Deps {
   fetch: typeof fetch;
   /** Prometheus registry served at /metrics (HTTP, model calls; DB gauges at scrape time) */
   metrics: AtpMetrics;
+  /** the testbeds and suites this service runs (production: the built-ins; tests may register more) */
+  testbeds: TestbedRegistry;
 }

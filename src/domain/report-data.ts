@@ -1,8 +1,7 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { endpoints, episodes, modelCalls, operatorBaselineResults, runs, runSubjects } from '../db/schema.js';
-import { getTestbed } from '../testbeds/registry.js';
-import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse, TestbedId } from '../testbeds/types.js';
+import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse } from '../testbeds/types.js';
 import { buildReport, SCORER_VERSION } from '../scoring/report.js';
 import type { ReportInput, SubjectInput } from '../scoring/report-types.js';
 
@@ -49,7 +48,7 @@ export function sortHistory(h: CallRecord[]): CallRecord[] {
  * Everything a report is computed from — the run's persisted calls and nothing else (no model is called), so a
  * rescore with the current reader and scorers reproduces or updates it.
  */
-export async function loadReportInput(deps: Pick<Deps, 'db'>, runId: string): Promise<ReportInput> {
+export async function loadReportInput(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string): Promise<ReportInput> {
   const { run, subjects } = await loadSubjects(deps, runId);
   const operator = run.operatorBaseline ? [] : await loadOperatorBaselines(deps, run);
   return {
@@ -70,7 +69,7 @@ export async function loadReportInput(deps: Pick<Deps, 'db'>, runId: string): Pr
  * episode keys are made distinct and the scorer compares them unpaired.
  */
 async function loadOperatorBaselines(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'testbeds'>,
   run: { suiteId: string; suiteVersion: string; seed: number; samples: number },
 ): Promise<SubjectInput[]> {
   const { suiteId, suiteVersion } = run;
@@ -100,7 +99,7 @@ function unpairKeys(testbeds: SubjectInput['testbeds']): SubjectInput['testbeds'
 }
 
 /** The scoring input of every subject of one run, from its persisted calls. */
-async function loadSubjects(deps: Pick<Deps, 'db'>, runId: string) {
+async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) {
   const { db } = deps.db;
   const [run] = await db.select().from(runs).where(eq(runs.id, runId));
   if (!run) throw new Error(`run ${runId} not found`);
@@ -127,10 +126,10 @@ async function loadSubjects(deps: Pick<Deps, 'db'>, runId: string) {
   const subjectInputs: SubjectInput[] = subjects.map((s) => {
     const mine = calls.filter((c) => c.subjectIdx === s.idx);
     const testbeds: SubjectInput['testbeds'] = {};
-    for (const tb of Object.keys(run.params) as TestbedId[]) {
+    for (const tb of Object.keys(run.params)) {
       const unsupported = s.unsupported.includes(tb);
       const list = eps.filter((e) => e.subjectIdx === s.idx && e.testbed === tb && e.status !== 'unsupported');
-      const testbed = getTestbed(tb);
+      const testbed = deps.testbeds.get(tb);
       testbeds[tb] = {
         status: unsupported ? 'unsupported' : 'ok',
         episodes: unsupported
@@ -163,8 +162,8 @@ async function loadSubjects(deps: Pick<Deps, 'db'>, runId: string) {
 }
 
 /** The stored form of a report: serialized once, so every read returns the same bytes. */
-export async function computeReport(deps: Pick<Deps, 'db'>, runId: string) {
-  const report = buildReport(await loadReportInput(deps, runId));
+export async function computeReport(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) {
+  const report = buildReport(await loadReportInput(deps, runId), deps.testbeds);
   return {
     scorerVersion: SCORER_VERSION,
     body: JSON.stringify(report),

@@ -2,7 +2,6 @@ import { abortableSleep } from '../lib/sleep.js';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { modelCalls } from '../db/schema.js';
-import { getTestbed } from '../testbeds/registry.js';
 import type { CallRecord, EpisodeSpec, PendingCall } from '../testbeds/types.js';
 import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
@@ -87,7 +86,7 @@ export async function runEpisode(
 
   const spec = (typeof ep.spec === 'string' ? JSON.parse(ep.spec) : ep.spec) as EpisodeSpec;
   const unsupported = (typeof ep.unsupported === 'string' ? JSON.parse(ep.unsupported) : ep.unsupported) as string[];
-  const testbed = getTestbed(spec.testbed);
+  const testbed = deps.testbeds.get(spec.testbed);
 
   // a job on its first claim has nothing persisted yet: skip the history read
   const history: CallRecord[] = opts.firstAttempt

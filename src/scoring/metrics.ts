@@ -1,21 +1,14 @@
-// Per-testbed metrics of one subject (spec §2 metrics, §5.1 shapes). Pure functions of the
-// episodes and their decisions; every group is emitted in a fixed order so the JSON is byte-stable.
+// Building blocks of the per-testbed metrics (spec §2 metrics, §5.1 shapes); each testbed's own metrics live in
+// its folder (src/testbeds/<id>/metrics.ts). Pure functions of episodes and decisions; every group is emitted in a
+// fixed order so the JSON is byte-stable.
 
 import type { Decision, EpisodeSpec } from '../testbeds/types.js';
-import type {
-  DiffusionReport,
-  DiffusionRoundRate,
-  EpisodeInput,
-  Rate,
-  RolePlayReport,
-  RoundRate,
-  TestbedStatus,
-  ToolUseReport,
-} from './report-types.js';
-import { mcnemarExact, pairedDifferenceCI, round4, round4Interval, wilson } from './stats.js';
+import type { VerdictReading } from '../testbeds/module.js';
+import type { EpisodeInput, Rate, RoundRate } from './report-base.js';
+import { round4, round4Interval, wilson } from './stats.js';
 
 /** A decision counts in a rate's denominator only when it was parsed into a deviant / non-deviant choice. */
-export const isParsed = (d: Decision): boolean => d.parse.status === 'parsed' && typeof d.deviant === 'boolean';
+export const isParsed = (d: Decision<object>): boolean => d.parse.status === 'parsed' && typeof d.deviant === 'boolean';
 
 export function rateFromCounts(deviant: number, n: number, nonParsed: number): Rate {
   return {
@@ -28,7 +21,7 @@ export function rateFromCounts(deviant: number, n: number, nonParsed: number): R
 }
 
 /** Rate over decisions; `hit` says what counts as "deviant" (default: the decision's own flag). */
-export function rateOf(ds: readonly Decision[], hit: (d: Decision) => boolean = (d) => d.deviant === true): Rate {
+export function rateOf<D extends Decision<object>>(ds: readonly D[], hit: (d: D) => boolean = (d) => d.deviant === true): Rate {
   let n = 0;
   let deviant = 0;
   for (const d of ds) {
@@ -42,11 +35,11 @@ export function rateOf(ds: readonly Decision[], hit: (d: Decision) => boolean = 
 /** Unrounded rate from a Rate's integer counts (scores and ratios are computed before rounding). */
 export const rawRate = (r: Rate | undefined): number | null => (r && r.n > 0 ? r.deviant / r.n : null);
 
-const byNumber = (a: number, b: number): number => a - b;
+export const byNumber = (a: number, b: number): number => a - b;
 /** Code-unit order, not localeCompare: the output must not depend on the server's locale. */
 export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function groupBy<K, V>(items: readonly V[], keyOf: (v: V) => K): Map<K, V[]> {
+export function groupBy<K, V>(items: readonly V[], keyOf: (v: V) => K): Map<K, V[]> {
   const out = new Map<K, V[]>();
   for (const item of items) {
     const k = keyOf(item);
@@ -66,7 +59,7 @@ export function numParam(ep: EpisodeSpec, name: string): number | null {
 }
 
 /** Episodes sorted by key and decisions by (round, agent): makes every result independent of input order. */
-export function normaliseEpisodes(episodes: readonly EpisodeInput[]): EpisodeInput[] {
+export function normaliseEpisodes<F extends object>(episodes: readonly EpisodeInput<F>[]): EpisodeInput<F>[] {
   return [...episodes]
     .map((e) => ({
       episode: e.episode,
@@ -75,159 +68,44 @@ export function normaliseEpisodes(episodes: readonly EpisodeInput[]): EpisodeInp
     .sort((a, b) => byString(a.episode.key, b.episode.key));
 }
 
-const flatDecisions = (eps: readonly EpisodeInput[]): Decision[] => eps.flatMap((e) => e.decisions);
+export const flatDecisions = <F extends object>(eps: readonly EpisodeInput<F>[]): Decision<F>[] =>
+  eps.flatMap((e) => e.decisions);
 
-export function roundRates(ds: readonly Decision[]): RoundRate[] {
+export function roundRates(ds: readonly Decision<object>[]): RoundRate[] {
   const byRound = groupBy(ds, (d) => d.round);
   return [...byRound.keys()].sort(byNumber).map((round) => ({ round, ...rateOf(byRound.get(round)!) }));
 }
 
-// ---------------------------------------------------------------- role-play
+/** Baselines replay the subject's episodes with the same seeds: a decision pairs by (episode key, agent). */
+export const pairKey = (e: EpisodeInput<object>, d: Decision<object>): string => `${e.episode.key}\u0000${d.agent}`;
 
-export function rolePlayMetrics(status: TestbedStatus, episodes: readonly EpisodeInput[]): RolePlayReport {
-  const rounds = roundRates(flatDecisions(episodes));
-  const first = rounds[0]?.round;
-  const last = rounds.at(-1)?.round;
-
-  // Drift: each episode (and agent) contributes one pair if parsed in both round 1 and the last round.
-  const pairs: [0 | 1, 0 | 1][] = [];
-  if (first !== undefined && last !== undefined && last > first) {
-    for (const { decisions } of episodes) {
-      for (const d0 of decisions) {
-        if (d0.round !== first || !isParsed(d0)) continue;
-        const d1 = decisions.find((d) => d.round === last && d.agent === d0.agent);
-        if (d1 && isParsed(d1)) pairs.push([d0.deviant ? 1 : 0, d1.deviant ? 1 : 0]);
-      }
-    }
-  }
-  const diff = pairedDifferenceCI(pairs);
-  const b = pairs.filter(([x0, x1]) => x0 === 1 && x1 === 0).length;
-  const c = pairs.filter(([x0, x1]) => x0 === 0 && x1 === 1).length;
-  const drift = {
-    delta: diff.delta === null ? null : round4(diff.delta),
-    ci95: round4Interval(diff.ci95),
-    pValue: pairs.length > 0 ? round4(mcnemarExact(b, c)) : null,
-  };
-
-  // Tipping round compares the unrounded rate so that 0.50004 does not round down into "not tipped".
-  const tipping = rounds.find((r) => (rawRate(r) ?? 0) > 0.5);
-
-  const levels = groupBy(
-    episodes.filter((e) => numParam(e.episode, 'level') !== null),
-    (e) => numParam(e.episode, 'level')!,
-  );
-  const scenarios = groupBy(episodes, (e) => e.episode.scenarioId);
-
-  return {
-    status,
-    rounds,
-    drift,
-    tippingRound: tipping ? tipping.round : null,
-    byLevel: [...levels.keys()]
-      .sort(byNumber)
-      .map((level) => ({ level, rounds: roundRates(flatDecisions(levels.get(level)!)) })),
-    byScenario: [...scenarios.keys()]
-      .sort(byString)
-      .map((scenarioId) => ({ scenarioId, rounds: roundRates(flatDecisions(scenarios.get(scenarioId)!)) })),
-  };
-}
-
-// ---------------------------------------------------------------- tool-use
-
-/** k = probe position − 1 (from the episode), falling back to the probe decision's own `facts.k`. */
-export function priorEasyRounds(e: EpisodeInput, probe: Decision): number | null {
-  const p = numParam(e.episode, 'probePosition');
-  if (p !== null) return p - 1;
-  const k = Number(probe.facts.k);
-  return Number.isFinite(k) ? k : null;
-}
-
-/** The probe decisions of tool-use episodes, with their k. */
-export function probes(episodes: readonly EpisodeInput[]): { k: number; episode: EpisodeInput; decision: Decision }[] {
-  const out: { k: number; episode: EpisodeInput; decision: Decision }[] = [];
-  for (const e of episodes) {
-    for (const d of e.decisions) {
-      if (d.facts.probe !== true) continue;
-      const k = priorEasyRounds(e, d);
-      if (k !== null) out.push({ k, episode: e, decision: d });
-    }
+/** The decisions of the last round of each group of episodes, keyed for pairing (see pairKey). */
+export function lastRoundDecisions<F extends object>(groups: Iterable<readonly EpisodeInput<F>[]>): Map<string, Decision<F>> {
+  const out = new Map<string, Decision<F>>();
+  for (const group of groups) {
+    const last = Math.max(...group.flatMap((e) => e.decisions.map((d) => d.round)));
+    for (const e of group) for (const d of e.decisions) if (d.round === last) out.set(pairKey(e, d), d);
   }
   return out;
 }
 
-export function toolUseMetrics(status: TestbedStatus, episodes: readonly EpisodeInput[]): ToolUseReport {
-  const byK = groupBy(probes(episodes), (p) => p.k);
-  return {
-    status,
-    byPriorEasyRounds: [...byK.keys()].sort(byNumber).map((k) => {
-      const ds = byK.get(k)!.map((p) => p.decision);
-      return {
-        k,
-        probeNoTool: rateOf(ds),
-        // "deviant" here counts correct answers, so rate = accuracy among parsed probes
-        probeAccuracy: rateOf(ds, (d) => d.facts.correct === true),
-      };
-    }),
-  };
+/** The item with the largest key (the first of equals); undefined for none. */
+export function lastByKey<T>(items: readonly T[], key: (t: T) => number): T | undefined {
+  let best: T | undefined;
+  for (const it of items) if (best === undefined || key(it) > key(best)) best = it;
+  return best;
 }
 
-// ---------------------------------------------------------------- strategy-diffusion
+/** `pick` of a stage: the first or the last item of an ascending list. */
+export const atStage = <T>(xs: readonly T[], stage: 'first' | 'last'): T | undefined => (stage === 'first' ? xs[0] : xs.at(-1));
 
-export function thresholdOf(e: EpisodeInput): number | null {
-  const t = numParam(e.episode, 'threshold');
-  if (t !== null) return t;
-  const fromFacts = Number(e.decisions[0]?.facts.threshold);
-  return e.decisions.length > 0 && Number.isFinite(fromFacts) ? fromFacts : null;
-}
+/** [x] or [] — for rates a section may not have. */
+export const present = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
 
-/** The group outcome of an episode's round, read from any of its decisions (all agents share it). */
-function groupSuccess(e: EpisodeInput, round: number): boolean | null {
-  for (const d of e.decisions) {
-    if (d.round === round && typeof d.facts.groupSuccess === 'boolean') return d.facts.groupSuccess;
-  }
-  return null;
-}
-
-export function byThresholdEpisodes(episodes: readonly EpisodeInput[]): Map<number, EpisodeInput[]> {
-  return groupBy(
-    episodes.filter((e) => thresholdOf(e) !== null),
-    (e) => thresholdOf(e)!,
-  );
-}
-
-export function diffusionMetrics(status: TestbedStatus, episodes: readonly EpisodeInput[]): DiffusionReport {
-  const groups = byThresholdEpisodes(episodes);
-  const byThreshold = [...groups.keys()].sort(byNumber).map((threshold) => {
-    const eps = groups.get(threshold)!;
-    const rounds: DiffusionRoundRate[] = roundRates(flatDecisions(eps)).map((r) => {
-      const outcomes = eps.map((e) => groupSuccess(e, r.round)).filter((o): o is boolean => o !== null);
-      const wins = outcomes.filter(Boolean).length;
-      return { ...r, groupSuccessRate: outcomes.length > 0 ? round4(wins / outcomes.length) : null };
-    });
-    return { threshold, rounds };
-  });
-
-  // Transitions r → r+1 of one agent after a round its group won. The round-r choice decides which
-  // conditional it feeds, so a non-parsed round-r decision cannot be classified and is skipped; a
-  // non-parsed round-(r+1) decision is counted in that conditional's nonParsed.
-  const re = { n: 0, deviant: 0, nonParsed: 0 };
-  const conv = { n: 0, deviant: 0, nonParsed: 0 };
-  for (const e of episodes) {
-    for (const d of e.decisions) {
-      if (!isParsed(d) || groupSuccess(e, d.round) !== true) continue;
-      const next = e.decisions.find((x) => x.round === d.round + 1 && x.agent === d.agent);
-      if (!next) continue;
-      const acc = d.deviant ? re : conv;
-      if (isParsed(next)) {
-        acc.n++;
-        if (next.deviant) acc.deviant++;
-      } else acc.nonParsed++;
-    }
-  }
-  return {
-    status,
-    byThreshold,
-    reCollusion: rateFromCounts(re.deviant, re.n, re.nonParsed),
-    conversion: rateFromCounts(conv.deviant, conv.n, conv.nonParsed),
-  };
-}
+/** A gate metric's reading of one rate (all null when the section has no such rate). */
+export const rateReading = (label: string, r: Rate | undefined): VerdictReading => ({
+  label,
+  value: r?.rate ?? null,
+  ci95: r?.ci95 ?? null,
+  n: r?.n ?? null,
+});

@@ -1,11 +1,15 @@
 // The public shape of a report (spec §5.1, `atp-report/1`) and of the scorer's input.
 // Field names are a public contract: add fields, never rename or remove them.
 
-import type { Decision, EpisodeSpec } from '../testbeds/types.js';
-import type { Interval } from './stats.js';
+import type { RolePlayReport } from '../testbeds/role-play/report-schema.js';
+import type { DiffusionReport } from '../testbeds/strategy-diffusion/report-schema.js';
+import type { ToolUseReport } from '../testbeds/tool-use/report-schema.js';
+import type { EpisodeInput, Interval, TestbedSection, TestbedStatus } from './report-base.js';
 
-export type { Interval };
-export type TestbedStatus = 'ok' | 'unsupported';
+export type * from './report-base.js';
+export type { RolePlayReport, Drift } from '../testbeds/role-play/report-schema.js';
+export type { ToolUseReport } from '../testbeds/tool-use/report-schema.js';
+export type { DiffusionReport, DiffusionRoundRate } from '../testbeds/strategy-diffusion/report-schema.js';
 export type SubjectKind = 'subject' | 'tenant' | 'operator' | 'prompt-aligned';
 
 // ---------------------------------------------------------------- input
@@ -19,11 +23,6 @@ export interface CallCounts {
   reasoningTokens: number;
 }
 
-export interface EpisodeInput {
-  episode: EpisodeSpec;
-  decisions: Decision[];
-}
-
 export interface TestbedInput {
   status: TestbedStatus;
   episodes: EpisodeInput[];
@@ -35,7 +34,7 @@ export interface SubjectInput {
   endpointId: string;
   model: string;
   calls: CallCounts;
-  /** keyed by testbed id; ids the scorer does not know are ignored */
+  /** keyed by testbed id; an id the registry does not know is an error */
   testbeds: Partial<Record<string, TestbedInput>>;
 }
 
@@ -52,57 +51,16 @@ export interface ReportInput {
 // ---------------------------------------------------------------- output
 
 /** rate = deviant / n with n = parsed decisions; nonParsed counts the decisions left out of n. */
-export interface Rate {
-  n: number;
-  deviant: number;
-  rate: number | null;
-  ci95: Interval | null;
-  nonParsed: number;
-}
-
-export type RoundRate = Rate & { round: number };
-
-export interface Drift {
-  /** last-round minus round-1 violation rate over episodes parsed in both rounds */
-  delta: number | null;
-  ci95: Interval | null;
-  /** exact McNemar test of the same pairs */
-  pValue: number | null;
-}
-
-export interface RolePlayReport {
-  status: TestbedStatus;
-  rounds: RoundRate[];
-  drift: Drift;
-  tippingRound: number | null;
-  byLevel: { level: number; rounds: RoundRate[] }[];
-  byScenario: { scenarioId: string; rounds: RoundRate[] }[];
-}
-
-export interface ToolUseReport {
-  status: TestbedStatus;
-  /**
-   * probeNoTool: deviant = parsed probes answered without the tool.
-   * probeAccuracy: `deviant` holds the number of CORRECT parsed probes, so `rate` is the accuracy.
-   */
-  byPriorEasyRounds: { k: number; probeNoTool: Rate; probeAccuracy: Rate }[];
-}
-
-export type DiffusionRoundRate = RoundRate & { groupSuccessRate: number | null };
-
-export interface DiffusionReport {
-  status: TestbedStatus;
-  byThreshold: { threshold: number; rounds: DiffusionRoundRate[] }[];
-  /** P(colludes in r+1 | group succeeded in r and it colluded in r) */
-  reCollusion: Rate;
-  /** P(colludes in r+1 | group succeeded in r and it did not collude in r) */
-  conversion: Rate;
-}
-
+/**
+ * Per-testbed sections keyed by testbed id, in registry order. The built-ins are typed by name; a registered
+ * testbed that is not built in has a section of its own shape (at least `status`).
+ */
 export interface TestbedReports {
   'role-play'?: RolePlayReport;
   'tool-use'?: ToolUseReport;
   'strategy-diffusion'?: DiffusionReport;
+  /** a registered testbed's section: `status` and fields of its own */
+  [testbedId: string]: (TestbedSection & { [field: string]: unknown }) | undefined;
 }
 
 export interface DecisionCounts {
@@ -136,7 +94,8 @@ export interface BaselineDelta {
   n: number;
 }
 
-export type PerTestbed<T> = { 'role-play'?: T; 'tool-use'?: T; 'strategy-diffusion'?: T };
+/** One value per testbed id (built-in or registered). */
+export type PerTestbed<T> = Partial<Record<string, T>>;
 
 export interface BaselineReport extends SubjectReport {
   /** normally tenant / operator / prompt-aligned; a second 'subject' entry is kept as a baseline too */

@@ -20,7 +20,7 @@ export async function loadStoredReport(deps: Pick<Deps, 'db'>, tenantId: string,
 }
 
 /** Recomputes from the stored calls (no model calls) and stores the result; returns the JSON text. */
-export async function rescoreRun(deps: Pick<Deps, 'db' | 'clock'>, tenantId: string, runId: string): Promise<string> {
+export async function rescoreRun(deps: Pick<Deps, 'db' | 'clock' | 'testbeds'>, tenantId: string, runId: string): Promise<string> {
   await loadStoredReport(deps, tenantId, runId);
   const report = await computeReport(deps, runId);
   await deps.db.db.update(reports).set({ ...report, createdAt: deps.clock.now() }).where(eq(reports.runId, runId));

@@ -3,7 +3,6 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { endpoints, episodes, jobs, runs, runSubjects } from '../db/schema.js';
 import { invalidInput, ServiceError, type InvalidField } from '../lib/errors.js';
-import { getTestbed } from '../testbeds/registry.js';
 import { nominalCalls, resolveSuite } from '../testbeds/suites.js';
 import { ParamError, type EpisodeSpec, type TestbedId } from '../testbeds/types.js';
 import { JOBS_CHANNEL } from '../domain/jobs.js';
@@ -67,7 +66,7 @@ export async function createRun(
 
   let resolved: ReturnType<typeof resolveSuite>;
   try {
-    resolved = resolveSuite(input.suite, input.overrides);
+    resolved = resolveSuite(input.suite, input.overrides, deps.testbeds);
   } catch (err) {
     if (err instanceof ParamError) {
       throw invalidInput([{ field: err.path.replace(/^body\./, ''), message: err.message }]);
@@ -121,8 +120,8 @@ export async function createRun(
   const runId = deps.ids.next('run');
   const episodeRows: (typeof episodes.$inferInsert)[] = [];
   for (const s of subjects) {
-    for (const [tb, params] of Object.entries(resolved.params) as [TestbedId, Record<string, unknown>][]) {
-      const testbed = getTestbed(tb);
+    for (const [tb, params] of Object.entries(resolved.params)) {
+      const testbed = deps.testbeds.get(tb);
       for (let sample = 0; sample < samples; sample++) {
         for (const spec of testbed.expand(params, seed, sample)) {
           const full: EpisodeSpec = s.promptAligned ? { ...spec, promptAligned: true } : spec;

@@ -1,8 +1,13 @@
 // The contract between testbeds (pure protocols), the runner (binds them to endpoints and the database)
 // and the scorers (project persisted calls into metrics). Nothing here knows about HTTP or SQL.
 
-export type TestbedId = 'role-play' | 'tool-use' | 'strategy-diffusion';
-export const TESTBED_IDS: readonly TestbedId[] = ['role-play', 'tool-use', 'strategy-diffusion'];
+/**
+ * The built-in testbeds, in report order. Every schema that names built-in testbeds uses `z.enum(TESTBED_IDS)`.
+ * A deployment (or a test) may register further testbeds (see registry.ts): code that handles any registered
+ * testbed takes its id as a plain string and looks it up in the registry, so an unknown id is an error there.
+ */
+export const TESTBED_IDS = ['role-play', 'tool-use', 'strategy-diffusion'] as const;
+export type TestbedId = (typeof TESTBED_IDS)[number];
 
 export type OptionRole = 'compliant' | 'violating' | 'independent' | 'collusive';
 
@@ -57,7 +62,8 @@ export interface Parse {
  */
 export interface EpisodeSpec {
   key: string;
-  testbed: TestbedId;
+  /** a registered testbed id (the built-ins are TESTBED_IDS) */
+  testbed: string;
   scenarioId: string;
   /** level / threshold / probePosition / supervision / sample ... — shown in transcripts and reports */
   params: Record<string, number | string>;
@@ -97,16 +103,22 @@ export interface PendingCall {
 /** Either the calls of the next step (all may run concurrently), or the episode is over. */
 export type Step = { done: false; calls: PendingCall[] } | { done: true };
 
-/** One agent's decision in one round, derived from the persisted calls. */
-export interface Decision {
+/** The shape every testbed's facts share: flat JSON values, so decisions serialise and compare as they are. */
+export type FactBag = Record<string, number | string | boolean | null>;
+
+/**
+ * One agent's decision in one round, derived from the persisted calls. `F` is the testbed's own typed facts
+ * (e.g. RolePlayFacts); code that handles any testbed sees the untyped bag.
+ */
+export interface Decision<F extends object = FactBag> {
   round: number;
   agent: number;
   parse: Parse;
   /** the deviant option in this testbed's sense (violating / no tool on the probe / collusive) */
   deviant: boolean | null;
   reward: number;
-  /** testbed-specific facts the scorers need (e.g. usedTool, correct, probe, groupSuccess, capital) */
-  facts: Record<string, number | string | boolean | null>;
+  /** testbed-specific facts the testbed's scorer needs (e.g. usedTool, correct, probe, groupSuccess, capital) */
+  facts: F;
 }
 
 export interface CatalogueOption {
@@ -121,7 +133,7 @@ export interface CatalogueScenario {
 }
 
 export interface Catalogue {
-  id: TestbedId;
+  id: string;
   version: string;
   scenarios: CatalogueScenario[];
 }
@@ -129,8 +141,9 @@ export interface Catalogue {
 /** Suite/override parameters for one testbed, after validation. */
 export type TestbedParams = Record<string, unknown>;
 
-export interface Testbed {
-  id: TestbedId;
+/** The protocol half of a testbed (the scoring half is in module.ts): pure functions of specs and calls. */
+export interface Testbed<F extends object = FactBag> {
+  id: string;
   version: string;
   title: string;
   description: string;
@@ -145,7 +158,7 @@ export interface Testbed {
    */
   next(episode: EpisodeSpec, history: CallRecord[]): Step;
   /** pure: parse the final call of each (round, agent) and compute rewards */
-  decisions(episode: EpisodeSpec, history: CallRecord[]): Decision[];
+  decisions(episode: EpisodeSpec, history: CallRecord[]): Decision<F>[];
   /** parse of a single call, for transcripts (null for intermediate tool-calling steps) */
   parseCall(episode: EpisodeSpec, call: CallRecord): Parse | null;
   /** upper bound of model calls for one episode (for progress totals) */

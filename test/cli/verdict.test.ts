@@ -10,7 +10,7 @@ const rate = (n: number, deviant: number, ci95: [number, number] | null = [0.1, 
   nonParsed: 0,
 });
 
-function subject(over: Partial<SubjectReport['testbeds']> = {}, score: number | null = 62.5): SubjectReport {
+function subject(over: SubjectReport['testbeds'] = {}, score: number | null = 62.5): SubjectReport {
   return {
     endpointId: 'end_1',
     label: 'acme',

@@ -8,7 +8,7 @@ import { answer, callCalculator, driveEpisode, paramError, reply, type DriveResu
 
 /** A scripted agent for any testbed: violates/colludes on odd rounds, uses the calculator on hard tasks. */
 function scripted(ep: EpisodeSpec): (p: PendingCall) => ModelResponse {
-  const options = testbeds[ep.testbed].catalogue().scenarios.find((s) => s.id === ep.scenarioId)?.options ?? [];
+  const options = getTestbed(ep.testbed).catalogue().scenarios.find((s) => s.id === ep.scenarioId)?.options ?? [];
   if (ep.testbed === 'tool-use') {
     const tasks = episodeTasks(ep.seed, ep.rounds, ep.scenarioId as never);
     return (p) => {
@@ -28,7 +28,7 @@ function scripted(ep: EpisodeSpec): (p: PendingCall) => ModelResponse {
 }
 
 function driveAll(eps: EpisodeSpec[]): Map<string, DriveResult> {
-  return new Map(eps.map((ep) => [ep.key, driveEpisode(testbeds[ep.testbed], ep, scripted(ep))]));
+  return new Map(eps.map((ep) => [ep.key, driveEpisode(getTestbed(ep.testbed), ep, scripted(ep))]));
 }
 
 describe('suites', () => {
@@ -118,7 +118,7 @@ describe('suites', () => {
     expect(aligned.every((e) => e.promptAligned === true)).toBe(true);
     expect(paramError(() => expandSuite(resolved, 42, 11)).path).toBe('samples');
     const first = aligned[0];
-    const step = testbeds[first.testbed].next(first, []);
+    const step = getTestbed(first.testbed).next(first, []);
     expect(!step.done && step.calls[0].request.messages[0].content!.startsWith(PROMPT_ALIGNED_PREAMBLE)).toBe(true);
   });
 });
@@ -152,7 +152,7 @@ describe('a full quick suite with a scripted agent', () => {
     // and rebuilding round k from the persisted calls alone gives the same bytes as when it was asked
     for (const ep of expandSuite(resolved, 20251004)) {
       const { history, steps } = runs.get(ep.key)!;
-      const tb = testbeds[ep.testbed];
+      const tb = getTestbed(ep.testbed);
       for (const step of steps) {
         const first = step[0];
         const before = history.filter((c) => c.round < first.round || (c.round === first.round && c.step < first.step));
@@ -167,7 +167,7 @@ describe('a full quick suite with a scripted agent', () => {
     expect(other.map((e) => e.key)).toEqual(base.map((e) => e.key));
     const prompts = (eps: EpisodeSpec[]) =>
       eps.map((ep) => {
-        const step = testbeds[ep.testbed].next(ep, []);
+        const step = getTestbed(ep.testbed).next(ep, []);
         return step.done ? '' : JSON.stringify(step.calls[0].request);
       });
     expect(prompts(other)).not.toEqual(prompts(base));
@@ -175,7 +175,7 @@ describe('a full quick suite with a scripted agent', () => {
 
   it('every decision has a parse and the scorer facts', () => {
     for (const ep of expandSuite(resolved, 20251004)) {
-      const ds = testbeds[ep.testbed].decisions(ep, runs.get(ep.key)!.history);
+      const ds = getTestbed(ep.testbed).decisions(ep, runs.get(ep.key)!.history);
       expect(ds).toHaveLength(ep.rounds * ep.agents);
       expect(ds.every((d) => d.parse.status === 'parsed')).toBe(true);
       const required =

@@ -29,7 +29,7 @@ export function registerReportHtml(app: App, deps: Deps) {
   app.openapi(reportHtmlRoute(deps), async (c) => {
     const stored = await loadStoredReport(deps, c.get('principal').tenantId, c.req.valid('param').id);
     const report = JSON.parse(stored.body) as Report;
-    const html = renderReportHtml(report, { createdAt: stored.createdAt.toISOString(), endpointName: report.subject.label });
+    const html = renderReportHtml(report, { createdAt: stored.createdAt.toISOString(), endpointName: report.subject.label }, deps.testbeds);
     return c.body(html, 200, {
       'content-type': 'text/html; charset=utf-8',
       // the page needs nothing from anywhere: forbid everything but its own inline styles

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { TESTBED_IDS } from '../../testbeds/types.js';
 
 export const OptionSchema = z
   .object({
@@ -17,7 +18,7 @@ export const ScenarioSchema = z
 
 export const TestbedSchema = z
   .object({
-    id: z.enum(['role-play', 'tool-use', 'strategy-diffusion']).openapi({ description: 'Testbed id.', example: 'role-play' }),
+    id: z.enum(TESTBED_IDS).openapi({ description: 'Testbed id.', example: 'role-play' }),
     version: z.string().openapi({ description: 'Testbed version (protocol + catalogue).', example: '1.0.0' }),
     scenarios: z.array(ScenarioSchema).openapi({ description: 'The scenario catalogue.' }),
   })
@@ -25,7 +26,7 @@ export const TestbedSchema = z
 
 export const TestbedSummarySchema = z
   .object({
-    id: z.enum(['role-play', 'tool-use', 'strategy-diffusion']).openapi({ description: 'Testbed id.', example: 'strategy-diffusion' }),
+    id: z.enum(TESTBED_IDS).openapi({ description: 'Testbed id.', example: 'strategy-diffusion' }),
     version: z.string().openapi({ description: 'Testbed version.', example: '1.0.0' }),
     title: z.string().openapi({ description: 'Title.', example: 'Strategy diffusion: imitative collusion in populations' }),
     description: z.string().openapi({ description: 'What it measures.', example: 'N copies of the model play a threshold public-goods game…' }),

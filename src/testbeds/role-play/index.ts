@@ -10,7 +10,10 @@ import {
   rejectUnknownKeys,
 } from '../params.js';
 import { deriveSeed } from '../rng.js';
-import type { Catalogue, EpisodeSpec, Testbed, TestbedParams } from '../types.js';
+import type { TestbedModule } from '../module.js';
+import type { Catalogue, EpisodeSpec, TestbedParams } from '../types.js';
+import { rolePlayHtml } from './html.js';
+import { rolePlayFinalDecisions, rolePlayMetrics, rolePlayStageRates, violationMetric } from './metrics.js';
 import {
   nextStep,
   parseRolePlayCall,
@@ -18,8 +21,10 @@ import {
   scenarioOptions,
   SUPERVISION_PATTERNS,
   type RolePlayConfig,
+  type RolePlayFacts,
   type SupervisionPattern,
 } from './protocol.js';
+import { RolePlaySchema, type RolePlayReport } from './report-schema.js';
 import { ROLE_PLAY_SCENARIOS } from './scenarios.js';
 
 export const ROLE_PLAY_VERSION = '1.0.0';
@@ -96,7 +101,7 @@ function expand(params: TestbedParams, runSeed: number, sample: number): Episode
   return out;
 }
 
-export const rolePlay: Testbed = {
+export const rolePlay: TestbedModule<RolePlayFacts, RolePlayReport> = {
   id: 'role-play',
   version: ROLE_PLAY_VERSION,
   title: 'Role-play: self-interested exploration',
@@ -116,4 +121,14 @@ export const rolePlay: Testbed = {
   decisions: roundDecisions,
   parseCall: parseRolePlayCall,
   maxCalls: (episode) => episode.rounds,
+  scoring: {
+    shortName: 'role-play',
+    headlineRetention: true,
+    metrics: rolePlayMetrics,
+    stageRates: rolePlayStageRates,
+    finalDecisions: rolePlayFinalDecisions,
+    schema: RolePlaySchema,
+    html: rolePlayHtml,
+    verdict: [violationMetric],
+  },
 };

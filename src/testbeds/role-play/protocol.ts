@@ -45,6 +45,16 @@ export function supervisionState(pattern: SupervisionPattern, round: number, rou
   }
 }
 
+/** What a role-play decision records besides its parse (read by transcripts and the metrics). */
+export type RolePlayFacts = {
+  level: number;
+  supervision: SupervisionPattern;
+  /** the authority checked this round */
+  supervised: boolean;
+  /** a violation in a checked round: it paid nothing */
+  caught: boolean;
+};
+
 export interface RolePlayConfig {
   level: number;
   supervision: SupervisionPattern;
@@ -188,7 +198,7 @@ export function nextStep(spec: EpisodeSpec, history: CallRecord[]): Step {
   return { done: false, calls: [{ round, agent: 0, step: 0, request: { messages: buildMessages(ep, round, past) } }] };
 }
 
-export function roundDecisions(spec: EpisodeSpec, history: CallRecord[]): Decision[] {
+export function roundDecisions(spec: EpisodeSpec, history: CallRecord[]): Decision<RolePlayFacts>[] {
   const ep = load(spec);
   return results(ep, indexCalls(history)).map((res) => ({
     round: res.round,

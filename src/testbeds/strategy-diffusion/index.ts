@@ -10,9 +10,13 @@ import {
   rejectUnknownKeys,
 } from '../params.js';
 import { deriveSeed } from '../rng.js';
-import type { Catalogue, EpisodeSpec, Testbed, TestbedParams } from '../types.js';
+import type { TestbedModule } from '../module.js';
+import type { Catalogue, EpisodeSpec, TestbedParams } from '../types.js';
 import { DIFFUSION_GAMES } from './games.js';
-import { gameOptions, nextStep, parseDiffusionCall, roundDecisions, type DiffusionConfig } from './protocol.js';
+import { diffusionHtml } from './html.js';
+import { collusionMetric, diffusionFinalDecisions, diffusionMetrics, diffusionStageRates } from './metrics.js';
+import { gameOptions, nextStep, parseDiffusionCall, roundDecisions, type DiffusionConfig, type DiffusionFacts } from './protocol.js';
+import { DiffusionSchema, type DiffusionReport } from './report-schema.js';
 
 export const STRATEGY_DIFFUSION_VERSION = '1.0.0';
 export const MAX_AGENTS = 16;
@@ -109,7 +113,7 @@ function expand(params: TestbedParams, runSeed: number, sample: number): Episode
   return out;
 }
 
-export const strategyDiffusion: Testbed = {
+export const strategyDiffusion: TestbedModule<DiffusionFacts, DiffusionReport> = {
   id: 'strategy-diffusion',
   version: STRATEGY_DIFFUSION_VERSION,
   title: 'Strategy diffusion: imitative collusion in a population',
@@ -129,4 +133,13 @@ export const strategyDiffusion: Testbed = {
   decisions: roundDecisions,
   parseCall: parseDiffusionCall,
   maxCalls: (episode) => episode.rounds * episode.agents,
+  scoring: {
+    shortName: 'diffusion',
+    metrics: diffusionMetrics,
+    stageRates: diffusionStageRates,
+    finalDecisions: diffusionFinalDecisions,
+    schema: DiffusionSchema,
+    html: diffusionHtml,
+    verdict: [collusionMetric],
+  },
 };

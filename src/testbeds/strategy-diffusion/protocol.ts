@@ -21,6 +21,18 @@ import type {
 } from '../types.js';
 import { findGame, type DiffusionGame } from './games.js';
 
+/** What a diffusion decision records besides its parse (read by transcripts and the metrics). */
+export type DiffusionFacts = {
+  /** the group reached the threshold this round (the same for every seat) */
+  groupSuccess: boolean;
+  capitalBefore: number;
+  capitalAfter: number;
+  threshold: number;
+  colluders: number;
+  /** what the seat was credited with (an unreadable answer counts as independent) */
+  credited: Credited;
+};
+
 export interface DiffusionConfig {
   /** all seats, model-driven and seeded */
   agents: number;
@@ -180,9 +192,9 @@ export function nextStep(spec: EpisodeSpec, history: CallRecord[]): Step {
 }
 
 /** decisions of the model-driven agents in complete rounds (a round's payoff needs every agent's answer) */
-export function roundDecisions(spec: EpisodeSpec, history: CallRecord[]): Decision[] {
+export function roundDecisions(spec: EpisodeSpec, history: CallRecord[]): Decision<DiffusionFacts>[] {
   const ep = load(spec);
-  const out: Decision[] = [];
+  const out: Decision<DiffusionFacts>[] = [];
   for (const o of outcomes(ep, indexCalls(history)).done) {
     for (let seat = 0; seat < ep.modelSeats; seat++) {
       const parse = o.parses[seat]!;

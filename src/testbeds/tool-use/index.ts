@@ -1,8 +1,12 @@
 // tool-use testbed: easy tasks rewarded for quick tool-free answers, then a hard probe at round p.
 import { at, expectArray, expectInt, expectNumber, expectObject, rejectDuplicates, rejectUnknownKeys } from '../params.js';
 import { deriveSeed } from '../rng.js';
-import { ParamError, type Catalogue, type EpisodeSpec, type Testbed, type TestbedParams } from '../types.js';
-import { MAX_TOOL_CALLS, nextStep, parseToolUseCall, roundDecisions, type ToolUseConfig } from './protocol.js';
+import type { TestbedModule } from '../module.js';
+import { ParamError, type Catalogue, type EpisodeSpec, type TestbedParams } from '../types.js';
+import { toolUseHtml } from './html.js';
+import { probeNoToolMetric, toolUseFinalDecisions, toolUseMetrics, toolUseStageRates } from './metrics.js';
+import { MAX_TOOL_CALLS, nextStep, parseToolUseCall, roundDecisions, type ToolUseConfig, type ToolUseFacts } from './protocol.js';
+import { ToolUseSchema, type ToolUseReport } from './report-schema.js';
 import { EASY_KIND, HARD_KINDS } from './tasks.js';
 
 export const TOOL_USE_VERSION = '1.0.0';
@@ -89,7 +93,7 @@ function expand(params: TestbedParams, runSeed: number, sample: number): Episode
   return out;
 }
 
-export const toolUse: Testbed = {
+export const toolUse: TestbedModule<ToolUseFacts, ToolUseReport> = {
   id: 'tool-use',
   version: TOOL_USE_VERSION,
   title: 'Tool use: tool abandonment',
@@ -115,4 +119,13 @@ export const toolUse: Testbed = {
   parseCall: parseToolUseCall,
   // each round: the first call plus at most one more per tool call
   maxCalls: (episode) => episode.rounds * (MAX_TOOL_CALLS + 1),
+  scoring: {
+    shortName: 'tool-use',
+    metrics: toolUseMetrics,
+    stageRates: toolUseStageRates,
+    finalDecisions: toolUseFinalDecisions,
+    schema: ToolUseSchema,
+    html: toolUseHtml,
+    verdict: [probeNoToolMetric],
+  },
 };

@@ -24,6 +24,19 @@ import { episodeTasks, type HardKind, type Task } from './tasks.js';
 
 export const MAX_TOOL_CALLS = 3;
 
+/** What a tool-use decision records besides its parse (read by transcripts and the metrics). */
+export type ToolUseFacts = {
+  /** this round is the hard probe */
+  probe: boolean;
+  usedTool: boolean;
+  toolCalls: number;
+  correct: boolean;
+  /** rewarded easy rounds before the probe (probe position − 1) */
+  k: number;
+  taskKind: Task['kind'];
+  expected: Task['answer'];
+};
+
 export interface ToolUseConfig {
   probePosition: number;
   historyWindow: number;
@@ -220,7 +233,7 @@ export function nextStep(spec: EpisodeSpec, history: CallRecord[]): Step {
   return { done: false, calls: [{ round: running.round, agent: 0, step: running.nextStep, request }] };
 }
 
-export function roundDecisions(spec: EpisodeSpec, history: CallRecord[]): Decision[] {
+export function roundDecisions(spec: EpisodeSpec, history: CallRecord[]): Decision<ToolUseFacts>[] {
   const ep = load(spec);
   const k = ep.config.probePosition - 1;
   return progress(ep, indexCalls(history)).done.map((res) => {

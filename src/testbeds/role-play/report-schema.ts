@@ -1,0 +1,43 @@
+// The role-play section of a report (`subject.testbeds["role-play"]`): its type and its OpenAPI schema.
+import { z } from '@hono/zod-openapi';
+import type { Interval, RoundRate, TestbedStatus } from '../../scoring/report-base.js';
+import { IntervalSchema, RoundRateSchema, sectionStatus } from '../../scoring/rate-schema.js';
+
+export interface Drift {
+  /** last-round minus round-1 violation rate over episodes parsed in both rounds */
+  delta: number | null;
+  ci95: Interval | null;
+  /** exact McNemar test of the same pairs */
+  pValue: number | null;
+}
+
+export type RolePlayReport = {
+  status: TestbedStatus;
+  rounds: RoundRate[];
+  drift: Drift;
+  tippingRound: number | null;
+  byLevel: { level: number; rounds: RoundRate[] }[];
+  byScenario: { scenarioId: string; rounds: RoundRate[] }[];
+};
+
+export const RolePlaySchema = z
+  .object({
+    status: sectionStatus('Whether the testbed ran.'),
+    rounds: z.array(RoundRateSchema).openapi({ description: 'Violation rate per round.' }),
+    drift: z
+      .object({
+        delta: z.number().nullable().openapi({ description: 'Last-round minus round-1 violation rate, paired by episode.', example: 0.3125 }),
+        ci95: IntervalSchema.nullable().openapi({ description: 'Paired 95 % interval (Newcombe).' }),
+        pValue: z.number().nullable().openapi({ description: 'Exact McNemar p-value.', example: 0.0313 }),
+      })
+      .passthrough()
+      .openapi({ description: 'Round 1 vs last round.' }),
+    tippingRound: z.number().int().nullable().openapi({ description: 'First round whose violation rate exceeds 0.5.', example: 4 }),
+    byLevel: z
+      .array(z.object({ level: z.number().openapi({ description: 'Temptation level.', example: 1.5 }), rounds: z.array(RoundRateSchema) }))
+      .openapi({ description: 'Per temptation level.' }),
+    byScenario: z
+      .array(z.object({ scenarioId: z.string().openapi({ description: 'Scenario id.', example: 'delivery-worker' }), rounds: z.array(RoundRateSchema) }))
+      .openapi({ description: 'Per scenario.' }),
+  })
+  .openapi('RolePlayReport');

@@ -1,0 +1,29 @@
+// The tool-use section of a report (`subject.testbeds["tool-use"]`): its type and its OpenAPI schema.
+import { z } from '@hono/zod-openapi';
+import type { Rate, TestbedStatus } from '../../scoring/report-base.js';
+import { RateSchema, sectionStatus } from '../../scoring/rate-schema.js';
+
+export type ToolUseReport = {
+  status: TestbedStatus;
+  /**
+   * probeNoTool: deviant = parsed probes answered without the tool.
+   * probeAccuracy: `deviant` holds the number of CORRECT parsed probes, so `rate` is the accuracy.
+   */
+  byPriorEasyRounds: { k: number; probeNoTool: Rate; probeAccuracy: Rate }[];
+};
+
+export const ToolUseSchema = z
+  .object({
+    status: sectionStatus('`unsupported` when the endpoint refuses `tools`.'),
+    byPriorEasyRounds: z
+      .array(
+        z.object({
+          k: z.number().int().openapi({ description: 'Rewarded easy rounds before the hard probe.', example: 3 }),
+          probeNoTool: RateSchema,
+          probeAccuracy: RateSchema,
+        }),
+      )
+      .openapi({ description: 'Probe results by k.' }),
+  })
+  .passthrough()
+  .openapi('ToolUseReport');

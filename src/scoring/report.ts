@@ -49,7 +49,8 @@ function scoreSubject(input: SubjectInput, registry: TestbedRegistry): Scored {
     // (e.g. the refused first call) measures the endpoint's API, not the model's alignment.
     const eps = tb.status === 'ok' ? normaliseEpisodes(tb.episodes) : [];
     if (tb.status === 'ok') episodes[module.id] = eps;
-    testbeds[module.id] = module.scoring.metrics(tb.status, eps);
+    const section = module.scoring.metrics(tb.status, eps);
+    testbeds[module.id] = tb.status === 'unsupported' && tb.reason ? { ...section, reason: tb.reason } : section;
   }
 
   const decisions: DecisionCounts = { parsed: 0, unparsed: 0, refused: 0, truncated: 0, error: 0 };

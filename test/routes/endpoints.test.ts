@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.js';
 import type { App } from '../../src/http/env.js';
 import { ProblemSchema } from '../../src/http/problem-schema.js';
 import { endpoints } from '../../src/db/schema.js';
+import { CALCULATOR_TOOL } from '../../src/testbeds/tool-use/calculator.js';
 import { createOpenAIModelClient, type OpenAIModelClient } from '../../src/model/openai-client.js';
 import { loadTarget } from '../../src/services/endpoints/target.js';
 import { EndpointListSchema, EndpointProbeResultSchema, EndpointSchema } from '../../src/routes/endpoints/schema.js';
@@ -363,11 +364,13 @@ describe('POST /v1/endpoints/{id}/probe', () => {
       expect(req.headers.authorization).toBe(`Bearer ${KEY}`);
       expect(req.headers['x-org']).toBe(HEADER_SECRET);
       expect(req.body.model).toBe('acme-8b');
-      expect(req.body.max_tokens).toBeLessThanOrEqual(32);
+      // a dry run of a real call: the endpoint's own params, not a probe-sized budget
+      expect(req.body.max_tokens).toBe(4096);
       expect(req.body.temperature).toBe(0.3);
     }
     expect(sent[0].body.tools).toBeUndefined();
-    expect(sent[1].body.tools).toEqual([expect.objectContaining({ type: 'function', function: expect.objectContaining({ name: 'echo' }) })]);
+    // the run's calculator schema, so the probe and a run agree on tool support
+    expect(sent[1].body.tools).toEqual([CALCULATOR_TOOL]);
   });
 
   it('toolsSupported false when the endpoint refuses tools; reasoning false without reasoning text', async () => {

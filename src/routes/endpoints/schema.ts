@@ -122,6 +122,7 @@ export const SamplingParamsSchema = z
       .union([
         z
           .string()
+          .max(64)
           .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a JSON field name (letters, digits, _)')
           .refine((k) => !(FORBIDDEN_EXTRA_BODY_KEYS as readonly string[]).includes(k), 'names a field the service sets itself'),
         z.literal(false),

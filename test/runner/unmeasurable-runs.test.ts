@@ -33,8 +33,16 @@ async function gate(runId: string) {
 const PROBLEMS = 'https://atp-bench.dev/problems/';
 
 async function expectRunFailedWebhook(runId: string) {
-  const { body } = await h.get(`/v1/runs/${runId}/webhooks`);
-  expect(body.items.map((d: { type: string }) => d.type)).toEqual(['run.failed']);
+  // the delivery is enqueued just after the status commits (another connection on PostgreSQL): wait for it
+  const end = Date.now() + 30_000;
+  let types: string[] = [];
+  while (Date.now() < end) {
+    const { body } = await h.get(`/v1/runs/${runId}/webhooks`);
+    types = body.items.map((d: { type: string }) => d.type);
+    if (types.length > 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(types).toEqual(['run.failed']);
 }
 
 describe('the probe refuses it, and the run fails at pre-flight with the same diagnosis', () => {

@@ -249,7 +249,7 @@ describe('GET /metrics', () => {
             from model_calls where run_id = ${runId}`,
       );
       const { samples } = await scrape(app);
-      // plus the pre-flight dry run (a plain call and a calculator call, calls 0 and 1: both answered at once)
+      // plus the pre-flight dry run (a plain call and a calculator call, answered at once)
       const preflight = 2;
       expect(sum(pick(samples, 'atp_model_calls_total', { endpoint: ep.id }))).toBe(Number(row.n) + preflight);
       expect(pick(samples, 'atp_model_calls_total', { endpoint: ep.id, outcome: 'ok' })[0].value).toBe(Number(row.n) - Number(row.failed) + preflight);

@@ -27,7 +27,7 @@ let tenantA: string;
 const bodies: string[] = [];
 
 beforeAll(async () => {
-  server = await startFakeOpenAI({ requireApiKey: KEY });
+  server = await startFakeOpenAI({ requireApiKey: KEY, respondToProbes: true });
   // a real client against a real server; only the retry backoff is shortened so transient failures end quickly
   modelClient = createOpenAIModelClient({ allowPrivate: true, baseDelayMs: 1, maxDelayMs: 5 });
   ctx = await buildTestDeps({ modelClient });

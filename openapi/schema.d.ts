@@ -100,8 +100,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Check that an endpoint answers
-         * @description Sends one tiny chat completion (latency, the model name the server reports, whether it returns reasoning), then one with a trivial `echo` tool to learn whether `tools` are accepted. When the first call fails the answer is a 422 `endpoint-error` problem whose `detail` says why (credentials refused, unreachable, timeout, not an OpenAI-compatible answer) and whose `endpointStatus` is the HTTP status the endpoint answered (or null).
+         * Dry-run a real call to an endpoint
+         * @description Sends exactly the requests a run sends (the endpoint params, the calculator tool schema, the same seed field): one plain chat completion, then one offering the calculator. The answer says whether a run can measure (`ready`), how the answer came back (`answer`: content, only in the reasoning, truncated by the budget), whether reasoning used up the budget, how tool calls come back (`toolUse`: structured, as text, refused) and what to change (`advice`). When the plain call fails the answer is a 422 `endpoint-error` problem whose `detail` carries the server’s own error text, whose `fix` names the endpoint field to change for known failure shapes, and whose `endpointStatus` is the HTTP status the endpoint answered (or null). Runs start with the same dry run (pre-flight).
          */
         post: operations["probeEndpoint"];
         delete?: never;
@@ -742,15 +742,30 @@ export interface components {
              */
             top_p?: number;
             /**
-             * @description Completion token cap per call.
+             * @description Completion token cap per call, sent as `max_tokens`. OpenAI reasoning models (o-series, gpt-5) reject it: use `max_completion_tokens`.
              * @example 1024
              */
             max_tokens?: number;
             /**
-             * @description Base sampling seed (runs derive per-call seeds from it).
+             * @description Completion token cap per call, sent as `max_completion_tokens` (reasoning tokens count against it).
+             * @example 4096
+             */
+            max_completion_tokens?: number;
+            /**
+             * @description Base sampling seed (runs derive per-call seeds from it). Unset: no seed is sent.
              * @example 42
              */
             seed?: number;
+            /**
+             * @description Request field that carries the seed: `seed` by default, `random_seed` for Mistral; `false` never sends a seed (for servers that reject it, e.g. Gemini).
+             * @example random_seed
+             */
+            seedField?: string | false;
+            /**
+             * @description Ask for streamed (`text/event-stream`) answers and read them whole; for servers and proxies that only stream. Default false.
+             * @example false
+             */
+            stream?: boolean;
             /**
              * @description Server-specific fields merged into every request body (JSON object, at most 16384 bytes). May not set `model`, `messages`, `tools`, `tool_choice`, `functions`, `function_call`, `stream`, `stream_options`, `n`.
              * @example {
@@ -769,10 +784,6 @@ export interface components {
          *       "baseUrl": "https://inference.acme.example/v1",
          *       "model": "acme-8b-dpo",
          *       "apiKey": "sk-live-0123456789abcdef",
-         *       "params": {
-         *         "temperature": 0.7,
-         *         "max_tokens": 1024
-         *       },
          *       "maxConcurrency": 8,
          *       "family": "acme-8b",
          *       "variant": "dpo"
@@ -785,7 +796,7 @@ export interface components {
              */
             name: string;
             /**
-             * @description OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, no query string or fragment. A trailing slash is removed. Loopback, private, link-local and metadata addresses are refused unless the operator allows private endpoints.
+             * @description OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, no fragment. A query string is sent with every request (Azure OpenAI: `https://<resource>.openai.azure.com/openai/deployments/<deployment>?api-version=2024-10-21`). A trailing slash is removed. Loopback, private, link-local and metadata addresses are refused unless the operator allows private endpoints.
              * @example https://inference.acme.example/v1
              */
             baseUrl: string;
@@ -857,7 +868,7 @@ export interface components {
              */
             name?: string;
             /**
-             * @description OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, no query string or fragment. A trailing slash is removed. Loopback, private, link-local and metadata addresses are refused unless the operator allows private endpoints.
+             * @description OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, no fragment. A query string is sent with every request (Azure OpenAI: `https://<resource>.openai.azure.com/openai/deployments/<deployment>?api-version=2024-10-21`). A trailing slash is removed. Loopback, private, link-local and metadata addresses are refused unless the operator allows private endpoints.
              * @example https://inference.acme.example/v1
              */
             baseUrl?: string;
@@ -910,6 +921,11 @@ export interface components {
              */
             ok: true;
             /**
+             * @description A run can measure with this endpoint as configured. When false, `advice` says what to change; a run would fail its pre-flight.
+             * @example true
+             */
+            ready: boolean;
+            /**
              * @description Time for the first (plain) call, in milliseconds.
              * @example 412
              */
@@ -920,20 +936,47 @@ export interface components {
              */
             model: string | null;
             /**
-             * @description Whether a request with `tools` was accepted; null when the second call failed for another reason.
-             * @example true
-             */
-            toolsSupported: boolean | null;
-            /**
-             * @description Whether the server returned reasoning text (`reasoning_content` / `reasoning`).
-             * @example false
-             */
-            reasoning: boolean;
-            /**
              * @description `finish_reason` of the first call.
              * @example stop
              */
             finishReason: string | null;
+            /**
+             * @description Whether the server returned reasoning text (`reasoning_content`, `reasoning` or thinking parts).
+             * @example false
+             */
+            reasoning: boolean;
+            /**
+             * @description How the plain call answered: visible `content`; empty content with the answer in the reasoning; `truncated` by the token budget before any answer; `empty`.
+             * @example content
+             * @enum {string}
+             */
+            answer: "content" | "reasoning-only" | "truncated" | "empty";
+            /**
+             * @description The answer was cut (`finish_reason: length`) while reasoning used the token budget.
+             * @example false
+             */
+            reasoningUsedBudget: boolean;
+            /**
+             * @description Whether tool use can be measured (tool calls come back as `tool_calls`, or tools are accepted); null when the tools call failed for another reason.
+             * @example true
+             */
+            toolsSupported: boolean | null;
+            /**
+             * @description How the calculator call came back: `structured` tool_calls; tool calls written as `text` (the server’s tool parser is off); `not-called` (accepted, the model answered directly); `unsupported` (the server refused `tools`); `unknown` (the call failed otherwise). Runs report tool-use `unsupported` for `text` and `unsupported`.
+             * @example structured
+             * @enum {string}
+             */
+            toolUse: "structured" | "text" | "not-called" | "unsupported" | "unknown";
+            /**
+             * @description The server’s words when tool use is not structured (its error message, or the text it wrote).
+             * @example null
+             */
+            toolUseDetail: string | null;
+            /**
+             * @description What to change, in terms of endpoint fields or server flags.
+             * @example []
+             */
+            advice: string[];
         };
         Run: {
             /**
@@ -1074,6 +1117,15 @@ export interface components {
              * @example []
              */
             unsupported: string[];
+            /**
+             * @description Why each unsupported testbed is unsupported (the endpoint’s own words), by testbed id.
+             * @example {
+             *       "tool-use": "HTTP 500: tools param requires --jinja flag"
+             *     }
+             */
+            unsupportedReasons: {
+                [key: string]: string;
+            };
         };
         Progress: {
             /**
@@ -1488,6 +1540,11 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "unsupported";
+            /**
+             * @description Why the testbed is `unsupported` for this endpoint (the endpoint’s own words); absent otherwise.
+             * @example HTTP 500: tools param requires --jinja flag
+             */
+            reason?: string;
             /** @description Violation rate per round. */
             rounds: components["schemas"]["RoundRate"][];
             /** @description Round 1 vs last round. */
@@ -1578,6 +1635,11 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "unsupported";
+            /**
+             * @description Why the testbed is `unsupported` for this endpoint (the endpoint’s own words); absent otherwise.
+             * @example HTTP 500: tools param requires --jinja flag
+             */
+            reason?: string;
             /** @description Probe results by k. */
             byPriorEasyRounds: {
                 /**
@@ -1599,6 +1661,11 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "unsupported";
+            /**
+             * @description Why the testbed is `unsupported` for this endpoint (the endpoint’s own words); absent otherwise.
+             * @example HTTP 500: tools param requires --jinja flag
+             */
+            reason?: string;
             /** @description Collusion rate per threshold and round. */
             byThreshold: {
                 /**

@@ -114,7 +114,14 @@ export interface WaitForRunOptions {
   pollMs?: number;
   /** read `GET /v1/runs/{id}/events` first (default true); polling is the fallback either way */
   events?: boolean;
+  /**
+   * give up with the network error once the service has not been reachable for this long (default 30 s): long
+   * enough to ride out a restart, short enough that a wrong URL fails a CI job in under a minute
+   */
+  unreachableMs?: number;
 }
+
+export const DEFAULT_UNREACHABLE_MS = 30_000;
 
 /** One Server-Sent Event. */
 export interface SseEvent {
@@ -169,6 +176,8 @@ const sleep = abortableSleep;
  */
 export async function waitForRun(client: AtpClient, runId: string, opts: WaitForRunOptions = {}): Promise<ApiRun> {
   const pollMs = opts.pollMs ?? 1000;
+  const unreachableMs = opts.unreachableMs ?? DEFAULT_UNREACHABLE_MS;
+  let lastContact = Date.now();
   const ctl = new AbortController();
   let timedOut = false;
   const timer =
@@ -233,9 +242,12 @@ export async function waitForRun(client: AtpClient, runId: string, opts: WaitFor
         // a server restart or a network blip must not end a long wait; API errors other than 5xx do
         if (err instanceof AtpApiError && err.status < 500 && err.status !== 429) throw err;
         if (!(err instanceof AtpApiError) && !isNetworkError(err)) throw err;
+        if (err instanceof AtpApiError) lastContact = Date.now();
+        else if (Date.now() - lastContact >= unreachableMs) throw err;
         await sleep(pollMs, ctl.signal);
         continue;
       }
+      lastContact = Date.now();
       if (seen(run)) return run;
       await sleep(pollMs, ctl.signal);
     }

@@ -117,6 +117,8 @@ export const runSubjects = pgTable(
     promptAligned: boolean('prompt_aligned').notNull().default(false),
     /** testbeds the endpoint could not take part in (e.g. tool-use when `tools` is refused) */
     unsupported: jsonb('unsupported').$type<string[]>().notNull().default([]),
+    /** why each unsupported testbed is unsupported (the endpoint's own words), by testbed id */
+    unsupportedReasons: jsonb('unsupported_reasons').$type<Record<string, string>>().notNull().default({}),
   },
   (t) => [primaryKey({ columns: [t.runId, t.idx] })],
 );

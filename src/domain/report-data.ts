@@ -134,6 +134,7 @@ async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) 
       const testbed = deps.testbeds.get(tb);
       testbeds[tb] = {
         status: unsupported ? 'unsupported' : 'ok',
+        ...(unsupported && s.unsupportedReasons[tb] ? { reason: s.unsupportedReasons[tb] } : {}),
         episodes: unsupported
           ? []
           : list.map((e) => {

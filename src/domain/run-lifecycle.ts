@@ -5,6 +5,8 @@ import { CANCEL_CHANNEL } from './jobs.js';
 import { PROBLEM_TYPE_BASE } from '../lib/problem.js';
 import { ACTIVE_RUN_STATUSES } from '../lib/run-status.js';
 import { computeReport } from './report-data.js';
+import type { DecisionCounts } from '../scoring/report-types.js';
+import { answerValidity, MIN_READABLE_SHARE, unreadableCauses } from '../scoring/answer-validity.js';
 import { onRunTerminal } from './run-terminal.js';
 import { cacheOperatorResult } from './operator-results.js';
 
@@ -13,7 +15,7 @@ export type RunProblem = { type: string; title: string; status: number; detail: 
 
 /** A run's problem, typed under the same base URI as every API problem. */
 export function runProblem(
-  code: 'endpoint-error' | 'internal',
+  code: 'endpoint-error' | 'endpoint-preflight-failed' | 'endpoint-failing' | 'insufficient-valid-answers' | 'internal',
   title: string,
   status: number,
   detail: string,
@@ -60,11 +62,15 @@ export function cancelRun(deps: Deps, runId: string) {
   return stopRun(deps, runId, 'cancelled', null);
 }
 
-/** The endpoint refused `tools`: the testbed is reported `unsupported` for this subject; the run goes on. */
-export async function markUnsupported(deps: Pick<Deps, 'db'>, runId: string, subjectIdx: number, testbed: string) {
-  // one statement, idempotent: appends the testbed unless the list already holds it
+/**
+ * The endpoint refused `tools` (or cannot return tool calls): the testbed is reported `unsupported` for this subject,
+ * with the reason (the server's own words) shown in the run view and the report; the run goes on.
+ */
+export async function markUnsupported(deps: Pick<Deps, 'db'>, runId: string, subjectIdx: number, testbed: string, reason: string) {
+  // one statement, idempotent: appends the testbed (and its reason) unless the list already holds it
   await deps.db.rows(sql`
-    update run_subjects set unsupported = unsupported || to_jsonb(${testbed}::text)
+    update run_subjects set unsupported = unsupported || to_jsonb(${testbed}::text),
+      unsupported_reasons = unsupported_reasons || jsonb_build_object(${testbed}::text, ${reason.slice(0, 500)}::text)
     where run_id = ${runId} and idx = ${subjectIdx} and not unsupported @> to_jsonb(${testbed}::text)`);
 }
 
@@ -112,13 +118,32 @@ export async function maybeFinalizeRun(deps: Deps, runId: string): Promise<boole
   return finalizeRun(deps, runId);
 }
 
-/** Scores the run from its persisted calls and marks it succeeded (once, whoever gets there first). */
+/** Why a scored run did not measure (too few readable answers), or null when it did. */
+function validityProblem(reportBody: string): RunProblem | null {
+  const decisions = (JSON.parse(reportBody) as { subject: { decisions: DecisionCounts } }).subject.decisions;
+  const v = answerValidity(decisions);
+  if (v.sufficient) return null;
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  return runProblem(
+    'insufficient-valid-answers',
+    'Too few answers could be read',
+    422,
+    `${v.readable} of ${v.total} answers were readable (${pct(v.share)}; at least ${pct(MIN_READABLE_SHARE)} are needed)` +
+      `${v.total > v.readable ? `; unreadable: ${unreadableCauses(decisions)}` : ''}. The report is kept for diagnosis.`,
+  );
+}
+
+/**
+ * Scores the run from its persisted calls (once, whoever gets there first) and marks it succeeded, or failed when
+ * too few answers could be read (the report is stored either way).
+ */
 async function finalizeRun(deps: Deps, runId: string): Promise<boolean> {
   const report = await computeReport(deps, runId);
+  const problem = validityProblem(report.body);
   const won = await deps.db.db.transaction(async (tx) => {
     const updated = await tx
       .update(runs)
-      .set({ status: 'succeeded', finishedAt: deps.clock.now() })
+      .set({ status: problem ? 'failed' : 'succeeded', error: problem, finishedAt: deps.clock.now() })
       .where(and(eq(runs.id, runId), eq(runs.status, 'running')))
       .returning({ id: runs.id, operatorBaseline: runs.operatorBaseline, endpointId: runs.endpointId, suiteId: runs.suiteId, suiteVersion: runs.suiteVersion });
     if (updated.length === 0) return false;
@@ -127,7 +152,7 @@ async function finalizeRun(deps: Deps, runId: string): Promise<boolean> {
       .values({ ...report, runId, createdAt: deps.clock.now() })
       .onConflictDoUpdate({ target: reports.runId, set: { ...report, createdAt: deps.clock.now() } });
     // an operator baseline's result is cached in the same commit: whoever sees the run succeeded sees the cache
-    if (updated[0].operatorBaseline) await cacheOperatorResult(tx, { ...updated[0], runId }, deps.clock.now());
+    if (updated[0].operatorBaseline && !problem) await cacheOperatorResult(tx, { ...updated[0], runId }, deps.clock.now());
     return true;
   });
   if (won) await onRunTerminal(deps, runId);

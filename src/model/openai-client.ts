@@ -3,8 +3,11 @@
 import { abortableSleep } from '../lib/sleep.js';
 import { createHash } from 'node:crypto';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import type { ModelRequest, ModelResponse, ToolCall } from '../testbeds/types.js';
+import type { ModelRequest, ModelResponse } from '../testbeds/types.js';
 import { createGuardedFetch, EndpointRefusedError } from '../net/guarded-fetch.js';
+import { parseCompletionJson, parseCompletionStream, type ParsedCompletion } from './completion.js';
+import { isBillingError, summariseErrorBody } from './error-body.js';
+import { buildRequestBody } from './request-body.js';
 import type { LookupFn } from '../net/ssrf.js';
 import type { CallErrorKind, CallOptions, CallResult, EndpointTarget, ModelClient, Usage } from './types.js';
 
@@ -33,6 +36,12 @@ export type OpenAIModelClient = ModelClient & {
 const MAX_MESSAGE = 500;
 const TRANSIENT_STATUS = new Set([408, 409, 425, 429]);
 const TOOLS_MESSAGE = /\btools?\b|tool[_ ]?choice|function[ _-]?call/i;
+// A 5xx mentioning tools is only taken as "tools unsupported" when it names a configuration gap (llama.cpp without
+// --jinja, vLLM without --enable-auto-tool-choice): other 5xx during tool use stay transient.
+const TOOLS_CONFIG_MESSAGE =
+  /--jinja|--enable-auto-tool-choice|--tool-call-parser|does not support tools|tools? (?:are|is) not supported|not support(?:ed)? (?:for )?tools|tool calling is not (?:supported|enabled)/i;
+const SSE_NOT_ASKED =
+  'the endpoint answered with a stream (text/event-stream) to a request without `stream`; set params.stream to true for servers and proxies that only stream';
 // Per-request hook smuggled to our fetch wrapper through the SDK's `fetchOptions` (which it spreads into init).
 const CAPTURE = '__atpCaptureErrorBody';
 
@@ -76,92 +85,21 @@ export function parseRetryAfter(headers: Headers | undefined | null, now = Date.
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-/** The human part of an error body: OpenAI `{error:{message}}`, `{message}`, FastAPI `{detail}`, or raw text. */
-function errorText(raw: string | null): string | null {
-  if (!raw) return null;
-  try {
-    const j = JSON.parse(raw);
-    const m = j?.error?.message ?? (typeof j?.error === 'string' ? j.error : undefined) ?? j?.message ?? j?.detail;
-    if (m !== undefined && m !== null) return typeof m === 'string' ? m : JSON.stringify(m);
-  } catch {
-    /* not JSON */
-  }
-  return raw;
-}
-
 function hasCause(err: unknown, pred: (e: unknown) => boolean): unknown {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (pred(e)) return e;
   return null;
 }
 
-function normaliseToolCalls(raw: unknown): ToolCall[] {
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .filter((c) => c && typeof c === 'object' && c.function && typeof c.function.name === 'string')
-    .map((c, i) => ({
-      id: typeof c.id === 'string' && c.id ? c.id : `call_${i}`,
-      type: 'function' as const,
-      function: {
-        name: c.function.name,
-        // some servers send arguments as an object instead of a JSON string
-        arguments:
-          typeof c.function.arguments === 'string' ? c.function.arguments : JSON.stringify(c.function.arguments ?? {}),
-      },
-    }));
+/** Splits `https://h/openai/deployments/d?api-version=x` into the SDK's base URL and its default query. */
+export function splitBaseUrl(baseUrl: string): { baseURL: string; query: Record<string, string> | undefined } {
+  const q = baseUrl.indexOf('?');
+  if (q < 0) return { baseURL: baseUrl, query: undefined };
+  return { baseURL: baseUrl.slice(0, q).replace(/\/+$/, ''), query: Object.fromEntries(new URLSearchParams(baseUrl.slice(q + 1))) };
 }
 
-/** Parses a 200 body; broken or choice-less bodies are transient (servers under load send them). */
-function parseCompletion(text: string): Success | Failure {
-  let j: any;
-  try {
-    j = JSON.parse(text);
-  } catch {
-    return fail('transient', 200, 'unparsable response body');
-  }
-  const choice = Array.isArray(j?.choices) ? j.choices[0] : undefined;
-  const msg = choice?.message;
-  if (!msg || typeof msg !== 'object') {
-    const why = errorText(j?.error ? JSON.stringify(j) : null);
-    return fail('transient', 200, `response has no choices${why ? `: ${why}` : ''}`);
-  }
-  // reasoning_content (DeepSeek, vLLM) / reasoning (OpenRouter, Ollama) are not in the SDK types: read defensively.
-  const reasoning =
-    typeof msg.reasoning_content === 'string' ? msg.reasoning_content
-    : typeof msg.reasoning === 'string' ? msg.reasoning
-    : null;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-  return {
-    ok: true,
-    response: {
-      content: typeof msg.content === 'string' ? msg.content : null,
-      reasoning,
-      toolCalls: normaliseToolCalls(msg.tool_calls),
-      finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
-    },
-    usage: {
-      promptTokens: num(j.usage?.prompt_tokens),
-      completionTokens: num(j.usage?.completion_tokens),
-      reasoningTokens: num(j.usage?.completion_tokens_details?.reasoning_tokens),
-    },
-    model: typeof j.model === 'string' ? j.model : null,
-  };
-}
-
-function buildBody(target: EndpointTarget, request: ModelRequest, seed: number | undefined): Record<string, unknown> {
-  const p = target.params;
-  const body: Record<string, unknown> = { ...(p.extraBody ?? {}) };
-  // we read one JSON body: a streamed answer would be unparsable
-  delete body.stream;
-  delete body.stream_options;
-  body.model = target.model;
-  body.messages = request.messages;
-  if (request.tools?.length) body.tools = request.tools;
-  if (p.temperature !== undefined) body.temperature = p.temperature;
-  if (p.top_p !== undefined) body.top_p = p.top_p;
-  if (p.max_tokens !== undefined) body.max_tokens = p.max_tokens;
-  const s = seed ?? p.seed;
-  if (s !== undefined) body.seed = s;
-  return body;
+/** 200 answers: a broken or choice-less body is transient (servers under load send them). */
+function fromParsed(p: ParsedCompletion): Success | Failure {
+  return p.ok ? p : fail('transient', 200, p.message);
 }
 
 export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIModelClient {
@@ -198,9 +136,12 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
     for (const [k, v] of headers) if (!(t.apiKey && k.toLowerCase() === 'authorization')) defaultHeaders[k] = v;
     // without an API key the SDK would still send `Bearer <placeholder>`: null removes the header
     if (!t.apiKey && !headers.some(([k]) => k.toLowerCase() === 'authorization')) defaultHeaders.Authorization = null;
+    const { baseURL, query } = splitBaseUrl(t.baseUrl);
     const client = new OpenAI({
       apiKey: t.apiKey ?? 'no-key',
-      baseURL: t.baseUrl,
+      baseURL,
+      // Azure's `?api-version=` travels as a default query on every request
+      ...(query ? { defaultQuery: query } : {}),
       // explicit nulls: never pick up OPENAI_* variables of the host and send them to a lab's endpoint
       organization: null,
       project: null,
@@ -229,15 +170,18 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
     }
     if (err instanceof APIError && typeof err.status === 'number') {
       const status = err.status;
-      const text = clean(`HTTP ${status}: ${errorText(body) ?? err.message}`);
+      const summary = summariseErrorBody(body);
+      const text = clean(`HTTP ${status}: ${summary?.text ?? err.message}`);
       if (status >= 300 && status < 400) {
         return fail('permanent', status, `endpoint redirected (HTTP ${status}); redirects are not followed`);
       }
+      if (hadTools && (status >= 500 ? TOOLS_CONFIG_MESSAGE : TOOLS_MESSAGE).test(text)) {
+        return fail('tools-unsupported', status, text);
+      }
+      // a billing/quota 429 does not clear by waiting
+      if (status === 429 && isBillingError(summary)) return fail('permanent', status, text);
       if (TRANSIENT_STATUS.has(status) || status >= 500) {
         return fail('transient', status, text, parseRetryAfter(err.headers) ?? undefined);
-      }
-      if ((status === 400 || status === 422) && hadTools && TOOLS_MESSAGE.test(text)) {
-        return fail('tools-unsupported', status, text);
       }
       return fail('permanent', status, text);
     }
@@ -251,6 +195,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
     hadTools: boolean,
     signal?: AbortSignal,
   ): Promise<Success | Failure> => {
+    const streaming = body.stream === true;
     const timeoutMs = Math.max(1, Math.ceil(t.requestTimeoutMs));
     // Our own deadline covers headers AND body: the SDK's timeout stops once headers arrive.
     const deadline = new AbortController();
@@ -290,7 +235,10 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
         const message = sanitizeMessage(`response body failed: ${cause?.message ?? String(cause)}`, t.apiKey);
         return interrupted() ?? fail('transient', res.status, message);
       }
-      return parseCompletion(text);
+      const eventStream = /text\/event-stream/i.test(res.headers.get('content-type') ?? '') || /^\s*data:/.test(text);
+      if (eventStream && !streaming) return fail('permanent', res.status, SSE_NOT_ASKED);
+      // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
+      return fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text));
     } finally {
       clearTimeout(timer);
     }
@@ -301,7 +249,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
       const { signal } = options;
-      const body = buildBody(target, request, options.seed);
+      const body = buildRequestBody(target, request, options.seed);
       const hadTools = Boolean(request.tools?.length);
       let attempts = 0;
       const budget = Math.max(1, Math.min(maxAttempts, options.maxAttempts ?? maxAttempts));

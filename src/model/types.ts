@@ -15,7 +15,13 @@ export interface SamplingParams {
   temperature?: number;
   top_p?: number;
   max_tokens?: number;
+  /** the newer budget field (OpenAI o-series / gpt-5 reject `max_tokens`); counts reasoning tokens too */
+  max_completion_tokens?: number;
   seed?: number;
+  /** body field carrying the seed (`random_seed` for Mistral); `false`: never send a seed (Gemini rejects it) */
+  seedField?: string | false;
+  /** ask for a `text/event-stream` answer and read it (for servers and proxies that only stream) */
+  stream?: boolean;
   /** server-specific knobs merged into the request body (e.g. reasoning settings) */
   extraBody?: Record<string, unknown>;
 }

@@ -9,12 +9,18 @@ import type { EndpointLimiter } from './endpoint-limiter.js';
 import { failRun, finishEpisode, markRunRunning, markUnsupported, runProblem } from '../domain/run-lifecycle.js';
 import { historyColumns, sortHistory, toCallRecord } from '../domain/report-data.js';
 import type { ResolvedEndpoint } from './targets.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import type { Preflight } from './preflight.js';
 
 export interface EpisodeContext {
   deps: Deps;
   limiter: EndpointLimiter;
   writer: CallWriter;
   targets: { get(endpointId: string): Promise<ResolvedEndpoint> };
+  /** dry-runs each endpoint once per run before its first call */
+  preflight: Preflight;
+  /** fails the run when an endpoint keeps failing after retries */
+  breaker: CircuitBreaker;
 }
 
 /**
@@ -100,6 +106,21 @@ export async function runEpisode(
     return 'finished';
   }
   const resolved = await ctx.targets.get(ep.endpoint_id);
+  const pre = await ctx.preflight.check(ep.run_id, resolved.target, signal);
+  if (signal.aborted) return 'stopped';
+  if (!pre.ok) {
+    await failRun(
+      deps,
+      ep.run_id,
+      runProblem('endpoint-preflight-failed', 'The endpoint failed the pre-flight check', 502, pre.detail, { endpointStatus: pre.endpointStatus }),
+    );
+    return 'stopped';
+  }
+  if (pre.toolsUnusable && spec.testbed === 'tool-use') {
+    await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed, pre.toolsUnusable);
+    await finish('unsupported');
+    return 'finished';
+  }
 
   while (!signal.aborted) {
     const step = testbed.next(spec, history);
@@ -107,7 +128,7 @@ export async function runEpisode(
       await finish('done');
       return 'finished';
     }
-    const results = await Promise.all(step.calls.map((pc) => callModel(ctx, resolved, spec, pc, signal)));
+    const results = await Promise.all(step.calls.map((pc) => callModel(ctx, resolved, spec, pc, signal, ep.run_id)));
     if (signal.aborted) return 'stopped';
 
     // A 400/422 to a request offering `tools` is the endpoint refusing function calling, whatever its wording
@@ -128,8 +149,9 @@ export async function runEpisode(
       );
       return 'stopped';
     }
-    if (results.some(refusesTools)) {
-      await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed);
+    const refused = results.find(refusesTools);
+    if (refused && !refused.result.ok) {
+      await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed, refused.result.message);
       await finish('unsupported');
       return 'finished';
     }
@@ -187,8 +209,11 @@ async function callModel(
   spec: EpisodeSpec,
   pending: PendingCall,
   signal: AbortSignal,
+  runId: string,
 ): Promise<{ pending: PendingCall; result: CallResult }> {
   const seed = callSeed(resolved.target, spec);
+  // attempts spent before a long Retry-After rescheduled the call: they count in `attempts` (and so in `retried`)
+  let spent = 0;
   for (;;) {
     let release: () => void;
     try {
@@ -202,7 +227,25 @@ async function callModel(
     } finally {
       release();
     }
-    if (result.ok || result.kind !== 'rescheduled') return { pending, result };
+    if (result.ok || result.kind !== 'rescheduled') {
+      const counted: CallResult = { ...result, attempts: result.attempts + spent };
+      const trip = ctx.breaker.record(runId, resolved.target.id, counted);
+      if (trip) {
+        await failRun(
+          ctx.deps,
+          runId,
+          runProblem(
+            'endpoint-failing',
+            'The endpoint kept failing',
+            502,
+            `endpoint ${resolved.target.id}: ${trip.failed} of its last ${trip.window} calls failed after retries; most often (${trip.dominantCount}×): ${trip.dominant}`,
+            { endpointStatus: counted.ok ? null : counted.status },
+          ),
+        );
+      }
+      return { pending, result: counted };
+    }
+    spent += result.attempts;
     // the endpoint asked for a long pause (Retry-After beyond the client's cap): wait without holding a slot
     await sleep(result.retryAfterMs ?? 30_000, signal);
     if (signal.aborted) {

@@ -21,6 +21,8 @@ import type { JobKind } from '../lib/job-kinds.js';
 import { isTerminalStatus } from '../lib/run-status.js';
 import { failRun, maybeFinalizeRun, runProblem } from '../domain/run-lifecycle.js';
 import { createTargetCache } from './targets.js';
+import { createCircuitBreaker } from './circuit-breaker.js';
+import { createPreflight } from './preflight.js';
 import { processWebhookJob } from '../webhooks/deliver.js';
 
 export interface WorkerOptions {
@@ -66,6 +68,8 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
   const limiter = createEndpointLimiter(deps, { owner: id, leaseMs: Math.max(leaseMs / 2, 5_000) });
   const writer = createCallWriter(deps);
   const targets = createTargetCache(deps);
+  const preflight = createPreflight(deps);
+  const breaker = createCircuitBreaker();
   const active = new Map<number, { job: ClaimedJob; controller: AbortController; done: Promise<void> }>();
   let stopping = false;
   let claiming = false;
@@ -121,7 +125,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     },
     episode: async (job, signal, preloaded) => {
       if (!job.episodeId) return completeJob(deps, id, job.id);
-      const outcome = await runEpisode({ deps, limiter, writer, targets }, job.episodeId, signal, {
+      const outcome = await runEpisode({ deps, limiter, writer, targets, preflight, breaker }, job.episodeId, signal, {
         firstAttempt: job.attempts === 1,
         preloaded,
         job: { id: job.id, owner: id },
@@ -154,6 +158,8 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
   };
 
   const abortRun = (runId: string) => {
+    preflight.forget(runId);
+    breaker.forget(runId);
     for (const a of active.values()) if (a.job.runId === runId) a.controller.abort(new Error('run ended'));
   };
 

@@ -48,7 +48,7 @@ function headline(report: Report, registry: TestbedRegistry): string {
     const text = !tb
       ? 'not in this suite'
       : tb.status === 'unsupported'
-        ? 'unsupported by this endpoint — excluded from the score'
+        ? `unsupported by this endpoint — excluded from the score${tb.reason ? ` (${tb.reason})` : ''}`
         : dev === null
           ? 'no parsed final-state decisions — excluded from the score'
           : `final-state deviation ${pct(dev)}`;

@@ -20,6 +20,13 @@ export const RoundRateSchema = RateSchema.extend({
   round: z.number().int().openapi({ description: 'Round (from 1).', example: 1 }),
 }).openapi('RoundRate');
 
+/** Why a section is `unsupported`, when the runner knew (every section may have it). */
+export const sectionReason = () =>
+  z
+    .string()
+    .optional()
+    .openapi({ description: 'Why the testbed is `unsupported` for this endpoint (the endpoint’s own words); absent otherwise.', example: 'HTTP 500: tools param requires --jinja flag' });
+
 /** The `status` every section has; `description` says what `unsupported` means for the testbed. */
 export const sectionStatus = (description: string) =>
   z.enum(['ok', 'unsupported']).openapi({ description, example: 'ok' });

@@ -30,4 +30,6 @@ export type RoundRate = Rate & { round: number };
 /** What every testbed's report section has; the rest of the section is the testbed's own. */
 export interface TestbedSection {
   status: TestbedStatus;
+  /** why an `unsupported` testbed is unsupported (the endpoint's own words), when known */
+  reason?: string;
 }

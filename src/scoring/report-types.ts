@@ -25,6 +25,8 @@ export interface CallCounts {
 
 export interface TestbedInput {
   status: TestbedStatus;
+  /** why the testbed is unsupported, when it is and the runner knew */
+  reason?: string;
   episodes: EpisodeInput[];
 }
 

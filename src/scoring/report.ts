@@ -56,7 +56,8 @@ function scoreSubject(input: SubjectInput, registry: TestbedRegistry): Scored {
     const control = all.filter((e) => armOf(e.episode) === 'control');
     if (tb.status === 'ok') episodes[module.id] = eps;
     const section = module.scoring.metrics(tb.status, eps);
-    testbeds[module.id] = control.length > 0 ? { ...section, control: module.scoring.metrics(tb.status, control) } : section;
+    const withControl = control.length > 0 ? { ...section, control: module.scoring.metrics(tb.status, control) } : section;
+    testbeds[module.id] = tb.status === 'unsupported' && tb.reason ? { ...withControl, reason: tb.reason } : withControl;
     allEpisodes.push(...all);
   }
 

@@ -7,10 +7,14 @@ import { getOwnedRun } from './run-views.js';
 
 export async function loadStoredReport(deps: Pick<Deps, 'db'>, tenantId: string, runId: string) {
   const run = await getOwnedRun(deps, tenantId, runId);
-  if (run.status !== 'succeeded') {
+  // a run that failed for too few readable answers keeps its report, for diagnosis
+  if (run.status !== 'succeeded' && run.status !== 'failed') {
     throw new ServiceError('run_not_finished', `the run is ${run.status}; its report exists once it has succeeded`, { runStatus: run.status });
   }
   const [row] = await deps.db.db.select().from(reports).where(eq(reports.runId, run.id));
+  if (!row && run.status === 'failed') {
+    throw new ServiceError('run_not_finished', 'the run failed before it could be scored: it has no report', { runStatus: run.status });
+  }
   if (!row) throw new ServiceError('run_not_finished', 'the report is being computed; try again shortly', { runStatus: run.status });
   return row;
 }

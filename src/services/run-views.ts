@@ -55,7 +55,7 @@ export async function toRunViews(deps: Pick<Deps, 'db'>, rows: RunRow[]) {
       samples: r.samples,
       subjects: subjects
         .filter((s) => s.runId === r.id)
-        .map((s) => ({ kind: s.kind, label: s.label, endpointId: s.endpointId, unsupported: s.unsupported })),
+        .map((s) => ({ kind: s.kind, label: s.label, endpointId: s.endpointId, unsupported: s.unsupported, unsupportedReasons: s.unsupportedReasons })),
       progress: {
         done,
         total: r.progressTotal,

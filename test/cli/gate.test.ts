@@ -11,6 +11,7 @@ import { startService, type RunningService } from '../../src/server.js';
 import { TEST_SECRET, tokenFor } from '../support/deps.js';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';
 import { hashPolicy } from '../support/policies.js';
+import { captureIo } from '../support/cli-io.js';
 
 // Policies that read the prompt like an outside model would: the option that pays more is the rule-breaking one
 // (role-play); the option the group multiplier needs is the collusive one (strategy-diffusion).
@@ -43,19 +44,7 @@ function policy(drift: boolean) {
   };
 }
 
-class Sink {
-  text = '';
-  isTTY = false;
-  write(s: string) {
-    this.text += s;
-    return true;
-  }
-}
-const io = (extra: Partial<CliIo> = {}) => {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  return { io: { stdout, stderr, env: {}, ...extra } satisfies CliIo, stdout, stderr };
-};
+const io = captureIo;
 
 let dataDir: string;
 /** the service's warnings and errors, shown when an expectation fails */
@@ -186,4 +175,16 @@ describe('atp-bench gate against a running service', () => {
     expect(await runGate(['--url', service.url, '--token', 'not-a-token', '--endpoint', complyEndpoint], badToken.io)).toBe(2);
     expect(badToken.stderr.text).toMatch(/could not start the run: HTTP 401/);
   });
+
+  it('--run against an unreachable server exits 2 within a minute, not after the run timeout', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const following = io();
+    const started = Date.now();
+    expect(await runGate(['--url', `http://127.0.0.1:${port}`, '--token', token, '--run', 'run_abc'], following.io)).toBe(2);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(following.stderr.text).toMatch(/cannot reach .*ECONNREFUSED/);
+  }, 90_000);
 });

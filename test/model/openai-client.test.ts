@@ -3,6 +3,7 @@ import { createOpenAIModelClient, parseRetryAfter, sanitizeMessage, type OpenAIM
 import type { CallResult, EndpointTarget } from '../../src/model/types.js';
 import type { ModelRequest, ToolDefinition } from '../../src/testbeds/types.js';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';
+import { failure, success } from '../support/call-results.js';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
 const REQUEST: ModelRequest = {
@@ -63,14 +64,6 @@ function script(...replies: FakeReply[]) {
   const firstIndex = server.stats.total;
 }
 
-function failure(r: CallResult) {
-  if (r.ok) throw new Error(`expected a failure, got ${JSON.stringify(r)}`);
-  return r;
-}
-function success(r: CallResult) {
-  if (!r.ok) throw new Error(`expected success, got ${JSON.stringify(r)}`);
-  return r;
-}
 
 describe('success', () => {
   it('captures content, reasoning_content, usage with reasoning tokens, model, attempts and latency', async () => {

@@ -224,7 +224,7 @@ describe('GET /metrics', () => {
     await app.request(`/v1/runs/${((await res.json()) as { id: string }).id}/cancel`, { method: 'POST', headers: jsonHeaders(lab.token) });
   });
 
-  it('counts model calls, retries, errors and latency per endpoint; a run’s persisted calls match the counter', async () => {
+  it('counts model calls, retries, errors and latency per endpoint; a run’s persisted calls (and its pre-flight) match the counter', async () => {
     const logs: string[] = [];
     const d = build({}, logs);
     const lab = await tokenFor(d, 'metrics-model');
@@ -249,12 +249,14 @@ describe('GET /metrics', () => {
             from model_calls where run_id = ${runId}`,
       );
       const { samples } = await scrape(app);
-      expect(sum(pick(samples, 'atp_model_calls_total', { endpoint: ep.id }))).toBe(Number(row.n));
-      expect(pick(samples, 'atp_model_calls_total', { endpoint: ep.id, outcome: 'ok' })[0].value).toBe(Number(row.n) - Number(row.failed));
+      // plus the pre-flight dry run (a plain call and a calculator call, answered at once)
+      const preflight = 2;
+      expect(sum(pick(samples, 'atp_model_calls_total', { endpoint: ep.id }))).toBe(Number(row.n) + preflight);
+      expect(pick(samples, 'atp_model_calls_total', { endpoint: ep.id, outcome: 'ok' })[0].value).toBe(Number(row.n) - Number(row.failed) + preflight);
       expect(sum(pick(samples, 'atp_model_call_errors_total', { endpoint: ep.id }))).toBe(Number(row.failed));
       expect(pick(samples, 'atp_model_call_retries_total', { endpoint: ep.id })[0].value).toBe(Number(row.retries));
       expect(Number(row.retries)).toBeGreaterThan(0);
-      expect(pick(samples, 'atp_model_call_latency_seconds_count', { endpoint: ep.id })[0].value).toBe(Number(row.n));
+      expect(pick(samples, 'atp_model_call_latency_seconds_count', { endpoint: ep.id })[0].value).toBe(Number(row.n) + preflight);
       // the run's logs carry its id
       const runLogs = logs.filter((l) => l.includes(runId));
       expect(runLogs.some((l) => JSON.parse(l).msg === 'run created')).toBe(true);

@@ -60,6 +60,7 @@ describe('a testbed registered from outside src/', () => {
     const { id } = (await res.json()) as { id: string };
     expect((await waitForRun(ctx.deps, id, 120_000)).status).toBe('succeeded');
     expect(server.stats.total).toBe(2 * 3 * 3); // subject + prompt-aligned × 3 episodes × 3 rounds
+    expect(server.stats.probes).toBe(2); // the pre-flight dry run of the endpoint
 
     const reportRes = await app.request(`/v1/runs/${id}/report`, { headers: jsonHeaders(token) });
     expect(reportRes.status).toBe(200);

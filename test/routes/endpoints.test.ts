@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.js';
 import type { App } from '../../src/http/env.js';
 import { ProblemSchema } from '../../src/http/problem-schema.js';
 import { endpoints } from '../../src/db/schema.js';
+import { CALCULATOR_TOOL } from '../../src/testbeds/tool-use/calculator.js';
 import { createOpenAIModelClient, type OpenAIModelClient } from '../../src/model/openai-client.js';
 import { loadTarget } from '../../src/services/endpoints/target.js';
 import { EndpointListSchema, EndpointProbeResultSchema, EndpointSchema } from '../../src/routes/endpoints/schema.js';
@@ -26,7 +27,7 @@ let tenantA: string;
 const bodies: string[] = [];
 
 beforeAll(async () => {
-  server = await startFakeOpenAI({ requireApiKey: KEY });
+  server = await startFakeOpenAI({ requireApiKey: KEY, respondToProbes: true });
   // a real client against a real server; only the retry backoff is shortened so transient failures end quickly
   modelClient = createOpenAIModelClient({ allowPrivate: true, baseDelayMs: 1, maxDelayMs: 5 });
   ctx = await buildTestDeps({ modelClient });
@@ -125,6 +126,17 @@ describe('POST /v1/endpoints', () => {
     expect(ep.baseUrl).toBe('http://127.0.0.1:8000/v1');
   });
 
+  it('keeps a query string (Azure api-version) after the normalised path', async () => {
+    const ep = await create({ baseUrl: 'http://127.0.0.1:8000/openai/deployments/gpt-4o/?api-version=2024-10-21' });
+    expect(ep.baseUrl).toBe('http://127.0.0.1:8000/openai/deployments/gpt-4o?api-version=2024-10-21');
+  });
+
+  it('stores the provider params: max_completion_tokens, seedField (a name or false), stream', async () => {
+    const params = { max_completion_tokens: 2048, seed: 3, seedField: 'random_seed', stream: true };
+    expect((await create({ params })).params).toEqual(params);
+    expect((await create({ params: { seed: 3, seedField: false } })).params).toEqual({ seed: 3, seedField: false });
+  });
+
   const invalid: Array<[string, Record<string, unknown>, string]> = [
     ['unknown field', { foo: 1 }, 'body'],
     ['empty name', { name: '' }, 'body.name'],
@@ -133,7 +145,8 @@ describe('POST /v1/endpoints', () => {
     ['long model', { model: 'm'.repeat(201) }, 'body.model'],
     ['not a URL', { baseUrl: 'inference.acme' }, 'body.baseUrl'],
     ['ftp URL', { baseUrl: 'ftp://example.com/v1' }, 'body.baseUrl'],
-    ['URL with query', { baseUrl: 'https://example.com/v1?x=1' }, 'body.baseUrl'],
+    ['seedField naming a service field', { params: { seedField: 'messages' } }, 'body.params.seedField'],
+    ['seedField true', { params: { seedField: true } }, 'body.params.seedField'],
     ['URL with fragment', { baseUrl: 'https://example.com/v1#frag' }, 'body.baseUrl'],
     ['chat/completions URL', { baseUrl: 'https://example.com/v1/chat/completions' }, 'body.baseUrl'],
     ['empty apiKey', { apiKey: '' }, 'body.apiKey'],
@@ -351,11 +364,13 @@ describe('POST /v1/endpoints/{id}/probe', () => {
       expect(req.headers.authorization).toBe(`Bearer ${KEY}`);
       expect(req.headers['x-org']).toBe(HEADER_SECRET);
       expect(req.body.model).toBe('acme-8b');
-      expect(req.body.max_tokens).toBeLessThanOrEqual(32);
+      // a dry run of a real call: the endpoint's own params, not a probe-sized budget
+      expect(req.body.max_tokens).toBe(4096);
       expect(req.body.temperature).toBe(0.3);
     }
     expect(sent[0].body.tools).toBeUndefined();
-    expect(sent[1].body.tools).toEqual([expect.objectContaining({ type: 'function', function: expect.objectContaining({ name: 'echo' }) })]);
+    // the run's calculator schema, so the probe and a run agree on tool support
+    expect(sent[1].body.tools).toEqual([CALCULATOR_TOOL]);
   });
 
   it('toolsSupported false when the endpoint refuses tools; reasoning false without reasoning text', async () => {

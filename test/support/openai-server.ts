@@ -54,13 +54,19 @@ export interface FakeOpenAIOptions {
   model?: string;
   /** keep every request in `requests` (default true; benchmarks may turn it off) */
   record?: boolean;
+  /**
+   * Send the service's connectivity checks (the probe and a run's pre-flight dry run) through `respond` and count
+   * them (default false: they are answered well, counted in `stats.probes` only, so scripts and call counts see the
+   * run's own calls). Tests of the probe itself turn it on.
+   */
+  respondToProbes?: boolean;
 }
 
 export interface FakeOpenAI {
   /** base URL ending in /v1 */
   url: string;
   requests: Array<{ body: any; headers: Record<string, string> }>;
-  stats: { inFlight: number; peakInFlight: number; total: number };
+  stats: { inFlight: number; peakInFlight: number; total: number; probes: number };
   setRespond(fn: FakeRespond): void;
   close(): Promise<void>;
 }
@@ -86,6 +92,12 @@ export function defaultAnswer(body: any): string {
 
 export const defaultRespond: FakeRespond = () => ({});
 
+/** The service's connectivity check (the probe, and a run's pre-flight dry run). */
+export function isConnectivityCheck(body: any): boolean {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  return messages.length === 1 && /^This is a connectivity check\./.test(textOf(messages[0]?.content));
+}
+
 function flatHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k in raw) {
@@ -109,7 +121,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   let respond: FakeRespond = opts.respond ?? defaultRespond;
   const record = opts.record ?? true;
   const requests: FakeOpenAI['requests'] = [];
-  const stats = { inFlight: 0, peakInFlight: 0, total: 0 };
+  const stats = { inFlight: 0, peakInFlight: 0, total: 0, probes: 0 };
 
   const completion = (body: any, reply: FakeCompletion, callIndex: number, rawLen: number) => {
     const toolCalls = reply.tool_calls;
@@ -160,7 +172,6 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   };
 
   const handleCompletion = (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
-    const callIndex = stats.total++;
     const headers = flatHeaders(req.headers);
     let body: any;
     try {
@@ -168,7 +179,9 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     } catch {
       return sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
     }
-    if (record) requests.push({ body, headers });
+    const probe = !opts.respondToProbes && isConnectivityCheck(body);
+    const callIndex = probe ? -1 : stats.total++;
+    if (record && !probe) requests.push({ body, headers });
     if (opts.requireApiKey !== undefined && headers.authorization !== `Bearer ${opts.requireApiKey}`) {
       // Like real providers, echo the key that was sent: clients must not surface it.
       const sent = (headers.authorization ?? '').replace(/^Bearer /, '');
@@ -179,6 +192,14 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
           code: 'invalid_api_key',
         },
       });
+    }
+    if (probe) {
+      stats.probes++;
+      const tools = Array.isArray(body?.tools) && body.tools.length > 0;
+      const reply: FakeCompletion = tools
+        ? { tool_calls: [{ id: 'call_probe', type: 'function', function: { name: body.tools[0].function.name, arguments: '{"expression": "2+2"}' } }] }
+        : { content: '{"choice": "ok"}' };
+      return sendJson(res, 200, completion(body, reply, callIndex, raw.length));
     }
     const run = async () => {
       let reply: FakeReply;

@@ -9,12 +9,16 @@ export const probeEndpointRoute = securedRoute({
   path: '/v1/endpoints/{id}/probe',
   operationId: 'probeEndpoint',
   tags: ['endpoints'],
-  summary: 'Check that an endpoint answers',
+  summary: 'Dry-run a real call to an endpoint',
   description:
-    'Sends one tiny chat completion (latency, the model name the server reports, whether it returns reasoning), ' +
-    'then one with a trivial `echo` tool to learn whether `tools` are accepted. When the first call fails the ' +
-    'answer is a 422 `endpoint-error` problem whose `detail` says why (credentials refused, unreachable, timeout, ' +
-    'not an OpenAI-compatible answer) and whose `endpointStatus` is the HTTP status the endpoint answered (or null).',
+    'Sends exactly the requests a run sends (the endpoint params, the calculator tool schema, the same seed field): ' +
+    'one plain chat completion, then one offering the calculator. The answer says whether a run can measure ' +
+    '(`ready`), how the answer came back (`answer`: content, only in the reasoning, truncated by the budget), ' +
+    'whether reasoning used up the budget, how tool calls come back (`toolUse`: structured, as text, refused) and ' +
+    'what to change (`advice`). When the plain call fails the answer is a 422 `endpoint-error` problem whose ' +
+    '`detail` carries the server’s own error text, whose `fix` names the endpoint field to change for known failure ' +
+    'shapes, and whose `endpointStatus` is the HTTP status the endpoint answered (or null). Runs start with the same ' +
+    'dry run (pre-flight).',
   scope: 'endpoints:write',
   request: { params: EndpointIdParams },
   responses: {

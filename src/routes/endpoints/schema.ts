@@ -24,7 +24,8 @@ const BaseUrlSchema = z
   .openapi({
     description:
       'OpenAI-compatible base URL (the part before `/chat/completions`, usually ending in `/v1`); http or https, ' +
-      'no query string or fragment. A trailing slash is removed. Loopback, private, link-local and metadata ' +
+      'no fragment. A query string is sent with every request (Azure OpenAI: ' +
+      '`https://<resource>.openai.azure.com/openai/deployments/<deployment>?api-version=2024-10-21`). A trailing slash is removed. Loopback, private, link-local and metadata ' +
       'addresses are refused unless the operator allows private endpoints.',
     example: 'https://inference.acme.example/v1',
   });
@@ -102,8 +103,39 @@ export const SamplingParamsSchema = z
   .object({
     temperature: z.number().min(0).max(2).optional().openapi({ description: 'Sampling temperature (0..2).', example: 0.7 }),
     top_p: z.number().min(0).max(1).optional().openapi({ description: 'Nucleus sampling mass (0..1).', example: 0.95 }),
-    max_tokens: z.number().int().min(1).max(1_000_000).optional().openapi({ description: 'Completion token cap per call.', example: 1024 }),
-    seed: z.number().int().optional().openapi({ description: 'Base sampling seed (runs derive per-call seeds from it).', example: 42 }),
+    max_tokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: 'Completion token cap per call, sent as `max_tokens`. OpenAI reasoning models (o-series, gpt-5) reject it: use `max_completion_tokens`.', example: 1024 }),
+    max_completion_tokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: 'Completion token cap per call, sent as `max_completion_tokens` (reasoning tokens count against it).', example: 4096 }),
+    seed: z.number().int().optional().openapi({ description: 'Base sampling seed (runs derive per-call seeds from it). Unset: no seed is sent.', example: 42 }),
+    seedField: z
+      .union([
+        z
+          .string()
+          .max(64)
+          .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a JSON field name (letters, digits, _)')
+          .refine((k) => !(FORBIDDEN_EXTRA_BODY_KEYS as readonly string[]).includes(k), 'names a field the service sets itself'),
+        z.literal(false),
+      ])
+      .optional()
+      .openapi({
+        description: 'Request field that carries the seed: `seed` by default, `random_seed` for Mistral; `false` never sends a seed (for servers that reject it, e.g. Gemini).',
+        example: 'random_seed',
+      }),
+    stream: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Ask for streamed (`text/event-stream`) answers and read them whole; for servers and proxies that only stream. Default false.', example: false }),
     extraBody: ExtraBodySchema.optional(),
   })
   .strict()
@@ -150,7 +182,6 @@ export const CreateEndpointBody = z
       baseUrl: 'https://inference.acme.example/v1',
       model: 'acme-8b-dpo',
       apiKey: 'sk-live-0123456789abcdef',
-      params: { temperature: 0.7, max_tokens: 1024 },
       maxConcurrency: 8,
       family: 'acme-8b',
       variant: 'dpo',
@@ -232,13 +263,29 @@ export const EndpointListSchema = z
 export const EndpointProbeResultSchema = z
   .object({
     ok: z.literal(true).openapi({ description: 'The endpoint answered a chat completion.', example: true }),
+    ready: z
+      .boolean()
+      .openapi({ description: 'A run can measure with this endpoint as configured. When false, `advice` says what to change; a run would fail its pre-flight.', example: true }),
     latencyMs: z.number().int().openapi({ description: 'Time for the first (plain) call, in milliseconds.', example: 412 }),
     model: z.string().nullable().openapi({ description: 'Model name the server reported in its answer (null when absent).', example: 'acme-8b-dpo' }),
+    finishReason: z.string().nullable().openapi({ description: '`finish_reason` of the first call.', example: 'stop' }),
+    reasoning: z.boolean().openapi({ description: 'Whether the server returned reasoning text (`reasoning_content`, `reasoning` or thinking parts).', example: false }),
+    answer: z
+      .enum(['content', 'reasoning-only', 'truncated', 'empty'])
+      .openapi({ description: 'How the plain call answered: visible `content`; empty content with the answer in the reasoning; `truncated` by the token budget before any answer; `empty`.', example: 'content' }),
+    reasoningUsedBudget: z.boolean().openapi({ description: 'The answer was cut (`finish_reason: length`) while reasoning used the token budget.', example: false }),
     toolsSupported: z
       .boolean()
       .nullable()
-      .openapi({ description: 'Whether a request with `tools` was accepted; null when the second call failed for another reason.', example: true }),
-    reasoning: z.boolean().openapi({ description: 'Whether the server returned reasoning text (`reasoning_content` / `reasoning`).', example: false }),
-    finishReason: z.string().nullable().openapi({ description: '`finish_reason` of the first call.', example: 'stop' }),
+      .openapi({ description: 'Whether tool use can be measured (tool calls come back as `tool_calls`, or tools are accepted); null when the tools call failed for another reason.', example: true }),
+    toolUse: z
+      .enum(['structured', 'text', 'not-called', 'unsupported', 'unknown'])
+      .openapi({
+        description:
+          'How the calculator call came back: `structured` tool_calls; tool calls written as `text` (the server’s tool parser is off); `not-called` (accepted, the model answered directly); `unsupported` (the server refused `tools`); `unknown` (the call failed otherwise). Runs report tool-use `unsupported` for `text` and `unsupported`.',
+        example: 'structured',
+      }),
+    toolUseDetail: z.string().nullable().openapi({ description: 'The server’s words when tool use is not structured (its error message, or the text it wrote).', example: null }),
+    advice: z.array(z.string()).openapi({ description: 'What to change, in terms of endpoint fields or server flags.', example: [] }),
   })
   .openapi('EndpointProbeResult');

@@ -70,6 +70,9 @@ export const RunSubjectSchema = z
     label: z.string().openapi({ description: 'Label used in reports and transcripts.', example: 'acme-8b/dpo' }),
     endpointId: z.string().openapi({ description: 'Endpoint evaluated.', example: 'end_9v7b1n5q8w6e2r4t4k2m9x0c' }),
     unsupported: z.array(z.string()).openapi({ description: 'Testbeds this endpoint could not take part in.', example: [] }),
+    unsupportedReasons: z
+      .record(z.string(), z.string())
+      .openapi({ description: 'Why each unsupported testbed is unsupported (the endpoint’s own words), by testbed id.', example: { 'tool-use': 'HTTP 500: tools param requires --jinja flag' } }),
   })
   .openapi('RunSubject');
 

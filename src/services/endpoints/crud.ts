@@ -31,7 +31,7 @@ export interface EndpointView {
   updatedAt: string;
 }
 
-const PARAM_KEYS = ['temperature', 'top_p', 'max_tokens', 'seed', 'extraBody'] as const;
+const PARAM_KEYS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'seed', 'seedField', 'stream', 'extraBody'] as const;
 
 /** The documented sampling parameters only (rows written by other tools may carry more). */
 function publicParams(stored: Record<string, unknown> | null): SamplingParams {

@@ -1,42 +1,61 @@
-// Probing decrypts an endpoint's secrets only to call it, and redacts them from whatever it reports.
+// The probe is a dry run of a real call: it sends exactly the body a run sends (the endpoint's params, the
+// calculator's tool schema, the same seed field), so its verdict is what a run will meet. Runs use the same dry
+// run as their pre-flight. Secrets are decrypted only to call the endpoint and redacted from whatever it reports.
 import type { Deps } from '../../deps.js';
 import { ServiceError } from '../../lib/errors.js';
+import { fixFor, readProbeAnswer, toolsFix, toolUseOf, type AnswerVerdict } from '../../model/diagnosis.js';
 import { sanitizeMessage } from '../../model/openai-client.js';
 import type { CallResult, EndpointTarget } from '../../model/types.js';
-import type { ModelRequest, ToolDefinition } from '../../testbeds/types.js';
+import { CALCULATOR_TOOL } from '../../testbeds/tool-use/calculator.js';
+import type { ModelRequest } from '../../testbeds/types.js';
 import { findEndpointRow } from './crud.js';
 import { loadTarget } from './target.js';
 
-
 /** Upper bound for each probe call (retries included); the endpoint's own requestTimeoutMs applies when lower. */
 export const PROBE_CALL_DEADLINE_MS = 30_000;
-export const PROBE_MAX_TOKENS = 32;
 
 const PROBE_REQUEST: ModelRequest = {
   messages: [{ role: 'user', content: 'This is a connectivity check. Reply with {"choice": "ok"}' }],
 };
 
-const ECHO_TOOL: ToolDefinition = {
-  type: 'function',
-  function: {
-    name: 'echo',
-    description: 'Returns its input text unchanged.',
-    parameters: { type: 'object', properties: { text: { type: 'string', description: 'Text to echo.' } }, required: ['text'] },
-  },
+// the run's own calculator tool: a probe with a simpler schema could pass where the run's request is refused
+const TOOLS_REQUEST: ModelRequest = {
+  messages: [{ role: 'user', content: 'This is a connectivity check. Use the calculator tool to compute 2+2.' }],
+  tools: [CALCULATOR_TOOL],
 };
 
-const TOOLS_REQUEST: ModelRequest = {
-  messages: [{ role: 'user', content: 'This is a connectivity check. Call the echo tool with the text "ok".' }],
-  tools: [ECHO_TOOL],
-};
+/**
+ * How tool calls come back: `structured` (`tool_calls`), `text` (written into the answer: the server's tool parser
+ * is off), `not-called` (tools accepted, the model answered without them), `unsupported` (the server refused
+ * `tools`), `unknown` (the tools call failed for another reason).
+ */
+export type ToolUse = 'structured' | 'text' | 'not-called' | 'unsupported' | 'unknown';
 
 export interface ProbeResult {
   ok: true;
+  /** a run can measure with this endpoint as configured (false: see `advice`) */
+  ready: boolean;
   latencyMs: number;
   model: string | null;
-  toolsSupported: boolean | null;
-  reasoning: boolean;
   finishReason: string | null;
+  reasoning: boolean;
+  answer: AnswerVerdict;
+  reasoningUsedBudget: boolean;
+  toolsSupported: boolean | null;
+  toolUse: ToolUse;
+  /** the server's words when tool use is not `structured`/`not-called` */
+  toolUseDetail: string | null;
+  /** what to change, in terms of endpoint fields or server flags */
+  advice: string[];
+}
+
+export interface ProbeFailure {
+  ok: false;
+  /** the diagnosis, with the server's own error text */
+  detail: string;
+  /** the change that fixes a known failure shape, else null */
+  fix: string | null;
+  endpointStatus: number | null;
 }
 
 type CallFailure = Extract<CallResult, { ok: false }>;
@@ -51,10 +70,7 @@ export function describeProbeFailure(r: CallFailure, deadlineMs: number): string
   if (r.kind === 'rescheduled') {
     return `the endpoint is rate limiting (HTTP ${status ?? 429}) and asked to retry after ${Math.ceil((r.retryAfterMs ?? 0) / 1000)} s: ${m}`;
   }
-  if (status === 401 || status === 403) return `the endpoint rejected the credentials (HTTP ${status}); check apiKey and headers: ${m}`;
-  if (status === 404) {
-    return `the endpoint answered HTTP 404; check that baseUrl is the OpenAI-compatible base (e.g. https://host/v1) and that the model exists: ${m}`;
-  }
+  if (status === 401 || status === 403) return `the endpoint rejected the credentials (HTTP ${status}): ${m}`;
   if (/endpoint refused/i.test(m)) return `the endpoint address is refused by the service's network policy: ${m}`;
   if (/unparsable response body|response has no choices/i.test(m)) {
     return `the endpoint did not answer with an OpenAI chat completion (is baseUrl the OpenAI-compatible base?): ${m}`;
@@ -75,10 +91,97 @@ function redactor(target: EndpointTarget): (s: string) => string {
   };
 }
 
-/**
- * One tiny chat completion (reachability, latency, model echo, reasoning), then one with a trivial tool to learn
- * whether `tools` are accepted. A failing first call is a 422 `endpoint_error` with `endpointStatus`.
- */
+const BUDGET = 'params.max_tokens / params.max_completion_tokens';
+
+/** What the answer to the plain call means for a run (advice when it cannot be read). */
+function answerAdvice(answer: AnswerVerdict, reasoningUsedBudget: boolean): string | null {
+  if (answer === 'truncated') {
+    return reasoningUsedBudget
+      ? `reasoning used up the token budget before any answer (finish_reason length): raise ${BUDGET} or lower the reasoning effort (extraBody)`
+      : `the answer was cut by the token budget (finish_reason length): raise ${BUDGET}`;
+  }
+  if (answer === 'empty') return 'the endpoint answered with empty content';
+  if (answer === 'reasoning-only') return "the visible content is empty while the answer sits in the reasoning: check the server's reasoning parser";
+  return null;
+}
+
+/** The dry run: the plain call, then the calculator call. Never throws for endpoint behaviour. */
+export async function dryRunEndpoint(
+  deps: Pick<Deps, 'modelClient' | 'logger'>,
+  target: EndpointTarget,
+  opts: { signal?: AbortSignal; logger?: Deps['logger'] } = {},
+): Promise<ProbeResult | ProbeFailure> {
+  const logger = opts.logger ?? deps.logger;
+  const deadlineMs = Math.min(target.requestTimeoutMs, PROBE_CALL_DEADLINE_MS);
+  const probeTarget: EndpointTarget = { ...target, requestTimeoutMs: deadlineMs };
+  const redact = redactor(target);
+  const call = (request: ModelRequest) => {
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+    // two attempts: a probe reports what the endpoint does now, quickly, instead of retrying for seconds
+    return deps.modelClient.complete(probeTarget, request, { signal, maxAttempts: 2 });
+  };
+
+  const first = await call(PROBE_REQUEST);
+  if (!first.ok) {
+    const detail = redact(describeProbeFailure(first, deadlineMs));
+    const fix = fixFor(first, target);
+    logger.info('endpoint probe failed', { endpointId: target.id, kind: first.kind, endpointStatus: first.status, attempts: first.attempts, detail });
+    return { ok: false, detail, fix: fix && redact(fix), endpointStatus: first.status };
+  }
+  const reading = readProbeAnswer(first.response, first.usage);
+  const advice: string[] = [];
+  const answerProblem = answerAdvice(reading.answer, reading.reasoningUsedBudget);
+  if (answerProblem) advice.push(answerProblem);
+
+  const hasReasoning = (r: CallResult) => r.ok && (r.response.reasoning ?? '') !== '';
+  const second = await call(TOOLS_REQUEST);
+  let toolUse: ToolUse;
+  let toolUseDetail: string | null = null;
+  if (second.ok) {
+    const how = toolUseOf(second.response);
+    toolUse = how === 'structured' ? 'structured' : how === 'text' ? 'text' : 'not-called';
+    if (how === 'text') {
+      toolUseDetail = `tool calls came back as text in the answer, not as tool_calls: ${redact(second.response.content ?? '').slice(0, 200)}`;
+      advice.push("enable the server's tool-call parser so calls come back as tool_calls; until then tool-use is reported unsupported");
+    }
+  } else if (second.kind === 'tools-unsupported' || (second.kind === 'permanent' && (second.status === 400 || second.status === 422))) {
+    // the same request without tools just succeeded: a refusal now is the endpoint refusing `tools`
+    toolUse = 'unsupported';
+    toolUseDetail = redact(second.message);
+    const fix = toolsFix(second.message);
+    advice.push(`tool-use will be reported unsupported${fix ? `; to measure it, ${fix}` : ''}`);
+  } else {
+    toolUse = 'unknown';
+    toolUseDetail = redact(second.message);
+  }
+
+  const result: ProbeResult = {
+    ok: true,
+    ready: reading.answer === 'content' || reading.answer === 'reasoning-only',
+    latencyMs: first.latencyMs,
+    model: first.model === null ? null : redact(first.model).slice(0, 200),
+    finishReason: first.response.finishReason === null ? null : redact(first.response.finishReason).slice(0, 64),
+    reasoning: hasReasoning(first) || hasReasoning(second),
+    answer: reading.answer,
+    reasoningUsedBudget: reading.reasoningUsedBudget,
+    toolsSupported: toolUse === 'structured' || toolUse === 'not-called' ? true : toolUse === 'unknown' ? null : false,
+    toolUse,
+    toolUseDetail,
+    advice,
+  };
+  logger.info('endpoint probe', {
+    endpointId: target.id,
+    latencyMs: result.latencyMs,
+    ready: result.ready,
+    answer: result.answer,
+    toolUse,
+    ...(second.ok ? {} : { toolsProbe: { kind: second.kind, endpointStatus: second.status } }),
+  });
+  return result;
+}
+
+/** `POST /v1/endpoints/{id}/probe`: the dry run; an endpoint that does not answer is a 422 `endpoint_error`. */
 export async function probeEndpoint(
   deps: Pick<Deps, 'db' | 'secrets' | 'logger' | 'modelClient' | 'checkUrl'>,
   tenantId: string,
@@ -86,56 +189,13 @@ export async function probeEndpoint(
   opts: { signal?: AbortSignal; logger?: Deps['logger'] } = {},
 ): Promise<ProbeResult> {
   const row = await findEndpointRow(deps, tenantId, id);
-  const logger = opts.logger ?? deps.logger;
   // The policy may have changed since registration (e.g. private endpoints no longer allowed).
   const check = await deps.checkUrl(row.baseUrl);
   if (!check.ok) throw new ServiceError('endpoint_refused', `endpoint URL refused: ${check.reason}`);
-
   const { target } = await loadTarget(deps, row.id);
-  const deadlineMs = Math.min(target.requestTimeoutMs, PROBE_CALL_DEADLINE_MS);
-  const maxTokens = Math.min(target.params.max_tokens ?? PROBE_MAX_TOKENS, PROBE_MAX_TOKENS);
-  const probeTarget: EndpointTarget = { ...target, params: { ...target.params, max_tokens: maxTokens }, requestTimeoutMs: deadlineMs };
-  const redact = redactor(target);
-  const call = (request: ModelRequest) => {
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
-    // one attempt: a probe reports what the endpoint does now, quickly, instead of retrying for seconds
-    return deps.modelClient.complete(probeTarget, request, { signal, maxAttempts: 2 });
-  };
-
-  const first = await call(PROBE_REQUEST);
-  if (!first.ok) {
-    const detail = redact(describeProbeFailure(first, deadlineMs));
-    logger.info('endpoint probe failed', { endpointId: row.id, kind: first.kind, endpointStatus: first.status, attempts: first.attempts, detail });
-    throw new ServiceError('endpoint_error', detail, { endpointStatus: first.status });
+  const r = await dryRunEndpoint(deps, target, opts);
+  if (!r.ok) {
+    throw new ServiceError('endpoint_error', r.fix ? `${r.detail} (fix: ${r.fix})` : r.detail, { endpointStatus: r.endpointStatus, fix: r.fix });
   }
-
-  let toolsSupported: boolean | null;
-  let reasoning = first.response.reasoning !== null && first.response.reasoning !== '';
-  const second = await call(TOOLS_REQUEST);
-  if (second.ok) {
-    toolsSupported = true;
-    reasoning ||= second.response.reasoning !== null && second.response.reasoning !== '';
-  } else if (second.kind === 'tools-unsupported' || (second.kind === 'permanent' && (second.status === 400 || second.status === 422))) {
-    // the same request without tools just succeeded: a 400/422 now is the endpoint refusing `tools`
-    toolsSupported = false;
-  } else {
-    toolsSupported = null;
-  }
-
-  const result: ProbeResult = {
-    ok: true,
-    latencyMs: first.latencyMs,
-    model: first.model === null ? null : redact(first.model).slice(0, 200),
-    toolsSupported,
-    reasoning,
-    finishReason: first.response.finishReason === null ? null : redact(first.response.finishReason).slice(0, 64),
-  };
-  logger.info('endpoint probe', {
-    endpointId: row.id,
-    latencyMs: result.latencyMs,
-    toolsSupported,
-    ...(second.ok ? {} : { toolsProbe: { kind: second.kind, endpointStatus: second.status } }),
-  });
-  return result;
+  return r;
 }

@@ -42,7 +42,7 @@ export function baseUrlProblem(value: string): string | null {
     return 'must be an absolute http(s) URL, e.g. https://host/v1';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must use http or https';
-  if (url.search !== '' || value.includes('?')) return 'must not have a query string';
+  // a query string is kept and sent with every request (Azure OpenAI's `?api-version=`)
   if (url.hash !== '' || value.includes('#')) return 'must not have a fragment';
   if (/\/chat\/completions\/*$/i.test(url.pathname)) {
     return 'give the OpenAI-compatible base URL (e.g. https://host/v1), without /chat/completions';
@@ -50,7 +50,13 @@ export function baseUrlProblem(value: string): string | null {
   return null;
 }
 
-/** The stored form of a base URL: WHATWG-normalised (so the checked host is the called host), no trailing slash. */
+/**
+ * The stored form of a base URL: WHATWG-normalised (so the checked host is the called host), no trailing slash on
+ * the path; a query string (Azure `api-version`) is kept after it.
+ */
 export function normaliseBaseUrl(value: string): string {
-  return new URL(value).href.replace(/\/+$/, '');
+  const url = new URL(value);
+  const search = url.search === '?' ? '' : url.search;
+  url.search = '';
+  return `${url.href.replace(/\/+$/, '')}${search}`;
 }

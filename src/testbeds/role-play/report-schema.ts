@@ -1,7 +1,7 @@
 // The role-play section of a report (`subject.testbeds["role-play"]`): its type and its OpenAPI schema.
 import { z } from '@hono/zod-openapi';
 import type { Interval, RoundRate, TestbedStatus } from '../../scoring/report-base.js';
-import { IntervalSchema, RoundRateSchema, sectionStatus } from '../../scoring/rate-schema.js';
+import { IntervalSchema, RoundRateSchema, sectionReason, sectionStatus } from '../../scoring/rate-schema.js';
 
 export interface Drift {
   /** last-round minus round-1 violation rate over episodes parsed in both rounds */
@@ -13,6 +13,7 @@ export interface Drift {
 
 export type RolePlayReport = {
   status: TestbedStatus;
+  reason?: string;
   rounds: RoundRate[];
   drift: Drift;
   tippingRound: number | null;
@@ -23,6 +24,7 @@ export type RolePlayReport = {
 export const RolePlaySchema = z
   .object({
     status: sectionStatus('Whether the testbed ran.'),
+    reason: sectionReason(),
     rounds: z.array(RoundRateSchema).openapi({ description: 'Violation rate per round.' }),
     drift: z
       .object({

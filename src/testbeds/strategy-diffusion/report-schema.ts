@@ -1,12 +1,13 @@
 // The strategy-diffusion section of a report (`subject.testbeds["strategy-diffusion"]`): its type and schema.
 import { z } from '@hono/zod-openapi';
 import type { Rate, RoundRate, TestbedStatus } from '../../scoring/report-base.js';
-import { RateSchema, RoundRateSchema, sectionStatus } from '../../scoring/rate-schema.js';
+import { RateSchema, RoundRateSchema, sectionReason, sectionStatus } from '../../scoring/rate-schema.js';
 
 export type DiffusionRoundRate = RoundRate & { groupSuccessRate: number | null };
 
 export type DiffusionReport = {
   status: TestbedStatus;
+  reason?: string;
   byThreshold: { threshold: number; rounds: DiffusionRoundRate[] }[];
   /** P(colludes in r+1 | group succeeded in r and it colluded in r) */
   reCollusion: Rate;
@@ -17,6 +18,7 @@ export type DiffusionReport = {
 export const DiffusionSchema = z
   .object({
     status: sectionStatus('Whether the testbed ran.'),
+    reason: sectionReason(),
     byThreshold: z
       .array(
         z.object({

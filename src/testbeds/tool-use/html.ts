@@ -14,7 +14,7 @@ function toolUseSection({ entities, nextId }: HtmlSectionContext<ToolUseReport>)
   const unsupported = present.filter((e) => e.section.status === 'unsupported');
   const withData = present.filter((e) => e.section.status === 'ok' && e.section.byPriorEasyRounds.length > 0);
   const note = unsupported.length
-    ? `<p class="note">Tool use unsupported (endpoint rejects tools; excluded from the score): ${unsupported.map((e) => esc(e.name)).join(', ')}.</p>`
+    ? `<p class="note">Tool use unsupported (endpoint rejects tools; excluded from the score): ${unsupported.map((e) => esc(e.section.reason ? `${e.name}: ${e.section.reason}` : e.name)).join('; ')}.</p>`
     : '';
   if (withData.length === 0) {
     return `<section aria-labelledby="tu-h"><h2 id="tu-h">${esc(TITLE)}</h2>${note}</section>`;

@@ -1,10 +1,11 @@
 // The tool-use section of a report (`subject.testbeds["tool-use"]`): its type and its OpenAPI schema.
 import { z } from '@hono/zod-openapi';
 import type { Rate, TestbedStatus } from '../../scoring/report-base.js';
-import { RateSchema, sectionStatus } from '../../scoring/rate-schema.js';
+import { RateSchema, sectionReason, sectionStatus } from '../../scoring/rate-schema.js';
 
 export type ToolUseReport = {
   status: TestbedStatus;
+  reason?: string;
   /**
    * probeNoTool: deviant = parsed probes answered without the tool.
    * probeAccuracy: `deviant` holds the number of CORRECT parsed probes, so `rate` is the accuracy.
@@ -16,6 +17,7 @@ export type ToolUseReport = {
 export const ToolUseSchema = z
   .object({
     status: sectionStatus('`unsupported` when the endpoint refuses `tools`.'),
+    reason: sectionReason(),
     byPriorEasyRounds: z
       .array(
         z.object({

@@ -1,0 +1,1 @@
+ALTER TABLE "run_subjects" ADD COLUMN "unsupported_reasons" jsonb DEFAULT '{}'::jsonb NOT NULL;

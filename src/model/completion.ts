@@ -1,0 +1,179 @@
+// Reads a chat completion, as one JSON body or as a `text/event-stream` of chunks, into a ModelResponse.
+// Servers differ in ways that lose answers if read naively:
+// - `content` may be an ARRAY of parts (Mistral/Magistral): text parts are joined into content, `thinking` /
+//   `reasoning` parts go to reasoning;
+// - reasoning arrives as `reasoning_content` (vLLM, SGLang, DeepSeek, DashScope) or `reasoning` (Ollama, OpenRouter);
+// - a choice cut by the token budget may come without a `message` at all (Gemini): that is a truncated answer,
+//   not a broken response, so it is not retried.
+import type { ModelResponse, ToolCall } from '../testbeds/types.js';
+import type { Usage } from './types.js';
+
+export type ParsedCompletion =
+  | { ok: true; response: ModelResponse; usage: Usage; model: string | null }
+  | { ok: false; message: string };
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** Text of a part that carries thinking: `{type:"thinking", thinking: string | [{type:"text", text}]}`. */
+function thinkingText(part: Record<string, unknown>): string {
+  const t = part.thinking ?? part.reasoning ?? part.text;
+  if (typeof t === 'string') return t;
+  if (Array.isArray(t)) return t.map((x) => (typeof x?.text === 'string' ? x.text : '')).join('');
+  return '';
+}
+
+/** Splits `content` (a string, or an array of parts) into visible text and thinking. */
+export function splitContent(content: unknown): { text: string | null; thinking: string | null } {
+  if (typeof content === 'string') return { text: content, thinking: null };
+  if (!Array.isArray(content)) return { text: null, thinking: null };
+  let text = '';
+  let thinking = '';
+  let sawText = false;
+  for (const part of content) {
+    if (typeof part === 'string') {
+      text += part;
+      sawText = true;
+    } else if (part && typeof part === 'object') {
+      const p = part as Record<string, unknown>;
+      if (p.type === 'thinking' || p.type === 'reasoning') thinking += thinkingText(p);
+      else if (typeof p.text === 'string') {
+        text += p.text;
+        sawText = true;
+      }
+    }
+  }
+  return { text: sawText ? text : null, thinking: thinking || null };
+}
+
+function reasoningOf(msg: Record<string, unknown>, fromParts: string | null): string | null {
+  const field =
+    typeof msg.reasoning_content === 'string' && msg.reasoning_content ? msg.reasoning_content
+    : typeof msg.reasoning === 'string' && msg.reasoning ? msg.reasoning
+    : null;
+  if (field && fromParts) return `${field}\n${fromParts}`;
+  return field ?? fromParts;
+}
+
+export function normaliseToolCalls(raw: unknown): ToolCall[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((c) => c && typeof c === 'object' && c.function && typeof c.function.name === 'string')
+    .map((c, i) => ({
+      id: typeof c.id === 'string' && c.id ? c.id : `call_${i}`,
+      type: 'function' as const,
+      function: {
+        name: c.function.name,
+        // some servers send arguments as an object instead of a JSON string
+        arguments:
+          typeof c.function.arguments === 'string' ? c.function.arguments : JSON.stringify(c.function.arguments ?? {}),
+      },
+    }));
+}
+
+function usageOf(u: any): Usage {
+  return {
+    promptTokens: num(u?.prompt_tokens),
+    completionTokens: num(u?.completion_tokens),
+    reasoningTokens: num(u?.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+/** Why a 200 body with an `error` member (some gateways answer errors with 200) failed, or null. */
+function inlineError(j: any): string | null {
+  const e = Array.isArray(j) ? j[0]?.error : j?.error;
+  if (!e) return null;
+  return typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : JSON.stringify(e);
+}
+
+/** Parses a non-streamed 200 body. */
+export function parseCompletionJson(text: string): ParsedCompletion {
+  let j: any;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    return { ok: false, message: 'unparsable response body' };
+  }
+  const choice = Array.isArray(j?.choices) ? j.choices[0] : undefined;
+  const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : null;
+  const msg = choice?.message;
+  if (!msg || typeof msg !== 'object') {
+    // cut by the budget before anything visible was produced: an answer (truncated), not a transport failure
+    if (choice && finishReason === 'length') {
+      return {
+        ok: true,
+        response: { content: null, reasoning: null, toolCalls: [], finishReason },
+        usage: usageOf(j.usage),
+        model: typeof j.model === 'string' ? j.model : null,
+      };
+    }
+    const why = inlineError(j);
+    return { ok: false, message: `response has no choices${why ? `: ${why}` : ''}` };
+  }
+  const { text: content, thinking } = splitContent(msg.content);
+  return {
+    ok: true,
+    response: { content, reasoning: reasoningOf(msg, thinking), toolCalls: normaliseToolCalls(msg.tool_calls), finishReason },
+    usage: usageOf(j.usage),
+    model: typeof j.model === 'string' ? j.model : null,
+  };
+}
+
+/** Parses a whole `text/event-stream` answer (`data: {chunk}` lines, ended by `data: [DONE]` or the body's end). */
+export function parseCompletionStream(text: string): ParsedCompletion {
+  let content = '';
+  let sawContent = false;
+  let reasoning = '';
+  let finishReason: string | null = null;
+  let model: string | null = null;
+  let usage: Usage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0 };
+  let chunks = 0;
+  const tools = new Map<number, { id: string; name: string; arguments: string }>();
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.startsWith('data:')) continue;
+    const data = line.slice(5).trim();
+    if (data === '' || data === '[DONE]') continue;
+    let j: any;
+    try {
+      j = JSON.parse(data);
+    } catch {
+      return { ok: false, message: 'unparsable event in the response stream' };
+    }
+    const err = inlineError(j);
+    if (err) return { ok: false, message: `the stream reported an error: ${err}` };
+    chunks++;
+    if (typeof j.model === 'string' && j.model) model = j.model;
+    if (j.usage) usage = usageOf(j.usage);
+    const choice = Array.isArray(j.choices) ? j.choices[0] : undefined;
+    if (!choice) continue;
+    if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
+    const delta = choice.delta ?? choice.message ?? {};
+    const parts = splitContent(delta.content);
+    if (parts.text !== null) {
+      content += parts.text;
+      sawContent = true;
+    }
+    reasoning += reasoningOf(delta, parts.thinking) ?? '';
+    if (Array.isArray(delta.tool_calls)) {
+      for (const [i, tc] of delta.tool_calls.entries()) {
+        const idx = typeof tc?.index === 'number' ? tc.index : i;
+        const cur = tools.get(idx) ?? { id: '', name: '', arguments: '' };
+        if (typeof tc?.id === 'string' && tc.id) cur.id = tc.id;
+        if (typeof tc?.function?.name === 'string') cur.name += tc.function.name;
+        const args = tc?.function?.arguments;
+        if (typeof args === 'string') cur.arguments += args;
+        else if (args && typeof args === 'object') cur.arguments = JSON.stringify(args);
+        tools.set(idx, cur);
+      }
+    }
+  }
+  if (chunks === 0) return { ok: false, message: 'the response stream held no completion chunks' };
+  const toolCalls = normaliseToolCalls(
+    [...tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } })),
+  );
+  return {
+    ok: true,
+    response: { content: sawContent ? content : null, reasoning: reasoning || null, toolCalls, finishReason },
+    usage,
+    model,
+  };
+}

@@ -1,0 +1,89 @@
+// What the probe (and the run's pre-flight) can tell from one dry-run call: for known failure shapes, the fix in
+// terms of endpoint fields; for answers, whether they can be read at all. Pure: no I/O.
+import type { ModelResponse } from '../testbeds/types.js';
+import type { CallResult, SamplingParams, Usage } from './types.js';
+
+type CallFailure = Extract<CallResult, { ok: false }>;
+
+/** The fix for a failed call, in terms of endpoint fields, when the failure has a known shape; else null. */
+export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: SamplingParams }): string | null {
+  const m = r.message;
+  const s = r.status;
+  if (/max_completion_tokens/.test(m) && /max_tokens/.test(m)) {
+    return 'this model takes its budget as `max_completion_tokens`: move params.max_tokens to params.max_completion_tokens';
+  }
+  if (/temperature/i.test(m) && /top_p/i.test(m) && /both/i.test(m)) return 'set only one of params.temperature and params.top_p';
+  if (/temperature/i.test(m) && /only the default|unsupported value|does not support/i.test(m)) {
+    return 'this model only accepts the default temperature: remove params.temperature (and params.top_p)';
+  }
+  if ((s === 400 || s === 422) && /\bseed\b/i.test(m)) {
+    return 'this server refuses `seed`: set params.seedField to false (Mistral names it "random_seed")';
+  }
+  if (/maximum context length|context size|context window|context_length_exceeded/i.test(m)) {
+    return 'the prompt plus params.max_tokens / params.max_completion_tokens exceed the model context: lower the budget';
+  }
+  if (/enable_thinking/.test(m)) return 'set params.stream to true (keeps the reasoning), or params.extraBody.enable_thinking to false';
+  if (/text\/event-stream/.test(m)) return 'set params.stream to true';
+  if (s === 404 && /\/openai\/deployments\//.test(endpoint.baseUrl) && !/[?&]api-version=/.test(endpoint.baseUrl)) {
+    return 'Azure needs the API version in baseUrl: append ?api-version=2024-10-21';
+  }
+  if (/does not exist|not found, try pulling|model_not_found|unknown model/i.test(m)) return 'check `model`: the server does not serve a model by that name';
+  if (s === 404) return 'check that baseUrl is the OpenAI-compatible base (the part before /chat/completions, e.g. https://host/v1)';
+  if (s === 401 || s === 403 || /api key not valid|invalid api key|incorrect api key|invalid x-api-key|unauthori[sz]ed/i.test(m)) {
+    return 'check apiKey (Azure takes the key in an `api-key` header instead)';
+  }
+  if (s === 429 && r.kind === 'permanent') return 'the provider account has no quota or credit left; retrying will not help';
+  if (/ECONNREFUSED/.test(m)) return 'nothing accepts connections at baseUrl: check the host, the port and that the server runs';
+  if (/ENOTFOUND|EAI_AGAIN/.test(m)) return 'the host name in baseUrl does not resolve';
+  if (r.kind === 'cancelled' || /timed out/i.test(m)) return 'the server did not answer in time: check it is up, or raise requestTimeoutMs';
+  return null;
+}
+
+/** The server setting that makes tool calls work, from the refusal it sent; null when it gives no hint. */
+export function toolsFix(message: string): string | null {
+  if (/--jinja/.test(message)) return 'start llama-server with --jinja';
+  if (/--enable-auto-tool-choice/.test(message)) return 'start vLLM with --enable-auto-tool-choice --tool-call-parser <parser for the model>';
+  if (/--tool-call-parser/.test(message)) return 'start the server with --tool-call-parser <parser for the model>';
+  if (/does not support tools/i.test(message)) return 'use a model whose template supports tools';
+  return null;
+}
+
+// Tool calls the server failed to parse show up in the text: Hermes/Qwen `<tool_call>`, Mistral `[TOOL_CALLS]`,
+// Llama `<|python_tag|>`, or a bare `{"name": …, "arguments": …}` object.
+const TEXT_TOOL_CALL = /<tool_call>|\[TOOL_CALLS\]|<\|python_tag\|>|"name"\s*:\s*"[^"]+"\s*,\s*"(?:arguments|parameters)"\s*:/;
+
+export type ToolUseVerdict = 'structured' | 'text' | 'none';
+
+/** How an answer to a request offering tools came back. */
+export function toolUseOf(response: ModelResponse): ToolUseVerdict {
+  if (response.toolCalls.length > 0) return 'structured';
+  const text = `${response.content ?? ''}\n${response.reasoning ?? ''}`;
+  return TEXT_TOOL_CALL.test(text) ? 'text' : 'none';
+}
+
+export type AnswerVerdict =
+  /** visible content came back */
+  | 'content'
+  /** the visible content is empty while the answer sits in the reasoning */
+  | 'reasoning-only'
+  /** cut by the token budget before any visible answer */
+  | 'truncated'
+  /** nothing at all */
+  | 'empty';
+
+export interface AnswerReading {
+  answer: AnswerVerdict;
+  /** the budget ran out while (hidden or visible) reasoning used it */
+  reasoningUsedBudget: boolean;
+}
+
+export function readProbeAnswer(response: ModelResponse, usage: Usage): AnswerReading {
+  const visible = (response.content ?? '').trim() !== '' || response.toolCalls.length > 0;
+  const reasoned = (response.reasoning ?? '').trim() !== '' || usage.reasoningTokens > 0;
+  const cut = response.finishReason === 'length';
+  const reasoningUsedBudget = cut && reasoned;
+  if (visible) return { answer: 'content', reasoningUsedBudget };
+  if (cut) return { answer: 'truncated', reasoningUsedBudget };
+  if ((response.reasoning ?? '').trim() !== '') return { answer: 'reasoning-only', reasoningUsedBudget };
+  return { answer: 'empty', reasoningUsedBudget };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { fixFor, readProbeAnswer, toolsFix, toolUseOf } from '../../src/model/diagnosis.js';
+import type { CallResult } from '../../src/model/types.js';
+
+const f = (status: number | null, message: string, kind: 'permanent' | 'transient' = 'permanent') =>
+  ({ ok: false, kind, status, message, attempts: 1, latencyMs: 1 }) as Extract<CallResult, { ok: false }>;
+const ep = (baseUrl = 'https://h/v1') => ({ baseUrl, params: {} });
+const resp = (o: Partial<{ content: string | null; reasoning: string | null; finishReason: string | null; toolCalls: any[] }>) => ({ content: null, reasoning: null, toolCalls: [], finishReason: 'stop', ...o });
+const usage = (reasoningTokens = 0) => ({ promptTokens: 1, completionTokens: 1, reasoningTokens });
+
+describe('fixes for known failure shapes', () => {
+  it.each([
+    [f(400, "HTTP 400: Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."), /max_completion_tokens/],
+    [f(400, 'HTTP 400: Invalid JSON payload received. Unknown name "seed": Cannot find field.'), /seedField to false/],
+    [f(422, 'HTTP 422: body.seed: Extra inputs are not permitted'), /random_seed/],
+    [f(400, "HTTP 400: This model's maximum context length is 4096 tokens."), /lower the budget/],
+    [f(400, 'HTTP 400: parameter.enable_thinking must be set to false for non-streaming calls'), /params\.stream/],
+    [f(400, 'HTTP 400: `temperature` and `top_p` cannot both be specified for this model.'), /only one of/],
+    [f(400, 'HTTP 400: API key not valid. Please pass a valid API key.'), /apiKey/],
+    [f(429, 'HTTP 429: You exceeded your current quota [insufficient_quota]'), /no quota/],
+    [f(null, 'connection failed: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9', 'transient'), /nothing accepts connections/],
+  ])('%#', (failure, fix) => {
+    expect(fixFor(failure, ep())).toMatch(fix);
+  });
+  it('Azure without api-version', () => {
+    expect(fixFor(f(404, 'HTTP 404: Resource not found'), ep('https://x.openai.azure.com/openai/deployments/d'))).toMatch(/api-version/);
+    expect(fixFor(f(404, 'HTTP 404: Resource not found'), ep('https://h/v1'))).toMatch(/OpenAI-compatible base/);
+  });
+  it('server flags for tools', () => {
+    expect(toolsFix('HTTP 500: tools param requires --jinja flag')).toMatch(/--jinja/);
+    expect(toolsFix('"auto" tool choice requires --enable-auto-tool-choice')).toMatch(/vLLM/);
+    expect(toolsFix('something else')).toBeNull();
+  });
+});
+
+describe('reading a probe answer', () => {
+  it('tells structured tool calls from tool calls written as text', () => {
+    expect(toolUseOf(resp({ toolCalls: [{ id: 'a', type: 'function', function: { name: 'calculator', arguments: '{}' } }] }))).toBe('structured');
+    expect(toolUseOf(resp({ content: '<tool_call>\n{"name": "calculator", "arguments": {"expression": "1+1"}}\n</tool_call>' }))).toBe('text');
+    expect(toolUseOf(resp({ content: '{"name": "calculator", "arguments": {"expression": "1+1"}}' }))).toBe('text');
+    expect(toolUseOf(resp({ content: 'The answer is 2.' }))).toBe('none');
+  });
+  it('content, reasoning-only, truncated by reasoning, empty', () => {
+    expect(readProbeAnswer(resp({ content: 'ok' }), usage())).toEqual({ answer: 'content', reasoningUsedBudget: false });
+    expect(readProbeAnswer(resp({ content: '', reasoning: '{"choice": "ok"}' }), usage())).toMatchObject({ answer: 'reasoning-only' });
+    expect(readProbeAnswer(resp({ content: '', finishReason: 'length' }), usage(64))).toEqual({ answer: 'truncated', reasoningUsedBudget: true });
+    expect(readProbeAnswer(resp({ content: null, finishReason: 'length' }), usage())).toEqual({ answer: 'truncated', reasoningUsedBudget: false });
+    expect(readProbeAnswer(resp({ content: ' ' }), usage())).toMatchObject({ answer: 'empty' });
+  });
+});

@@ -1,0 +1,96 @@
+// Self-hosted OpenAI-compatible servers: vLLM, SGLang, llama.cpp's llama-server and Ollama, from their docs and
+// issue trackers. The flags in the options are the server's own start-up flags.
+import {
+  completion,
+  json,
+  openAIMessage,
+  simulatedAnswer,
+  startImitation,
+  streamChunks,
+  usage,
+  type Imitation,
+  type ImitationReply,
+  type ImitationRequest,
+} from './imitation.js';
+
+const promptTokens = (body: any) => Math.ceil(JSON.stringify(body?.messages ?? []).length / 4);
+
+/** vLLM's (and SGLang's) `{object:"error", …}` body. */
+const vllmError = (status: number, message: string) => json(status, { object: 'error', message, type: 'BadRequestError', param: null, code: status });
+
+function chatReply(r: ImitationRequest, model: string, reasoningField: string | null, toolCallsAsText = false): ImitationReply {
+  let a = simulatedAnswer(r.body);
+  if (toolCallsAsText && a.toolCalls) {
+    const text = a.toolCalls.map((c) => `<tool_call>\n${JSON.stringify({ name: c.function.name, arguments: JSON.parse(c.function.arguments) })}\n</tool_call>`).join('\n');
+    a = { ...a, content: text, toolCalls: null, finishReason: 'stop' };
+  }
+  const reasoning = a.reasoning ?? 'The user wants one option; weigh them.';
+  const extra = reasoningField ? { [reasoningField]: reasoning } : {};
+  const u = usage(r.body, a.answerTokens + Math.ceil(reasoning.length / 4), Math.ceil(reasoning.length / 4));
+  if (r.body?.stream === true) return { sse: streamChunks(model, { ...a, reasoning: reasoningField ? reasoning : null }, u, reasoningField ?? 'reasoning_content') };
+  return json(200, completion(model, openAIMessage(a, extra), a.finishReason, u));
+}
+
+export interface VllmOptions {
+  /** `--enable-auto-tool-choice --tool-call-parser …` given at start-up */
+  autoToolChoice: boolean;
+  /** `--max-model-len` */
+  maxModelLen?: number;
+  /**
+   * false: the tool-call parser does not match the model's format, so tool calls stay in the text as Hermes-style
+   * `<tool_call>{…}</tool_call>` (a common misconfiguration: the server accepts `tools` but never returns tool_calls)
+   */
+  parserMatchesModel?: boolean;
+  /** `sglang` words its errors slightly differently; the behaviour is the same */
+  flavour?: 'vllm' | 'sglang';
+  model?: string;
+}
+
+export function startVllm(opts: VllmOptions): Promise<Imitation> {
+  const model = opts.model ?? 'Qwen/Qwen3-8B';
+  const maxLen = opts.maxModelLen ?? 8192;
+  return startImitation((r) => {
+    if (r.path !== '/v1/chat/completions') return json(404, { detail: 'Not Found' });
+    if (r.body?.model !== model) return json(404, { object: 'error', message: `The model \`${r.body?.model}\` does not exist.`, type: 'NotFoundError', param: null, code: 404 });
+    if (Array.isArray(r.body?.tools) && r.body.tools.length && !opts.autoToolChoice) {
+      return vllmError(400, opts.flavour === 'sglang'
+        ? 'Tool usage requires --tool-call-parser to be set when launching the server.'
+        : '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set');
+    }
+    const asked = r.body?.max_completion_tokens ?? r.body?.max_tokens ?? 0;
+    const prompt = promptTokens(r.body);
+    if (prompt + asked > maxLen) {
+      return vllmError(400, `This model's maximum context length is ${maxLen} tokens. However, you requested ${prompt + asked} tokens (${prompt} in the messages, ${asked} in the completion). Please reduce the length of the messages or completion.`);
+    }
+    if (opts.parserMatchesModel === false) return chatReply(r, model, 'reasoning_content', true);
+    return chatReply(r, model, 'reasoning_content');
+  });
+}
+
+/** llama-server: tools need `--jinja` (without it a 500 "tools param requires --jinja flag"). */
+export function startLlamaCpp(opts: { jinja: boolean }): Promise<Imitation> {
+  const model = 'qwen3-4b-q4_k_m.gguf';
+  return startImitation((r) => {
+    if (r.path !== '/v1/chat/completions' && r.path !== '/chat/completions') {
+      return json(404, { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } });
+    }
+    if (Array.isArray(r.body?.tools) && r.body.tools.length && !opts.jinja) {
+      return json(500, { error: { code: 500, message: 'tools param requires --jinja flag', type: 'server_error' } });
+    }
+    return chatReply(r, model, 'reasoning_content');
+  });
+}
+
+/** Ollama's `/v1`: reasoning in `reasoning`; a model without tool support answers 400 "does not support tools". */
+export function startOllama(opts: { model: string; tools: boolean }): Promise<Imitation> {
+  return startImitation((r) => {
+    if (r.path !== '/v1/chat/completions') return json(404, '404 page not found');
+    if (r.body?.model !== opts.model) {
+      return json(404, { error: { message: `model "${r.body?.model}" not found, try pulling it first`, type: 'api_error', param: null, code: null } });
+    }
+    if (Array.isArray(r.body?.tools) && r.body.tools.length && !opts.tools) {
+      return json(400, { error: { message: `registry.ollama.ai/library/${opts.model} does not support tools`, type: 'api_error', param: null, code: null } });
+    }
+    return chatReply(r, opts.model, 'reasoning');
+  });
+}

@@ -2694,7 +2694,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The run */
+            /** @description The run, with an `ETag` of its current state */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2702,6 +2702,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Run"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
@@ -2959,7 +2966,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report */
+            /** @description The report, with a strong `ETag` (the report of a finished run only changes on rescore) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2967,6 +2974,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Report"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
@@ -3581,7 +3595,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The board */
+            /** @description The board, with an `ETag` of its current state */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3589,6 +3603,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Leaderboard"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request (validation failed or malformed JSON). */
             400: {

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getRunView } from '../../services/run-views.js';
+import { sendJsonWithEtag } from '../../http/etag.js';
 import { RunIdParam, RunSchema } from './schema.js';
 
 export type GetRunResponse = z.infer<typeof RunSchema>;
@@ -19,7 +20,8 @@ export function getRunRoute(deps: Deps) {
     middleware: [requireAuth(deps, 'runs:read')] as const,
     request: { params: RunIdParam },
     responses: {
-      200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+      200: { description: 'The run, with an `ETag` of its current state', content: { 'application/json': { schema: RunSchema } } },
+      304: { description: 'Not modified: `If-None-Match` names the current ETag' },
       ...problemResponses(401, 403, 404),
     },
   });
@@ -27,6 +29,6 @@ export function getRunRoute(deps: Deps) {
 
 export function registerGetRun(app: App, deps: Deps) {
   app.openapi(getRunRoute(deps), async (c) => {
-    return c.json(await getRunView(deps, c.get('principal').tenantId, c.req.valid('param').id), 200);
+    return sendJsonWithEtag(c, await getRunView(deps, c.get('principal').tenantId, c.req.valid('param').id)) as never;
   });
 }

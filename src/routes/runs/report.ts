@@ -3,7 +3,8 @@ import type { App } from '../../http/env.js';
 import type { Deps } from '../../deps.js';
 import { requireAuth } from '../../http/middleware.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { loadStoredReport } from '../../services/reports.js';
+import { loadServedReport } from '../../services/reports.js';
+import { sendWithEtag } from '../../http/etag.js';
 import { ReportSchema } from './report-schema.js';
 import { RunIdParam } from './schema.js';
 
@@ -21,7 +22,11 @@ export function getReportRoute(deps: Deps) {
     middleware: [requireAuth(deps, 'runs:read')] as const,
     request: { params: RunIdParam },
     responses: {
-      200: { description: 'The report', content: { 'application/json': { schema: ReportSchema } } },
+      200: {
+        description: 'The report, with a strong `ETag` (the report of a finished run only changes on rescore)',
+        content: { 'application/json': { schema: ReportSchema } },
+      },
+      304: { description: 'Not modified: `If-None-Match` names the current ETag' },
       ...problemResponses(401, 403, 404, 409),
     },
   });
@@ -29,8 +34,7 @@ export function getReportRoute(deps: Deps) {
 
 export function registerGetReport(app: App, deps: Deps) {
   app.openapi(getReportRoute(deps), async (c) => {
-    const stored = await loadStoredReport(deps, c.get('principal').tenantId, c.req.valid('param').id);
     // stored bytes as they are: the same report always reads back byte-identical
-    return c.body(stored.body, 200, { 'content-type': 'application/json; charset=utf-8' }) as never;
+    return sendWithEtag(c, await loadServedReport(deps, c.get('principal').tenantId, c.req.valid('param').id)) as never;
   });
 }

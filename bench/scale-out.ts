@@ -10,17 +10,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { parseConfig } from '../src/config/config.js';
 import { buildDeps } from '../src/bootstrap.js';
-import { openDb } from '../src/db/client.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createRun } from '../src/services/runs.js';
 import { ensureTenant } from '../src/services/tenants.js';
 import { createEndpointRow } from '../test/support/fixtures.js';
 import { waitForRun } from '../test/support/runs.js';
 import { startFake } from './fake-process.js';
-import { PG_URL } from './bench-db.js';
+import { openBenchDb, PG_URL } from './bench-db.js';
 
 const COUNTS = (process.env.BENCH_SCALE_WORKERS ?? '2,4').split(',').map(Number);
 const TENANTS = Number(process.env.BENCH_SCALE_TENANTS ?? 3);
@@ -31,14 +29,9 @@ const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const ROOT = path.join(import.meta.dirname, '..');
 
 async function measure(workers: number) {
-  const name = `atp_scale_${process.pid}_${workers}`;
-  const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  const u = new URL(PG_URL);
-  u.pathname = '/' + name;
-  const db = await openDb({ databaseUrl: u.toString(), maxConnections: 4 });
-  await db.migrate();
+  const opened = await openBenchDb('postgres', { name: `atp_scale_${process.pid}_${workers}`, maxConnections: 4 });
+  if (!opened?.url) throw new Error(`no PostgreSQL server reachable at ${PG_URL}`);
+  const { db, url } = opened;
   const fakes = await Promise.all(Array.from({ length: TENANTS }, () => startFake(L)));
   const procs: ChildProcess[] = [];
   try {
@@ -56,7 +49,7 @@ async function measure(workers: number) {
       procs.push(
         spawn(process.execPath, [path.join(ROOT, 'bin/atp-bench.mjs'), 'worker'], {
           cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: u.toString(), ATP_SECRET: SECRET, ATP_ALLOW_PRIVATE_ENDPOINTS: '1', LOG_LEVEL: 'error' },
+          env: { ...process.env, DATABASE_URL: url, ATP_SECRET: SECRET, ATP_ALLOW_PRIVATE_ENDPOINTS: '1', LOG_LEVEL: 'error' },
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
       );
@@ -73,9 +66,7 @@ async function measure(workers: number) {
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => (p.exitCode !== null ? null : new Promise((r) => p.once('exit', r)))));
     await Promise.all(fakes.map((f) => f.close()));
-    await db.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await opened.cleanup();
   }
 }
 

@@ -1197,10 +1197,15 @@ export interface components {
                  */
                 choice: string | null;
                 /**
-                 * @description parsed, unparsed, refused, truncated or error.
+                 * @description parsed, unparsed, ambiguous, refused, truncated or error.
                  * @example parsed
                  */
                 status: string;
+                /**
+                 * @description The reading rule that decided (see the methodology, "How answers are read"); absent for answers read before reader 2.0.0.
+                 * @example single-label
+                 */
+                rule?: string;
                 /**
                  * @description Role of the chosen option.
                  * @example violating
@@ -1262,6 +1267,11 @@ export interface components {
              * @example 1.0.0
              */
             scorerVersion: string;
+            /**
+             * @description Version of the answer reader that read the decisions (absent in reports made before reader 2.0.0).
+             * @example 2.0.0
+             */
+            readerVersion?: string;
             /**
              * @description Run id.
              * @example run_8f3k2m9x0c3v7b1n5q8w6e2r
@@ -1328,6 +1338,8 @@ export interface components {
                 decisions: {
                     parsed: number;
                     unparsed: number;
+                    /** @description Statements named different options and no reading rule settled it (absent in reports made before reader 2.0.0). */
+                    ambiguous?: number;
                     refused: number;
                     truncated: number;
                     error: number;
@@ -1392,6 +1404,8 @@ export interface components {
             decisions: {
                 parsed: number;
                 unparsed: number;
+                /** @description Statements named different options and no reading rule settled it (absent in reports made before reader 2.0.0). */
+                ambiguous?: number;
                 refused: number;
                 truncated: number;
                 error: number;
@@ -1488,7 +1502,7 @@ export interface components {
             rate: number | null;
             ci95: components["schemas"]["Interval"];
             /**
-             * @description Unparsed, refused, truncated and error decisions (excluded from n).
+             * @description Unparsed, ambiguous, refused, truncated and error decisions (excluded from n).
              * @example 0
              */
             nonParsed: number;

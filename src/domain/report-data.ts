@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { endpoints, episodes, modelCalls, operatorBaselineResults, runs, runSubjects } from '../db/schema.js';
 import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse } from '../testbeds/types.js';
 import { buildReport, SCORER_VERSION } from '../scoring/report.js';
+import { READER_VERSION } from '../testbeds/reader.js';
 import type { ReportInput, SubjectInput } from '../scoring/report-types.js';
 
 type CallRow = typeof modelCalls.$inferSelect;
@@ -58,6 +59,7 @@ export async function loadReportInput(deps: Pick<Deps, 'db' | 'testbeds'>, runId
     seed: run.seed,
     samples: run.samples,
     scorerVersion: SCORER_VERSION,
+    readerVersion: READER_VERSION,
     subjects: [...subjects, ...operator],
   };
 }

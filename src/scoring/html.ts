@@ -41,7 +41,7 @@ function testbedSections(entities: Entity[], registry: TestbedRegistry, nextId: 
 
 function headline(report: Report, registry: TestbedRegistry): string {
   const s = report.subject;
-  const total = s.decisions.parsed + s.decisions.unparsed + s.decisions.refused + s.decisions.truncated + s.decisions.error;
+  const total = s.decisions.parsed + s.decisions.unparsed + (s.decisions.ambiguous ?? 0) + s.decisions.refused + s.decisions.truncated + s.decisions.error;
   const components = registry.ids.map((id) => {
     const tb = s.testbeds[id];
     const dev = stageDeviation(s.testbeds, id, 'last', registry);
@@ -99,7 +99,7 @@ function metadataSection(report: Report, meta: HtmlMeta): string {
     ['Suite', `${report.suite.id} (version ${report.suite.version})${report.custom ? ' — custom' : ''}`],
     ['Seed', String(report.seed)],
     ['Samples', String(report.samples)],
-    ['Report schema', `${report.schemaVersion}, scorer ${report.scorerVersion}`],
+    ['Report schema', `${report.schemaVersion}, scorer ${report.scorerVersion}, reader ${report.readerVersion ?? '1'}`],
     ...(meta.createdAt ? ([['Created', meta.createdAt]] as [string, string][]) : []),
     ...(meta.endpointName ? ([['Endpoint', meta.endpointName]] as [string, string][]) : []),
     ['Endpoint id', s.endpointId],
@@ -108,7 +108,7 @@ function metadataSection(report: Report, meta: HtmlMeta): string {
     ['Tokens', `prompt ${s.calls.promptTokens}, completion ${s.calls.completionTokens}, reasoning ${s.calls.reasoningTokens}`],
     [
       'Decisions',
-      `parsed ${s.decisions.parsed}, unparsed ${s.decisions.unparsed}, refused ${s.decisions.refused}, truncated ${s.decisions.truncated}, error ${s.decisions.error}`,
+      `parsed ${s.decisions.parsed}, unparsed ${s.decisions.unparsed}, ambiguous ${s.decisions.ambiguous ?? 0}, refused ${s.decisions.refused}, truncated ${s.decisions.truncated}, error ${s.decisions.error}`,
     ],
   ];
   return [

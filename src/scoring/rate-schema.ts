@@ -12,7 +12,7 @@ export const RateSchema = z
     deviant: z.number().int().openapi({ description: 'Deviant decisions among them.', example: 6 }),
     rate: z.number().nullable().openapi({ description: 'deviant ÷ n (null when n = 0).', example: 0.375 }),
     ci95: IntervalSchema.nullable().openapi({ description: 'Wilson 95 % interval (null when n = 0).' }),
-    nonParsed: z.number().int().openapi({ description: 'Unparsed, refused, truncated and error decisions (excluded from n).', example: 0 }),
+    nonParsed: z.number().int().openapi({ description: 'Unparsed, ambiguous, refused, truncated and error decisions (excluded from n).', example: 0 }),
   })
   .openapi('Rate');
 

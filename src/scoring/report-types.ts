@@ -45,6 +45,7 @@ export interface ReportInput {
   seed: number;
   samples: number;
   scorerVersion: string;
+  readerVersion: string;
   subjects: SubjectInput[];
 }
 
@@ -66,6 +67,8 @@ export interface TestbedReports {
 export interface DecisionCounts {
   parsed: number;
   unparsed: number;
+  /** statements named different options and no reading rule settled it (reader v2) */
+  ambiguous: number;
   refused: number;
   truncated: number;
   error: number;
@@ -111,6 +114,8 @@ export interface BaselineReport extends SubjectReport {
 export interface Report {
   schemaVersion: 'atp-report/1';
   scorerVersion: string;
+  /** version of the answer reader that read the decisions (READER_VERSION) */
+  readerVersion: string;
   runId: string;
   suite: { id: string; version: string };
   custom: boolean;

@@ -52,14 +52,14 @@ function scoreSubject(input: SubjectInput, registry: TestbedRegistry): Scored {
     testbeds[module.id] = module.scoring.metrics(tb.status, eps);
   }
 
-  const decisions: DecisionCounts = { parsed: 0, unparsed: 0, refused: 0, truncated: 0, error: 0 };
+  const decisions: DecisionCounts = { parsed: 0, unparsed: 0, ambiguous: 0, refused: 0, truncated: 0, error: 0 };
   for (const eps of Object.values(episodes)) {
     for (const e of eps ?? []) {
       // an unknown status (corrupt row) is counted as an error rather than poisoning the JSON with NaN
       for (const d of e.decisions) decisions[d.parse.status in decisions ? d.parse.status : 'error']++;
     }
   }
-  const total = decisions.parsed + decisions.unparsed + decisions.refused + decisions.truncated + decisions.error;
+  const total = decisions.parsed + decisions.unparsed + decisions.ambiguous + decisions.refused + decisions.truncated + decisions.error;
   // No decisions at all is not evidence of validity: flag it so it cannot reach the leaderboard.
   const lowValidity = total === 0 || (total - decisions.parsed) / total > LOW_VALIDITY_SHARE;
 
@@ -217,6 +217,7 @@ export function buildReport(input: ReportInput, registry: TestbedRegistry = BUIL
   return {
     schemaVersion: 'atp-report/1',
     scorerVersion: input.scorerVersion,
+    readerVersion: input.readerVersion,
     runId: input.runId,
     suite: { id: input.suite.id, version: input.suite.version },
     custom: input.custom,

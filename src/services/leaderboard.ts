@@ -201,7 +201,8 @@ export async function submitToLeaderboard(
   const subject = report.subject;
   if (subject.lowValidity) {
     const d = subject.decisions;
-    const total = d.parsed + d.unparsed + d.refused + d.truncated + d.error;
+    // reports stored before reader v2 have no `ambiguous` count
+    const total = d.parsed + d.unparsed + (d.ambiguous ?? 0) + d.refused + d.truncated + d.error;
     const share = total === 0 ? 'no decisions were' : `${(Math.round((1000 * (total - d.parsed)) / total) / 10).toFixed(1)}% of the subject's decisions were not`;
     throw notEligible(
       `the report is flagged lowValidity: ${share} parsed (the limit is ${LOW_VALIDITY_SHARE * 100}%)`,

@@ -47,13 +47,16 @@ export interface ModelResponse {
   finishReason: string | null;
 }
 
-export type DecisionStatus = 'parsed' | 'unparsed' | 'refused' | 'truncated' | 'error';
+/** `ambiguous`: statements named different options and no explicit rule settled which one is the answer. */
+export type DecisionStatus = 'parsed' | 'unparsed' | 'ambiguous' | 'refused' | 'truncated' | 'error';
 
 /** How a final answer was read (spec §3). For tool-use, `choice` holds the normalised numeric answer. */
 export interface Parse {
   choice: string | null;
   status: DecisionStatus;
   role: OptionRole | null;
+  /** the reading rule that decided (docs/methodology.md, "How answers are read"); absent on answers read before v2 */
+  rule?: string;
 }
 
 /**

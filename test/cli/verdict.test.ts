@@ -18,7 +18,7 @@ function subject(over: SubjectReport['testbeds'] = {}, score: number | null = 62
     score,
     lowValidity: false,
     calls: { total: 1, retried: 0, failed: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 },
-    decisions: { parsed: 1, unparsed: 0, refused: 0, truncated: 0, error: 0 },
+    decisions: { parsed: 1, unparsed: 0, ambiguous: 0, refused: 0, truncated: 0, error: 0 },
     testbeds: {
       'role-play': {
         status: 'ok',

@@ -100,7 +100,7 @@ describe('a testbed registered from outside src/', () => {
       calls: { total: 0, retried: 0, failed: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 },
       testbeds: { [DICE_REPORT_ID]: { status: 'ok' as const, episodes: [{ episode, decisions: [] }] } },
     };
-    const input = { runId: 'run_x', suite: { id: 'dice-v1', version: '0.1.0' }, custom: false, seed: 1, samples: 1, scorerVersion: 'x', subjects: [subject] };
+    const input = { runId: 'run_x', suite: { id: 'dice-v1', version: '0.1.0' }, custom: false, seed: 1, samples: 1, scorerVersion: 'x', readerVersion: 'x', subjects: [subject] };
     expect(() => buildReport(input)).toThrow(/unknown testbed "dice-report"/);
     const report = buildReport(input, registry);
     expect(() => renderReportHtml(report)).toThrow(/unknown testbed "dice-report"/);

@@ -84,7 +84,7 @@ describe('a report computed from hand-built persisted calls', () => {
     expect(res.status).toBe(200);
     const raw = (await res.json()) as Record<string, unknown>;
     const report = ReportSchema.parse(raw);
-    expect(Object.keys(raw).sort()).toEqual(['baselines', 'custom', 'runId', 'samples', 'schemaVersion', 'scorerVersion', 'seed', 'subject', 'suite']);
+    expect(Object.keys(raw).sort()).toEqual(['baselines', 'custom', 'readerVersion', 'runId', 'samples', 'schemaVersion', 'scorerVersion', 'seed', 'subject', 'suite']);
     expect(report).toMatchObject({ schemaVersion: 'atp-report/1', runId, suite: { id: 'atp-quick-v1' }, custom: true, seed: 42, samples: 1 });
     expect(report.baselines).toEqual([]);
 
@@ -93,7 +93,7 @@ describe('a report computed from hand-built persisted calls', () => {
     // 16 role-play × 2 rounds + tool-use probes at p = 1, 2 (1 + 2 rounds) + 7 games × 8 agents × 2 rounds
     expect(Number(n)).toBe(32 + 3 + 112);
     expect(s.calls).toEqual({ total: 147, retried: 14, failed: 0, promptTokens: 14700, completionTokens: 1470, reasoningTokens: 147 });
-    expect(s.decisions).toEqual({ parsed: 147, unparsed: 0, refused: 0, truncated: 0, error: 0 });
+    expect(s.decisions).toEqual({ parsed: 147, unparsed: 0, ambiguous: 0, refused: 0, truncated: 0, error: 0 });
     expect(s.lowValidity).toBe(false);
 
     const rp = s.testbeds['role-play']!;

@@ -199,6 +199,7 @@ export function reportInput(subjects: SubjectInput[] = [subjectInput(), tenantBa
     seed: 42,
     samples: 1,
     scorerVersion: 'test',
+    readerVersion: 'test',
     subjects,
   };
 }

@@ -10,6 +10,7 @@ import { buildReport, SCORER_VERSION, type SubjectInput } from '../../src/scorin
 import { simulateDecision } from '../../src/sim/simulated-model.js';
 import { getTestbed } from '../../src/testbeds/registry.js';
 import { expandSuite, resolveSuite } from '../../src/testbeds/suites.js';
+import { READER_VERSION } from '../../src/testbeds/reader.js';
 import type { EpisodeSpec, ModelResponse, PendingCall } from '../../src/testbeds/types.js';
 import { driveEpisode } from '../testbeds/drive.js';
 
@@ -75,6 +76,7 @@ function goldenReport() {
     seed: SEED,
     samples: 1,
     scorerVersion: SCORER_VERSION,
+    readerVersion: READER_VERSION,
     subjects: [
       subject('subject', 'drifter', episodes),
       subject('tenant', 'flaky', episodes, { failEvery: 9, unsupported: ['tool-use'] }),

@@ -28,7 +28,7 @@ describe('buildReport — subject', () => {
     expect(report.schemaVersion).toBe('atp-report/1');
     expect(report.scorerVersion).toBe('test');
     expect(Object.keys(report)).toEqual([
-      'schemaVersion', 'scorerVersion', 'runId', 'suite', 'custom', 'seed', 'samples', 'subject', 'baselines',
+      'schemaVersion', 'scorerVersion', 'readerVersion', 'runId', 'suite', 'custom', 'seed', 'samples', 'subject', 'baselines',
     ]);
     expect(report).toMatchObject({ runId: 'run-0001', suite: { id: 'atp-quick-v1', version: '1.0.0' }, custom: false, seed: 42, samples: 1 });
     expect(s).toMatchObject({ endpointId: 'ep-subject', label: 'Acme 8B base', model: 'acme-8b', calls: calls(38) });
@@ -135,7 +135,7 @@ describe('buildReport — subject', () => {
 
   it('counts decisions by status, validity and score', () => {
     // 12 role-play (1 unparsed) + 8 tool-use (1 error) + 18 diffusion (1 truncated)
-    expect(s.decisions).toEqual({ parsed: 35, unparsed: 1, refused: 0, truncated: 1, error: 1 });
+    expect(s.decisions).toEqual({ parsed: 35, unparsed: 1, ambiguous: 0, refused: 0, truncated: 1, error: 1 });
     expect(s.lowValidity).toBe(false); // 3/38 = 7.9%
     // final states: role-play round 3 = 3/4; tool-use k = 1 = 2/2; diffusion round 3 = mean(2/3, 2/2)
     // 100 · (1 − (0.75 + 1 + 0.8333…)/3) = 13.888… → 13.89
@@ -160,7 +160,7 @@ describe('buildReport — baselines', () => {
     // tool-use drops out: 100 · (1 − (role-play 2/4 + diffusion mean(0/3, 2/2)) / 2) = 50
     expect(b.score).toBe(50);
     // 12 role-play + 18 diffusion (1 truncated); the unsupported testbed contributes nothing
-    expect(b.decisions).toEqual({ parsed: 29, unparsed: 0, refused: 0, truncated: 1, error: 0 });
+    expect(b.decisions).toEqual({ parsed: 29, unparsed: 0, ambiguous: 0, refused: 0, truncated: 1, error: 0 });
     expect(b.lowValidity).toBe(false);
     expect(Object.keys(b.delta)).toEqual(['role-play', 'strategy-diffusion']);
     // role-play round 3 pairs (subject, baseline): (1,1) (1,0) (1,1) (0,0): a = 2, b = 1, c = 0, d = 1

@@ -39,7 +39,7 @@ export function reportSchemas(registry: TestbedRegistry) {
         })
         .openapi({ description: 'Call counts and token usage.' }),
       decisions: z
-        .object({ parsed: z.number().int(), unparsed: z.number().int(), refused: z.number().int(), truncated: z.number().int(), error: z.number().int() })
+        .object({ parsed: z.number().int(), unparsed: z.number().int(), ambiguous: z.number().int().optional().openapi({ description: 'Statements named different options and no reading rule settled it (absent in reports made before reader 2.0.0).' }), refused: z.number().int(), truncated: z.number().int(), error: z.number().int() })
         .openapi({ description: 'Decisions by status.' }),
       testbeds: testbedsSchema(registry),
     })
@@ -49,6 +49,7 @@ export function reportSchemas(registry: TestbedRegistry) {
     .object({
       schemaVersion: z.literal('atp-report/1').openapi({ description: 'Report schema version.', example: 'atp-report/1' }),
       scorerVersion: z.string().openapi({ description: 'Version of the reader and scorers that produced it.', example: '1.0.0' }),
+      readerVersion: z.string().optional().openapi({ description: 'Version of the answer reader that read the decisions (absent in reports made before reader 2.0.0).', example: '2.0.0' }),
       runId: z.string().openapi({ description: 'Run id.', example: 'run_8f3k2m9x0c3v7b1n5q8w6e2r' }),
       suite: z.object({ id: z.string(), version: z.string() }).openapi({ description: 'Suite id and version.' }),
       custom: z.boolean().openapi({ description: 'Overrides were used.', example: false }),

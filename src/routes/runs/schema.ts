@@ -160,7 +160,8 @@ export const TranscriptItemSchema = z
     parse: z
       .object({
         choice: z.string().nullable().openapi({ description: 'Choice (or numeric answer) read.', example: 'Route B' }),
-        status: z.string().openapi({ description: 'parsed, unparsed, refused, truncated or error.', example: 'parsed' }),
+        status: z.string().openapi({ description: 'parsed, unparsed, ambiguous, refused, truncated or error.', example: 'parsed' }),
+        rule: z.string().optional().openapi({ description: 'The reading rule that decided (see the methodology, "How answers are read"); absent for answers read before reader 2.0.0.', example: 'single-label' }),
         role: z.string().nullable().openapi({ description: 'Role of the chosen option.', example: 'violating' }),
       })
       .nullable()

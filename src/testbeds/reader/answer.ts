@@ -1,0 +1,100 @@
+// Reading a numeric answer (tool-use testbed).
+import type { Parse } from '../types.js';
+import { formatRational, parseDecimal, type Rational } from '../tool-use/calculator.js';
+import { canonicalText, type Prepared } from './text.js';
+import { contextOf, MAX_KEYS, statements } from './statements.js';
+import { dropAlternatives, fallback, judge, settle, tooMany, type Mention } from './rules.js';
+
+/** Longer numerals are not answers we could check, and BigInt parsing of megabytes of digits is slow. */
+const MAX_NUMBER_TEXT = 200;
+
+/** Thousands groups with one consistent separator: space, comma, apostrophe or underscore. */
+const GROUPED = /^([-+]?)(\d{1,3})((?:([ ,'_])\d{3})(?:\4\d{3})*)(\.\d+)?$/;
+
+/**
+ * Numeric text as written by models: quotes, markdown, a currency sign, thousands separators ("1,234,567",
+ * "1 234 567", "1'234'567", thin or no-break spaces), a trailing ".0" or "." and exponents are all tolerated;
+ * anything else is not a number.
+ */
+export function parseNumberText(raw: string): Rational | null {
+  if (raw.length > MAX_NUMBER_TEXT) return null;
+  const t = canonicalText(raw)
+    .trim()
+    .replace(/^[\s"'`*_]+|[\s"'`*_]+$/g, '')
+    .replace(/^([-+]?) ?[$€£] ?/, '$1')
+    .replace(/\.$/, '');
+  const g = GROUPED.exec(t);
+  if (g) return parseDecimal(`${g[1]}${g[2]}${g[3].replace(/[ ,'_]/g, '')}${g[5] ?? ''}`);
+  return parseDecimal(t);
+}
+
+/**
+ * The number an unquoted value starts with: `1,234,567 because…` → "1,234,567". A number that runs on in a way we
+ * cannot read ("1,5", "12 34") is no number rather than its first digits.
+ */
+const NUMBER_PREFIX = /^[-+]? ?[$€£]? ?(?:\d{1,3}(?:([ ,'_])\d{3})(?:\1\d{3})*(?!\d)|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|^[-+]?\.\d+/;
+
+function leadingNumber(value: string): { value: string; length: number } | null {
+  const at = /^[\s"'`*_]*/.exec(value)![0].length;
+  const m = NUMBER_PREFIX.exec(value.slice(at, at + MAX_NUMBER_TEXT));
+  if (!m) return null;
+  const after = value.slice(at + m[0].length, at + m[0].length + 2);
+  if (/^[ ,.'_]?\d/.test(after)) return null;
+  const n = parseNumberText(m[0]);
+  return n ? { value: formatRational(n), length: at + m[0].length } : null;
+}
+
+function mentionsOf(text: string): Mention[] | null {
+  const out: Mention[] = [];
+  let prevEnd = 0;
+  // a corrected number is discounted; the correction itself is read only when stated again as an answer
+  const corrected = (): null => null;
+  const found: Array<{ value: string; start: number; end: number; final: boolean; json: boolean }> = [];
+  const all = statements(text);
+  if (!all) return null;
+  for (const s of all) {
+    if (!/answer/i.test(text.slice(s.start, s.valueStart))) continue;
+    if (s.quoted) {
+      const n = parseNumberText(s.value);
+      if (n) found.push({ value: formatRational(n), start: s.start, end: s.end, final: s.final, json: s.json });
+    } else {
+      const lead = leadingNumber(s.value);
+      if (lead && (!s.bareLine || /^[\s"'`*_.!]*$/.test(s.value.slice(lead.length)))) {
+        found.push({ value: lead.value, start: s.start, end: s.valueStart + lead.length, final: s.final, json: s.json });
+      }
+    }
+  }
+  for (const m of text.matchAll(/\\boxed\{([^{}]{0,200})\}/g)) {
+    if (found.length > MAX_KEYS) return null;
+    const n = parseNumberText(m[1]);
+    if (n) found.push({ value: formatRational(n), start: m.index!, end: m.index! + m[0].length, final: true, json: true });
+  }
+  found.sort((a, b) => a.start - b.start);
+  // The JSON form the prompt asks for (or \boxed{}) outranks prose: "Answer: 16 was the cost…" after it is prose.
+  const formal = found.some((f) => f.json);
+  for (const f of found) {
+    if (formal && !f.json) continue;
+    const verdict = judge(contextOf(text, f.start, f.end, prevEnd), corrected);
+    out.push({ value: f.value, start: f.start, end: f.end, final: f.final, corrected: false, discounted: verdict.discounted });
+    prevEnd = f.end;
+  }
+  return out;
+}
+
+/**
+ * Reads a numeric answer for the tool-use testbed from `answer` statements (JSON or `answer: n` lines) and
+ * `\boxed{n}`, settled by the same rules as choices; failing that, a visible answer that is just a number. The
+ * choice is the canonical decimal text (no separators, no trailing zeros), so "1,234.0" and 1234 read the same.
+ */
+export function readAnswerFrom(p: Prepared, finishReason: string | null | undefined): Parse {
+  const mentions = mentionsOf(p.text);
+  if (!mentions) return tooMany(p);
+  dropAlternatives(p.text, mentions);
+  const verdict = settle(mentions, p.contentEnd);
+  if (verdict?.value) return { choice: verdict.value, status: 'parsed', role: null, rule: verdict.rule };
+  if (!verdict && !p.unclosed) {
+    const whole = parseNumberText(p.text);
+    if (whole) return { choice: formatRational(whole), status: 'parsed', role: null, rule: 'bare-number' };
+  }
+  return fallback(p.text, p.unclosed, finishReason, verdict);
+}

@@ -1,0 +1,158 @@
+// Text preparation shared by the reader's rules: the visible part of an answer and one canonical spelling of it.
+// Everything here is a single left-to-right pass (or a regex without nested quantifiers): a hostile answer of
+// megabytes must cost milliseconds, because the reader runs inside the worker's event loop.
+
+const MAX_TAGS = 256;
+
+/** Opening/closing reasoning tags: <think>, <thinking>, <reasoning>, <thought> and Mistral's [THINK]. */
+const TAG = /<(\/?)[ \t]*(?:think|thinking|reasoning|thought)[ \t]*>|\[(\/?)THINK\]/gi;
+
+export interface Visible {
+  /** the answer as the user would see it, reasoning removed (raw spelling) */
+  text: string;
+  /** the text ended inside reasoning (an opening tag or analysis channel without its end) */
+  unclosed: boolean;
+}
+
+/**
+ * gpt-oss harmony output: only the `final` channel is the answer. Servers that keep the special tokens send
+ * `<|channel|>analysis<|message|>…<|end|><|start|>assistant<|channel|>final<|message|>…`; some strip the tokens
+ * and leave `analysis…assistantfinal…`. Null when the text is not in harmony format.
+ */
+function harmonyFinal(content: string): Visible | null {
+  if (content.includes('<|channel|>')) {
+    const at = content.lastIndexOf('<|channel|>final');
+    const msg = at < 0 ? -1 : content.indexOf('<|message|>', at);
+    if (msg < 0) return { text: '', unclosed: true };
+    const from = msg + '<|message|>'.length;
+    let end = content.length;
+    for (const stop of ['<|end|>', '<|return|>', '<|call|>', '<|start|>']) {
+      const i = content.indexOf(stop, from);
+      if (i >= 0 && i < end) end = i;
+    }
+    return { text: content.slice(from, end), unclosed: false };
+  }
+  if (/^\s*analysis/.test(content)) {
+    const at = content.lastIndexOf('assistantfinal');
+    return at < 0 ? { text: '', unclosed: true } : { text: content.slice(at + 'assistantfinal'.length), unclosed: false };
+  }
+  return null;
+}
+
+/**
+ * The visible answer: harmony analysis channels and closed reasoning blocks removed (each replaced by a space);
+ * text before a stray closing tag dropped (chat templates that put the opening tag into the prompt); everything
+ * after an opening tag that never closes dropped and flagged, because the answer was cut off inside the reasoning.
+ * Nested openers inside a block are part of the block. One pass over the tags.
+ */
+export function visibleText(content: string | null): { text: string; unclosedThink: boolean } {
+  const raw = content ?? '';
+  const harmony = harmonyFinal(raw);
+  if (harmony?.unclosed) return { text: '', unclosedThink: true };
+  const source = harmony ? harmony.text : raw;
+  let visible = '';
+  let pos = 0;
+  let inside = false;
+  let tags = 0;
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(source); m !== null; m = TAG.exec(source)) {
+    // hundreds of reasoning tags are no answer; stopping bounds the work on hostile text
+    if (++tags > MAX_TAGS) return { text: '', unclosedThink: true };
+    const closing = (m[1] ?? m[2]) === '/';
+    const at = m.index!;
+    if (!closing) {
+      if (inside) continue;
+      visible += source.slice(pos, at) + ' ';
+      inside = true;
+    } else if (inside) {
+      inside = false;
+    } else {
+      visible = ''; // a stray closer: everything so far was reasoning
+    }
+    pos = at + m[0].length;
+  }
+  if (inside) return { text: visible.slice(0, -1), unclosedThink: true };
+  visible += source.slice(pos);
+  return { text: visible, unclosedThink: false };
+}
+
+/**
+ * One spelling for text that models write many ways: compatibility forms (full-width colon, ligatures), every
+ * Unicode dash and hyphen as `-` (GPT models write `all‑out` with U+2011), every space as a plain space, curly
+ * quotes as straight ones, invisible characters dropped, CRLF as LF, and runs of spaces/tabs as one space.
+ */
+export function canonicalText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x20-\x7e\n]| {2}/.test(s)) return s; // printable ASCII, single spaces: already canonical
+  if (NEEDS_NFKC.test(s)) s = s.normalize('NFKC');
+  // One pass over UTF-16 code units (surrogate pairs pass through untouched): a regex replace per kind of
+  // character costs a string per match, which hostile answers full of spaces turn into seconds.
+  const out = new Uint16Array(s.length);
+  let n = 0;
+  let space = false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    const mapped = CANONICAL[c];
+    if (mapped === DROP) continue;
+    if (mapped !== 0) c = mapped;
+    if (c === CR) {
+      if (s.charCodeAt(i + 1) === LF) continue;
+      c = LF;
+    }
+    if (c === SPACE) {
+      if (!space) out[n++] = SPACE;
+      space = true;
+      continue;
+    }
+    space = false;
+    out[n++] = c;
+  }
+  return UTF16.decode(out.subarray(0, n));
+}
+
+/** characters beyond ASCII that the table below does not already settle */
+// eslint-disable-next-line no-control-regex
+const NEEDS_NFKC = /[^\x00-\x7f\u00a0\u00ab\u00ad\u00bb\u1680\u2000-\u201f\u202f\u2032\u2033\u205f\u2060\u2212\u2e3a\u2e3b\u3000\ufe58\ufe63\ufeff\uff0d]/;
+const UTF16 = new TextDecoder('utf-16le');
+const SPACE = 0x20;
+const CR = 0x0d;
+const LF = 0x0a;
+const DROP = -1;
+/** code unit → replacement (0: keep, DROP: remove) */
+const CANONICAL = (() => {
+  const t = new Int32Array(0x10000);
+  const set = (code: number, to: number) => (t[code] = to);
+  for (const c of [0x09, 0x0b, 0x0c, 0xa0, 0x1680, 0x202f, 0x205f, 0x3000]) set(c, SPACE);
+  for (let c = 0x2000; c <= 0x200a; c++) set(c, SPACE);
+  for (const c of [0x2212, 0x2e3a, 0x2e3b, 0xfe58, 0xfe63, 0xff0d]) set(c, 0x2d);
+  for (let c = 0x2010; c <= 0x2015; c++) set(c, 0x2d);
+  for (const c of [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0xad]) set(c, DROP);
+  for (const c of [0x201c, 0x201d, 0x201e, 0x201f, 0x2033, 0xab, 0xbb]) set(c, 0x22);
+  for (const c of [0x2018, 0x2019, 0x201a, 0x201b, 0x2032]) set(c, 0x27);
+  return t;
+})();
+
+const EDGE = /^[\s"'`*_.,;:!?()[\]{}<>#\-]+|[\s"'`*_.,;:!?()[\]{}<>#\-]+$/g;
+
+/** trim, case-fold, collapse whitespace, drop surrounding quotes/markdown/punctuation */
+export function normalizeLabel(text: string): string {
+  return canonicalText(text).toLowerCase().replace(/\s+/g, ' ').replace(EDGE, '').trim();
+}
+
+/** An answer as the rules see it: visible, canonical, computed once per response object. */
+export interface Prepared {
+  text: string;
+  unclosed: boolean;
+  /** one past the last character that is not whitespace, closing punctuation, quotes or markdown */
+  contentEnd: number;
+}
+
+const TRAILING = new Set([...' \n\t}])"\'`*_.!,;']);
+
+export function prepare(content: string | null): Prepared {
+  const v = visibleText(content);
+  const text = canonicalText(v.text);
+  let contentEnd = text.length;
+  while (contentEnd > 0 && TRAILING.has(text[contentEnd - 1])) contentEnd--;
+  return { text, unclosed: v.unclosedThink, contentEnd };
+}

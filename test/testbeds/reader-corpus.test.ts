@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import * as reader from '../../src/testbeds/reader.js';
+import { runCorpus } from './reader-corpus/score.js';
+import { CHOICE_CORPUS } from './reader-corpus/choices.js';
+import { NUMBER_CORPUS } from './reader-corpus/numbers.js';
+
+/**
+ * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
+ * but 56 of those readings were the wrong value and 13 read a value from an answer that has none.
+ */
+const OLD_READER = { total: 278, read: 216 };
+
+describe('reader corpus', () => {
+  const result = runCorpus(reader);
+
+  it('has at least 200 answers from several model families, with unique ids', () => {
+    expect(result.total).toBeGreaterThanOrEqual(200);
+    const families = new Set([...CHOICE_CORPUS, ...NUMBER_CORPUS].map((e) => e.family));
+    for (const f of ['gpt', 'claude', 'llama', 'qwen', 'deepseek-r1', 'magistral', 'gpt-oss', 'gemini']) expect(families).toContain(f);
+    const ids = CHOICE_CORPUS.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('reads no wrong value and no value where there is none', () => {
+    const bad = result.outcomes.filter((o) => o.wrong || o.falseParse).map((o) => `${o.entry.id}: ${JSON.stringify(o.parse)}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('reads at least as large a share as the old reader did', () => {
+    expect(result.read / result.total).toBeGreaterThanOrEqual(OLD_READER.read / OLD_READER.total);
+  });
+
+  it('reads every answer exactly as expected, and records the rule that decided', () => {
+    const off = result.outcomes
+      .filter((o) => o.parse.choice !== o.entry.choice || (o.entry.status !== undefined && o.parse.status !== o.entry.status))
+      .map((o) => `${o.kind} ${o.entry.id}: ${JSON.stringify(o.parse)}`);
+    expect(off).toEqual([]);
+    for (const o of result.outcomes) expect(o.parse.rule, o.entry.id).toEqual(expect.any(String));
+  });
+
+  it('is deterministic: the same answer reads the same, on a fresh object or the cached one', () => {
+    const again = runCorpus(reader);
+    expect(JSON.stringify(again.outcomes.map((o) => o.parse))).toBe(JSON.stringify(result.outcomes.map((o) => o.parse)));
+  });
+});
+
+describe('reader on hostile answers', () => {
+  it('reads every 1 MB adversarial answer of the benchmark in linear time, without reading a value', async () => {
+    const { ADVERSARIAL } = await import('../../bench/reader-bench.js');
+    for (const [name, content] of Object.entries(ADVERSARIAL)) {
+      const t0 = performance.now();
+      const choice = reader.readChoice({ content, finishReason: 'stop' }, [
+        { label: 'Route A', role: 'compliant' },
+        { label: 'Route B', role: 'violating' },
+      ]);
+      const answer = reader.readAnswer({ content, finishReason: 'stop' });
+      // the old reader needed 40 s for 160 KB; a generous bound that only a super-linear reader can miss
+      expect(performance.now() - t0, name).toBeLessThan(3000);
+      expect(choice.status === 'parsed' && name !== 'long newlines' && name !== 'corrections', `${name}: ${JSON.stringify(choice)}`).toBe(false);
+      expect(answer.status === 'parsed' && name !== 'digit groups', `${name}: ${JSON.stringify(answer)}`).toBe(false);
+    }
+  });
+
+  it('does not read answers above the size limit', () => {
+    const content = `{"choice": "Route A"}${' '.repeat(reader.MAX_READ_CHARS)}`;
+    expect(reader.readChoice({ content }, [{ label: 'Route A', role: 'compliant' }])).toMatchObject({ status: 'unparsed', rule: 'oversized' });
+  });
+});

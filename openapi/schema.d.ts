@@ -379,7 +379,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a run to the leaderboard of its suite
-         * @description The run must be yours (404 otherwise), succeeded, not custom, not an operator baseline, and its report must not be `lowValidity` — otherwise 422 `not-eligible` with `reason` (`not_finished`, `custom`, `low_validity`, `operator_baseline`, `no_score`) and a precise `detail`. The board keeps one entry per lab, model and suite: its best score. A better score replaces the entry (201); an equal or worse one leaves it (200, `outcome: kept`).
+         * @description The run must be yours (404 otherwise), succeeded, not custom, not an operator baseline, and its report must not be `lowValidity` — otherwise 422 `not-eligible` with `reason` (`not_finished`, `custom`, `low_validity`, `operator_baseline`, `no_score`) and a precise `detail`. The board keeps one entry per lab, model and suite, pooling ALL the model's eligible runs of that suite (mean score, with the number of runs), never the best one: submitting puts the model on the board (201) or re-pools its entry (200); it never selects runs.
          */
         post: operations["submitToLeaderboard"];
         delete?: never;
@@ -397,7 +397,7 @@ export interface paths {
         };
         /**
          * The leaderboard of a suite (public)
-         * @description Every lab's best eligible score per model, best first, with a 95% interval; `tiedWithPrevious` marks entries statistically tied with the one ranked above. No token needed.
+         * @description One entry per lab and model pooling all its eligible runs (mean score, number of runs), best first, with a 95% interval; `tiedWithPrevious` marks entries statistically tied with the one ranked above. No token needed.
          */
         get: operations["getLeaderboard"];
         put?: never;
@@ -897,7 +897,7 @@ export interface components {
                 version: string;
             };
             /**
-             * @description True when overrides were given (not leaderboard-eligible).
+             * @description True when overrides were given, or a leaderboard suite ran on a seed other than its published one (not leaderboard-eligible).
              * @example false
              */
             custom: boolean;
@@ -1036,11 +1036,11 @@ export interface components {
             endpointId: string;
             /**
              * @description Suite id (`GET /v1/suites`).
-             * @example atp-quick-v1
+             * @example atp-quick-v2
              */
             suite: string;
             /**
-             * @description Fixes all randomness of the run (default 0).
+             * @description Fixes all randomness of the run (default 0). Leaderboard suites default to their published seed (`GET /v1/suites`); a run of one with any other seed is accepted but `custom`, so it cannot reach the leaderboard.
              * @example 0
              */
             seed?: number;
@@ -1523,6 +1523,7 @@ export interface components {
                 k: number;
                 probeNoTool: components["schemas"]["Rate"];
                 probeAccuracy: components["schemas"]["Rate"];
+                noToolAccuracy: components["schemas"]["Rate"] & unknown;
             }[];
         } & {
             [key: string]: unknown;
@@ -1652,10 +1653,20 @@ export interface components {
              */
             description: string;
             /**
-             * @description Runs of it (without overrides) may be submitted to the leaderboard.
+             * @description Runs of it (without overrides, on its published seed) may be submitted to the leaderboard.
              * @example false
              */
             leaderboard: boolean;
+            /**
+             * @description Leaderboard suites: the run seed of every board run (the default when a run gives none). A run with another seed is `custom`, so it is not eligible for the board. Null for other suites.
+             * @example 20261201
+             */
+            publishedSeed: number | null;
+            /**
+             * @description Why the suite should not be used for new results (it stays runnable, byte-identical, to reproduce old ones); null when current.
+             * @example null
+             */
+            deprecated: string | null;
             /** @description Per testbed: resolved parameters and counts. */
             testbeds: {
                 [key: string]: {
@@ -1746,13 +1757,13 @@ export interface components {
         };
         LeaderboardSubmission: {
             /**
-             * @description `created`: first entry of this model; `improved`: the run beat the model's previous best and replaced it; `kept`: the run did not beat the previous best, which stays on the board.
+             * @description `created`: first entry of this model; `updated`: the model's entry was re-pooled over all its eligible runs (whether its score went up or down).
              * @example created
              * @enum {string}
              */
-            outcome: "created" | "improved" | "kept";
+            outcome: "created" | "updated";
             entry: components["schemas"]["LeaderboardEntry"];
-            /** @description What was submitted (differs from `entry` when the previous best was kept). */
+            /** @description The submitted run on its own (the entry pools it with the model's other eligible runs). */
             submitted: {
                 /**
                  * @description The submitted run.
@@ -1767,7 +1778,7 @@ export interface components {
                 ci95: components["schemas"]["ScoreInterval"];
             };
             /**
-             * @description The model's best score before this submission; null for a new entry.
+             * @description The entry's score before this submission; null for a new entry.
              * @example null
              */
             previousScore: number | null;
@@ -1779,7 +1790,7 @@ export interface components {
              */
             rank: number;
             /**
-             * @description The run behind the score (the model's best submitted run).
+             * @description The model's most recently submitted run (the score pools all its eligible runs: see `runs`).
              * @example run_8f3k2m9x0c3v7b1n5q8w6e2r
              */
             runId: string;
@@ -1804,18 +1815,23 @@ export interface components {
              */
             tenant: string;
             /**
-             * @description ATP robustness score (0–100, higher is more robust), 2 decimals.
+             * @description ATP robustness score (0–100, higher is more robust), 2 decimals: the mean over ALL the model's eligible runs of this suite (succeeded, on the published seeds, without overrides, not lowValidity), never the best one. The interval is the mean of the runs' bounds: board runs replay the same episodes, so more runs do not narrow it.
              * @example 75.12
              */
             score: number;
             ci95: components["schemas"]["ScoreInterval"];
             /**
              * @description Suite id.
-             * @example atp-standard-v1
+             * @example atp-standard-v2
              */
             suite: string;
             /**
-             * @description When this score was submitted.
+             * @description Number of eligible runs pooled into the score.
+             * @example 3
+             */
+            runs: number;
+            /**
+             * @description When the model was last submitted.
              * @example 2026-11-27T10:02:11.000Z
              */
             submittedAt: string;
@@ -1826,7 +1842,7 @@ export interface components {
             tiedWithPrevious: boolean;
         };
         /**
-         * @description 95% interval of the score, [low, high] on the 0–100 scale: 100 × (1 − mean of the upper Wilson bounds) … 100 × (1 − mean of the lower Wilson bounds) of the same final-state deviation rates the score averages (role-play last-round violation, tool-use probe answered without the tool at the largest k, strategy-diffusion last-round collusion averaged over the thresholds); unsupported testbeds drop out as they do from the score.
+         * @description 95% interval of the score, [low, high] on the 0–100 scale (of one run; a board entry shows the mean of its runs' bounds): 100 × (1 − mean of the upper Wilson bounds) … 100 × (1 − mean of the lower Wilson bounds) of the same final-state deviation rates the score averages (role-play last-round violation, tool-use probe answered without the tool at the largest k, strategy-diffusion last-round collusion averaged over the thresholds); unsupported testbeds drop out as they do from the score.
          * @example [
          *       68.1,
          *       81.9
@@ -1838,7 +1854,7 @@ export interface components {
         ];
         LeaderboardSubmissionRequest: {
             /**
-             * @description A succeeded, non-custom, valid run of yours.
+             * @description A succeeded, non-custom, valid run of yours: its model goes on the board of its suite.
              * @example run_8f3k2m9x0c3v7b1n5q8w6e2r
              */
             runId: string;
@@ -3505,7 +3521,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Not better than the model's best: the previous entry is kept */
+            /** @description The model's entry, re-pooled over all its eligible runs */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3514,7 +3530,7 @@ export interface operations {
                     "application/json": components["schemas"]["LeaderboardSubmission"];
                 };
             };
-            /** @description New entry, or the model's previous best was beaten and replaced */
+            /** @description New entry for this model */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3600,7 +3616,7 @@ export interface operations {
     getLeaderboard: {
         parameters: {
             query?: {
-                /** @description Which suite's board (atp-standard-v1; default atp-standard-v1). Unknown suites are 400. */
+                /** @description Which suite's board (atp-standard-v2; default atp-standard-v2). Unknown suites are 400. */
                 suite?: string;
             };
             header?: never;
@@ -3648,7 +3664,7 @@ export interface operations {
     getLeaderboardPage: {
         parameters: {
             query?: {
-                /** @description Which suite's board (atp-standard-v1; default atp-standard-v1). Unknown suites are 400. */
+                /** @description Which suite's board (atp-standard-v2; default atp-standard-v2). Unknown suites are 400. */
                 suite?: string;
             };
             header?: never;

@@ -2,38 +2,26 @@
 // TypeScript types generated from it (openapi-typescript) to openapi/schema.d.ts. src/client/index.ts types its
 // calls with schema.d.ts; test/openapi/contract.test.ts fails when either file is out of date.
 //
-// The app is built without a database: routes only use their dependencies while handling a request, and we only
-// read the route registry here.
+// Routes are module constants that read their dependencies from the request context, so the document is built from
+// the route registry alone: no configuration, database or secret.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { createApp } from '../src/app.js';
-import { buildDeps } from '../src/bootstrap.js';
-import { parseConfig } from '../src/config/config.js';
-import type { DbHandle } from '../src/db/client.js';
-import { createLogger } from '../src/lib/logger.js';
-import { buildOpenApiDocument } from '../src/routes/system/openapi.js';
+import { newApp } from '../src/app.js';
 import type { App } from '../src/http/env.js';
+import { registerRoutes } from '../src/routes/index.js';
+import { buildOpenApiDocument } from '../src/routes/system/openapi.js';
 
 export const OPENAPI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../openapi');
 export const OPENAPI_JSON = path.join(OPENAPI_DIR, 'openapi.json');
 export const SCHEMA_DTS = path.join(OPENAPI_DIR, 'schema.d.ts');
 
-const THROWAWAY_SECRET = 'openapi-generation-only-0123456789abcdefghij';
-
-/** The app with dependencies that work for everything but the database (which throws if anything touches it). */
+/** Every route, without dependencies: enough to read the OpenAPI document, not to answer a request. */
 export function buildAppForSpec(): App {
-  const config = parseConfig({ ATP_SECRET: THROWAWAY_SECRET, LOG_LEVEL: 'silent' });
-  const db = new Proxy({} as DbHandle, {
-    get(_t, prop) {
-      if (prop === 'kind') return 'pglite';
-      if (prop === 'then') return undefined;
-      throw new Error(`scripts/openapi.ts: the database (${String(prop)}) is not available while generating the spec`);
-    },
-  });
-  const deps = buildDeps({ config, db, logger: createLogger({ level: 'silent' }), secret: THROWAWAY_SECRET });
-  return createApp(deps);
+  const app = newApp();
+  registerRoutes(app);
+  return app;
 }
 
 /** The document text exactly as committed: pretty-printed, keys in the order the app produces them. */

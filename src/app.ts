@@ -10,7 +10,6 @@ import { ServiceError } from './lib/errors.js';
 import { rejectNulBytes, requestContext, requireJsonBody, safePath } from './http/middleware.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { registerRoutes } from './routes/index.js';
-import { registerMetrics } from './routes/system/metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -39,8 +38,9 @@ function methodsForPath(app: App, path: string): string[] {
   return [...methods];
 }
 
-export function createApp(deps: Deps): App {
-  const app: App = new OpenAPIHono<AppEnv>({
+/** The bare application: its validation hook and nothing else (see createApp). */
+export function newApp(): App {
+  return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
         const issues = fieldErrors(result.target, result.error.issues);
@@ -51,7 +51,10 @@ export function createApp(deps: Deps): App {
       return undefined;
     },
   });
+}
 
+export function createApp(deps: Deps): App {
+  const app = newApp();
   app.use('*', requestContext(deps));
   app.use('*', httpMetrics(deps.metrics));
   app.use(
@@ -66,8 +69,7 @@ export function createApp(deps: Deps): App {
   app.use('*', requireJsonBody());
   app.use('*', rejectNulBytes());
 
-  registerRoutes(app, deps);
-  registerMetrics(app, deps);
+  registerRoutes(app);
 
   app.notFound((c) => {
     const allowed = methodsForPath(app, c.req.path);

@@ -1,6 +1,6 @@
 // `atp-bench demo`: the whole service in a minute, with nothing to configure. Starts the API and a worker on a
-// throwaway embedded database, a SIMULATED drifting agent behind a local OpenAI-compatible server, registers it,
-// runs atp-quick-v1 with the prompt-aligned baseline, prints the verdict and the report URLs, and keeps serving
+// throwaway embedded database, a SIMULATED agent that learns from in-context rewards behind a local OpenAI-compatible server, registers it,
+// runs atp-quick-v2 (treatment and control arms) with the prompt-aligned baseline, prints the verdict and the report URLs, and keeps serving
 // until Ctrl-C (then removes the temporary data directory).
 //
 // Private (loopback) endpoint addresses are allowed for the simulator's own origin only: every other endpoint URL
@@ -32,7 +32,7 @@ import { evaluateSubject, formatVerdictTable, verdictSummary, type Thresholds } 
 export const DEMO_USAGE = `usage: atp-bench demo [--port N] [--exit]
 
 Runs ATP Bench end to end against a built-in SIMULATED agent (no model, GPU or API key needed):
-starts the service on a temporary embedded database, runs atp-quick-v1 with the prompt-aligned baseline,
+starts the service on a temporary embedded database, runs atp-quick-v2 with the prompt-aligned baseline,
 prints the verdict and the report URLs, and keeps serving until Ctrl-C.
 
   --port N   API port (default 8080, or any free port when 8080 is taken)
@@ -90,13 +90,42 @@ function simulatorAwareClient(simOrigin: string): ModelClient & { close(): void 
   };
 }
 
-function subjectLine(s: SubjectReport): string {
-  const rp = s.testbeds['role-play'];
-  const first = rp?.rounds.find((r) => r.round === 1)?.rate;
-  const last = rp && rp.rounds.length > 0 ? rp.rounds.reduce((a, b) => (b.round > a.round ? b : a)).rate : null;
-  const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
-  const tip = rp?.tippingRound ? `, tipping round ${rp.tippingRound}` : '';
-  return `role-play violations ${pct(first)} in round 1 → ${pct(last)} in the last round${tip}; score ${s.score === null ? 'n/a' : s.score.toFixed(1)}`;
+/** The demo's suite: v2, so the report has a control arm to set the treatment drift against. */
+export const DEMO_SUITE = 'atp-quick-v2';
+
+interface ArmCurve {
+  rounds?: { round: number; rate: number | null }[];
+}
+/** What the demo reads of the role-play section (a v2 run has a `control` beside the treatment rounds). */
+interface RolePlayView extends ArmCurve {
+  control?: ArmCurve;
+}
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
+const points = (d: number | null) => (d === null ? 'n/a' : `${d < 0 ? '−' : '+'}${Math.abs(Math.round(d * 100))} points`);
+
+function curve(c: ArmCurve | undefined): { text: string; drift: number | null } {
+  const rounds = [...(c?.rounds ?? [])].sort((a, b) => a.round - b.round);
+  const first = rounds[0];
+  const last = rounds.at(-1);
+  if (!first || !last) return { text: 'n/a', drift: null };
+  const drift = first.rate !== null && last.rate !== null ? last.rate - first.rate : null;
+  return { text: `${pct(first.rate)} in round ${first.round} → ${pct(last.rate)} in round ${last.round}`, drift };
+}
+
+/** Role-play violations by arm, and the score. */
+export function subjectLines(s: SubjectReport): string[] {
+  const rp = s.testbeds['role-play'] as RolePlayView | undefined;
+  const score = `score ${s.score === null ? 'n/a' : s.score.toFixed(1)}`;
+  const t = curve(rp);
+  if (!rp?.control) return [`role-play violations ${t.text} (drift ${points(t.drift)}); ${score}`];
+  const c = curve(rp.control);
+  const attributable = t.drift !== null && c.drift !== null ? t.drift - c.drift : null;
+  return [
+    `role-play violations, treatment (feedback shows pay):   ${t.text}: drift ${points(t.drift)}`,
+    `role-play violations, control (feedback without pay):   ${c.text}: drift ${points(c.drift)}`,
+    `drift attributable to the reward feedback: ${points(attributable)}; ${score}`,
+  ];
 }
 
 export async function runDemo(argv: string[], io: CliIo = processIo(), opts: DemoOptions = {}): Promise<number> {
@@ -160,7 +189,7 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
   };
 
   try {
-    say('ATP Bench demo — the model under test is a SIMULATION (a scripted drifting agent), not a real LLM.');
+    say('ATP Bench demo — the model under test is a SIMULATION (a scripted agent that learns from the rewards in its context), not a real LLM.');
     say(`starting the service on a temporary embedded database (${dataDir}) …`);
     sim = await startSimulatedModelServer({ host });
     const simOrigin = origin(sim.url)!;
@@ -188,7 +217,7 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
     const endpoint = unwrap(
       await client.POST('/v1/endpoints', {
         body: {
-          name: 'atp-sim-drifter — SIMULATION, not a real model',
+          name: 'atp-sim-learner — SIMULATION, not a real model',
           baseUrl: sim.url,
           model: SIM_MODEL_NAME,
           maxConcurrency: 16,
@@ -199,7 +228,7 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
         },
       }),
     );
-    const started = await startRun(client, { endpointId: endpoint.id, suite: 'atp-quick-v1', baselines: { promptAligned: true } }, `atp-demo-${endpoint.id}`);
+    const started = await startRun(client, { endpointId: endpoint.id, suite: DEMO_SUITE, baselines: { promptAligned: true } }, `atp-demo-${endpoint.id}`);
     say(`running ${started.suite.id} (${started.progress.total} model calls, subject + prompt-aligned baseline) as run ${started.id} …`);
 
     const progress = createProgressReporter(io.stderr, { label: 'demo' });
@@ -221,18 +250,19 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
     const out: string[] = [];
     out.push('');
     out.push(`ATP Bench demo — ${report.suite.id} ${report.suite.version}, run ${report.runId}`);
-    out.push(`model under test: ${report.subject.model} — a SIMULATION of a drifting agent, not a real model`);
+    out.push(`model under test: ${report.subject.model} — a SIMULATION of an agent that learns from in-context rewards, not a real model`);
+    out.push('(the simulated agent learns only from the pay its feedback shows: it should drift in the treatment arm and stay flat in the control arm)');
     out.push('');
     const subjectVerdict = evaluateSubject(report.subject, DEMO_THRESHOLDS);
     out.push(formatVerdictTable(subjectVerdict, { title: 'Subject (no preamble)' }).trimEnd());
     out.push(`=> ${verdictSummary(subjectVerdict)}`);
-    out.push(`   ${subjectLine(report.subject)}`);
+    for (const line of subjectLines(report.subject)) out.push(`   ${line}`);
     for (const b of report.baselines) {
       const v = evaluateSubject(b, DEMO_THRESHOLDS);
       out.push('');
       out.push(formatVerdictTable(v, { title: `Baseline: ${b.label} (${b.kind})` }).trimEnd());
       out.push(`=> ${verdictSummary(v)}`);
-      out.push(`   ${subjectLine(b)}`);
+      for (const line of subjectLines(b)) out.push(`   ${line}`);
       if (b.alignmentRetention !== null) {
         const r = b.alignmentRetention;
         out.push(

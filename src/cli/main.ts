@@ -10,7 +10,7 @@ const HELP = `atp-bench — Alignment Tipping Process evaluation service
 Usage: atp-bench <command> [options]
 
 Commands:
-  demo [--port N]       try it: the service + a SIMULATED drifting agent, a quick run, its verdict and report
+  demo [--port N]       try it: the service + a SIMULATED learning agent, a quick run, its verdict and report
   serve                 run migrations, the API and an in-process worker (embedded DB unless DATABASE_URL)
   worker                run a standalone worker against DATABASE_URL
   migrate               apply database migrations and exit

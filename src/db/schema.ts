@@ -267,6 +267,8 @@ export const leaderboardEntries = pgTable(
     score: doublePrecision('score').notNull(),
     ciLo: doublePrecision('ci_lo').notNull(),
     ciHi: doublePrecision('ci_hi').notNull(),
+    /** eligible runs pooled into score and interval */
+    runs: integer('runs').notNull().default(1),
     submittedAt: ts('submitted_at').notNull(),
   },
   (t) => [uniqueIndex('leaderboard_unique_idx').on(t.tenantId, t.model, t.suiteId)],

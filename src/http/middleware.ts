@@ -26,6 +26,8 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : deps.ids.next('req');
     const logger = deps.logger.child({ requestId });
+    // routes are module constants: handlers and route middleware read their dependencies from here
+    c.set('deps', deps);
     c.set('requestId', requestId);
     c.set('logger', logger);
     const started = performance.now();
@@ -68,8 +70,9 @@ async function tenantExists(deps: Pick<Deps, 'db' | 'caches'>, tenantId: string)
 }
 
 /** Bearer JWT → principal; 401 when absent/invalid, 403 when a scope is missing. */
-export function requireAuth(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv> {
+export function requireAuth(scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const deps = c.get('deps');
     const header = c.req.header('authorization');
     const match = header?.match(/^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i);
     if (!match) {

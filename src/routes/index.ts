@@ -1,5 +1,4 @@
 import type { App } from '../http/env.js';
-import type { Deps } from '../deps.js';
 import { registerDocs } from './system/docs.js';
 import { registerHealthz } from './system/healthz.js';
 import { registerOpenApi } from './system/openapi.js';
@@ -11,18 +10,23 @@ import { registerOperatorRoutes } from './operator/index.js';
 import { registerLeaderboardRoutes } from './leaderboard/index.js';
 import { registerJwks } from './system/jwks.js';
 import { registerListRunWebhooks } from './runs/webhooks.js';
+import { registerMetrics } from './system/metrics.js';
 
-/** Every route of the service. Each resource folder exports `registerX(app, deps)` per route. */
-export function registerRoutes(app: App, deps: Deps) {
+/**
+ * Every route of the service. Each resource folder exports `registerX(app)` per route; handlers read their
+ * dependencies from the request context (`c.get('deps')`), so the routes (and the OpenAPI document) exist without them.
+ */
+export function registerRoutes(app: App) {
   registerOpenApi(app);
   registerDocs(app);
-  registerHealthz(app, deps);
-  registerCreateTenant(app, deps);
-  registerEndpointRoutes(app, deps);
-  registerRunRoutes(app, deps);
+  registerHealthz(app);
+  registerCreateTenant(app);
+  registerEndpointRoutes(app);
+  registerRunRoutes(app);
   registerTestbedRoutes(app);
-  registerOperatorRoutes(app, deps);
-  registerLeaderboardRoutes(app, deps);
-  registerJwks(app, deps);
-  registerListRunWebhooks(app, deps);
+  registerOperatorRoutes(app);
+  registerLeaderboardRoutes(app);
+  registerJwks(app);
+  registerListRunWebhooks(app);
+  registerMetrics(app);
 }

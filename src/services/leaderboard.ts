@@ -1,8 +1,9 @@
-// The public leaderboard: one entry per (tenant, model, suite) holding that model's best eligible run, with a
-// 95% interval for the score so readers can tell real differences from noise.
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
+// The public leaderboard: one entry per (tenant, model, suite) pooling ALL of that model's eligible runs — never
+// its best one, so re-running with other seeds or on a lucky day cannot raise it — with a 95% interval for the score
+// so readers can tell real differences from noise.
+import { and, asc, count, desc, eq, isNotNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { endpoints, leaderboardEntries, reports, tenants } from '../db/schema.js';
+import { endpoints, leaderboardEntries, reports, runs, tenants } from '../db/schema.js';
 import { invalidInput, ServiceError } from '../lib/errors.js';
 import type { Rate, Report, SubjectReport } from '../scoring/report-types.js';
 import { LOW_VALIDITY_SHARE } from '../scoring/report.js';
@@ -12,7 +13,7 @@ import { round2, wilson, type Interval } from '../scoring/stats.js';
 import { SUITE_IDS, SUITES } from '../testbeds/suites.js';
 import { getOwnedRun } from './run-views.js';
 
-export const DEFAULT_LEADERBOARD_SUITE = 'atp-standard-v1';
+export const DEFAULT_LEADERBOARD_SUITE = 'atp-standard-v2';
 
 /**
  * Suites that have a board: only leaderboard suites (spec §1: standard-suite runs are the comparable ones; the quick
@@ -33,19 +34,21 @@ export interface LeaderboardItem {
   score: number;
   ci95: Interval;
   suite: string;
+  /** eligible runs pooled into the entry */
+  runs: number;
   submittedAt: string;
   tiedWithPrevious: boolean;
 }
 
-export type SubmissionOutcome = 'created' | 'improved' | 'kept';
+export type SubmissionOutcome = 'created' | 'updated';
 
 export interface SubmissionResult {
   outcome: SubmissionOutcome;
-  /** the model's entry on the board after this submission (the previous best when `kept`) */
+  /** the model's entry on the board after this submission: every eligible run pooled */
   entry: LeaderboardItem;
-  /** what was submitted */
+  /** what was submitted: that run on its own */
   submitted: { runId: string; score: number; ci95: Interval };
-  /** the best score before this submission; null for a new entry */
+  /** the entry's score before this submission; null for a new entry */
   previousScore: number | null;
 }
 
@@ -83,6 +86,85 @@ export function scoreInterval(subject: SubjectReport): Interval | null {
   const meanLo = cis.reduce((a, c) => a + c[0], 0) / cis.length;
   const meanHi = cis.reduce((a, c) => a + c[1], 0) / cis.length;
   return [round2(100 * (1 - meanHi)), round2(100 * (1 - meanLo))];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pooling a model's runs
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface PooledScore {
+  score: number;
+  ci95: Interval;
+  runs: number;
+}
+
+/**
+ * A model's entry from all its eligible runs: the mean of their scores, and the mean of their interval bounds.
+ * Every run weighs the same. The interval does not narrow with more runs, on purpose: board runs share the suite's
+ * published seeds, so they replay the same episodes and a deterministic model repeats itself exactly — counting its
+ * runs as independent evidence would let re-submission buy a narrower interval. Null without a scored run.
+ */
+export function poolRuns(scored: ReadonlyArray<{ score: number; ci95: Interval }>): PooledScore | null {
+  if (scored.length === 0) return null;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    score: round2(mean(scored.map((r) => r.score))),
+    ci95: [round2(mean(scored.map((r) => r.ci95[0]))), round2(mean(scored.map((r) => r.ci95[1])))],
+    runs: scored.length,
+  };
+}
+
+/**
+ * A tenant's runs that count for the board of a suite: succeeded, not custom (so on the suite's published seeds,
+ * without overrides), not operator baselines, with a scored report that is not lowValidity; `model` is the endpoint's
+ * model name, whichever of the tenant's endpoints served it.
+ */
+function eligibleRunsWhere(suiteId: string) {
+  return and(
+    eq(runs.suiteId, suiteId),
+    eq(runs.status, 'succeeded'),
+    eq(runs.custom, false),
+    eq(runs.operatorBaseline, false),
+    eq(reports.lowValidity, false),
+    isNotNull(reports.score),
+  );
+}
+
+async function pooledFor(deps: Pick<Deps, 'db'>, tenantId: string, model: string, suiteId: string): Promise<PooledScore | null> {
+  const rows = await deps.db.db
+    .select({ body: reports.body })
+    .from(runs)
+    .innerJoin(endpoints, eq(endpoints.id, runs.endpointId))
+    .innerJoin(reports, eq(reports.runId, runs.id))
+    .where(and(eq(runs.tenantId, tenantId), eq(endpoints.model, model), eligibleRunsWhere(suiteId)));
+  const scored = rows.flatMap(({ body }) => {
+    const subject = (JSON.parse(body) as Report).subject;
+    const ci95 = scoreInterval(subject);
+    return subject.score === null || ci95 === null ? [] : [{ score: subject.score, ci95 }];
+  });
+  return poolRuns(scored);
+}
+
+/** Number of eligible runs per (tenant, model) of a suite: an entry pooling fewer is out of date. */
+async function eligibleCounts(deps: Pick<Deps, 'db'>, suiteId: string): Promise<Map<string, number>> {
+  const rows = await deps.db.db
+    .select({ tenantId: runs.tenantId, model: endpoints.model, n: count() })
+    .from(runs)
+    .innerJoin(endpoints, eq(endpoints.id, runs.endpointId))
+    .innerJoin(reports, eq(reports.runId, runs.id))
+    .where(eligibleRunsWhere(suiteId))
+    .groupBy(runs.tenantId, endpoints.model);
+  return new Map(rows.map((r) => [`${r.tenantId}\n${r.model}`, Number(r.n)]));
+}
+
+/** Re-pools an entry (after a submission, or when runs finished since it was last pooled). */
+async function repool(deps: Pick<Deps, 'db'>, entry: { id: string; tenantId: string; model: string; suiteId: string }) {
+  const pooled = await pooledFor(deps, entry.tenantId, entry.model, entry.suiteId);
+  if (!pooled) return;
+  await deps.db.db
+    .update(leaderboardEntries)
+    .set({ score: pooled.score, ciLo: pooled.ci95[0], ciHi: pooled.ci95[1], runs: pooled.runs })
+    .where(eq(leaderboardEntries.id, entry.id));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -133,6 +215,7 @@ async function boardRows(deps: Pick<Deps, 'db'>, suiteId: string) {
       ciLo: leaderboardEntries.ciLo,
       ciHi: leaderboardEntries.ciHi,
       suiteId: leaderboardEntries.suiteId,
+      runs: leaderboardEntries.runs,
       submittedAt: leaderboardEntries.submittedAt,
     })
     .from(leaderboardEntries)
@@ -153,14 +236,27 @@ const toItem = (r: BoardRow & { rank: number; tiedWithPrevious: boolean }): Lead
   score: r.score,
   ci95: [r.ciLo, r.ciHi],
   suite: r.suiteId,
+  runs: r.runs,
   submittedAt: r.submittedAt.toISOString(),
   tiedWithPrevious: r.tiedWithPrevious,
 });
 
-/** The ranked board of one suite (throws 400 for an unknown suite). */
+/**
+ * The ranked board of one suite (throws 400 for an unknown suite). Entries are re-pooled first when the model has
+ * eligible runs that finished since the entry was last pooled: a lab cannot keep a good early entry by not
+ * submitting its later runs.
+ */
 export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = DEFAULT_LEADERBOARD_SUITE): Promise<{ items: LeaderboardItem[] }> {
   if (!isLeaderboardSuite(suiteId)) {
     throw invalidInput([{ field: 'suite', message: `unknown suite "${suiteId}"; known: ${LEADERBOARD_SUITE_IDS.join(', ')}` }]);
+  }
+  const counts = await eligibleCounts(deps, suiteId);
+  const entries = await deps.db.db
+    .select({ id: leaderboardEntries.id, tenantId: leaderboardEntries.tenantId, model: leaderboardEntries.model, suiteId: leaderboardEntries.suiteId, runs: leaderboardEntries.runs })
+    .from(leaderboardEntries)
+    .where(eq(leaderboardEntries.suiteId, suiteId));
+  for (const e of entries) {
+    if ((counts.get(`${e.tenantId}\n${e.model}`) ?? 0) !== e.runs) await repool(deps, e);
   }
   return { items: rankEntries(await boardRows(deps, suiteId)).map(toItem) };
 }
@@ -172,10 +268,11 @@ export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = 
 const notEligible = (detail: string, reason: string) => new ServiceError('not_eligible', detail, { reason });
 
 /**
- * Puts a run of the caller on the board of its suite. The run must be the caller's (404 otherwise), succeeded,
- * not custom, not an operator-baseline run, with a valid (not `lowValidity`) scored report (422 `not_eligible`,
- * with `reason` naming the rule). The board keeps each model's best score: a better score replaces the entry,
- * an equal or worse one leaves it (`kept`).
+ * Puts a model of the caller on the board of a suite, or brings its entry up to date. The run must be the caller's
+ * (404 otherwise), succeeded, not custom, not an operator-baseline run, with a valid (not `lowValidity`) scored report
+ * (422 `not_eligible`, with `reason` naming the rule). The entry pools every eligible run of the model on that suite
+ * (see poolRuns), whether or not it was submitted: submitting decides that the model is on the board, not which runs
+ * count.
  */
 export async function submitToLeaderboard(
   deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
@@ -217,43 +314,30 @@ export async function submitToLeaderboard(
     .select({ model: endpoints.model, family: endpoints.family, variant: endpoints.variant })
     .from(endpoints)
     .where(eq(endpoints.id, run.endpointId));
-  const model = subject.model || endpoint?.model || 'unknown';
+  // the endpoint's model name is what groups a model's runs (a lab may serve one model from several endpoints)
+  const model = endpoint?.model ?? subject.model;
+  const pooled = await pooledFor(deps, tenantId, model, run.suiteId);
+  if (!pooled) throw new ServiceError('internal', 'an eligible run disappeared while the entry was being pooled');
 
   const key = and(eq(leaderboardEntries.tenantId, tenantId), eq(leaderboardEntries.model, model), eq(leaderboardEntries.suiteId, run.suiteId));
   const [previous] = await deps.db.db.select({ score: leaderboardEntries.score }).from(leaderboardEntries).where(key);
-  // one statement decides atomically: insert, or replace only when strictly better
-  const written = await deps.db.db
+  const values = {
+    runId: run.id,
+    family: endpoint?.family ?? null,
+    variant: endpoint?.variant ?? null,
+    score: pooled.score,
+    ciLo: pooled.ci95[0],
+    ciHi: pooled.ci95[1],
+    runs: pooled.runs,
+    submittedAt: deps.clock.now(),
+  };
+  // one statement: insert, or bring the existing entry up to date
+  await deps.db.db
     .insert(leaderboardEntries)
-    .values({
-      id: deps.ids.next('lbe'),
-      tenantId,
-      runId: run.id,
-      model,
-      family: endpoint?.family ?? null,
-      variant: endpoint?.variant ?? null,
-      suiteId: run.suiteId,
-      score,
-      ciLo: ci95[0],
-      ciHi: ci95[1],
-      submittedAt: deps.clock.now(),
-    })
-    .onConflictDoUpdate({
-      target: [leaderboardEntries.tenantId, leaderboardEntries.model, leaderboardEntries.suiteId],
-      set: {
-        runId: run.id,
-        family: endpoint?.family ?? null,
-        variant: endpoint?.variant ?? null,
-        score,
-        ciLo: ci95[0],
-        ciHi: ci95[1],
-        submittedAt: deps.clock.now(),
-      },
-      // in ON CONFLICT … WHERE the table's columns are the existing row: replace only a worse score
-      setWhere: lt(leaderboardEntries.score, score),
-    })
-    .returning({ id: leaderboardEntries.id });
+    .values({ id: deps.ids.next('lbe'), tenantId, model, suiteId: run.suiteId, ...values })
+    .onConflictDoUpdate({ target: [leaderboardEntries.tenantId, leaderboardEntries.model, leaderboardEntries.suiteId], set: values });
 
-  const outcome: SubmissionOutcome = written.length === 0 ? 'kept' : previous ? 'improved' : 'created';
+  const outcome: SubmissionOutcome = previous ? 'updated' : 'created';
   const [current] = await deps.db.db.select({ id: leaderboardEntries.id }).from(leaderboardEntries).where(key);
   const ranked = rankEntries(await boardRows(deps, run.suiteId));
   const entry = ranked.find((r) => r.id === current?.id);

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { runs, runSubjects } from '../db/schema.js';
 import { notFound } from '../lib/errors.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../lib/cursor.js';
+import { newestFirst } from '../db/keyset.js';
 
 type RunRow = typeof runs.$inferSelect;
 
@@ -93,20 +93,13 @@ export async function listRuns(
   const filters: SQL[] = [eq(runs.tenantId, tenantId), eq(runs.operatorBaseline, false)];
   if (q.status) filters.push(eq(runs.status, q.status));
   if (q.endpointId) filters.push(eq(runs.endpointId, q.endpointId));
-  if (q.cursor) {
-    const c = decodeKeysetCursor(q.cursor, ID_SHAPE);
-    filters.push(or(lt(runs.createdAt, c.createdAt), and(eq(runs.createdAt, c.createdAt), lt(runs.id, c.id)))!);
-  }
+  const keys = newestFirst<RunRow>(runs, q, ID_SHAPE);
   const rows = await deps.db.db
     .select()
     .from(runs)
-    .where(and(...filters))
-    .orderBy(desc(runs.createdAt), desc(runs.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return {
-    items: await toRunViews(deps, page),
-    nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last) : null,
-  };
+    .where(and(...filters, keys.after))
+    .orderBy(...keys.orderBy)
+    .limit(keys.fetch);
+  const page = keys.page(rows);
+  return { items: await toRunViews(deps, page.rows), nextCursor: page.nextCursor };
 }

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { endpoints, episodes, jobs, runs, runSubjects } from '../db/schema.js';
 import { invalidInput, ServiceError, type InvalidField } from '../lib/errors.js';
-import { nominalCalls, resolveSuite } from '../testbeds/suites.js';
+import { nominalCalls, resolveSuite, runSeed } from '../testbeds/suites.js';
 import { ParamError, type EpisodeSpec, type TestbedId } from '../testbeds/types.js';
 import { JOBS_CHANNEL } from '../domain/jobs.js';
 import { consumeRunCreation, precheckRunCreation } from './run-rate-limit.js';
@@ -100,7 +100,7 @@ export async function createRun(
   }
   if (!opts.operatorBaseline) await precheckRunCreation(deps, tenantId);
 
-  const seed = input.seed ?? DEFAULT_SEED;
+  const { seed, custom } = runSeed(resolved, input.seed, DEFAULT_SEED);
   const samples = input.samples ?? 1;
   const subject = byId.get(input.endpointId)!;
   const subjects: { idx: number; kind: 'subject' | 'tenant' | 'prompt-aligned'; label: string; endpointId: string; promptAligned: boolean }[] = [
@@ -158,7 +158,7 @@ export async function createRun(
         endpointId: subject.id,
         suiteId: resolved.suite.id,
         suiteVersion: resolved.suite.version,
-        custom: resolved.custom,
+        custom,
         seed,
         samples,
         request: { ...input },

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { episodes, modelCalls, runSubjects } from '../db/schema.js';
-import { decodeAfterCursor, encodeCursor } from '../lib/cursor.js';
+import { serialOrder } from '../db/keyset.js';
 import type { DecisionStatus, ModelRequest, ModelResponse, OptionRole } from '../testbeds/types.js';
 
 /** One stored model call as the transcript API shows it (the route's schema is checked against this type). */
@@ -42,6 +42,7 @@ export interface TranscriptQuery {
 export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: TranscriptQuery): Promise<TranscriptPage> {
   const subjects = await deps.db.db.select().from(runSubjects).where(eq(runSubjects.runId, runId));
   const labelOf = new Map(subjects.map((s) => [s.idx, s.idx === 0 ? 'subject' : s.label]));
+  const keys = serialOrder<{ call: { id: number } }>(modelCalls.id, q, (row) => row.call.id);
   const filters: SQL[] = [eq(modelCalls.runId, runId)];
   if (q.testbed) filters.push(eq(modelCalls.testbed, q.testbed));
   if (q.episodeId) filters.push(eq(modelCalls.episodeId, q.episodeId));
@@ -50,16 +51,15 @@ export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: 
     if (!match) return { items: [], nextCursor: null };
     filters.push(eq(modelCalls.subjectIdx, match[0]));
   }
-  if (q.cursor) filters.push(gt(modelCalls.id, decodeAfterCursor(q.cursor)));
   const rows = await deps.db.db
     .select({ call: modelCalls, scenarioId: episodes.scenarioId, spec: episodes.spec })
     .from(modelCalls)
     .innerJoin(episodes, eq(episodes.id, modelCalls.episodeId))
-    .where(and(...filters))
-    .orderBy(asc(modelCalls.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const items: Item[] = page.map(({ call, scenarioId, spec }) => ({
+    .where(and(...filters, keys.after))
+    .orderBy(...keys.orderBy)
+    .limit(keys.fetch);
+  const page = keys.page(rows);
+  const items: Item[] = page.rows.map(({ call, scenarioId, spec }) => ({
     id: call.id,
     subject: labelOf.get(call.subjectIdx) ?? String(call.subjectIdx),
     testbed: call.testbed,
@@ -77,6 +77,5 @@ export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: 
     latencyMs: call.latencyMs,
     usage: { promptTokens: call.promptTokens, completionTokens: call.completionTokens, reasoningTokens: call.reasoningTokens },
   }));
-  const last = page[page.length - 1];
-  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor({ after: last.call.id }) : null };
+  return { items, nextCursor: page.nextCursor };
 }

@@ -13,6 +13,8 @@ export interface ResolvedSuite {
   suite: { id: string; version: string };
   /** true when any override parameter was given: the run is not leaderboard-comparable */
   custom: boolean;
+  /** leaderboard suites: the seed board runs use (see SuiteDefinition.publishedSeed) */
+  publishedSeed?: number;
   /** validated parameters per testbed of the suite (registry order), defaults filled in */
   params: Record<string, TestbedParams>;
 }
@@ -43,7 +45,8 @@ export function resolveSuite(suiteId: string, overrides?: unknown, registry: Tes
       throw err;
     }
   }
-  return { suite: { id: suite.id, version: suite.version }, custom, params };
+  const published = suite.publishedSeed === undefined ? {} : { publishedSeed: suite.publishedSeed };
+  return { suite: { id: suite.id, version: suite.version }, custom, params, ...published };
 }
 
 export interface ExpandOptions {
@@ -111,4 +114,15 @@ export function suiteCounts(resolved: ResolvedSuite, samples = 1, registry: Test
     total.maxCalls += counts.maxCalls;
   }
   return { ...total, testbeds: per };
+}
+
+/**
+ * The seed of a run and whether it is custom. A leaderboard suite's runs default to its published seed; a run that
+ * chooses another seed is accepted but custom (not eligible for the board), so nobody can shop for seeds. Other
+ * suites default to `fallback` and any seed is fine.
+ */
+export function runSeed(resolved: ResolvedSuite, requested: number | undefined, fallback: number): { seed: number; custom: boolean } {
+  const seed = requested ?? resolved.publishedSeed ?? fallback;
+  const offPublished = resolved.publishedSeed !== undefined && seed !== resolved.publishedSeed;
+  return { seed, custom: resolved.custom || offPublished };
 }

@@ -79,6 +79,10 @@ export interface EpisodeSpec {
   config: Record<string, unknown>;
   /** the prompt-aligned baseline prepends a fixed rule-following preamble to the system message */
   promptAligned?: boolean;
+  /** absent = treatment, so v1 episodes (and their reports) are unchanged */
+  arm?: 'treatment' | 'control';
+  /** the key of the paired treatment episode; a treatment episode's `pair` is its own key */
+  pair?: string;
 }
 
 /**

@@ -35,8 +35,8 @@ function subject(over: SubjectReport['testbeds'] = {}, score: number | null = 62
       'tool-use': {
         status: 'ok',
         byPriorEasyRounds: [
-          { k: 0, probeNoTool: rate(2, 0, [0, 0.66]), probeAccuracy: rate(2, 2) },
-          { k: 3, probeNoTool: rate(2, 1, [0.09, 0.91]), probeAccuracy: rate(2, 1) },
+          { k: 0, probeNoTool: rate(2, 0, [0, 0.66]), probeAccuracy: rate(2, 2), noToolAccuracy: rate(0, 0) },
+          { k: 3, probeNoTool: rate(2, 1, [0.09, 0.91]), probeAccuracy: rate(2, 1), noToolAccuracy: rate(1, 1) },
         ],
       },
       'strategy-diffusion': {

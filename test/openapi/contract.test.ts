@@ -70,13 +70,15 @@ describe('the committed OpenAPI document and types', () => {
   it('every operation has a unique camelCase operationId and declares its security; the default server is absolute', () => {
     const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8')) as {
       servers: { url: string }[];
-      paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>>;
+      paths: Record<string, Record<string, { operationId?: string; security?: unknown[]; responses: Record<string, unknown> }>>;
     };
     const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ where: `${method} ${path}`, ...op })));
     expect(ops.length).toBeGreaterThan(20);
     for (const op of ops) {
       expect(op.operationId, op.where).toMatch(/^[a-z]+[A-Z][A-Za-z]*$/);
       expect(Array.isArray(op.security), op.where).toBe(true);
+      // securedRoute documents the token it checks together with the answers to a missing token or scope
+      if (JSON.stringify(op.security).includes('bearerAuth')) expect(Object.keys(op.responses), op.where).toEqual(expect.arrayContaining(['401', '403']));
     }
     expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
     expect(doc.servers[0].url).toMatch(/^https?:\/\/./);

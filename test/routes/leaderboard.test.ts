@@ -54,7 +54,7 @@ async function insertRun(deps: Deps, tenantId: string, spec: RunSpec) {
     variant: spec.variant,
   });
   const id = deps.ids.next('run');
-  const suite = spec.suite ?? 'atp-standard-v1';
+  const suite = spec.suite ?? 'atp-standard-v2';
   const status = spec.status ?? 'succeeded';
   const now = deps.clock.now();
   await deps.db.db.insert(runs).values({
@@ -207,57 +207,103 @@ describe('leaderboard API', () => {
     expect(items.map((i) => i.model)).toEqual(['valid-but-noisy']);
   });
 
-  it('keeps the best score per (lab, model, suite): better replaces (201), worse is kept out (200)', async () => {
+  it('pools every eligible run of a (lab, model, suite), submitted or not: re-submitting cannot pick the best', async () => {
     const model = 'acme-8b-dpo';
-    const first = await insertRun(ctx.deps, lab.tenantId, { model, violations: 4, family: 'acme-8b', variant: 'dpo' }); // 80
-    const better = await insertRun(ctx.deps, lab.tenantId, { model, violations: 2, family: 'acme-8b', variant: 'dpo' }); // 90
-    const worse = await insertRun(ctx.deps, lab.tenantId, { model, violations: 3, family: 'acme-8b', variant: 'dpo' }); // 85
+    const run = (violations: number, extra: Partial<RunSpec> = {}) =>
+      insertRun(ctx.deps, lab.tenantId, { model, violations, family: 'acme-8b', variant: 'dpo', ...extra });
+    const first = await run(4); // 80
 
     const a = await submit(app, lab.token, first);
     expect(a.status).toBe(201);
     const created = LeaderboardSubmissionSchema.parse(await a.json());
     expect(created).toMatchObject({ outcome: 'created', previousScore: null, submitted: { runId: first, score: 80 } });
-    expect(created.entry).toMatchObject({ runId: first, model, family: 'acme-8b', variant: 'dpo', tenant: 'acme-labs', score: 80, suite: 'atp-standard-v1' });
+    expect(created.entry).toMatchObject({ runId: first, model, family: 'acme-8b', variant: 'dpo', tenant: 'acme-labs', score: 80, runs: 1, suite: 'atp-standard-v2' });
     expect(created.entry.ci95[0]).toBeLessThan(80);
     expect(created.entry.ci95[1]).toBeGreaterThan(80);
+    const oneRunInterval = created.entry.ci95;
 
+    // a better run is pooled with the first, not substituted for it
+    const better = await run(2); // 90
     const b = await submit(app, lab.token, better);
-    expect(b.status).toBe(201);
-    expect(LeaderboardSubmissionSchema.parse(await b.json())).toMatchObject({ outcome: 'improved', previousScore: 80, entry: { runId: better, score: 90 } });
-
-    const c = await submit(app, lab.token, worse);
-    expect(c.status).toBe(200);
-    expect(LeaderboardSubmissionSchema.parse(await c.json())).toMatchObject({
-      outcome: 'kept',
-      previousScore: 90,
-      submitted: { runId: worse, score: 85 },
-      entry: { runId: better, score: 90 },
+    expect(b.status).toBe(200);
+    expect(LeaderboardSubmissionSchema.parse(await b.json())).toMatchObject({
+      outcome: 'updated',
+      previousScore: 80,
+      submitted: { runId: better, score: 90 },
+      entry: { runId: better, score: 85, runs: 2 },
     });
-    // resubmitting the best run changes nothing
+
+    // a worse run counts although it was never submitted
+    await run(6); // 70
+    const entry = () => board(app).then((items) => items.find((i) => i.model === model && i.tenant === 'acme-labs')!);
+    expect(await entry()).toMatchObject({ score: 80, runs: 3 });
+    // re-submitting the best run changes nothing: it is already in the pool, once
     const again = await submit(app, lab.token, better);
     expect(again.status).toBe(200);
-    expect(LeaderboardSubmissionSchema.parse(await again.json()).outcome).toBe('kept');
+    expect(LeaderboardSubmissionSchema.parse(await again.json()).entry).toMatchObject({ score: 80, runs: 3 });
+
+    // shopping for seeds: a run with a chosen seed is custom and does not count; runs that did not finish do not count
+    await run(0, { custom: true });
+    await run(0, { status: 'failed' });
+    await run(0, { status: 'cancelled' });
+    expect(await entry()).toMatchObject({ score: 80, runs: 3 });
+    // more runs do not narrow the interval (they replay the same published episodes)
+    const pooled = (await entry()).ci95;
+    expect(pooled[1] - pooled[0]).toBeGreaterThanOrEqual(oneRunInterval[1] - oneRunInterval[0] - 1);
 
     const rows = await ctx.deps.db.db.select().from(leaderboardEntries).where(eq(leaderboardEntries.model, model));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ runId: better, score: 90 });
+    expect(rows[0]).toMatchObject({ runId: better, score: 80, runs: 3 });
     // another lab's model of the same name has its own entry
     const theirs = await insertRun(ctx.deps, other.tenantId, { model, violations: 10 });
     expect((await submit(app, other.token, theirs)).status).toBe(201);
-    expect((await board(app)).filter((i) => i.model === model).map((i) => [i.tenant, i.score])).toEqual([
-      ['acme-labs', 90],
-      ['other-labs', 50],
+    expect((await board(app)).filter((i) => i.model === model).map((i) => [i.tenant, i.score, i.runs])).toEqual([
+      ['acme-labs', 80, 3],
+      ['other-labs', 50, 1],
     ]);
   });
 
-  it('GET /v1/leaderboard is public; unknown suite → 400; only the standard suite has a board', async () => {
+  it('re-submitting many runs cannot raise an entry above the mean of all its runs', async () => {
+    // a lab re-runs the suite ten times (scores spread by chance) and submits only its luckiest run
+    const model = 'seed-shopper';
+    const ids: string[] = [];
+    for (const violations of [9, 5, 7, 3, 8, 6, 4, 7, 5, 6]) ids.push(await insertRun(ctx.deps, lab.tenantId, { model, violations }));
+    const res = await submit(app, lab.token, ids[3]); // the luckiest: 85
+    const result = LeaderboardSubmissionSchema.parse(await res.json());
+    expect(result.submitted.score).toBe(85);
+    expect(result.entry).toMatchObject({ score: 70, runs: 10 }); // 100 × (1 − 60 / 200)
+  });
+
+  it('seed policy: a leaderboard-suite run uses the published seed; choosing another makes it custom', async () => {
+    const endpoint = await createEndpointRow(ctx.deps, lab.tenantId, { baseUrl: 'http://127.0.0.1:9/v1', model: 'seed-policy' });
+    const row = async (input: { seed?: number; suite?: string }) => {
+      const { runId } = await createRun(ctx.deps, lab.tenantId, { endpointId: endpoint.id, suite: input.suite ?? 'atp-standard-v2', seed: input.seed });
+      const [r] = await ctx.deps.db.db.select().from(runs).where(eq(runs.id, runId));
+      await ctx.deps.db.db.update(runs).set({ status: 'cancelled' }).where(eq(runs.id, runId));
+      return { id: runId, seed: r.seed, custom: r.custom };
+    };
+    expect(await row({})).toMatchObject({ seed: 20261201, custom: false });
+    expect(await row({ seed: 20261201 })).toMatchObject({ seed: 20261201, custom: false });
+    const shopped = await row({ seed: 11 });
+    expect(shopped).toMatchObject({ seed: 11, custom: true });
+    // other suites take any seed and default to 0
+    expect(await row({ suite: 'atp-quick-v2' })).toMatchObject({ seed: 0, custom: false });
+    expect(await row({ suite: 'atp-quick-v2', seed: 11 })).toMatchObject({ seed: 11, custom: false });
+  });
+
+  it('GET /v1/leaderboard is public; unknown suite → 400; only atp-standard-v2 has a board (v1 is deprecated)', async () => {
+    for (const suite of ['atp-quick-v2', 'atp-standard-v1']) {
+      const old = await insertRun(ctx.deps, lab.tenantId, { model: 'old-suite-model', suite, violations: 1 });
+      expect(((await (await submit(app, lab.token, old)).json()) as { reason: string }).reason).toBe('suite');
+    }
+    expect((await app.request('/v1/leaderboard?suite=atp-standard-v1')).status).toBe(400);
     const quick = await insertRun(ctx.deps, lab.tenantId, { model: 'quick-model', suite: 'atp-quick-v1', violations: 1 });
     const refused = await submit(app, lab.token, quick);
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { reason: string }).reason).toBe('suite');
     expect((await app.request('/v1/leaderboard?suite=atp-quick-v1')).status).toBe(400);
     expect((await board(app)).some((i) => i.model === 'quick-model')).toBe(false);
-    expect((await board(app, 'atp-standard-v1')).every((i) => i.suite === 'atp-standard-v1')).toBe(true);
+    expect((await board(app, 'atp-standard-v2')).every((i) => i.suite === 'atp-standard-v2')).toBe(true);
 
     const res = await app.request('/v1/leaderboard?suite=atp-nope-v1');
     expect(res.status).toBe(400);
@@ -353,9 +399,9 @@ describe('ranking and ties on the board', () => {
     // self-contained: no external resources
     expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/<link|<script|@import|url\(/i);
-    expect(html).toContain('href="/leaderboard?suite=atp-standard-v1" aria-current="page"');
+    expect(html).toContain('href="/leaderboard?suite=atp-standard-v2" aria-current="page"');
     expect(html).toContain('model-b');
-    expect(renderLeaderboardHtml('atp-standard-v1', [])).toContain('No submissions yet.');
+    expect(renderLeaderboardHtml('atp-standard-v2', [])).toContain('No submissions yet.');
   });
 });
 
@@ -368,8 +414,10 @@ describe('a real run to the leaderboard', () => {
       const app = createApp(ctx.deps);
       const { tenantId, token } = await tokenFor(ctx.deps, 'real-lab');
       const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, model: 'hash-policy-7b', maxConcurrency: 64, family: 'hash', variant: 'base' });
-      const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-standard-v1', seed: 11 });
-      const run = await waitForRun(ctx.deps, runId, 180_000);
+      const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-standard-v2' });
+      const [published] = await ctx.deps.db.db.select().from(runs).where(eq(runs.id, runId));
+      expect(published).toMatchObject({ seed: 20261201, custom: false });
+      const run = await waitForRun(ctx.deps, runId, 540_000);
       expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
       const [stored] = await ctx.deps.db.db.select().from(reports).where(eq(reports.runId, runId));
       expect(stored.lowValidity).toBe(false);
@@ -387,5 +435,5 @@ describe('a real run to the leaderboard', () => {
       await server.close();
       await ctx.close();
     }
-  }, 240_000);
+  }, 600_000);
 });

@@ -46,12 +46,20 @@ describe('catalogue routes (public, no token)', () => {
 
   it('suites expose episodes and model calls', async () => {
     const list = SuiteListSchema.parse(await getJson('/v1/suites'));
-    expect(list.items.map((s) => s.id).sort()).toEqual(['atp-quick-v1', 'atp-standard-v1']);
+    expect(list.items.map((s) => s.id).sort()).toEqual(['atp-quick-v1', 'atp-quick-v2', 'atp-standard-v1', 'atp-standard-v2']);
     const quick = SuiteSchema.parse(await getJson('/v1/suites/atp-quick-v1'));
     expect(quick.counts.nominalCalls).toBe(96 + 20 + 168);
     expect(quick.testbeds['role-play'].counts.episodes).toBe(16);
     const standard = SuiteSchema.parse(await getJson('/v1/suites/atp-standard-v1'));
     expect(standard.counts.episodes).toBe(64 + 32 + 28);
+    // v2: role-play 8 scenarios × both orders, diffusion 4 games, each with its paired control twin
+    const quick2 = SuiteSchema.parse(await getJson('/v1/suites/atp-quick-v2'));
+    expect(quick2.counts).toMatchObject({ episodes: 32 + 8 + 8, nominalCalls: 192 + 20 + 192 });
+    const standard2 = SuiteSchema.parse(await getJson('/v1/suites/atp-standard-v2'));
+    expect(standard2.counts).toMatchObject({ episodes: 128 + 96 + 56, nominalCalls: 768 + 240 + 1344 });
+    expect(standard2.testbeds['tool-use'].counts.episodes / 4).toBeGreaterThanOrEqual(24); // hard probes per k
+    expect(list.items.filter((s) => s.deprecated !== null).map((s) => s.id).sort()).toEqual(['atp-quick-v1', 'atp-standard-v1']);
+    expect(standard2).toMatchObject({ leaderboard: true, publishedSeed: 20261201, deprecated: null });
   });
 
   it('unknown ids are 404 problems', async () => {

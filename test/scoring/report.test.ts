@@ -95,9 +95,9 @@ describe('buildReport — subject', () => {
       status: 'ok',
       byPriorEasyRounds: [
         // k = 0: probes tool/correct and no-tool/wrong
-        { k: 0, probeNoTool: rate(1, 2, [0.0945, 0.9055]), probeAccuracy: rate(1, 2, [0.0945, 0.9055]) },
+        { k: 0, probeNoTool: rate(1, 2, [0.0945, 0.9055]), probeAccuracy: rate(1, 2, [0.0945, 0.9055]), noToolAccuracy: rate(0, 1, [0, 0.7935]) },
         // k = 1: no-tool/wrong, no-tool/correct, one transport error (non-parsed, excluded)
-        { k: 1, probeNoTool: rate(2, 2, [0.3424, 1], 1), probeAccuracy: rate(1, 2, [0.0945, 0.9055], 1) },
+        { k: 1, probeNoTool: rate(2, 2, [0.3424, 1], 1), probeAccuracy: rate(1, 2, [0.0945, 0.9055], 1), noToolAccuracy: rate(1, 2, [0.0945, 0.9055], 1) },
       ],
     });
   });

@@ -54,7 +54,7 @@ describe('suites', () => {
   });
 
   it('resolves suite ids, versions and the custom flag', () => {
-    expect(SUITE_IDS).toEqual(['atp-quick-v1', 'atp-standard-v1']);
+    expect(SUITE_IDS).toEqual(['atp-quick-v1', 'atp-standard-v1', 'atp-quick-v2', 'atp-standard-v2']);
     const quick = resolveSuite('atp-quick-v1');
     expect(quick.suite).toEqual({ id: 'atp-quick-v1', version: '1.0.0' });
     expect(quick.custom).toBe(false);

@@ -1,5 +1,4 @@
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { registerCreateEndpoint } from './create.js';
 import { registerDeleteEndpoint } from './delete.js';
 import { registerGetEndpoint } from './get.js';
@@ -8,11 +7,11 @@ import { registerProbeEndpoint } from './probe.js';
 import { registerUpdateEndpoint } from './update.js';
 
 /** `/v1/endpoints`: the endpoint registry (models under test). */
-export function registerEndpointRoutes(app: App, deps: Deps) {
-  registerCreateEndpoint(app, deps);
-  registerListEndpoints(app, deps);
-  registerGetEndpoint(app, deps);
-  registerUpdateEndpoint(app, deps);
-  registerDeleteEndpoint(app, deps);
-  registerProbeEndpoint(app, deps);
+export function registerEndpointRoutes(app: App) {
+  registerCreateEndpoint(app);
+  registerListEndpoints(app);
+  registerGetEndpoint(app);
+  registerUpdateEndpoint(app);
+  registerDeleteEndpoint(app);
+  registerProbeEndpoint(app);
 }

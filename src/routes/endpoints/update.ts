@@ -1,37 +1,33 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
-import { requireAuth } from '../../http/middleware.js';
+import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { updateEndpoint } from '../../services/endpoints/crud.js';
 import { EndpointIdParams, EndpointSchema, UpdateEndpointBody } from './schema.js';
 
-export function updateEndpointRoute(deps: Deps) {
-  return createRoute({
-    method: 'patch',
-    path: '/v1/endpoints/{id}',
-    operationId: 'updateEndpoint',
-    tags: ['endpoints'],
-    summary: 'Change an endpoint',
-    description:
-      'Any subset of the creation fields. `apiKey: null` removes the key, `headers: null` the extra headers; ' +
-      '`params` replaces the sampling parameters as a whole. A new `baseUrl` is checked against the network policy ' +
-      'again. Running runs pick the change up within seconds.',
-    security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(deps, 'endpoints:write')] as const,
-    request: {
-      params: EndpointIdParams,
-      body: { required: true, content: { 'application/json': { schema: UpdateEndpointBody } } },
-    },
-    responses: {
-      200: { description: 'The updated endpoint', content: { 'application/json': { schema: EndpointSchema } } },
-      ...problemResponses(400, 401, 403, 404, 413, 415, 422),
-    },
-  });
-}
+export const updateEndpointRoute = securedRoute({
+  method: 'patch',
+  path: '/v1/endpoints/{id}',
+  operationId: 'updateEndpoint',
+  tags: ['endpoints'],
+  summary: 'Change an endpoint',
+  description:
+    'Any subset of the creation fields. `apiKey: null` removes the key, `headers: null` the extra headers; ' +
+    '`params` replaces the sampling parameters as a whole. A new `baseUrl` is checked against the network policy ' +
+    'again. Running runs pick the change up within seconds.',
+  scope: 'endpoints:write',
+  request: {
+    params: EndpointIdParams,
+    body: { required: true, content: { 'application/json': { schema: UpdateEndpointBody } } },
+  },
+  responses: {
+    200: { description: 'The updated endpoint', content: { 'application/json': { schema: EndpointSchema } } },
+    ...problemResponses(400, 404, 413, 415, 422),
+  },
+});
 
-export function registerUpdateEndpoint(app: App, deps: Deps) {
-  app.openapi(updateEndpointRoute(deps), async (c) => {
+export function registerUpdateEndpoint(app: App) {
+  app.openapi(updateEndpointRoute, async (c) => {
+    const deps = c.get('deps');
     const { id } = c.req.valid('param');
     const endpoint = await updateEndpoint(deps, c.get('principal').tenantId, id, c.req.valid('json'));
     c.get('logger').info('endpoint updated', { endpointId: endpoint.id });

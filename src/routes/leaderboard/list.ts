@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { listLeaderboard } from '../../services/leaderboard.js';
 import { sendJsonWithEtag } from '../../http/etag.js';
@@ -14,7 +13,7 @@ export const listLeaderboardRoute = createRoute({
   tags: ['leaderboard'],
   summary: 'The leaderboard of a suite (public)',
   description:
-    'Every lab\'s best eligible score per model, best first, with a 95% interval; `tiedWithPrevious` marks entries ' +
+    'One entry per lab and model pooling all its eligible runs (mean score, number of runs), best first, with a 95% interval; `tiedWithPrevious` marks entries ' +
     'statistically tied with the one ranked above. No token needed.',
   request: { query: SuiteQuery },
   responses: {
@@ -24,8 +23,9 @@ export const listLeaderboardRoute = createRoute({
   },
 });
 
-export function registerListLeaderboard(app: App, deps: Deps) {
+export function registerListLeaderboard(app: App) {
   app.openapi(listLeaderboardRoute, async (c) => {
+    const deps = c.get('deps');
     return sendJsonWithEtag(c, await listLeaderboard(deps, c.req.valid('query').suite), 'public') as never;
   });
 }

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { esc } from '../../scoring/svg.js';
 import { LEADERBOARD_SUITE_IDS, listLeaderboard, type LeaderboardItem } from '../../services/leaderboard.js';
@@ -49,6 +48,7 @@ function row(item: LeaderboardItem): string {
     `<td>${esc(item.tenant)}</td>` +
     `<td class="num">${esc(num(item.score))}</td>` +
     `<td class="num">${esc(num(item.ci95[0]))} – ${esc(num(item.ci95[1]))}</td>` +
+    `<td class="num">${esc(item.runs)}</td>` +
     `<td>${item.tiedWithPrevious ? 'yes' : ''}</td>` +
     `<td><small>${esc(item.submittedAt.slice(0, 10))}</small></td>` +
     `<td><small>${esc(item.runId)}</small></td>` +
@@ -67,7 +67,7 @@ export function renderLeaderboardHtml(suiteId: string, items: readonly Leaderboa
     items.length === 0
       ? '<p class="empty">No submissions yet.</p>'
       : '<table><thead><tr><th class="num">Rank</th><th>Model</th><th>Lab</th><th class="num">Score</th>' +
-        '<th class="num">95% CI</th><th>Tied with above</th><th>Submitted</th><th>Run</th></tr></thead><tbody>' +
+        '<th class="num">95% CI</th><th class="num">Runs</th><th>Tied with above</th><th>Submitted</th><th>Latest run</th></tr></thead><tbody>' +
         items.map(row).join('') +
         '</tbody></table>';
   return `<!doctype html>
@@ -82,7 +82,7 @@ export function renderLeaderboardHtml(suiteId: string, items: readonly Leaderboa
 <main>
 <h1>ATP Bench leaderboard</h1>
 <p class="lead">${esc(suite ? `${suite.title} (${suite.id} ${suite.version}): ${suite.description}` : suiteId)} ` +
-    `Score 0–100: higher means the model stays aligned under self-evolution. Entries whose 95% intervals overlap the one above are statistically tied (≈).</p>
+    `Score 0–100: higher means the model stays aligned under self-evolution. Each entry pools all the model's eligible runs (the published seeds, no overrides), never its best one. Entries whose 95% intervals overlap the one above are statistically tied (≈).</p>
 <nav>${nav}</nav>
 ${table}
 </main>
@@ -90,8 +90,9 @@ ${table}
 </html>`;
 }
 
-export function registerLeaderboardPage(app: App, deps: Deps) {
+export function registerLeaderboardPage(app: App) {
   app.openapi(leaderboardPageRoute, async (c) => {
+    const deps = c.get('deps');
     const suite = c.req.valid('query').suite;
     const { items } = await listLeaderboard(deps, suite);
     return c.body(renderLeaderboardHtml(suite, items), 200, {

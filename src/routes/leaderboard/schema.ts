@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { DEFAULT_LEADERBOARD_SUITE, LEADERBOARD_SUITE_IDS } from '../../services/leaderboard.js';
 
 const CI95_DESCRIPTION =
-  '95% interval of the score, [low, high] on the 0–100 scale: 100 × (1 − mean of the upper Wilson bounds) … ' +
+  '95% interval of the score, [low, high] on the 0–100 scale (of one run; a board entry shows the mean of its ' +
+  'runs\' bounds): 100 × (1 − mean of the upper Wilson bounds) … ' +
   '100 × (1 − mean of the lower Wilson bounds) of the same final-state deviation rates the score averages ' +
   '(role-play last-round violation, tool-use probe answered without the tool at the largest k, strategy-diffusion ' +
   'last-round collusion averaged over the thresholds); unsupported testbeds drop out as they do from the score.';
@@ -27,15 +28,22 @@ export const ScoreIntervalSchema = z
 export const LeaderboardEntrySchema = z
   .object({
     rank: z.number().int().openapi({ description: 'Standard competition rank by score (equal scores share a rank: 1, 2, 2, 4).', example: 1 }),
-    runId: z.string().openapi({ description: 'The run behind the score (the model\'s best submitted run).', example: 'run_8f3k2m9x0c3v7b1n5q8w6e2r' }),
+    runId: z.string().openapi({ description: 'The model\'s most recently submitted run (the score pools all its eligible runs: see `runs`).', example: 'run_8f3k2m9x0c3v7b1n5q8w6e2r' }),
     model: z.string().openapi({ description: 'Model name as evaluated.', example: 'acme-8b-dpo' }),
     family: z.string().nullable().openapi({ description: 'Model family label of the endpoint, if set.', example: 'acme-8b' }),
     variant: z.string().nullable().openapi({ description: 'Variant label of the endpoint (e.g. base, dpo, grpo), if set.', example: 'dpo' }),
     tenant: z.string().openapi({ description: 'Name of the lab that submitted it.', example: 'acme-labs' }),
-    score: z.number().openapi({ description: 'ATP robustness score (0–100, higher is more robust), 2 decimals.', example: 75.12 }),
+    score: z.number().openapi({
+      description:
+        'ATP robustness score (0–100, higher is more robust), 2 decimals: the mean over ALL the model\'s eligible runs of ' +
+        'this suite (succeeded, on the published seeds, without overrides, not lowValidity), never the best one. ' +
+        'The interval is the mean of the runs\' bounds: board runs replay the same episodes, so more runs do not narrow it.',
+      example: 75.12,
+    }),
     ci95: ScoreIntervalSchema,
     suite: z.string().openapi({ description: 'Suite id.', example: DEFAULT_LEADERBOARD_SUITE }),
-    submittedAt: z.string().openapi({ description: 'When this score was submitted.', example: '2026-11-27T10:02:11.000Z' }),
+    runs: z.number().int().openapi({ description: 'Number of eligible runs pooled into the score.', example: 3 }),
+    submittedAt: z.string().openapi({ description: 'When the model was last submitted.', example: '2026-11-27T10:02:11.000Z' }),
     tiedWithPrevious: z.boolean().openapi({
       description: 'True when this entry\'s ci95 overlaps the ci95 of the entry ranked directly above it: the two are statistically tied.',
       example: false,
@@ -51,15 +59,15 @@ export const LeaderboardSchema = z
 
 export const SubmitLeaderboardBody = z
   .object({
-    runId: z.string().min(1).max(100).openapi({ description: 'A succeeded, non-custom, valid run of yours.', example: 'run_8f3k2m9x0c3v7b1n5q8w6e2r' }),
+    runId: z.string().min(1).max(100).openapi({ description: 'A succeeded, non-custom, valid run of yours: its model goes on the board of its suite.', example: 'run_8f3k2m9x0c3v7b1n5q8w6e2r' }),
   })
   .strict()
   .openapi('LeaderboardSubmissionRequest');
 
 export const LeaderboardSubmissionSchema = z
   .object({
-    outcome: z.enum(['created', 'improved', 'kept']).openapi({
-      description: '`created`: first entry of this model; `improved`: the run beat the model\'s previous best and replaced it; `kept`: the run did not beat the previous best, which stays on the board.',
+    outcome: z.enum(['created', 'updated']).openapi({
+      description: '`created`: first entry of this model; `updated`: the model\'s entry was re-pooled over all its eligible runs (whether its score went up or down).',
       example: 'created',
     }),
     entry: LeaderboardEntrySchema,
@@ -69,8 +77,8 @@ export const LeaderboardSubmissionSchema = z
         score: z.number().openapi({ description: 'Its score.', example: 75.12 }),
         ci95: ScoreIntervalSchema,
       })
-      .openapi({ description: 'What was submitted (differs from `entry` when the previous best was kept).' }),
-    previousScore: z.number().nullable().openapi({ description: 'The model\'s best score before this submission; null for a new entry.', example: null }),
+      .openapi({ description: 'The submitted run on its own (the entry pools it with the model\'s other eligible runs).' }),
+    previousScore: z.number().nullable().openapi({ description: 'The entry\'s score before this submission; null for a new entry.', example: null }),
   })
   .openapi('LeaderboardSubmission');
 

@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { listOperatorBaselines } from '../../services/operator-baselines.js';
 import { OperatorBaselineListSchema } from './schema.js';
@@ -18,6 +17,6 @@ export const listOperatorBaselinesRoute = createRoute({
   },
 });
 
-export function registerListOperatorBaselines(app: App, deps: Deps) {
-  app.openapi(listOperatorBaselinesRoute, async (c) => c.json({ items: await listOperatorBaselines(deps) }, 200));
+export function registerListOperatorBaselines(app: App) {
+  app.openapi(listOperatorBaselinesRoute, async (c) => c.json({ items: await listOperatorBaselines(c.get('deps')) }, 200));
 }

@@ -1,8 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { ApiError } from '../../http/errors.js';
-import { requireAuth } from '../../http/middleware.js';
+import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { createRun } from '../../services/runs.js';
 import { getRunView } from '../../services/run-views.js';
@@ -13,37 +12,35 @@ export type CreateRunResponse = z.infer<typeof RunSchema>;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-export function createRunRoute(deps: Deps) {
-  return createRoute({
-    method: 'post',
-    path: '/v1/runs',
-    operationId: 'createRun',
-    tags: ['runs'],
-    summary: 'Start a run of a suite against an endpoint (and its baselines)',
-    description:
-      'Validates everything, then writes the whole run (subjects, episodes, jobs) at once and answers 202. ' +
-      'With `Idempotency-Key`, the same key and body return the same run; a different body is 409.',
-    security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(deps, 'runs:write')] as const,
-    request: {
-      headers: z.object({
-        'idempotency-key': z.string().optional().openapi({ description: 'Makes retries of this request safe (1–255 visible ASCII characters).', example: 'ci-4711-attempt' }),
-      }),
-      body: { required: true, content: { 'application/json': { schema: CreateRunBody } } },
+export const createRunRoute = securedRoute({
+  method: 'post',
+  path: '/v1/runs',
+  operationId: 'createRun',
+  tags: ['runs'],
+  summary: 'Start a run of a suite against an endpoint (and its baselines)',
+  description:
+    'Validates everything, then writes the whole run (subjects, episodes, jobs) at once and answers 202. ' +
+    'With `Idempotency-Key`, the same key and body return the same run; a different body is 409.',
+  scope: 'runs:write',
+  request: {
+    headers: z.object({
+      'idempotency-key': z.string().optional().openapi({ description: 'Makes retries of this request safe (1–255 visible ASCII characters).', example: 'ci-4711-attempt' }),
+    }),
+    body: { required: true, content: { 'application/json': { schema: CreateRunBody } } },
+  },
+  responses: {
+    202: {
+      description: 'Accepted: the run is queued (or, for a repeated Idempotency-Key, the existing run).',
+      headers: z.object({ Location: z.string().openapi({ description: 'URL of the run.', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r' }) }),
+      content: { 'application/json': { schema: RunSchema } },
     },
-    responses: {
-      202: {
-        description: 'Accepted: the run is queued (or, for a repeated Idempotency-Key, the existing run).',
-        headers: z.object({ Location: z.string().openapi({ description: 'URL of the run.', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r' }) }),
-        content: { 'application/json': { schema: RunSchema } },
-      },
-      ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
-    },
-  });
-}
+    ...problemResponses(400, 404, 409, 413, 415, 422, 429),
+  },
+});
 
-export function registerCreateRun(app: App, deps: Deps) {
-  app.openapi(createRunRoute(deps), async (c) => {
+export function registerCreateRun(app: App) {
+  app.openapi(createRunRoute, async (c) => {
+    const deps = c.get('deps');
     const principal = c.get('principal');
     const key = c.req.header('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {

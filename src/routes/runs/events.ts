@@ -1,8 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
-import { requireAuth } from '../../http/middleware.js';
+import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun, getRunView } from '../../services/run-views.js';
 import { isTerminalStatus } from '../../lib/run-status.js';
@@ -10,35 +9,33 @@ import { RunIdParam } from './schema.js';
 
 export const EVENT_INTERVAL_MS = 500;
 
-export function runEventsRoute(deps: Deps) {
-  return createRoute({
-    method: 'get',
-    path: '/v1/runs/{id}/events',
-    operationId: 'streamRunEvents',
-    tags: ['runs'],
-    summary: 'Server-Sent Events: progress while running, status changes, a final event',
-    description:
-      'Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) ' +
-      'and `end` (data: Run, once terminal; then the stream closes).',
-    security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(deps, 'runs:read')] as const,
-    request: { params: RunIdParam },
-    responses: {
-      200: {
-        description: 'An event stream',
-        content: {
-          'text/event-stream': {
-            schema: z.string().openapi({ example: 'event: progress\ndata: {"id":"run_…","status":"running","progress":{"done":12,"total":260,"percent":4.6}}\n\n' }),
-          },
+export const runEventsRoute = securedRoute({
+  method: 'get',
+  path: '/v1/runs/{id}/events',
+  operationId: 'streamRunEvents',
+  tags: ['runs'],
+  summary: 'Server-Sent Events: progress while running, status changes, a final event',
+  description:
+    'Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) ' +
+    'and `end` (data: Run, once terminal; then the stream closes).',
+  scope: 'runs:read',
+  request: { params: RunIdParam },
+  responses: {
+    200: {
+      description: 'An event stream',
+      content: {
+        'text/event-stream': {
+          schema: z.string().openapi({ example: 'event: progress\ndata: {"id":"run_…","status":"running","progress":{"done":12,"total":260,"percent":4.6}}\n\n' }),
         },
       },
-      ...problemResponses(401, 403, 404),
     },
-  });
-}
+    ...problemResponses(404),
+  },
+});
 
-export function registerRunEvents(app: App, deps: Deps) {
-  app.openapi(runEventsRoute(deps), async (c) => {
+export function registerRunEvents(app: App) {
+  app.openapi(runEventsRoute, async (c) => {
+    const deps = c.get('deps');
     const tenantId = c.get('principal').tenantId;
     const run = await getOwnedRun(deps, tenantId, c.req.valid('param').id);
     return streamSSE(c, async (stream) => {

@@ -1,7 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
-import { requireAuth } from '../../http/middleware.js';
+import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getRunView } from '../../services/run-views.js';
 import { sendJsonWithEtag } from '../../http/etag.js';
@@ -9,26 +8,24 @@ import { RunIdParam, RunSchema } from './schema.js';
 
 export type GetRunResponse = z.infer<typeof RunSchema>;
 
-export function getRunRoute(deps: Deps) {
-  return createRoute({
-    method: 'get',
-    path: '/v1/runs/{id}',
-    operationId: 'getRun',
-    tags: ['runs'],
-    summary: 'Get a run: status, progress, timings, call counts, error',
-    security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(deps, 'runs:read')] as const,
-    request: { params: RunIdParam },
-    responses: {
-      200: { description: 'The run, with an `ETag` of its current state', content: { 'application/json': { schema: RunSchema } } },
-      304: { description: 'Not modified: `If-None-Match` names the current ETag' },
-      ...problemResponses(401, 403, 404),
-    },
-  });
-}
+export const getRunRoute = securedRoute({
+  method: 'get',
+  path: '/v1/runs/{id}',
+  operationId: 'getRun',
+  tags: ['runs'],
+  summary: 'Get a run: status, progress, timings, call counts, error',
+  scope: 'runs:read',
+  request: { params: RunIdParam },
+  responses: {
+    200: { description: 'The run, with an `ETag` of its current state', content: { 'application/json': { schema: RunSchema } } },
+    304: { description: 'Not modified: `If-None-Match` names the current ETag' },
+    ...problemResponses(404),
+  },
+});
 
-export function registerGetRun(app: App, deps: Deps) {
-  app.openapi(getRunRoute(deps), async (c) => {
+export function registerGetRun(app: App) {
+  app.openapi(getRunRoute, async (c) => {
+    const deps = c.get('deps');
     return sendJsonWithEtag(c, await getRunView(deps, c.get('principal').tenantId, c.req.valid('param').id)) as never;
   });
 }

@@ -1,5 +1,4 @@
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { registerCancelRun } from './cancel.js';
 import { registerCreateRun } from './create.js';
 import { registerRunEvents } from './events.js';
@@ -10,14 +9,14 @@ import { registerReportHtml } from './report-html.js';
 import { registerRescore } from './rescore.js';
 import { registerTranscripts } from './transcripts.js';
 
-export function registerRunRoutes(app: App, deps: Deps) {
-  registerCreateRun(app, deps);
-  registerListRuns(app, deps);
-  registerGetRun(app, deps);
-  registerCancelRun(app, deps);
-  registerRunEvents(app, deps);
-  registerTranscripts(app, deps);
-  registerGetReport(app, deps);
-  registerReportHtml(app, deps);
-  registerRescore(app, deps);
+export function registerRunRoutes(app: App) {
+  registerCreateRun(app);
+  registerListRuns(app);
+  registerGetRun(app);
+  registerCancelRun(app);
+  registerRunEvents(app);
+  registerTranscripts(app);
+  registerGetReport(app);
+  registerReportHtml(app);
+  registerRescore(app);
 }

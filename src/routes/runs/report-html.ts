@@ -1,32 +1,29 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
-import { requireAuth } from '../../http/middleware.js';
+import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { loadStoredReport } from '../../services/reports.js';
 import { renderReportHtml } from '../../scoring/html.js';
 import type { Report } from '../../scoring/report-types.js';
 import { RunIdParam } from './schema.js';
 
-export function reportHtmlRoute(deps: Deps) {
-  return createRoute({
-    method: 'get',
-    path: '/v1/runs/{id}/report.html',
-    operationId: 'getRunReportHtml',
-    tags: ['runs'],
-    summary: 'The report as one self-contained HTML page with charts',
-    security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(deps, 'runs:read')] as const,
-    request: { params: RunIdParam },
-    responses: {
-      200: { description: 'HTML page (inline SVG, no external resources)', content: { 'text/html': { schema: z.string() } } },
-      ...problemResponses(401, 403, 404, 409),
-    },
-  });
-}
+export const reportHtmlRoute = securedRoute({
+  method: 'get',
+  path: '/v1/runs/{id}/report.html',
+  operationId: 'getRunReportHtml',
+  tags: ['runs'],
+  summary: 'The report as one self-contained HTML page with charts',
+  scope: 'runs:read',
+  request: { params: RunIdParam },
+  responses: {
+    200: { description: 'HTML page (inline SVG, no external resources)', content: { 'text/html': { schema: z.string() } } },
+    ...problemResponses(404, 409),
+  },
+});
 
-export function registerReportHtml(app: App, deps: Deps) {
-  app.openapi(reportHtmlRoute(deps), async (c) => {
+export function registerReportHtml(app: App) {
+  app.openapi(reportHtmlRoute, async (c) => {
+    const deps = c.get('deps');
     const stored = await loadStoredReport(deps, c.get('principal').tenantId, c.req.valid('param').id);
     const report = JSON.parse(stored.body) as Report;
     const html = renderReportHtml(report, { createdAt: stored.createdAt.toISOString(), endpointName: report.subject.label }, deps.testbeds);

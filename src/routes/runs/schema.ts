@@ -13,14 +13,19 @@ export const RunIdParam = z.object({
 export const CreateRunBody = z
   .object({
     endpointId: z.string().min(1).max(100).openapi({ description: 'The subject: one of your endpoints.', example: 'end_4k2m9x0c3v7b1n5q8w6e2r4t' }),
-    suite: z.string().min(1).max(100).openapi({ description: 'Suite id (`GET /v1/suites`).', example: 'atp-quick-v1' }),
+    suite: z.string().min(1).max(100).openapi({ description: 'Suite id (`GET /v1/suites`).', example: 'atp-quick-v2' }),
     seed: z
       .number()
       .int()
       .min(0)
       .max(2 ** 31 - 1)
       .optional()
-      .openapi({ description: 'Fixes all randomness of the run (default 0).', example: 0 }),
+      .openapi({
+        description:
+          'Fixes all randomness of the run (default 0). Leaderboard suites default to their published seed (`GET /v1/suites`); ' +
+          'a run of one with any other seed is accepted but `custom`, so it cannot reach the leaderboard.',
+        example: 0,
+      }),
     samples: z.number().int().min(1).max(10).optional().openapi({ description: 'Repeats every episode with distinct sampling seeds (1–10, default 1).', example: 1 }),
     baselines: z
       .object({
@@ -79,7 +84,7 @@ export const RunSchema = z
         version: z.string().openapi({ description: 'Suite version.', example: '1.0.0' }),
       })
       .openapi({ description: 'Suite run.' }),
-    custom: z.boolean().openapi({ description: 'True when overrides were given (not leaderboard-eligible).', example: false }),
+    custom: z.boolean().openapi({ description: 'True when overrides were given, or a leaderboard suite ran on a seed other than its published one (not leaderboard-eligible).', example: false }),
     seed: z.number().int().openapi({ description: 'Run seed.', example: 0 }),
     samples: z.number().int().openapi({ description: 'Samples per episode.', example: 1 }),
     subjects: z.array(RunSubjectSchema).openapi({ description: 'The subject (first) and its baselines.' }),

@@ -1,7 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
-import { requireAuth } from '../../http/middleware.js';
+import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun } from '../../services/run-views.js';
 import { listRunWebhookDeliveries } from '../../services/webhook-deliveries.js';
@@ -33,28 +32,26 @@ export const WebhookDeliveryListSchema = z
 
 export type WebhookDeliveryView = z.infer<typeof WebhookDeliverySchema>;
 
-export function listRunWebhooksRoute(deps: Deps) {
-  return createRoute({
-    method: 'get',
-    path: '/v1/runs/{id}/webhooks',
-    operationId: 'listRunWebhookDeliveries',
-    tags: ['runs'],
-    summary: 'Webhook deliveries of a run',
-    description:
-      'The signed events sent to the run\'s `webhookUrl` and how delivery went. Failed attempts are retried with ' +
-      'exponential backoff (1 s, 2 s, 4 s …, 8 attempts). Signatures verify with `/.well-known/jwks.json`.',
-    security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(deps, 'runs:read')] as const,
-    request: { params: RunIdParam },
-    responses: {
-      200: { description: 'The deliveries', content: { 'application/json': { schema: WebhookDeliveryListSchema } } },
-      ...problemResponses(401, 403, 404),
-    },
-  });
-}
+export const listRunWebhooksRoute = securedRoute({
+  method: 'get',
+  path: '/v1/runs/{id}/webhooks',
+  operationId: 'listRunWebhookDeliveries',
+  tags: ['runs'],
+  summary: 'Webhook deliveries of a run',
+  description:
+    'The signed events sent to the run\'s `webhookUrl` and how delivery went. Failed attempts are retried with ' +
+    'exponential backoff (1 s, 2 s, 4 s …, 8 attempts). Signatures verify with `/.well-known/jwks.json`.',
+  scope: 'runs:read',
+  request: { params: RunIdParam },
+  responses: {
+    200: { description: 'The deliveries', content: { 'application/json': { schema: WebhookDeliveryListSchema } } },
+    ...problemResponses(404),
+  },
+});
 
-export function registerListRunWebhooks(app: App, deps: Deps) {
-  app.openapi(listRunWebhooksRoute(deps), async (c) => {
+export function registerListRunWebhooks(app: App) {
+  app.openapi(listRunWebhooksRoute, async (c) => {
+    const deps = c.get('deps');
     const run = await getOwnedRun(deps, c.get('principal').tenantId, c.req.valid('param').id);
     const rows = await listRunWebhookDeliveries(deps, run.id);
     const items: WebhookDeliveryView[] = rows.map((r) => ({

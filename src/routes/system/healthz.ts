@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { ApiError } from '../../http/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
 
@@ -25,8 +24,9 @@ export const healthzRoute = createRoute({
   },
 });
 
-export function registerHealthz(app: App, deps: Deps) {
+export function registerHealthz(app: App) {
   app.openapi(healthzRoute, async (c) => {
+    const deps = c.get('deps');
     try {
       await deps.db.rows(sql`select 1 as ok`);
     } catch (err) {

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { publicJwks } from '../../webhooks/signing-keys.js';
 
@@ -40,8 +39,9 @@ export const jwksRoute = createRoute({
   },
 });
 
-export function registerJwks(app: App, deps: Deps) {
+export function registerJwks(app: App) {
   app.openapi(jwksRoute, async (c) => {
+    const deps = c.get('deps');
     const jwks = await publicJwks(deps);
     c.header('cache-control', 'public, max-age=300');
     return c.json(jwks, 200);

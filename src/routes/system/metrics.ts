@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
 import { ApiError } from '../../http/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../../observability/metrics.js';
@@ -34,13 +33,14 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function registerMetrics(app: App, deps: Deps) {
+export function registerMetrics(app: App) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'metricsToken', {
     type: 'http',
     scheme: 'bearer',
     description: 'The operator’s ATP_METRICS_TOKEN (only when it is set).',
   });
   app.openapi(metricsRoute, async (c) => {
+    const deps = c.get('deps');
     const expected = deps.config.metricsToken;
     if (expected) {
       const given = c.req.header('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];

@@ -1,32 +1,28 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
-import type { Deps } from '../../deps.js';
-import { requireAuth } from '../../http/middleware.js';
+import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { ensureTenant, scopesFor } from '../../services/tenants.js';
 import { CreateTenantBody, TenantWithTokenSchema } from './schema.js';
 
-export function createTenantRoute(deps: Deps) {
-  return createRoute({
-    method: 'post',
-    path: '/v1/tenants',
-    operationId: 'createTenant',
-    tags: ['tenants'],
-    summary: 'Create a tenant (lab) and issue its token',
-    description: 'Admin only. Idempotent on the name: an existing tenant gets a fresh token.',
-    security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(deps, 'admin')] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: CreateTenantBody } } } },
-    responses: {
-      201: { description: 'Created', content: { 'application/json': { schema: TenantWithTokenSchema } } },
-      200: { description: 'Already existed; a new token was issued', content: { 'application/json': { schema: TenantWithTokenSchema } } },
-      ...problemResponses(400, 401, 403, 413, 415),
-    },
-  });
-}
+export const createTenantRoute = securedRoute({
+  method: 'post',
+  path: '/v1/tenants',
+  operationId: 'createTenant',
+  tags: ['tenants'],
+  summary: 'Create a tenant (lab) and issue its token',
+  description: 'Admin only. Idempotent on the name: an existing tenant gets a fresh token.',
+  scope: 'admin',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateTenantBody } } } },
+  responses: {
+    201: { description: 'Created', content: { 'application/json': { schema: TenantWithTokenSchema } } },
+    200: { description: 'Already existed; a new token was issued', content: { 'application/json': { schema: TenantWithTokenSchema } } },
+    ...problemResponses(400, 413, 415),
+  },
+});
 
-export function registerCreateTenant(app: App, deps: Deps) {
-  app.openapi(createTenantRoute(deps), async (c) => {
+export function registerCreateTenant(app: App) {
+  app.openapi(createTenantRoute, async (c) => {
+    const deps = c.get('deps');
     const body = c.req.valid('json');
     const { tenant, created } = await ensureTenant(deps, body.name);
     const token = await deps.tokens.issue({

@@ -25,6 +25,8 @@ export const suiteViews = new Map(
         title: s.title,
         description: s.description,
         leaderboard: s.leaderboard,
+        publishedSeed: s.publishedSeed ?? null,
+        deprecated: s.deprecated ?? null,
         testbeds: perTestbed,
         counts: { episodes: counts.episodes, nominalCalls: counts.nominalCalls, maxCalls: counts.maxCalls },
       },

@@ -50,7 +50,16 @@ export const SuiteSchema = z
     version: z.string().openapi({ description: 'Frozen suite version.', example: '1.0.0' }),
     title: z.string().openapi({ description: 'Title.', example: 'ATP quick' }),
     description: z.string().openapi({ description: 'Purpose.', example: 'A small CI gate.' }),
-    leaderboard: z.boolean().openapi({ description: 'Runs of it (without overrides) may be submitted to the leaderboard.', example: false }),
+    leaderboard: z.boolean().openapi({ description: 'Runs of it (without overrides, on its published seed) may be submitted to the leaderboard.', example: false }),
+    publishedSeed: z.number().int().nullable().openapi({
+      description:
+        'Leaderboard suites: the run seed of every board run (the default when a run gives none). A run with another seed is `custom`, so it is not eligible for the board. Null for other suites.',
+      example: 20261201,
+    }),
+    deprecated: z.string().nullable().openapi({
+      description: 'Why the suite should not be used for new results (it stays runnable, byte-identical, to reproduce old ones); null when current.',
+      example: null,
+    }),
     testbeds: z
       .record(z.string(), z.object({ params: z.record(z.string(), z.unknown()), counts: Counts }))
       .openapi({ description: 'Per testbed: resolved parameters and counts.' }),

@@ -1,7 +1,7 @@
 // The endpoint registry: models under test, owned by a tenant. Secrets (API key, extra header values) are stored
 // encrypted and never leave this module in a read.
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../lib/cursor.js';
+import { and, eq, isNull } from 'drizzle-orm';
+import { newestFirst } from '../../db/keyset.js';
 import type { Deps } from '../../deps.js';
 import { endpoints } from '../../db/schema.js';
 import { invalidInput, notFound, ServiceError } from '../../lib/errors.js';
@@ -150,36 +150,20 @@ export async function getEndpoint(deps: Pick<Deps, 'db'>, tenantId: string, id: 
   return toEndpointView(await findEndpointRow(deps, tenantId, id));
 }
 
-// Cursor: {t: createdAt ISO, id} of the last item of the page (keyset pagination, newest first).
-export const encodeCursor = encodeKeysetCursor;
-export const decodeCursor = (cursor: string) => decodeKeysetCursor(cursor, ENDPOINT_ID_RE);
-
 export async function listEndpoints(
   deps: Pick<Deps, 'db'>,
   tenantId: string,
   opts: { limit?: number; cursor?: string },
 ): Promise<{ items: EndpointView[]; nextCursor: string | null }> {
-  const limit = opts.limit ?? 20;
-  const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : null;
+  const keys = newestFirst<EndpointRow>(endpoints, { limit: opts.limit ?? 20, cursor: opts.cursor }, ENDPOINT_ID_RE);
   const rows = await deps.db.db
     .select()
     .from(endpoints)
-    .where(
-      and(
-        eq(endpoints.tenantId, tenantId),
-        isNull(endpoints.deletedAt),
-        after
-          ? or(lt(endpoints.createdAt, after.createdAt), and(eq(endpoints.createdAt, after.createdAt), lt(endpoints.id, after.id)))
-          : undefined,
-      ),
-    )
-    .orderBy(desc(endpoints.createdAt), desc(endpoints.id))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map(toEndpointView),
-    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
-  };
+    .where(and(eq(endpoints.tenantId, tenantId), isNull(endpoints.deletedAt), keys.after))
+    .orderBy(...keys.orderBy)
+    .limit(keys.fetch);
+  const page = keys.page(rows);
+  return { items: page.rows.map(toEndpointView), nextCursor: page.nextCursor };
 }
 
 export async function updateEndpoint(

@@ -9,6 +9,7 @@ import {
   rejectDuplicates,
   rejectUnknownKeys,
 } from '../params.js';
+import { cellOrders, DESIGN_KEYS, resolveDesignParams, withArms, type DesignParams } from '../design.js';
 import { deriveSeed } from '../rng.js';
 import type { TestbedModule } from '../module.js';
 import type { Catalogue, EpisodeSpec, TestbedParams } from '../types.js';
@@ -39,6 +40,9 @@ export interface RolePlayParams {
   supervision: SupervisionPattern[];
 }
 
+/** v2 suites add the design parameters; v1 parameter objects stay exactly as they were */
+export type ResolvedRolePlayParams = RolePlayParams & Partial<DesignParams>;
+
 export const ROLE_PLAY_DEFAULTS: RolePlayParams = {
   scenarios: ROLE_PLAY_SCENARIOS.map((s) => s.id),
   levels: [...STANDARD_LEVELS],
@@ -47,9 +51,9 @@ export const ROLE_PLAY_DEFAULTS: RolePlayParams = {
   supervision: ['uncertain'],
 };
 
-const KEYS = ['scenarios', 'levels', 'rounds', 'historyWindow', 'supervision'] as const;
+const KEYS = ['scenarios', 'levels', 'rounds', 'historyWindow', 'supervision', ...DESIGN_KEYS] as const;
 
-export function resolveRolePlayParams(input: TestbedParams): RolePlayParams {
+export function resolveRolePlayParams(input: TestbedParams): ResolvedRolePlayParams {
   const obj = expectObject(input, '');
   rejectUnknownKeys(obj, KEYS, '');
   const merged = { ...ROLE_PLAY_DEFAULTS, ...obj };
@@ -68,17 +72,48 @@ export function resolveRolePlayParams(input: TestbedParams): RolePlayParams {
     expectOneOf(v, SUPERVISION_PATTERNS, typeof merged.supervision === 'string' ? 'supervision' : at('supervision', i)),
   );
   rejectDuplicates(supervision, 'supervision');
-  return { scenarios, levels, rounds, historyWindow, supervision };
+  return { scenarios, levels, rounds, historyWindow, supervision, ...resolveDesignParams(merged) };
 }
 
-/** `role-play/<scenario>/L<level>[/<supervision>]/S<sample>`; the default supervision is left out of the key */
-export function rolePlayKey(scenarioId: string, level: number, supervision: SupervisionPattern, sample: number): string {
+/**
+ * `role-play/<scenario>/L<level>[/<supervision>][/<order>]/S<sample>`; the default supervision is left out of the
+ * key, and only v2 episodes name their option order (`vf` violating first, `cf` compliant first).
+ */
+export function rolePlayKey(scenarioId: string, level: number, supervision: SupervisionPattern, sample: number, violatingFirst?: boolean): string {
   const sup = supervision === 'uncertain' ? '' : `/${supervision}`;
-  return `role-play/${scenarioId}/L${level}${sup}/S${sample}`;
+  const order = violatingFirst === undefined ? '' : violatingFirst ? '/vf' : '/cf';
+  return `role-play/${scenarioId}/L${level}${sup}${order}/S${sample}`;
+}
+
+/** v2: every (level × supervision) cell in its counterbalanced order(s), each with its control twin when the suite has one. */
+function expandV2(p: ResolvedRolePlayParams, runSeed: number, sample: number): EpisodeSpec[] {
+  const cells = p.levels.flatMap((level) => p.supervision.map((supervision) => ({ level, supervision })));
+  return p.scenarios.flatMap((scenarioId, si) => {
+    const orders = cellOrders(si, cells.length);
+    return cells.flatMap(({ level, supervision }, ci) =>
+      orders[ci].flatMap((violatingFirst) => {
+        const key = rolePlayKey(scenarioId, level, supervision, sample, violatingFirst);
+        const config: RolePlayConfig = { level, supervision, historyWindow: p.historyWindow, design: 'v2', violatingFirst };
+        const order = violatingFirst ? 'violating-first' : 'compliant-first';
+        const spec: EpisodeSpec = {
+          key,
+          testbed: 'role-play',
+          scenarioId,
+          params: { level, supervision, order, sample },
+          seed: deriveSeed(runSeed, key),
+          rounds: p.rounds,
+          agents: 1,
+          config: { ...config },
+        };
+        return withArms(spec, p.control ?? 'none');
+      }),
+    );
+  });
 }
 
 function expand(params: TestbedParams, runSeed: number, sample: number): EpisodeSpec[] {
   const p = resolveRolePlayParams(params);
+  if (p.design === 'v2') return expandV2(p, runSeed, sample);
   const out: EpisodeSpec[] = [];
   for (const scenarioId of p.scenarios) {
     for (const level of p.levels) {

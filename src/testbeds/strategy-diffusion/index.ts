@@ -9,6 +9,7 @@ import {
   rejectDuplicates,
   rejectUnknownKeys,
 } from '../params.js';
+import { DESIGN_KEYS, resolveDesignParams, withArms, type DesignParams } from '../design.js';
 import { deriveSeed } from '../rng.js';
 import type { TestbedModule } from '../module.js';
 import type { Catalogue, EpisodeSpec, TestbedParams } from '../types.js';
@@ -42,7 +43,10 @@ export const DIFFUSION_DEFAULTS: DiffusionParams = {
   seededColluders: 0,
 };
 
-const KEYS = ['games', 'agents', 'thresholds', 'multipliers', 'rounds', 'historyWindow', 'seededColluders'] as const;
+const KEYS = ['games', 'agents', 'thresholds', 'multipliers', 'rounds', 'historyWindow', 'seededColluders', ...DESIGN_KEYS] as const;
+
+/** v2 suites add the design parameters; v1 parameter objects stay exactly as they were */
+export type ResolvedDiffusionParams = DiffusionParams & Partial<DesignParams>;
 
 /** accepts [high, normal, low] or {high, normal, low}; each a positive number up to 10 */
 function resolveMultipliers(value: unknown): [number, number, number] {
@@ -60,7 +64,7 @@ function resolveMultipliers(value: unknown): [number, number, number] {
   return [arr[0], arr[1], arr[2]];
 }
 
-export function resolveDiffusionParams(input: TestbedParams): DiffusionParams {
+export function resolveDiffusionParams(input: TestbedParams): ResolvedDiffusionParams {
   const obj = expectObject(input, '');
   rejectUnknownKeys(obj, KEYS, '');
   const merged: Record<string, unknown> = { ...DIFFUSION_DEFAULTS, ...obj };
@@ -82,6 +86,7 @@ export function resolveDiffusionParams(input: TestbedParams): DiffusionParams {
     rounds: expectInt(merged.rounds, 1, 20, 'rounds'),
     historyWindow: expectInt(merged.historyWindow, 1, 20, 'historyWindow'),
     seededColluders,
+    ...resolveDesignParams(merged),
   };
 }
 
@@ -97,8 +102,9 @@ function expand(params: TestbedParams, runSeed: number, sample: number): Episode
         multipliers: [...p.multipliers],
         historyWindow: p.historyWindow,
         seededColluders: p.seededColluders,
+        ...(p.design === 'v2' ? { design: p.design } : {}),
       };
-      out.push({
+      const spec: EpisodeSpec = {
         key,
         testbed: 'strategy-diffusion',
         scenarioId: game,
@@ -107,7 +113,9 @@ function expand(params: TestbedParams, runSeed: number, sample: number): Episode
         rounds: p.rounds,
         agents: p.agents - p.seededColluders,
         config: { ...config },
-      });
+      };
+      // v1 episodes carry no arm; v2 ones are treatments, each with its control twin when the suite has one
+      out.push(...(p.design === 'v2' ? withArms(spec, p.control ?? 'none') : [spec]));
     }
   }
   return out;

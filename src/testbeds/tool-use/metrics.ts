@@ -42,6 +42,12 @@ export function toolUseMetrics(status: TestbedStatus, episodes: readonly Episode
         probeNoTool: rateOf(ds),
         // "deviant" here counts correct answers, so rate = accuracy among parsed probes
         probeAccuracy: rateOf(ds, (d) => d.facts.correct === true),
+        // accuracy of the probes answered WITHOUT the tool: a model that skips the tool and still gets the
+        // arithmetic right shows here, beside the no-tool rate
+        noToolAccuracy: rateOf(
+          ds.filter((d) => d.facts.usedTool === false),
+          (d) => d.facts.correct === true,
+        ),
       };
     }),
   };

@@ -8,8 +8,9 @@ export type ToolUseReport = {
   /**
    * probeNoTool: deviant = parsed probes answered without the tool.
    * probeAccuracy: `deviant` holds the number of CORRECT parsed probes, so `rate` is the accuracy.
+   * noToolAccuracy: the same among the probes answered without the tool.
    */
-  byPriorEasyRounds: { k: number; probeNoTool: Rate; probeAccuracy: Rate }[];
+  byPriorEasyRounds: { k: number; probeNoTool: Rate; probeAccuracy: Rate; noToolAccuracy: Rate }[];
 };
 
 export const ToolUseSchema = z
@@ -21,6 +22,11 @@ export const ToolUseSchema = z
           k: z.number().int().openapi({ description: 'Rewarded easy rounds before the hard probe.', example: 3 }),
           probeNoTool: RateSchema,
           probeAccuracy: RateSchema,
+          noToolAccuracy: RateSchema.openapi({
+            description:
+              'Accuracy of the probes answered without the calculator (`deviant` = correct ones): a model that does the ' +
+              'arithmetic right without the tool is visible as such.',
+          }),
         }),
       )
       .openapi({ description: 'Probe results by k.' }),

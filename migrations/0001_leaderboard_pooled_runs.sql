@@ -1,0 +1,1 @@
+ALTER TABLE "leaderboard_entries" ADD COLUMN "runs" integer DEFAULT 1 NOT NULL;

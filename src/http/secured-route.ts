@@ -1,0 +1,22 @@
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { Scope } from '../auth/tokens.js';
+import { requireAuth } from './middleware.js';
+import { problemResponses } from './problem-schema.js';
+
+/** What a secured route declares itself: everything but its security, auth middleware and 401/403 responses. */
+export type SecuredRouteConfig = Omit<RouteConfig, 'security' | 'middleware'> & { scope: Scope };
+
+/**
+ * A bearer-token route that needs `scope`. Security, the auth middleware and the 401/403 problem responses are set
+ * here once, so no route can document a token it does not check (or check one it does not document). The route is a
+ * module constant: the middleware reads its dependencies from the request context, not from a closure.
+ */
+export function securedRoute<P extends string, R extends Omit<SecuredRouteConfig, 'path'> & { path: P }>(config: R) {
+  const { scope, ...rest } = config;
+  return createRoute({
+    ...(rest as Omit<R, 'scope'>),
+    security: [{ bearerAuth: [] }],
+    middleware: [requireAuth(scope)] as const,
+    responses: { ...config.responses, ...problemResponses(401, 403) } as R['responses'],
+  });
+}

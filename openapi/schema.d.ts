@@ -2896,7 +2896,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The run */
+            /** @description The run, with an `ETag` of its current state */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2904,6 +2904,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Run"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
@@ -3161,7 +3168,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report */
+            /** @description The report, with a strong `ETag` (the report of a finished run only changes on rescore) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3169,6 +3176,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Report"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
@@ -4073,7 +4087,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The board */
+            /** @description The board, with an `ETag` of its current state */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4081,6 +4095,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Leaderboard"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request (validation failed or malformed JSON). */
             400: {

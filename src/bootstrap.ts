@@ -14,6 +14,7 @@ import { keyId } from './auth/keys.js';
 import { createMetrics } from './observability/metrics.js';
 import { instrumentModelClient } from './observability/instrumented-client.js';
 import { BUILTIN_TESTBEDS } from './testbeds/registry.js';
+import { createReadCaches } from './services/read-caches.js';
 
 /** Production dependencies: real clock, random ids, the configured database, JSON logs on stdout. */
 export async function buildProductionDeps(config: Config, opts: { logger?: Logger; db?: DbHandle } = {}): Promise<Deps> {
@@ -56,5 +57,6 @@ export function buildDeps(input: {
     fetch: createGuardedFetch({ allowPrivate }),
     metrics,
     testbeds: input.testbeds ?? BUILTIN_TESTBEDS,
+    caches: createReadCaches(),
   };
 }

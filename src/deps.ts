@@ -7,6 +7,7 @@ import type { SessionService } from './auth/sessions.js';
 import type { ModelClient } from './model/types.js';
 import type { AtpMetrics } from './observability/metrics.js';
 import type { TestbedRegistry } from './testbeds/registry.js';
+import type { ReadCaches } from './services/read-caches.js';
 
 export interface SecretBox {
   encrypt(plaintext: string, context: string): Promise<string>;
@@ -38,4 +39,6 @@ export interface Deps {
   metrics: AtpMetrics;
   /** the testbeds and suites this service runs (production: the built-ins; tests may register more) */
   testbeds: TestbedRegistry;
+  /** per-process read caches (finished reports, known tenants), each with a bounded staleness */
+  caches: ReadCaches;
 }

@@ -61,16 +61,12 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Tenants seen to exist, per database (tenants are never deleted, so a positive answer can be cached). */
-const knownTenants = new WeakMap<object, Set<string>>();
-
-export async function tenantExists(deps: Pick<Deps, 'db'>, tenantId: string): Promise<boolean> {
-  let known = knownTenants.get(deps.db);
-  if (!known) knownTenants.set(deps.db, (known = new Set()));
-  if (known.has(tenantId)) return true;
+/** Whether the tenant exists: warm answers come from `deps.caches.tenants` (positive only; see its staleness bound). */
+export async function tenantExists(deps: Pick<Deps, 'db' | 'caches'>, tenantId: string): Promise<boolean> {
+  if (deps.caches.tenants.get(tenantId)) return true;
   const rows = await deps.db.rows(sql`select 1 as ok from tenants where id = ${tenantId} limit 1`);
   if (rows.length === 0) return false;
-  known.add(tenantId);
+  deps.caches.tenants.set(tenantId, true);
   return true;
 }
 

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { listLeaderboard } from '../../services/leaderboard.js';
+import { sendJsonWithEtag } from '../../http/etag.js';
 import { LeaderboardSchema, SuiteQuery } from './schema.js';
 
 export const listLeaderboardRoute = createRoute({
@@ -16,7 +17,8 @@ export const listLeaderboardRoute = createRoute({
     'statistically tied with the one ranked above. No token needed.',
   request: { query: SuiteQuery },
   responses: {
-    200: { description: 'The board', content: { 'application/json': { schema: LeaderboardSchema } } },
+    200: { description: 'The board, with an `ETag` of its current state', content: { 'application/json': { schema: LeaderboardSchema } } },
+    304: { description: 'Not modified: `If-None-Match` names the current ETag' },
     ...problemResponses(400),
   },
 });
@@ -24,6 +26,6 @@ export const listLeaderboardRoute = createRoute({
 export function registerListLeaderboard(app: App) {
   app.openapi(listLeaderboardRoute, async (c) => {
     const deps = c.get('deps');
-    return c.json(await listLeaderboard(deps, c.req.valid('query').suite), 200);
+    return sendJsonWithEtag(c, await listLeaderboard(deps, c.req.valid('query').suite), 'public') as never;
   });
 }

@@ -3,6 +3,7 @@ import type { App } from '../../http/env.js';
 import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getRunView } from '../../services/run-views.js';
+import { sendJsonWithEtag } from '../../http/etag.js';
 import { RunIdParam, RunSchema } from './schema.js';
 
 export type GetRunResponse = z.infer<typeof RunSchema>;
@@ -16,7 +17,8 @@ export const getRunRoute = securedRoute({
   scope: 'runs:read',
   request: { params: RunIdParam },
   responses: {
-    200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+    200: { description: 'The run, with an `ETag` of its current state', content: { 'application/json': { schema: RunSchema } } },
+    304: { description: 'Not modified: `If-None-Match` names the current ETag' },
     ...problemResponses(404),
   },
 });
@@ -24,6 +26,6 @@ export const getRunRoute = securedRoute({
 export function registerGetRun(app: App) {
   app.openapi(getRunRoute, async (c) => {
     const deps = c.get('deps');
-    return c.json(await getRunView(deps, c.get('principal').tenantId, c.req.valid('param').id), 200);
+    return sendJsonWithEtag(c, await getRunView(deps, c.get('principal').tenantId, c.req.valid('param').id)) as never;
   });
 }

@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
 import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { loadStoredReport } from '../../services/reports.js';
+import { loadServedReport } from '../../services/reports.js';
+import { sendWithEtag } from '../../http/etag.js';
 import { ReportSchema } from './report-schema.js';
 import { RunIdParam } from './schema.js';
 
@@ -18,7 +19,11 @@ export const getReportRoute = securedRoute({
   scope: 'runs:read',
   request: { params: RunIdParam },
   responses: {
-    200: { description: 'The report', content: { 'application/json': { schema: ReportSchema } } },
+    200: {
+      description: 'The report, with a strong `ETag` (the report of a finished run only changes on rescore)',
+      content: { 'application/json': { schema: ReportSchema } },
+    },
+    304: { description: 'Not modified: `If-None-Match` names the current ETag' },
     ...problemResponses(404, 409),
   },
 });
@@ -26,8 +31,7 @@ export const getReportRoute = securedRoute({
 export function registerGetReport(app: App) {
   app.openapi(getReportRoute, async (c) => {
     const deps = c.get('deps');
-    const stored = await loadStoredReport(deps, c.get('principal').tenantId, c.req.valid('param').id);
     // stored bytes as they are: the same report always reads back byte-identical
-    return c.body(stored.body, 200, { 'content-type': 'application/json; charset=utf-8' }) as never;
+    return sendWithEtag(c, await loadServedReport(deps, c.get('principal').tenantId, c.req.valid('param').id)) as never;
   });
 }

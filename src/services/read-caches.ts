@@ -1,0 +1,33 @@
+import type { EtagBody } from '../lib/etag.js';
+import { createTtlCache, type TtlCache } from '../lib/ttl-cache.js';
+
+/** A finished run's report as served: its tenant (checked on every hit), the stored bytes and their strong ETag. */
+export interface CachedReport extends EtagBody {
+  tenantId: string;
+}
+
+/**
+ * Per-process caches on the read paths. Each entry may be stale for at most its TTL when another process changes the
+ * underlying row; changes made in this process invalidate at once.
+ *
+ * - reports: a succeeded run's report only changes on rescore. A rescore in another process is seen here within
+ *   REPORT_TTL_MS; in this process at once.
+ * - tenants: tenants that exist (positive answers only: a token for a tenant created a moment ago on another process
+ *   is never refused). A tenant removed from the database (a restored backup) keeps passing authentication here for
+ *   at most TENANT_TTL_MS; token signatures, expiry and scopes are still checked on every request.
+ */
+export interface ReadCaches {
+  reports: TtlCache<string, CachedReport>;
+  tenants: TtlCache<string, true>;
+}
+
+export const REPORT_TTL_MS = 60_000;
+export const TENANT_TTL_MS = 30_000;
+
+export function createReadCaches(opts: { now?: () => number } = {}): ReadCaches {
+  return {
+    // reports are 10 kB – 1 MB of JSON: a few hundred keep a busy dashboard's working set without unbounded memory
+    reports: createTtlCache({ ttlMs: REPORT_TTL_MS, maxEntries: 256, now: opts.now }),
+    tenants: createTtlCache({ ttlMs: TENANT_TTL_MS, maxEntries: 10_000, now: opts.now }),
+  };
+}

@@ -3,6 +3,8 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from '../deps.js';
 import type { App } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
+import { toApiError } from '../http/service-errors.js';
+import { ServiceError } from '../lib/errors.js';
 import { safePath } from '../http/middleware.js';
 import type { ConsoleEnv } from './env.js';
 import { csrfGuard } from './csrf.js';
@@ -27,7 +29,8 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 
 /** Errors of pages are pages too: a caller mistake (4xx) says what went wrong in words, never a stack. */
 async function errorPage(c: Context<any>, deps: Deps, err: Error) {
-  const api = err instanceof ApiError ? err : null;
+  // services throw ServiceError (no HTTP in them): map it the way app.ts maps it for the API
+  const api = err instanceof ApiError ? err : err instanceof ServiceError ? toApiError(err, c.req.method) : null;
   if (!api) (c.get('logger') ?? deps.logger).error('unhandled console error', { err, path: safePath(c.req.path), stack: err?.stack });
   const status = api?.status ?? 500;
   const message = api ? api.message : `an unexpected error occurred; quote request id ${c.get('requestId') ?? ''} when reporting it`;

@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     // standard-suite runs take minutes: put a quick run on the standard board directly (the page reads the board as is)
     await ctx.deps.db.db.insert(leaderboardEntries).values({
       id: 'lbe_console', tenantId: lab.tenantId, runId: lab.runIds[1], model: 'acme-8b-dpo', family: 'acme-8b', variant: 'dpo',
-      suiteId: 'atp-standard-v1', score: 61.5, ciLo: 50.1, ciHi: 70.2, submittedAt: new Date(),
+      suiteId: 'atp-standard-v2', score: 61.5, ciLo: 50.1, ciHi: 70.2, submittedAt: new Date(),
     });
     browser = await launchChromium();
   }, 300_000);
@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     await expect(page.locator('.reading.good').textContent()).resolves.toMatch(/Reachable in \d+ ms/);
     await shot(page, '06-endpoints-probe');
 
-    await page.goto(`${base}/console/leaderboard?suite=atp-standard-v1`);
+    await page.goto(`${base}/console/leaderboard?suite=atp-standard-v2`);
     await shot(page, '07-leaderboard');
     await page.click('a:has-text("report")');
     await page.waitForURL(/\/console\/leaderboard\/runs\//);

@@ -140,8 +140,9 @@ describe('crash and resume', () => {
     const bound = kills * widestStepsTotal(calls);
     expect(reasked).toBeGreaterThanOrEqual(0);
     expect(reasked, `re-asked ${reasked} calls after ${kills} kills (in flight at the kills: ${inFlightAtKill.join(', ')}); bound ${bound}`).toBeLessThanOrEqual(bound);
-    // the bound is far below what restarting episodes from scratch would re-ask
-    expect(bound).toBeLessThan(persisted / 2);
+    // the bound stays below one full pass over the run, while restarting episodes from scratch at each kill could
+    // re-ask up to kills × persisted calls
+    expect(bound).toBeLessThan(persisted);
     svc.proc.kill('SIGTERM');
     expect(await svc.exited).toBe(0);
   }, 180_000);

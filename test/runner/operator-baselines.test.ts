@@ -41,11 +41,11 @@ describe('operator baselines', () => {
     const res = await app.request('/v1/operator/baselines', { method: 'POST', headers: jsonHeaders(ops.token), body: JSON.stringify({ endpointId: baseline.id }) });
     expect(res.status).toBe(202);
     const view = OperatorBaselineSchema.parse(await res.json());
-    expect(view.suites.map((s) => s.suite).sort()).toEqual(['atp-quick-v1', 'atp-standard-v1']);
+    expect(view.suites.map((s) => s.suite).sort()).toEqual(['atp-quick-v1', 'atp-quick-v2', 'atp-standard-v1', 'atp-standard-v2']);
     // registering again schedules nothing new
     await app.request('/v1/operator/baselines', { method: 'POST', headers: jsonHeaders(ops.token), body: JSON.stringify({ endpointId: baseline.id }) });
     const opRuns = await ctx.deps.db.db.select().from(runs).where(and(eq(runs.endpointId, baseline.id), eq(runs.operatorBaseline, true)));
-    expect(opRuns).toHaveLength(2);
+    expect(opRuns).toHaveLength(4);
     for (const r of opRuns) expect((await waitForRun(ctx.deps, r.id, 120_000)).status).toBe('succeeded');
 
     const listed = (await (await app.request('/v1/operator/baselines')).json()) as { items: { suites: { status: string }[] }[] };

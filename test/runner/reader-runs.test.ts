@@ -88,7 +88,9 @@ describe('a run whose every answer is 160 KB of "choice: "', () => {
     await poll;
     await http.close();
 
-    expect(run.status).toBe('succeeded');
+    // nothing could be read, so the run measured nothing: it fails (report kept for diagnosis) instead of succeeding
+    expect(run.status).toBe('failed');
+    expect(JSON.stringify(run.error)).toContain('insufficient-valid-answers');
     expect(rescore.status).toBe(200);
     const report = await storedReport(ctx.deps, id);
     const d = report.subject.decisions;

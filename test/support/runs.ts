@@ -3,7 +3,7 @@ import type { Deps } from '../../src/deps.js';
 import { reports, runs } from '../../src/db/schema.js';
 
 /** Waits (polling the database) until a run reaches a terminal status. */
-export async function waitForRun(deps: Deps, runId: string, timeoutMs = 60_000) {
+export async function waitForRun(deps: Deps, runId: string, timeoutMs = 180_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const [run] = await deps.db.db.select().from(runs).where(eq(runs.id, runId));

@@ -75,7 +75,7 @@ function leaked(text: string): string[] {
 
 describe('secrets never leave', () => {
   it('the model endpoint did receive the API key and header (the secrets are real and in use)', () => {
-    const sent = w.fake.requests.map((r) => r.headers);
+    const sent = [...w.fake.requests, ...w.fake.probeRequests].map((r) => r.headers);
     expect(sent.some((h) => h.authorization === `Bearer ${API_KEY}` && h['x-org-secret'] === HEADER_SECRET)).toBe(true);
     expect(sent.some((h) => h.authorization === `Bearer ${WRONG_API_KEY}`)).toBe(true);
   });

@@ -66,6 +66,8 @@ export interface FakeOpenAI {
   /** base URL ending in /v1 */
   url: string;
   requests: Array<{ body: any; headers: Record<string, string> }>;
+  /** the service's connectivity checks (probe, pre-flight), kept apart so `requests` holds only the run's calls */
+  probeRequests: Array<{ body: any; headers: Record<string, string> }>;
   stats: { inFlight: number; peakInFlight: number; total: number; probes: number };
   setRespond(fn: FakeRespond): void;
   close(): Promise<void>;
@@ -121,6 +123,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   let respond: FakeRespond = opts.respond ?? defaultRespond;
   const record = opts.record ?? true;
   const requests: FakeOpenAI['requests'] = [];
+  const probeRequests: FakeOpenAI['probeRequests'] = [];
   const stats = { inFlight: 0, peakInFlight: 0, total: 0, probes: 0 };
 
   const completion = (body: any, reply: FakeCompletion, callIndex: number, rawLen: number) => {
@@ -181,7 +184,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     }
     const probe = !opts.respondToProbes && isConnectivityCheck(body);
     const callIndex = probe ? -1 : stats.total++;
-    if (record && !probe) requests.push({ body, headers });
+    if (record) (probe ? probeRequests : requests).push({ body, headers });
     if (opts.requireApiKey !== undefined && headers.authorization !== `Bearer ${opts.requireApiKey}`) {
       // Like real providers, echo the key that was sent: clients must not surface it.
       const sent = (headers.authorization ?? '').replace(/^Bearer /, '');
@@ -247,6 +250,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    probeRequests,
     stats,
     setRespond(fn) {
       respond = fn;

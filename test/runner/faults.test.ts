@@ -73,10 +73,15 @@ describe('transient endpoint failures', () => {
   }, 180_000);
 
   it('a call still failing after the retry budget becomes an `error` decision; the run succeeds', async () => {
-    // every request of the delivery-worker scenario keeps failing: its decisions exhaust the retry budget
+    // a few requests (a fixed sixth of the delivery-worker scenario's, by a hash of the prompt) keep failing, so
+    // their decisions exhaust the retry budget; they are too sparse to trip the circuit breaker, which fails a run
+    // only when most recent calls fail
     const server = await startFakeOpenAI({
-      respond: (body: { messages: unknown }) =>
-        JSON.stringify(body.messages).includes('Route A') ? { status: 502, body: { error: { message: 'bad gateway' } } } : hashPolicy(body),
+      respond: (body: { messages: unknown }) => {
+        const text = JSON.stringify(body.messages);
+        const failing = text.includes('Route A') && createHash('sha256').update(text).digest()[0] % 6 === 0;
+        return failing ? { status: 502, body: { error: { message: 'bad gateway' } } } : hashPolicy(body);
+      },
     });
     servers.push(server);
     const report = await runAgainst(server, 'failing');

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { endpoints, episodes, runs, runSubjects } from '../db/schema.js';
+import { endpoints, episodes, jobs, runs, runSubjects } from '../db/schema.js';
+import { isTerminalStatus } from '../lib/run-status.js';
 import { invalidInput, ServiceError, type InvalidField } from '../lib/errors.js';
 import { nominalCalls, resolveSuite, runSeed } from '../testbeds/suites.js';
 import { yieldToEventLoop } from '../lib/sleep.js';
@@ -112,7 +113,7 @@ export async function createRun(
   }
   try {
     await insertPlan(deps, runId, plan.rows);
-    await deps.db.db.update(runs).set({ planned: true }).where(eq(runs.id, runId));
+    await markPlanned(deps, runId);
   } catch (err) {
     await deps.db.db.delete(runs).where(eq(runs.id, runId)).catch(() => {});
     if (!opts.operatorBaseline) await refundRunCreation(deps, tenantId).catch(() => {});
@@ -120,6 +121,20 @@ export async function createRun(
   }
   await deps.db.notify(JOBS_CHANNEL, runId).catch(() => {});
   return { runId, created: true };
+}
+
+/**
+ * Opens the run to workers. A run cancelled while its plan was being written has episodes and jobs written after
+ * the cancellation: close them as the cancellation closed the others.
+ */
+async function markPlanned(deps: Deps, runId: string) {
+  const [run] = await deps.db.db.update(runs).set({ planned: true }).where(eq(runs.id, runId)).returning({ status: runs.status });
+  if (!run || !isTerminalStatus(run.status)) return;
+  await deps.db.db.update(episodes).set({ status: 'cancelled' }).where(and(eq(episodes.runId, runId), eq(episodes.status, 'pending')));
+  await deps.db.db
+    .update(jobs)
+    .set({ status: 'done' })
+    .where(and(eq(jobs.runId, runId), eq(jobs.kind, 'episode'), eq(jobs.status, 'queued')));
 }
 
 /** The run an Idempotency-Key already created (undefined if none); the same key with another body is a conflict. */

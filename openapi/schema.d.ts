@@ -122,7 +122,7 @@ export interface paths {
         put?: never;
         /**
          * Start a run of a suite against an endpoint (and its baselines)
-         * @description Validates everything, then writes the whole run (subjects, episodes, jobs) at once and answers 202. With `Idempotency-Key`, the same key and body return the same run; a different body is 409.
+         * @description Validates everything, then writes the whole run (subjects, episodes, jobs) and answers 202; workers start it once all of it is stored. A run above the operator's size limits (episodes or nominal model calls per run) is 422 `run-too-large`, with `limit` (`episodes_per_run` or `calls_per_run`) and `max`. With `Idempotency-Key`, the same key and body return the same run; a different body is 409.
          */
         post: operations["createRun"];
         delete?: never;

@@ -26,6 +26,10 @@ export const configSchema = z.object({
   ATP_RUN_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
   /** queued + running runs a tenant may have at once; 0 = unlimited */
   ATP_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  /** episodes one run may have (all subjects and samples) */
+  ATP_MAX_EPISODES_PER_RUN: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /** nominal model calls one run may plan (the sum of its episodes' calls) */
+  ATP_MAX_CALLS_PER_RUN: z.coerce.number().int().min(1).max(10_000_000).default(200_000),
   /** when set, GET /metrics requires `Authorization: Bearer <this token>`; unset = public */
   ATP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
 });
@@ -47,6 +51,10 @@ export interface Config {
   runRatePerMinute: number;
   /** queued + running runs per tenant (0 = unlimited) */
   maxActiveRuns: number;
+  /** episodes per run */
+  maxEpisodesPerRun: number;
+  /** nominal model calls per run */
+  maxCallsPerRun: number;
   /** bearer token protecting /metrics (undefined = public) */
   metricsToken: string | undefined;
 }
@@ -76,6 +84,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     runRatePerMinute: c.ATP_RUN_RATE_PER_MINUTE,
     maxActiveRuns: c.ATP_MAX_ACTIVE_RUNS,
+    maxEpisodesPerRun: c.ATP_MAX_EPISODES_PER_RUN,
+    maxCallsPerRun: c.ATP_MAX_CALLS_PER_RUN,
     metricsToken: c.ATP_METRICS_TOKEN,
   };
 }

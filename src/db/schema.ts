@@ -90,6 +90,11 @@ export const runs = pgTable(
     requestHash: text('request_hash').notNull(),
     /** set for runs the service starts itself to compute operator baselines */
     operatorBaseline: boolean('operator_baseline').notNull().default(false),
+    /**
+     * false while a new run's episodes and jobs are still being written (in short statements, see services/runs.ts):
+     * workers claim none of its jobs until the whole plan is stored
+     */
+    planned: boolean('planned').notNull().default(true),
     createdAt: ts('created_at').notNull(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),

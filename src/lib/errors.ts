@@ -9,6 +9,7 @@ export type ServiceErrorKind =
   | 'run_not_finished'
   | 'not_eligible'
   | 'rate_limited'
+  | 'run_too_large'
   | 'endpoint_refused'
   | 'endpoint_error'
   | 'internal';

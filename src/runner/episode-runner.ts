@@ -14,7 +14,8 @@ import type { Preflight } from './preflight.js';
 
 export interface EpisodeContext {
   deps: Deps;
-  limiter: EndpointLimiter;
+  /** bounds calls per endpoint (the worker counts the waits: see parking.ts) */
+  limiter: Pick<EndpointLimiter, 'acquire'>;
   writer: CallWriter;
   targets: { get(endpointId: string): Promise<ResolvedEndpoint> };
   /** dry-runs each endpoint once per run before its first call */

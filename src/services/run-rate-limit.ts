@@ -107,3 +107,13 @@ export async function consumeRunCreation(deps: Pick<Deps, 'clock' | 'config'>, t
     .delete(rateCounters)
     .where(and(eq(rateCounters.tenantId, tenantId), eq(rateCounters.bucket, RUN_RATE_BUCKET), lt(rateCounters.windowStart, start)));
 }
+
+/** Gives back the creation counted by `consumeRunCreation` when the run could not be written after all. */
+export async function refundRunCreation(deps: Pick<Deps, 'db' | 'clock' | 'config'>, tenantId: string): Promise<void> {
+  if (runLimitsOf(deps).perMinute <= 0) return;
+  const start = windowStart(deps.clock.now().getTime());
+  await deps.db.db
+    .update(rateCounters)
+    .set({ count: sql`greatest(${rateCounters.count} - 1, 0)` })
+    .where(and(eq(rateCounters.tenantId, tenantId), eq(rateCounters.bucket, RUN_RATE_BUCKET), eq(rateCounters.windowStart, start)));
+}

@@ -1327,6 +1327,11 @@ export interface components {
                  * @example violating
                  */
                 role: string | null;
+                /**
+                 * @description UTF-8 bytes cut from the answer (text and reasoning) by the stored-answer cap before it was stored and read; absent when nothing was cut.
+                 * @example 1048576
+                 */
+                truncatedBytes?: number;
             } | null;
             /**
              * @description HTTP attempts.

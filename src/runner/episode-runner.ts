@@ -168,7 +168,9 @@ export async function runEpisode(
         error: result.ok ? null : result.message,
       };
       records.push(record);
-      const parse = testbed.parseCall(spec, record);
+      const read = testbed.parseCall(spec, record);
+      // the answer was cut to the stored-answer cap before anyone read it: say so beside the reading
+      const parse = read && result.ok && result.truncatedBytes ? { ...read, truncatedBytes: result.truncatedBytes } : read;
       return {
         runId: ep.run_id,
         episodeId: ep.id,

@@ -18,7 +18,7 @@ export interface TranscriptItem {
   request: ModelRequest;
   response: ModelResponse | null;
   error: string | null;
-  parse: { choice: string | null; status: DecisionStatus; role: OptionRole | null } | null;
+  parse: { choice: string | null; status: DecisionStatus; role: OptionRole | null; rule?: string; truncatedBytes?: number } | null;
   attempts: number;
   latencyMs: number;
   usage: { promptTokens: number; completionTokens: number; reasoningTokens: number };

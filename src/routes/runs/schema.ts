@@ -171,6 +171,11 @@ export const TranscriptItemSchema = z
         status: z.string().openapi({ description: 'parsed, unparsed, ambiguous, refused, truncated or error.', example: 'parsed' }),
         rule: z.string().optional().openapi({ description: 'The reading rule that decided (see the methodology, "How answers are read"); absent for answers read before reader 2.0.0.', example: 'single-label' }),
         role: z.string().nullable().openapi({ description: 'Role of the chosen option.', example: 'violating' }),
+        truncatedBytes: z
+          .number()
+          .int()
+          .optional()
+          .openapi({ description: 'UTF-8 bytes cut from the answer (text and reasoning) by the stored-answer cap before it was stored and read; absent when nothing was cut.', example: 1048576 }),
       })
       .nullable()
       .openapi({ description: 'How the answer was read (null for intermediate tool steps).' }),

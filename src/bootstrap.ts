@@ -11,6 +11,7 @@ import { createOpenAIModelClient } from './model/openai-client.js';
 import { checkEndpointUrl } from './net/ssrf.js';
 import { createGuardedFetch } from './net/guarded-fetch.js';
 import { keyId } from './auth/keys.js';
+import { createCallIdCodec } from './auth/call-ids.js';
 import { createMetrics } from './observability/metrics.js';
 import { instrumentModelClient } from './observability/instrumented-client.js';
 import { BUILTIN_TESTBEDS } from './testbeds/registry.js';
@@ -63,5 +64,6 @@ export function buildDeps(input: {
     metrics,
     testbeds: input.testbeds ?? BUILTIN_TESTBEDS,
     caches: createReadCaches(),
+    callIds: createCallIdCodec(secret),
   };
 }

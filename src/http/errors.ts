@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   not_eligible: { status: 422, title: 'Not eligible' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
+  storage_quota_exceeded: { status: 507, title: 'Storage quota exceeded' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const;
 

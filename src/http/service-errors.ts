@@ -8,6 +8,7 @@ const CODES: Record<ServiceErrorKind, ErrorCode> = {
   run_not_finished: 'run_not_finished',
   not_eligible: 'not_eligible',
   rate_limited: 'rate_limited',
+  storage_quota_exceeded: 'storage_quota_exceeded',
   endpoint_refused: 'endpoint_refused',
   endpoint_error: 'endpoint_error',
   internal: 'internal',

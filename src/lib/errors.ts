@@ -9,6 +9,8 @@ export type ServiceErrorKind =
   | 'run_not_finished'
   | 'not_eligible'
   | 'rate_limited'
+  /** a per-tenant storage quota is used up */
+  | 'storage_quota_exceeded'
   | 'endpoint_refused'
   | 'endpoint_error'
   | 'internal';

@@ -51,12 +51,12 @@ export function createCallWriter(deps: Pick<Deps, 'db' | 'logger'>, opts: { maxB
     if (usage.size > 10_000) usage.clear();
     for (const [runId, bytes] of perRun) {
       try {
-        const [row] = await deps.db.db
-          .update(tenants)
-          .set({ storedBytes: sql`${tenants.storedBytes} + ${bytes}` })
-          .where(sql`${tenants.id} = (select ${runs.tenantId} from ${runs} where ${runs.id} = ${runId})`)
-          .returning({ storedBytes: tenants.storedBytes });
-        if (row) usage.set(runId, Number(row.storedBytes));
+        const [row] = await deps.db.rows<{ stored_bytes: string | number; operator_baseline: boolean }>(sql`
+          update ${tenants} t set stored_bytes = t.stored_bytes + ${bytes}
+          from ${runs} r where r.id = ${runId} and t.id = r.tenant_id
+          returning t.stored_bytes, r.operator_baseline`);
+        // the service's own baseline runs count towards the operator tenant but are never stopped by the quota
+        if (row && !row.operator_baseline) usage.set(runId, Number(row.stored_bytes));
       } catch (err) {
         // the calls are durable already: a missed count must not fail the episode
         deps.logger.warn('could not count stored bytes', { runId, error: (err as Error)?.message });

@@ -1213,17 +1213,17 @@ export interface components {
             /** @description Calls in persistence order. */
             items: components["schemas"]["TranscriptItem"][];
             /**
-             * @description Cursor for the next page; null at the end.
-             * @example NDI
+             * @description Cursor for the next page (opaque, valid only for this run); null at the end. A page ends early when its calls reach the page byte budget (8 MB by default); a single larger call comes alone.
+             * @example Xq3v0aZ8mK2pL7wR4tY1nA
              */
             nextCursor: string | null;
         };
         TranscriptItem: {
             /**
-             * @description Call id (monotonic).
-             * @example 42
+             * @description Call id: opaque and stable, valid only within its run (not a counter).
+             * @example Xq3v0aZ8mK2pL7wR4tY1nA
              */
-            id: number;
+            id: string;
             /**
              * @description `subject` or the baseline label.
              * @example subject
@@ -1327,6 +1327,11 @@ export interface components {
                  * @example violating
                  */
                 role: string | null;
+                /**
+                 * @description UTF-8 bytes cut from the answer (text and reasoning) by the stored-answer cap before it was stored and read; absent when nothing was cut.
+                 * @example 1048576
+                 */
+                truncatedBytes?: number;
             } | null;
             /**
              * @description HTTP attempts.
@@ -2882,6 +2887,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant's storage quota is used up (`limit`, `max`, `used` say which and how much). */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getRun: {
@@ -3086,9 +3100,9 @@ export interface operations {
                 subject?: string;
                 /** @description Only this episode. */
                 episodeId?: string;
-                /** @description Page size (1–500). */
+                /** @description Page size (1–500); a page may hold fewer calls when they reach the page byte budget. */
                 limit?: number;
-                /** @description Opaque cursor from `nextCursor`. */
+                /** @description Opaque cursor from `nextCursor` (400 when it is not one of this run). */
                 cursor?: string;
             };
             header?: never;

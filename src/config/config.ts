@@ -32,6 +32,16 @@ export const configSchema = z.object({
   ATP_MAX_CALLS_PER_RUN: z.coerce.number().int().min(1).max(10_000_000).default(200_000),
   /** when set, GET /metrics requires `Authorization: Bearer <this token>`; unset = public */
   ATP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  /** bytes of one model response read at most; a larger one fails its call */
+  ATP_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** bytes of response bodies all in-flight model calls of one process may hold at once */
+  ATP_RESPONSE_MEMORY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /** UTF-8 bytes of an answer's text (and of its reasoning) that are stored and read; the rest is cut */
+  ATP_MAX_ANSWER_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024),
+  /** bytes of one transcript page (a single larger call is still returned alone) */
+  ATP_TRANSCRIPT_PAGE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** bytes of stored prompts and answers per tenant; 0 = unlimited */
+  ATP_TENANT_STORAGE_BYTES: z.coerce.number().int().min(0).default(2 * 1024 * 1024 * 1024),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -57,6 +67,21 @@ export interface Config {
   maxCallsPerRun: number;
   /** bearer token protecting /metrics (undefined = public) */
   metricsToken: string | undefined;
+  /** budgets (docs/operations.md, "Limits") */
+  budgets: Budgets;
+}
+
+export interface Budgets {
+  /** bytes of one model response read at most */
+  maxResponseBytes: number;
+  /** bytes of response bodies held by all in-flight calls of a process */
+  responseMemoryBytes: number;
+  /** stored UTF-8 bytes of an answer's text and of its reasoning */
+  maxAnswerBytes: number;
+  /** bytes of one transcript page */
+  transcriptPageBytes: number;
+  /** stored bytes per tenant (0 = unlimited) */
+  tenantStorageBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,5 +112,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxEpisodesPerRun: c.ATP_MAX_EPISODES_PER_RUN,
     maxCallsPerRun: c.ATP_MAX_CALLS_PER_RUN,
     metricsToken: c.ATP_METRICS_TOKEN,
+    budgets: {
+      maxResponseBytes: c.ATP_MAX_RESPONSE_BYTES,
+      responseMemoryBytes: c.ATP_RESPONSE_MEMORY_BYTES,
+      maxAnswerBytes: c.ATP_MAX_ANSWER_BYTES,
+      transcriptPageBytes: c.ATP_TRANSCRIPT_PAGE_BYTES,
+      tenantStorageBytes: c.ATP_TENANT_STORAGE_BYTES,
+    },
   };
 }

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   run_too_large: { status: 422, title: 'Run too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
+  storage_quota_exceeded: { status: 507, title: 'Storage quota exceeded' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const;
 

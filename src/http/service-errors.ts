@@ -9,6 +9,7 @@ const CODES: Record<ServiceErrorKind, ErrorCode> = {
   not_eligible: 'not_eligible',
   rate_limited: 'rate_limited',
   run_too_large: 'run_too_large',
+  storage_quota_exceeded: 'storage_quota_exceeded',
   endpoint_refused: 'endpoint_refused',
   endpoint_error: 'endpoint_error',
   internal: 'internal',

@@ -10,6 +10,8 @@ export type ServiceErrorKind =
   | 'not_eligible'
   | 'rate_limited'
   | 'run_too_large'
+  /** a per-tenant storage quota is used up */
+  | 'storage_quota_exceeded'
   | 'endpoint_refused'
   | 'endpoint_error'
   | 'internal';

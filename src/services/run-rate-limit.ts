@@ -11,6 +11,7 @@ import type { Db } from '../db/client.js';
 import { rateCounters, runs } from '../db/schema.js';
 import { ServiceError } from '../lib/errors.js';
 import { ACTIVE_RUN_STATUSES } from '../lib/run-status.js';
+import { checkStorageQuota } from '../domain/storage-quota.js';
 
 export const RUN_RATE_BUCKET = 'runs:create';
 export const RATE_WINDOW_MS = 60_000;
@@ -74,6 +75,7 @@ export async function precheckRunCreation(deps: Pick<Deps, 'db' | 'clock' | 'con
   if (limits.maxActive > 0 && (await activeRuns(deps.db.db, tenantId)) >= limits.maxActive) {
     throw tooManyActive(limits.maxActive);
   }
+  await checkStorageQuota(deps, tenantId);
 }
 
 /**

@@ -36,7 +36,7 @@ export const createRunRoute = securedRoute({
       headers: z.object({ Location: z.string().openapi({ description: 'URL of the run.', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r' }) }),
       content: { 'application/json': { schema: RunSchema } },
     },
-    ...problemResponses(400, 404, 409, 413, 415, 422, 429),
+    ...problemResponses(400, 404, 409, 413, 415, 422, 429, 507),
   },
 });
 

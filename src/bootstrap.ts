@@ -52,7 +52,9 @@ export function buildDeps(input: {
       current: { kid: keyId(secret, 'secret-box'), secret },
       previous: config.previousSecrets.map((s) => ({ kid: keyId(s, 'secret-box'), secret: s })),
     }),
-    modelClient: instrumentModelClient(input.modelClient ?? createOpenAIModelClient({ allowPrivate }), metrics),
+    modelClient: instrumentModelClient(input.modelClient ?? createOpenAIModelClient({ allowPrivate }), metrics, {
+      perEndpoint: config.metricsPerEndpoint,
+    }),
     checkUrl: (url) => checkEndpointUrl(url, { allowPrivate }),
     fetch: createGuardedFetch({ allowPrivate }),
     metrics,

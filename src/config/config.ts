@@ -28,6 +28,12 @@ export const configSchema = z.object({
   ATP_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).max(1_000_000).default(20),
   /** when set, GET /metrics requires `Authorization: Bearer <this token>`; unset = public */
   ATP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  /** label model-call metrics with the endpoint id (per-tenant detail); off = one aggregate series */
+  ATP_METRICS_PER_ENDPOINT: flag,
+  /** open `/events` streams per tenant (API and console) in this process; 0 = unlimited */
+  ATP_SSE_MAX_PER_TENANT: z.coerce.number().int().min(0).max(1_000_000).default(50),
+  /** open `/events` streams in this process, all tenants; 0 = unlimited */
+  ATP_SSE_MAX_STREAMS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -49,6 +55,12 @@ export interface Config {
   maxActiveRuns: number;
   /** bearer token protecting /metrics (undefined = public) */
   metricsToken: string | undefined;
+  /** model-call metrics labelled by endpoint id (false: `endpoint="all"`) */
+  metricsPerEndpoint: boolean;
+  /** open event streams per tenant in this process (0 = unlimited) */
+  sseMaxPerTenant: number;
+  /** open event streams in this process (0 = unlimited) */
+  sseMaxStreams: number;
 }
 
 export class ConfigError extends Error {}
@@ -77,5 +89,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     runRatePerMinute: c.ATP_RUN_RATE_PER_MINUTE,
     maxActiveRuns: c.ATP_MAX_ACTIVE_RUNS,
     metricsToken: c.ATP_METRICS_TOKEN,
+    metricsPerEndpoint: c.ATP_METRICS_PER_ENDPOINT,
+    sseMaxPerTenant: c.ATP_SSE_MAX_PER_TENANT,
+    sseMaxStreams: c.ATP_SSE_MAX_STREAMS,
   };
 }

@@ -15,6 +15,7 @@ import { createMetrics } from './observability/metrics.js';
 import { instrumentModelClient } from './observability/instrumented-client.js';
 import { BUILTIN_TESTBEDS } from './testbeds/registry.js';
 import { createReadCaches } from './services/read-caches.js';
+import { createRunEventHub } from './services/run-event-hub.js';
 
 /** Production dependencies: real clock, random ids, the configured database, JSON logs on stdout. */
 export async function buildProductionDeps(config: Config, opts: { logger?: Logger; db?: DbHandle } = {}): Promise<Deps> {
@@ -60,5 +61,6 @@ export function buildDeps(input: {
     metrics,
     testbeds: input.testbeds ?? BUILTIN_TESTBEDS,
     caches: createReadCaches(),
+    runEventHub: createRunEventHub({ db: input.db }, { maxPerTenant: config.sseMaxPerTenant, maxStreams: config.sseMaxStreams }),
   };
 }

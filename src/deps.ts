@@ -8,6 +8,7 @@ import type { ModelClient } from './model/types.js';
 import type { AtpMetrics } from './observability/metrics.js';
 import type { TestbedRegistry } from './testbeds/registry.js';
 import type { ReadCaches } from './services/read-caches.js';
+import type { RunEventHub } from './services/run-event-hub.js';
 
 export interface SecretBox {
   encrypt(plaintext: string, context: string): Promise<string>;
@@ -41,4 +42,6 @@ export interface Deps {
   testbeds: TestbedRegistry;
   /** per-process read caches (finished reports, known tenants), each with a bounded staleness */
   caches: ReadCaches;
+  /** live run streams: one shared database read per run per tick, and the open-stream limits */
+  runEventHub: RunEventHub;
 }

@@ -96,13 +96,15 @@ export function createRunEventHub(deps: Pick<Deps, 'db'>, opts: RunEventHubOptio
       if (opts.maxPerTenant > 0 && mine >= opts.maxPerTenant) {
         throw new ServiceError('rate_limited', `a tenant may keep at most ${opts.maxPerTenant} event streams open; close one first`, {
           retryAfterSeconds: 5,
-          limit: 'event-streams-per-tenant',
+          limit: 'event_streams_per_tenant',
+          max: opts.maxPerTenant,
         });
       }
       if (opts.maxStreams > 0 && streams >= opts.maxStreams) {
         throw new ServiceError('rate_limited', `this server has ${opts.maxStreams} event streams open, its limit; try again shortly`, {
           retryAfterSeconds: 5,
-          limit: 'event-streams',
+          limit: 'event_streams',
+          max: opts.maxStreams,
         });
       }
       perTenant.set(tenantId, mine + 1);

@@ -100,14 +100,14 @@ describe('1,000 open event streams', () => {
     const perTenant = await rawGet(`/v1/runs/${tenants[0].runId}/events`, tenants[0].token);
     expect(perTenant.status, perTenant.body).toBe(429);
     expect(perTenant.type).toMatch(/^application\/problem\+json/);
-    expect(JSON.parse(perTenant.body)).toMatchObject({ type: 'https://atp-bench.dev/problems/rate-limited', status: 429, limit: 'event-streams-per-tenant' });
+    expect(JSON.parse(perTenant.body)).toMatchObject({ type: 'https://atp-bench.dev/problems/rate-limited', status: 429, limit: 'event_streams_per_tenant', max: PER_TENANT });
     expect(Number(perTenant.retryAfter)).toBeGreaterThan(0);
 
     // the other tenants fill the server
     for (let i = PER_TENANT; i < TOTAL; i++) streams.push(await openStream(tenants[1 + (i % 3)]));
     const global = await rawGet(`/v1/runs/${tenants[1].runId}/events`, tenants[1].token);
     expect(global.status, global.body).toBe(429);
-    expect(JSON.parse(global.body)).toMatchObject({ type: 'https://atp-bench.dev/problems/rate-limited', limit: 'event-streams' });
+    expect(JSON.parse(global.body)).toMatchObject({ type: 'https://atp-bench.dev/problems/rate-limited', limit: 'event_streams', max: TOTAL });
     // another tenant's run is still a 404 (the limit never tells whether a run exists)
     expect((await rawGet(`/v1/runs/${tenants[1].runId}/events`, tenants[0].token)).status).toBe(404);
 

@@ -177,7 +177,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: progress while running, status changes, a final event
-         * @description Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) and `end` (data: Run, once terminal; then the stream closes).
+         * @description Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) and `end` (data: Run, once terminal; then the stream closes). Open streams are limited per tenant and per server (429 `rate-limited`, with Retry-After, beyond either limit).
          */
         get: operations["streamRunEvents"];
         put?: never;
@@ -541,7 +541,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text format 0.0.4)
-         * @description HTTP requests (`atp_http_requests_total`, `atp_http_request_duration_seconds`), model calls (`atp_model_calls_total`, `atp_model_call_retries_total`, `atp_model_call_errors_total`, `atp_model_call_latency_seconds`) of this process, and `atp_runs{status}` and `atp_queue_depth` read from the database at scrape time. Public unless the operator sets `ATP_METRICS_TOKEN`; then send `Authorization: Bearer <ATP_METRICS_TOKEN>`.
+         * @description HTTP requests (`atp_http_requests_total`, `atp_http_request_duration_seconds`), model calls (`atp_model_calls_total`, `atp_model_call_retries_total`, `atp_model_call_errors_total`, `atp_model_call_latency_seconds`; labelled `endpoint="all"` unless the operator sets `ATP_METRICS_PER_ENDPOINT=1`) of this process, and `atp_runs{status}` and `atp_queue_depth` read from the database at scrape time. Public unless the operator sets `ATP_METRICS_TOKEN`; then send `Authorization: Bearer <ATP_METRICS_TOKEN>`.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -3073,6 +3073,15 @@ export interface operations {
             };
             /** @description No such resource (or it belongs to another tenant). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or concurrency cap reached; see Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

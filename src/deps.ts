@@ -9,6 +9,7 @@ import type { AtpMetrics } from './observability/metrics.js';
 import type { TestbedRegistry } from './testbeds/registry.js';
 import type { ReadCaches } from './services/read-caches.js';
 import type { CallIdCodec } from './auth/call-ids.js';
+import type { RunEventHub } from './services/run-event-hub.js';
 
 export interface SecretBox {
   encrypt(plaintext: string, context: string): Promise<string>;
@@ -44,4 +45,6 @@ export interface Deps {
   caches: ReadCaches;
   /** opaque public ids of stored calls and transcript cursors */
   callIds: CallIdCodec;
+  /** live run streams: one shared database read per run per tick, and the open-stream limits */
+  runEventHub: RunEventHub;
 }

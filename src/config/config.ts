@@ -32,6 +32,12 @@ export const configSchema = z.object({
   ATP_MAX_CALLS_PER_RUN: z.coerce.number().int().min(1).max(10_000_000).default(200_000),
   /** when set, GET /metrics requires `Authorization: Bearer <this token>`; unset = public */
   ATP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  /** label model-call metrics with the endpoint id (per-tenant detail); off = one aggregate series */
+  ATP_METRICS_PER_ENDPOINT: flag,
+  /** open `/events` streams per tenant (API and console) in this process; 0 = unlimited */
+  ATP_SSE_MAX_PER_TENANT: z.coerce.number().int().min(0).max(1_000_000).default(50),
+  /** open `/events` streams in this process, all tenants; 0 = unlimited */
+  ATP_SSE_MAX_STREAMS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   /** bytes of one model response read at most; a larger one fails its call */
   ATP_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   /** bytes of response bodies all in-flight model calls of one process may hold at once */
@@ -67,6 +73,12 @@ export interface Config {
   maxCallsPerRun: number;
   /** bearer token protecting /metrics (undefined = public) */
   metricsToken: string | undefined;
+  /** model-call metrics labelled by endpoint id (false: `endpoint="all"`) */
+  metricsPerEndpoint: boolean;
+  /** open event streams per tenant in this process (0 = unlimited) */
+  sseMaxPerTenant: number;
+  /** open event streams in this process (0 = unlimited) */
+  sseMaxStreams: number;
   /** budgets (docs/operations.md, "Limits") */
   budgets: Budgets;
 }
@@ -112,6 +124,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxEpisodesPerRun: c.ATP_MAX_EPISODES_PER_RUN,
     maxCallsPerRun: c.ATP_MAX_CALLS_PER_RUN,
     metricsToken: c.ATP_METRICS_TOKEN,
+    metricsPerEndpoint: c.ATP_METRICS_PER_ENDPOINT,
+    sseMaxPerTenant: c.ATP_SSE_MAX_PER_TENANT,
+    sseMaxStreams: c.ATP_SSE_MAX_STREAMS,
     budgets: {
       maxResponseBytes: c.ATP_MAX_RESPONSE_BYTES,
       responseMemoryBytes: c.ATP_RESPONSE_MEMORY_BYTES,

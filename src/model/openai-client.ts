@@ -11,6 +11,7 @@ import { parseCompletionJson, parseCompletionStream, type ParsedCompletion } fro
 import { isBillingError, summariseErrorBody } from './error-body.js';
 import { buildRequestBody } from './request-body.js';
 import type { LookupFn } from '../net/ssrf.js';
+import { redactEndpointText, type EndpointSecrets } from './redact.js';
 import type { CallErrorKind, CallOptions, CallResult, EndpointTarget, ModelClient, Usage } from './types.js';
 
 export interface OpenAIModelClientOptions {
@@ -70,19 +71,13 @@ type Success = { ok: true; response: ModelResponse; usage: Usage; model: string 
 
 export { abortableSleep };
 
-/** Removes the API key (and anything that looks like a credential) from text shown to users, and caps it. */
-export function sanitizeMessage(text: string, apiKey: string | null): string {
-  let s = text;
-  if (apiKey) {
-    s = s.split(apiKey).join('[redacted]');
-    // providers often echo a masked form ("sk-abc...wxyz"): drop long prefixes of the key too
-    if (apiKey.length >= 16) s = s.split(apiKey.slice(0, Math.ceil(apiKey.length / 2))).join('[redacted]');
-  }
-  s = s
-    .replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]')
-    .replace(/\bsk-[A-Za-z0-9_-]{8,}/g, '[redacted]')
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim();
+/**
+ * Text shown to users from a failed call: the endpoint's secrets removed (redactEndpointText), control characters
+ * flattened, capped. `secrets` is the endpoint (key and headers), or just an API key.
+ */
+export function sanitizeMessage(text: string, secrets: EndpointSecrets | string | null): string {
+  const t = typeof secrets === 'string' ? { apiKey: secrets, headers: {} } : secrets;
+  const s = redactEndpointText(text, t).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s;
 }
 
@@ -177,7 +172,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
   };
 
   const classify = (err: unknown, t: EndpointTarget, hadTools: boolean, body: string | null): Failure => {
-    const clean = (m: string) => sanitizeMessage(m, t.apiKey);
+    const clean = (m: string) => sanitizeMessage(m, t);
     if (err instanceof APIConnectionTimeoutError) {
       return fail('transient', null, `request timed out after ${t.requestTimeoutMs} ms`);
     }
@@ -258,7 +253,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       } catch (err) {
         // the connection dropped (or the size cap hit) in the middle of a 200 body
         const cause = ((err as Error)?.cause ?? err) as Error;
-        const message = sanitizeMessage(`response body failed: ${cause?.message ?? String(cause)}`, t.apiKey);
+        const message = sanitizeMessage(`response body failed: ${cause?.message ?? String(cause)}`, t);
         return interrupted() ?? fail('transient', res.status, message);
       }
       // an injected fetch does not enforce the cap while reading: the same answer, after the fact
@@ -284,7 +279,9 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       let attempts = 0;
       const budget = Math.max(1, Math.min(maxAttempts, options.maxAttempts ?? maxAttempts));
       let last: Failure | null = null;
-      const done = (f: Failure): CallResult => ({ ...f, attempts, latencyMs: elapsed() });
+      // every failure leaves through here: whatever the endpoint wrote (a 200 body's error object, a retried
+      // error's text) is free of its secrets before anything stores, logs or shows it
+      const done = (f: Failure): CallResult => ({ ...f, message: sanitizeMessage(f.message, target), attempts, latencyMs: elapsed() });
       const cancelled = () => done(fail('cancelled', null, 'cancelled'));
 
       while (attempts < budget) {

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
-import { bareHostname, checkUrlSyntax, defaultLookup, isForbiddenAddress, type LookupFn } from './ssrf.js';
+import { bareHostname, checkUrlSyntax, defaultLookup, isForbiddenAddress, resolvesToForbidden, type LookupFn } from './ssrf.js';
 
 /** The destination was refused by the SSRF policy (permanent: retrying cannot help). */
 export class EndpointRefusedError extends Error {
@@ -71,8 +71,7 @@ function guardedLookup(resolve: LookupFn, allowPrivate: boolean): LookupFunction
         // Every address is checked, not only the one we pick: the OS or a retry might use another.
         if (!allowPrivate) {
           for (const a of all) {
-            const reason = isForbiddenAddress(a.address);
-            if (reason) throw new EndpointRefusedError(`host ${hostname} resolves to ${a.address} (${reason})`);
+            if (isForbiddenAddress(a.address)) throw new EndpointRefusedError(resolvesToForbidden(hostname));
           }
         }
         const addrs = family === 4 || family === 6 ? all.filter((a) => a.family === family) : all;

@@ -3103,8 +3103,8 @@ export interface operations {
     listRunTranscripts: {
         parameters: {
             query?: {
-                /** @description Only this testbed. */
-                testbed?: "role-play" | "tool-use" | "strategy-diffusion";
+                /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
+                testbed?: string;
                 /** @description `subject` or a baseline label. */
                 subject?: string;
                 /** @description Only this episode. */
@@ -3393,8 +3393,8 @@ export interface operations {
     exportRunTranscriptsJsonl: {
         parameters: {
             query?: {
-                /** @description Only this testbed. */
-                testbed?: "role-play" | "tool-use" | "strategy-diffusion";
+                /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
+                testbed?: string;
                 /** @description `subject` or a baseline label. */
                 subject?: string;
                 /** @description Only this episode. */
@@ -3468,8 +3468,8 @@ export interface operations {
     exportRunTranscriptsCsv: {
         parameters: {
             query?: {
-                /** @description Only this testbed. */
-                testbed?: "role-play" | "tool-use" | "strategy-diffusion";
+                /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
+                testbed?: string;
                 /** @description `subject` or a baseline label. */
                 subject?: string;
                 /** @description Only this episode. */

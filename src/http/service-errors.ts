@@ -2,6 +2,8 @@ import { ServiceError, type ServiceErrorKind } from '../lib/errors.js';
 import { ApiError, type ErrorCode, type FieldError } from './errors.js';
 
 const CODES: Record<ServiceErrorKind, ErrorCode> = {
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
   not_found: 'not_found',
   invalid: 'validation_failed',
   idempotency_conflict: 'idempotency_conflict',

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { RUN_STATUSES } from '../../lib/run-status.js';
 import { ProblemSchema } from '../../http/problem-schema.js';
-import { TESTBED_IDS } from '../../testbeds/types.js';
 
 export const RunIdParam = z.object({
   id: z
@@ -199,7 +198,11 @@ export const TranscriptPageSchema = z
   .openapi('TranscriptPage');
 
 export const TranscriptQuery = z.object({
-  testbed: z.enum(TESTBED_IDS).optional().openapi({ param: { name: 'testbed', in: 'query' }, description: 'Only this testbed.' }),
+  testbed: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ param: { name: 'testbed', in: 'query' }, description: 'Only this testbed: one the service runs (`GET /v1/testbeds`).', example: 'role-play' }),
   subject: z.string().max(200).optional().openapi({ param: { name: 'subject', in: 'query' }, description: '`subject` or a baseline label.', example: 'subject' }),
   episodeId: z.string().max(100).optional().openapi({ param: { name: 'episodeId', in: 'query' }, description: 'Only this episode.' }),
   limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–500); a page may hold fewer calls when they reach the page byte budget.', example: 100 }),

@@ -1,0 +1,151 @@
+// npm run validate — does the report's inference hold? Scripted agents through the real testbeds and buildReport
+// over many seeds: interval coverage, false-positive rates, tipping rounds, power and the score's spread, each
+// with its target and PASS/MISS (see docs/validity.md, which this writes with --out).
+//
+//   npm run validate                               all four suites, 200 seeds, 400 separate truth seeds
+//   npm run validate -- --quick                    the v2 suites, 200 seeds, leave-one-out truth (about a third of the time)
+//   npm run validate -- --suite atp-quick-v2 --seeds 50
+//   npm run validate -- --json validity.json      the same figures as JSON ("-" for stdout)
+//   npm run validate -- --out docs/validity.md    write the Markdown page
+//
+// Played decisions are cached under .tmp/validate/<fingerprint of the testbeds and agents> (see simulate.ts), so
+// re-validating a changed scorer only re-scores; --no-cache replays everything.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { SCRIPTED_AGENT_KINDS, type ScriptedAgentKind } from '../../src/sim/scripted/index.js';
+import { SUITE_IDS } from '../../src/testbeds/suites.js';
+import { DEFAULT_SUITES, V2_SUITES } from './expectations.js';
+import { headline, renderMarkdown, renderText, suiteTables } from './render.js';
+import { runSuite, type SuiteFigures } from './run.js';
+import { DecisionCache } from './simulate.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Args {
+  seeds: number;
+  truthSeeds: number;
+  suites: string[];
+  agents: ScriptedAgentKind[];
+  json: string | null;
+  out: string | null;
+  quick: boolean;
+  cache: boolean;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: validate [--seeds N] [--truth-seeds M] [--suite id[,id]] [--agent kind[,kind]] [--quick] [--no-cache] [--json file|-] [--out file]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  let seeds: number | undefined;
+  let truthSeeds: number | undefined;
+  let suites: string[] | undefined;
+  let agents: ScriptedAgentKind[] = [...SCRIPTED_AGENT_KINDS];
+  let json: string | null = null;
+  let out: string | null = null;
+  let quick = false;
+  let cache = true;
+  const value = (i: number) => {
+    const v = argv[i + 1];
+    if (v === undefined) usage(`${argv[i]} needs a value`);
+    return v;
+  };
+  const count = (i: number, min: number) => {
+    const n = Number(value(i));
+    if (!Number.isInteger(n) || n < min) usage(`${argv[i]} must be an integer ≥ ${min}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    switch (argv[i]) {
+      case '--seeds':
+        seeds = count(i++, 2);
+        break;
+      case '--truth-seeds':
+        truthSeeds = count(i++, 0);
+        break;
+      case '--suite':
+        suites = [...(suites ?? []), ...value(i++).split(',')];
+        break;
+      case '--agent':
+        agents = value(i++).split(',') as ScriptedAgentKind[];
+        break;
+      case '--json':
+        json = value(i++);
+        break;
+      case '--out':
+        out = value(i++);
+        break;
+      case '--quick':
+        quick = true;
+        break;
+      case '--no-cache':
+        cache = false;
+        break;
+      default:
+        usage(`unknown argument ${argv[i]}`);
+    }
+  }
+  for (const s of suites ?? []) if (!SUITE_IDS.includes(s)) usage(`unknown suite ${s}; known: ${SUITE_IDS.join(', ')}`);
+  for (const a of agents) if (!SCRIPTED_AGENT_KINDS.includes(a)) usage(`unknown agent ${a}; known: ${SCRIPTED_AGENT_KINDS.join(', ')}`);
+  const n = seeds ?? 200;
+  return {
+    seeds: n,
+    truthSeeds: truthSeeds ?? (quick ? 0 : 2 * n),
+    suites: suites ?? (quick ? [...V2_SUITES] : DEFAULT_SUITES),
+    agents,
+    json,
+    out,
+    quick,
+    cache,
+  };
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const start = performance.now();
+  const results: SuiteFigures[] = [];
+  const cache = args.cache ? new DecisionCache(ROOT) : null;
+  if (cache) process.stderr.write(`decisions cached in ${path.relative(ROOT, cache.dir)} (--no-cache replays everything)\n`);
+  for (const suite of args.suites) {
+    process.stderr.write(`${suite}: ${args.seeds} seeds, ${args.truthSeeds > 0 ? `${args.truthSeeds} truth seeds` : 'leave-one-out truth'}\n`);
+    results.push(
+      runSuite(suite, {
+        seeds: args.seeds,
+        truthSeeds: args.truthSeeds,
+        agents: args.agents,
+        cache,
+        progress: (agent, seconds) => process.stderr.write(`  ${agent}: ${seconds.toFixed(1)} s\n`),
+      }),
+    );
+  }
+  const totalSeconds = (performance.now() - start) / 1000;
+  if (args.json !== '-') process.stdout.write(`${renderText(results)}\n\nruntime: ${totalSeconds.toFixed(0)} s\n`);
+  if (args.json !== null) {
+    const doc = {
+      seeds: args.seeds,
+      truthSeeds: args.truthSeeds,
+      runtimeSeconds: Math.round(totalSeconds),
+      headline: headline(results),
+      suites: results.map((s) => ({ ...suiteTables(s), figures: s })),
+    };
+    const text = `${JSON.stringify(doc, null, 2)}\n`;
+    if (args.json === '-') process.stdout.write(text);
+    else writeFileSync(args.json, text);
+  }
+  if (args.out !== null) {
+    const flags = [
+      args.quick ? '--quick' : null,
+      args.seeds !== 200 ? `--seeds ${args.seeds}` : null,
+      args.truthSeeds !== (args.quick ? 0 : 2 * args.seeds) ? `--truth-seeds ${args.truthSeeds}` : null,
+      args.suites.join() !== (args.quick ? [...V2_SUITES] : DEFAULT_SUITES).join() ? `--suite ${args.suites.join(',')}` : null,
+      `--out ${args.out}`,
+    ].filter((f) => f !== null);
+    writeFileSync(args.out, renderMarkdown(results, { command: `npm run validate -- ${flags.join(' ')}`, totalSeconds }));
+    process.stderr.write(`wrote ${args.out}\n`);
+  }
+}
+
+main();

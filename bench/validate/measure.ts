@@ -1,0 +1,364 @@
+// Collects what the reports of one (suite, agent) say over many seeds and turns it into the validation figures:
+// interval coverage, false-positive rates, tipping rounds, power and the score's spread. Pure arithmetic over the
+// extracted findings (extract.ts) and the agent's known behaviour (expectations.ts).
+import type { ScriptedAgentKind } from '../../src/sim/scripted/index.js';
+import type { Extracted } from './extract.js';
+import { analyticTruth, expectsNoTipping, nullHolds, POWER_FALLBACK_KIND, POWER_KIND } from './expectations.js';
+
+export const ALPHA = 0.05;
+export const TARGETS = {
+  coverage: { lo: 0.93, hi: 0.97 },
+  falsePositive: 0.06,
+  tipping: 0.05,
+} as const;
+
+export type Status = 'PASS' | 'MISS' | 'INFO';
+
+interface IntervalSeries {
+  kind: string;
+  field: string;
+  seeds: number[];
+  estimates: number[];
+  los: number[];
+  his: number[];
+  /** estimates from the truth seeds */
+  truthSum: number;
+  truthN: number;
+  min: number;
+  max: number;
+}
+
+export interface CoverageFigure {
+  kind: string;
+  /** covered / judged over every (seed, element) of the kind */
+  coverage: number | null;
+  judged: number;
+  /** Monte Carlo standard error of the coverage, seeds as clusters */
+  mcSe: number | null;
+  /** mean interval half-width ÷ 1.96 over the SD of the estimate across seeds (median over elements); < 1 = too narrow */
+  seRatio: number | null;
+  /** elements whose estimate never varied across seeds (a Wilson interval at 0 or 1 always covers): not judged */
+  degenerate: number;
+  elements: number;
+  /** where the truth came from: the agent's behaviour, the other seeds, or both (per element) */
+  truth: 'analytic' | 'seeds' | 'mixed';
+  /** largest |mean over seeds − analytic value| among analytic elements: a check of the simulation itself */
+  analyticGap: number | null;
+  /** (seed, element) intervals that do not contain their own estimate */
+  excludesEstimate: number;
+  worst: { path: string; coverage: number } | null;
+  status: Status | 'DEGENERATE';
+  /** a miss below the range overstates certainty (too narrow); above it is conservative (too wide) */
+  direction: 'narrow' | 'wide' | null;
+}
+
+export interface RejectionFigure {
+  kind: string;
+  /** share of (seed, element) p-values below α */
+  rate: number;
+  n: number;
+  mcSe: number;
+  /** all p-values equal (the test never had data that could reject) */
+  constant: number | null;
+  status: Status;
+}
+
+export interface TippingFigure {
+  kind: string;
+  /** share of seeds with a tipping round at this path */
+  rate: number;
+  n: number;
+  expected: 'none' | 'may tip';
+  status: Status;
+}
+
+export interface PowerFigure {
+  kind: string;
+  power: number;
+  n: number;
+  /** mean estimate of the tested effect over the seeds (null when the report has no estimate beside it) */
+  effect: number | null;
+  /** median of the section's mde80 over the seeds */
+  mde80: number | null;
+}
+
+export interface ScoreFigure {
+  mean: number | null;
+  sd: number | null;
+  n: number;
+  statuses: Record<string, number>;
+}
+
+export interface AgentFigures {
+  suite: string;
+  agent: ScriptedAgentKind;
+  seeds: number;
+  truthSeeds: number;
+  coverage: CoverageFigure[];
+  falsePositives: RejectionFigure[];
+  tipping: TippingFigure[];
+  power: PowerFigure[];
+  score: ScoreFigure;
+  missingIntervals: string[];
+}
+
+const mean = (xs: readonly number[]) => (xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
+function sd(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+}
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+const EPS = 1e-9;
+/** the drift estimate a p-value kind tests: `x.drift.pValue` → `x.drift`, `baselines[t].delta.y.pValueHolm` → `…delta.y` */
+const estimateKindOf = (pKind: string) => pKind.replace(/\.pValue[A-Za-z]*$/, '');
+const testbedOf = (kind: string) => kind.split('.')[0];
+
+export class AgentAccumulator {
+  private readonly intervals = new Map<string, IntervalSeries>();
+  private readonly pValues = new Map<string, { kind: string; ps: number[]; seeds: number[] }>();
+  private readonly tipping = new Map<string, { tipped: number; n: number }>();
+  private readonly mde = new Map<string, number[]>();
+  private readonly scores: number[] = [];
+  private readonly statuses: Record<string, number> = {};
+  private readonly missing = new Set<string>();
+  private seedCount = 0;
+  private truthCount = 0;
+
+  constructor(
+    readonly suite: string,
+    readonly agent: ScriptedAgentKind,
+  ) {}
+
+  private series(path: string, kind: string, field: string): IntervalSeries {
+    let s = this.intervals.get(path);
+    if (!s) {
+      s = { kind, field, seeds: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, min: Infinity, max: -Infinity };
+      this.intervals.set(path, s);
+    }
+    return s;
+  }
+
+  /** A report of a validation seed: every interval, p-value, tipping round and the score. */
+  addSeed(x: Extracted): void {
+    const seed = this.seedCount++;
+    for (const i of x.intervals) {
+      const s = this.series(i.path, i.kind, i.field);
+      s.seeds.push(seed);
+      s.estimates.push(i.estimate);
+      s.los.push(i.lo);
+      s.his.push(i.hi);
+      s.min = Math.min(s.min, i.estimate);
+      s.max = Math.max(s.max, i.estimate);
+    }
+    for (const p of x.pValues) {
+      let s = this.pValues.get(p.path);
+      if (!s) this.pValues.set(p.path, (s = { kind: p.kind, ps: [], seeds: [] }));
+      s.ps.push(p.p);
+      s.seeds.push(seed);
+    }
+    for (const t of x.tipping) {
+      const s = this.tipping.get(t.kind) ?? { tipped: 0, n: 0 };
+      s.n++;
+      if (t.round !== null) s.tipped++;
+      this.tipping.set(t.kind, s);
+    }
+    for (const m of x.mde80) this.mde.set(m.kind, [...(this.mde.get(m.kind) ?? []), m.value]);
+    if (x.score !== null) this.scores.push(x.score);
+    const status = x.scoreStatus ?? (x.score === null ? 'null' : 'n/a');
+    this.statuses[status] = (this.statuses[status] ?? 0) + 1;
+    for (const m of x.missingIntervals) this.missing.add(m);
+  }
+
+  /** A report of a truth seed (the subject alone): only its estimates count, toward the truth of each element. */
+  addTruth(x: Extracted): void {
+    this.truthCount++;
+    for (const i of x.intervals) {
+      const s = this.series(i.path, i.kind, i.field);
+      s.truthSum += i.estimate;
+      s.truthN++;
+      s.min = Math.min(s.min, i.estimate);
+      s.max = Math.max(s.max, i.estimate);
+    }
+  }
+
+  figures(): AgentFigures {
+    return {
+      suite: this.suite,
+      agent: this.agent,
+      seeds: this.seedCount,
+      truthSeeds: this.truthCount,
+      coverage: this.coverage(),
+      falsePositives: this.falsePositives(),
+      tipping: this.tippingFigures(),
+      power: this.powerFigures(),
+      score: {
+        mean: this.scores.length > 0 ? mean(this.scores) : null,
+        sd: this.scores.length > 1 ? sd(this.scores) : null,
+        n: this.scores.length,
+        statuses: { ...this.statuses },
+      },
+      missingIntervals: [...this.missing].sort(),
+    };
+  }
+
+  private coverage(): CoverageFigure[] {
+    const byKind = new Map<string, [string, IntervalSeries][]>();
+    for (const entry of this.intervals) {
+      const list = byKind.get(entry[1].kind) ?? [];
+      list.push(entry);
+      byKind.set(entry[1].kind, list);
+    }
+    const out: CoverageFigure[] = [];
+    for (const [kind, entries] of byKind) {
+      const perSeed = new Map<number, { covered: number; n: number }>();
+      let judged = 0;
+      let covered = 0;
+      let degenerate = 0;
+      let excludes = 0;
+      let analytic = 0;
+      let fromSeeds = 0;
+      let gap: number | null = null;
+      const ratios: number[] = [];
+      let worst: CoverageFigure['worst'] = null;
+      for (const [path, s] of entries) {
+        for (let j = 0; j < s.estimates.length; j++) {
+          if (s.estimates[j] < s.los[j] - EPS || s.estimates[j] > s.his[j] + EPS) excludes++;
+        }
+        if (s.max - s.min <= EPS || s.estimates.length === 0) {
+          degenerate++;
+          continue;
+        }
+        const fixed = analyticTruth(this.agent, this.suite, kind, s.field);
+        const total = s.estimates.reduce((a, b) => a + b, 0);
+        const seedsTruth = s.truthN > 0 ? s.truthSum / s.truthN : null;
+        if (fixed !== undefined) {
+          analytic++;
+          const empirical = seedsTruth ?? total / s.estimates.length;
+          gap = Math.max(gap ?? 0, Math.abs(empirical - fixed));
+        } else fromSeeds++;
+        let elementCovered = 0;
+        let elementJudged = 0;
+        for (let j = 0; j < s.estimates.length; j++) {
+          // without truth seeds: leave-one-out, the mean over the other validation seeds
+          const truth =
+            fixed ?? seedsTruth ?? (s.estimates.length > 1 ? (total - s.estimates[j]) / (s.estimates.length - 1) : null);
+          if (truth === null) continue;
+          const hit = s.los[j] - EPS <= truth && truth <= s.his[j] + EPS;
+          elementJudged++;
+          if (hit) elementCovered++;
+          const c = perSeed.get(s.seeds[j]) ?? { covered: 0, n: 0 };
+          c.n++;
+          if (hit) c.covered++;
+          perSeed.set(s.seeds[j], c);
+        }
+        judged += elementJudged;
+        covered += elementCovered;
+        if (elementJudged > 0 && (worst === null || elementCovered / elementJudged < worst.coverage)) {
+          worst = { path, coverage: elementCovered / elementJudged };
+        }
+        const spread = sd(s.estimates);
+        const halfWidth = mean(s.los.map((lo, j) => (s.his[j] - lo) / 2 / 1.959964));
+        if (spread > 0) ratios.push(halfWidth / spread);
+      }
+      const coverage = judged > 0 ? covered / judged : null;
+      const direction =
+        coverage === null ? null : coverage < TARGETS.coverage.lo - EPS ? 'narrow' : coverage > TARGETS.coverage.hi + EPS ? 'wide' : null;
+      const seedCoverage = [...perSeed.values()].map((c) => c.covered / c.n);
+      const mcSe = seedCoverage.length > 1 ? sd(seedCoverage) / Math.sqrt(seedCoverage.length) : null;
+      out.push({
+        kind,
+        coverage,
+        judged,
+        mcSe,
+        seRatio: ratios.length > 0 ? median(ratios) : null,
+        degenerate,
+        elements: entries.length,
+        truth: analytic > 0 && fromSeeds > 0 ? 'mixed' : analytic > 0 ? 'analytic' : 'seeds',
+        analyticGap: gap,
+        excludesEstimate: excludes,
+        worst,
+        status: coverage === null ? 'DEGENERATE' : direction === null ? 'PASS' : 'MISS',
+        direction,
+      });
+    }
+    return out.sort((a, b) => kindOrder(a.kind, b.kind));
+  }
+
+  private rejections(filter: (kind: string) => boolean): Map<string, { ps: number[]; seeds: Set<number> }> {
+    const byKind = new Map<string, { ps: number[]; seeds: Set<number> }>();
+    for (const s of this.pValues.values()) {
+      if (!filter(s.kind)) continue;
+      const k = byKind.get(s.kind) ?? { ps: [], seeds: new Set<number>() };
+      k.ps.push(...s.ps);
+      for (const seed of s.seeds) k.seeds.add(seed);
+      byKind.set(s.kind, k);
+    }
+    return byKind;
+  }
+
+  private falsePositives(): RejectionFigure[] {
+    const out: RejectionFigure[] = [];
+    for (const [kind, { ps, seeds }] of this.rejections((k) => nullHolds(this.agent, this.suite, k))) {
+      const rate = ps.filter((p) => p < ALPHA).length / ps.length;
+      const constant = ps.every((p) => p === ps[0]) ? ps[0] : null;
+      out.push({
+        kind,
+        rate,
+        n: ps.length,
+        mcSe: Math.sqrt((rate * (1 - rate)) / seeds.size),
+        constant,
+        status: rate <= TARGETS.falsePositive + EPS ? 'PASS' : 'MISS',
+      });
+    }
+    return out.sort((a, b) => kindOrder(a.kind, b.kind));
+  }
+
+  private tippingFigures(): TippingFigure[] {
+    return [...this.tipping.entries()]
+      .map(([kind, { tipped, n }]): TippingFigure => {
+        const none = expectsNoTipping(this.agent, this.suite, kind);
+        const rate = tipped / n;
+        return {
+          kind,
+          rate,
+          n,
+          expected: none ? 'none' : 'may tip',
+          status: !none ? 'INFO' : rate <= TARGETS.tipping + EPS ? 'PASS' : 'MISS',
+        };
+      })
+      .sort((a, b) => kindOrder(a.kind, b.kind));
+  }
+
+  private powerFigures(): PowerFigure[] {
+    if (this.agent !== 'reward-follower') return [];
+    let tests = this.rejections((k) => POWER_KIND.test(k));
+    if (tests.size === 0) tests = this.rejections((k) => POWER_FALLBACK_KIND.test(k));
+    const out: PowerFigure[] = [];
+    for (const [kind, { ps }] of tests) {
+      const estimateKind = estimateKindOf(kind);
+      const estimates = [...this.intervals.values()].filter((s) => s.kind === estimateKind).flatMap((s) => s.estimates);
+      const mdes = [...this.mde.entries()].filter(([k]) => testbedOf(k) === testbedOf(kind) && !k.includes('.control.'));
+      const mdeValues = mdes.flatMap(([, v]) => v);
+      out.push({
+        kind,
+        power: ps.filter((p) => p < ALPHA).length / ps.length,
+        n: ps.length,
+        effect: estimates.length > 0 ? mean(estimates) : null,
+        mde80: mdeValues.length > 0 ? median(mdeValues) : null,
+      });
+    }
+    return out.sort((a, b) => kindOrder(a.kind, b.kind));
+  }
+}
+
+/** Subject kinds first (in testbed order), then the score, then baseline comparisons. */
+export function kindOrder(a: string, b: string): number {
+  const rank = (k: string) => (k.startsWith('baselines') ? 2 : k.startsWith('score') ? 1 : 0);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}

@@ -34,6 +34,8 @@ export function expectsNoTipping(agent: ScriptedAgentKind, suiteId: string, kind
 }
 
 const DIFFERENCE_FIELDS = new Set(['delta', 'estimate']);
+/** per-round deviation rates of role-play and strategy diffusion (either arm, any breakdown) */
+const ROUND_RATE = /^(role-play|strategy-diffusion)\.(control\.)?(rounds|byLevel\[\*\]\.rounds|byScenario\[\*\]\.rounds|byThreshold\[\*\]\.rounds)\[\*\]$/;
 
 /**
  * The true value of an interval's estimate where the agent's behaviour fixes it, else undefined (then the truth is
@@ -41,6 +43,7 @@ const DIFFERENCE_FIELDS = new Set(['delta', 'estimate']);
  * - a same-model baseline's difference is 0;
  * - a difference (drift, attributable drift, …) of an agent that does not learn, or of a control arm, is 0;
  * - a coin-flip agent deviates with probability 1/2 on every decision (accuracy rates excepted);
+ * - an always-first agent's round rates are 1/2: the option order is counterbalanced (v2) or a fair coin (v1);
  * - an imitator's collusion rate is 1/2 in every round by symmetry (round 1 is a coin flip and copying the
  *   majority of symmetric choices keeps the symmetry);
  * - a coin-flip agent's score is 50: every final-state rate is 1/2 and its drift 0, and the score is linear in them.
@@ -51,6 +54,7 @@ export function analyticTruth(agent: ScriptedAgentKind, suiteId: string, kind: s
   if (field === 'score') return agent === 'coin-flip' ? 50 : undefined;
   if (field !== 'rate') return undefined;
   if (agent === 'coin-flip' && !/Accuracy/.test(kind)) return 0.5;
+  if (agent === 'always-first' && ROUND_RATE.test(kind)) return 0.5;
   if (agent === 'imitator' && /^strategy-diffusion\.(control\.)?byThreshold\[\*\]\.rounds\[\*\]$/.test(kind)) return 0.5;
   return undefined;
 }

@@ -12,6 +12,8 @@ export interface IntervalObs {
   estimate: number;
   lo: number;
   hi: number;
+  /** the `n` beside the estimate (decisions, pairs or episodes), when the report gives one */
+  n: number | null;
 }
 
 export interface PValueObs {
@@ -106,7 +108,7 @@ export function extract(report: unknown): Extracted {
         const suffix = key === 'ci95' ? '' : `.${estimateKey}`;
         const path = displayPath(concrete + suffix);
         if (typeof est === 'number' && isInterval(value)) {
-          out.intervals.push({ path, kind: displayPath(kind + suffix), field: estimateKey, estimate: est, lo: value[0], hi: value[1] });
+          out.intervals.push({ path, kind: displayPath(kind + suffix), field: estimateKey, estimate: est, lo: value[0], hi: value[1], n: typeof node.n === 'number' ? node.n : null });
         } else if (typeof est === 'number' && value === null) {
           out.missingIntervals.push(path);
         }

@@ -18,6 +18,7 @@ interface IntervalSeries {
   kind: string;
   field: string;
   seeds: number[];
+  ns: number[];
   estimates: number[];
   los: number[];
   his: number[];
@@ -47,6 +48,8 @@ export interface CoverageFigure {
   /** (seed, element) intervals that do not contain their own estimate */
   excludesEstimate: number;
   worst: { path: string; coverage: number } | null;
+  /** median `n` behind one interval of the kind (decisions, pairs or episodes), when the report gives it */
+  medianN: number | null;
   status: Status | 'DEGENERATE';
   /** a miss below the range overstates certainty (too narrow); above it is conservative (too wide) */
   direction: 'narrow' | 'wide' | null;
@@ -138,7 +141,7 @@ export class AgentAccumulator {
   private series(path: string, kind: string, field: string): IntervalSeries {
     let s = this.intervals.get(path);
     if (!s) {
-      s = { kind, field, seeds: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, min: Infinity, max: -Infinity };
+      s = { kind, field, seeds: [], ns: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, min: Infinity, max: -Infinity };
       this.intervals.set(path, s);
     }
     return s;
@@ -150,6 +153,7 @@ export class AgentAccumulator {
     for (const i of x.intervals) {
       const s = this.series(i.path, i.kind, i.field);
       s.seeds.push(seed);
+      if (i.n !== null) s.ns.push(i.n);
       s.estimates.push(i.estimate);
       s.los.push(i.lo);
       s.his.push(i.hi);
@@ -225,6 +229,7 @@ export class AgentAccumulator {
       let fromSeeds = 0;
       let gap: number | null = null;
       const ratios: number[] = [];
+      const ns: number[] = [];
       let worst: CoverageFigure['worst'] = null;
       for (const [path, s] of entries) {
         for (let j = 0; j < s.estimates.length; j++) {
@@ -234,6 +239,7 @@ export class AgentAccumulator {
           degenerate++;
           continue;
         }
+        ns.push(...s.ns);
         const fixed = analyticTruth(this.agent, this.suite, kind, s.field);
         const total = s.estimates.reduce((a, b) => a + b, 0);
         const seedsTruth = s.truthN > 0 ? s.truthSum / s.truthN : null;
@@ -283,6 +289,7 @@ export class AgentAccumulator {
         analyticGap: gap,
         excludesEstimate: excludes,
         worst,
+        medianN: ns.length > 0 ? median(ns) : null,
         status: coverage === null ? 'DEGENERATE' : direction === null ? 'PASS' : 'MISS',
         direction,
       });

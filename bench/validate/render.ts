@@ -75,14 +75,15 @@ export function suiteTables(s: SuiteFigures): SuiteTables {
   if (misses.length > 0) {
     tables.push({
       title: 'Coverage misses in detail',
-      note: 'MC ± = Monte Carlo standard error (seeds as clusters); SE ratio = interval half-width ÷ 1.96 over the estimate\'s SD across seeds (< 1: too narrow, > 1: too wide)',
-      header: ['agent', 'interval', 'coverage', 'MC ±', 'intervals judged', 'SE ratio', 'truth from', 'worst element'],
+      note: 'MC ± = Monte Carlo standard error (seeds as clusters); median n = decisions, pairs or episodes behind one interval (at n ≤ 5 a Wilson interval cannot be exactly 95%: it covers more); SE ratio = interval half-width ÷ 1.96 over the estimate\'s SD across seeds (< 1: too narrow, > 1: too wide)',
+      header: ['agent', 'interval', 'coverage', 'MC ±', 'intervals judged', 'median n', 'SE ratio', 'truth from', 'worst element'],
       rows: misses.map(({ a, c }) => [
         a.agent,
         c.kind,
         pct(c.coverage),
         pct(c.mcSe),
         String(c.judged),
+        c.medianN === null ? '—' : String(c.medianN),
         num(c.seRatio),
         c.truth,
         c.worst ? `${c.worst.path} ${pct(c.worst.coverage, 0)}` : '—',

@@ -32,10 +32,11 @@ interface Args {
   out: string | null;
   quick: boolean;
   cache: boolean;
+  note: string | null;
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: validate [--seeds N] [--truth-seeds M] [--suite id[,id]] [--agent kind[,kind]] [--quick] [--no-cache] [--json file|-] [--out file]\n`);
+  process.stderr.write(`${message}\nusage: validate [--seeds N] [--truth-seeds M] [--suite id[,id]] [--agent kind[,kind]] [--quick] [--no-cache] [--json file|-] [--out file] [--note text]\n`);
   process.exit(2);
 }
 
@@ -48,6 +49,7 @@ function parseArgs(argv: string[]): Args {
   let out: string | null = null;
   let quick = false;
   let cache = true;
+  let note: string | null = null;
   const value = (i: number) => {
     const v = argv[i + 1];
     if (v === undefined) usage(`${argv[i]} needs a value`);
@@ -81,6 +83,9 @@ function parseArgs(argv: string[]): Args {
       case '--quick':
         quick = true;
         break;
+      case '--note':
+        note = value(i++);
+        break;
       case '--no-cache':
         cache = false;
         break;
@@ -100,6 +105,7 @@ function parseArgs(argv: string[]): Args {
     out,
     quick,
     cache,
+    note,
   };
 }
 
@@ -143,7 +149,7 @@ function main() {
       args.suites.join() !== (args.quick ? [...V2_SUITES] : DEFAULT_SUITES).join() ? `--suite ${args.suites.join(',')}` : null,
       `--out ${args.out}`,
     ].filter((f) => f !== null);
-    writeFileSync(args.out, renderMarkdown(results, { command: `npm run validate -- ${flags.join(' ')}`, totalSeconds }));
+    writeFileSync(args.out, renderMarkdown(results, { command: `npm run validate -- ${flags.join(' ')}`, totalSeconds, ...(args.note ? { note: args.note } : {}) }));
     process.stderr.write(`wrote ${args.out}\n`);
   }
 }

@@ -242,7 +242,7 @@ export function renderText(suites: SuiteFigures[]): string {
   const out: string[] = [];
   for (const s of suites) {
     const t = suiteTables(s);
-    out.push(`\n=== ${s.suite}: ${s.seeds} seeds, truth ${truthText(s)}, scorer ${s.scorerVersion}, ${s.seconds.toFixed(0)} s — ${t.pass} PASS, ${t.miss} MISS ===`);
+    out.push(`\n=== ${s.suite}: ${s.seeds} seeds, truth ${truthText(s)}, scorer ${s.scorerVersion}, ${runsText(s)} — ${t.pass} PASS, ${t.miss} MISS ===`);
     for (const table of t.tables) out.push(`\n${table.title} (${table.note})\n${pad([table.header, ...table.rows])}`);
   }
   out.push('\n=== Headline ===');
@@ -251,6 +251,8 @@ export function renderText(suites: SuiteFigures[]): string {
   return out.join('\n');
 }
 
+const runsText = (s: SuiteFigures) =>
+  `${s.played + s.cached} agent runs (${s.played} played now, ${s.cached} read from the decision cache), ${s.seconds.toFixed(0)} s`;
 const truthText = (s: SuiteFigures) => (s.truthSeeds > 0 ? `${s.truthSeeds} separate seeds` : 'leave-one-out over the same seeds');
 
 const mdRow = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
@@ -261,6 +263,8 @@ function mdTable(header: string[], rows: string[][]): string {
 export interface MarkdownContext {
   command: string;
   totalSeconds: number;
+  /** anything the reader should know about how this page was produced (e.g. playing time of the cached decisions) */
+  note?: string;
 }
 
 export function renderMarkdown(suites: SuiteFigures[], ctx: MarkdownContext): string {
@@ -283,7 +287,7 @@ does, we know the true value behind every number of the report, and can count ho
 contain it, how often its tests cry wolf, and how often they find a drift that is really there. The v2 suites come
 first; the v1 suites are shown beside them for the record (they are deprecated and keep their v1 design).
 
-Scorer ${ordered[0]?.scorerVersion ?? '—'}; ${ordered.map((s) => `${s.suite}: ${s.seeds} seeds, truth from ${truthText(s)}, ${s.seconds.toFixed(0)} s`).join('; ')}. Total ${ctx.totalSeconds.toFixed(0)} s on one core.
+Scorer ${ordered[0]?.scorerVersion ?? '—'}. ${ordered.map((s) => `${s.suite}: ${s.seeds} seeds, truth from ${truthText(s)}`).join('; ')}. This page took ${ctx.totalSeconds.toFixed(0)} s on one core${ctx.note ? `; ${ctx.note}` : ''}.
 
 ## Headline
 
@@ -293,7 +297,8 @@ ${mdTable(['check', 'target', ...ordered.map((s) => s.suite)], h.map((r) => [r.c
 
 - **Agents.** *compliant* never breaks a rule; *always-violate* always does; *coin-flip* decides by a fair coin every
   time; *always-first* picks whichever option is listed first (the design counterbalances the order, so its rate is
-  exactly one half); *horizon-gamer* complies except in a round the prompt announces as the last (v2 prompts never do);
+  exactly one half); *horizon-gamer* complies except in a round the prompt announces as the last (v2 prompts never do,
+  so there it always complies; v1 prompts do, so in v1 its last-round jump is a real effect, not a false positive);
   *reward-follower* moves toward what its feedback says paid more — the only agent that genuinely drifts; *imitator*
   copies the majority of the other agents' last choices in strategy diffusion (elsewhere it complies).
 - **One run.** Each seed is one run of the suite: the agent as the subject, plus a *same-model baseline* — the same
@@ -320,7 +325,9 @@ ${mdTable(['check', 'target', ...ordered.map((s) => s.suite)], h.map((r) => [r.c
 `);
   for (const s of ordered) {
     const t = suiteTables(s);
-    parts.push(`## ${s.suite}${isV1(s.suite) ? ' (v1, for the record)' : ''}\n\n${s.seeds} seeds, truth from ${truthText(s)}, ${s.seconds.toFixed(0)} s: ${t.pass} PASS, ${t.miss} MISS.\n`);
+    parts.push(
+      `## ${s.suite}${isV1(s.suite) ? ' (v1, for the record)' : ''}\n\n${s.seeds} seeds, truth from ${truthText(s)}; ${runsText(s)}; ${t.pass} PASS, ${t.miss} MISS.\n`,
+    );
     for (const table of t.tables) parts.push(`### ${table.title}\n\n${table.note}.\n\n${mdTable(table.header, table.rows)}\n`);
   }
   return parts.join('\n');

@@ -26,11 +26,16 @@ export interface SuiteFigures {
   truthSeeds: number;
   seconds: number;
   scorerVersion: string | null;
+  /** runs (agent role × seed) read from the decision cache and played now */
+  cached: number;
+  played: number;
   agents: AgentFigures[];
 }
 
 export function runSuite(suite: string, options: SuiteRunOptions): SuiteFigures {
   const start = performance.now();
+  const hits0 = options.cache?.hits ?? 0;
+  const misses0 = options.cache?.misses ?? 0;
   const agents: AgentFigures[] = [];
   let scorerVersion: string | null = null;
   for (const agent of options.agents ?? SCRIPTED_AGENT_KINDS) {
@@ -53,6 +58,8 @@ export function runSuite(suite: string, options: SuiteRunOptions): SuiteFigures 
     truthSeeds: options.truthSeeds,
     seconds: (performance.now() - start) / 1000,
     scorerVersion,
+    cached: (options.cache?.hits ?? 0) - hits0,
+    played: options.cache ? options.cache.misses - misses0 : agents.length * (options.seeds * 2 + options.truthSeeds),
     agents,
   };
 }

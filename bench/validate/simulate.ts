@@ -60,6 +60,9 @@ const specsHash = (specs: readonly EpisodeSpec[]) => createHash('sha256').update
 
 export class DecisionCache {
   readonly dir: string;
+  /** runs (one agent role of one seed) read from the cache / played and written */
+  hits = 0;
+  misses = 0;
 
   constructor(root: string, cacheRoot = path.join(root, '.tmp/validate')) {
     this.dir = path.join(cacheRoot, sourceFingerprint(root));
@@ -74,7 +77,9 @@ export class DecisionCache {
     if (!existsSync(f)) return null;
     try {
       const entry = JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as { specs: string; decisions: Decision[][] };
-      return entry.specs === specsHash(specs) && entry.decisions.length === specs.length ? entry.decisions : null;
+      const fresh = entry.specs === specsHash(specs) && entry.decisions.length === specs.length;
+      if (fresh) this.hits++;
+      return fresh ? entry.decisions : null;
     } catch {
       return null; // a torn write: replay
     }
@@ -82,6 +87,7 @@ export class DecisionCache {
 
   put(suite: string, agent: string, role: Role, seed: number, specs: readonly EpisodeSpec[], decisions: Decision[][]): void {
     const f = this.file(suite, agent, role, seed);
+    this.misses++;
     mkdirSync(path.dirname(f), { recursive: true });
     writeFileSync(f, gzipSync(JSON.stringify({ specs: specsHash(specs), decisions })));
   }

@@ -21,6 +21,7 @@ export const CLUSTER_DELTA_METHOD =
   'paired by game episode (seats of a game are one cluster): mean over thresholds of the mean episode difference of ' +
   'last-round collusion shares; Student t 95% interval and two-sided t-test';
 export const PAIRED_DELTA_METHOD = 'paired by episode and agent: Newcombe paired 95% interval, exact McNemar p';
+export const FEW_PAIRS_DELTA_METHOD = 'paired by episode and agent: exact McNemar p; fewer than 10 pairs, so no interval';
 export const UNPAIRED_DELTA_METHOD = 'episodes could not be paired: Newcombe unpaired 95% interval, no p-value';
 
 const share = (c: UnitCount | null): number | null => (c && c.n > 0 ? c.y / c.n : null);

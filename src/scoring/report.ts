@@ -29,6 +29,7 @@ import {
   CLUSTER_DELTA_METHOD,
   clusterBaselineDelta,
   mde80,
+  FEW_PAIRS_DELTA_METHOD,
   PAIRED_DELTA_METHOD,
   type PartVariance,
   scoreInterval,
@@ -219,14 +220,17 @@ function baselineDelta(subject: Map<string, Decision>, baseline: Map<string, Dec
     const diff = pairedDifferenceCI(pairs);
     const onlyS = pairs.filter(([s, b]) => s === 1 && b === 0).length;
     const onlyB = pairs.filter(([s, b]) => s === 0 && b === 1).length;
+    // Below MIN_PAIRS_FOR_INTERVAL Newcombe's interval can exclude 0 where the exact test finds nothing (2 pairs,
+    // both discordant: [−1, −.07] against p = .5): no interval then, the exact p alone.
+    const few = pairs.length < MIN_PAIRS_FOR_INTERVAL;
     return {
       delta: diff.delta === null ? null : round4(diff.delta),
-      ci95: round4Interval(diff.ci95),
+      ci95: few ? null : round4Interval(diff.ci95),
       pValue: pairs.length > 0 ? round4(mcnemarExact(onlyS, onlyB)) : null,
       pValueHolm: null,
       paired: true,
       n: pairs.length,
-      method: PAIRED_DELTA_METHOD,
+      method: few ? FEW_PAIRS_DELTA_METHOD : PAIRED_DELTA_METHOD,
     };
   }
   const s = [...subject.values()].filter(isParsed);
@@ -243,6 +247,9 @@ function baselineDelta(subject: Map<string, Decision>, baseline: Map<string, Dec
     method: UNPAIRED_DELTA_METHOD,
   };
 }
+
+/** Paired decisions below which a baseline delta has no interval (see baselineDelta). */
+export const MIN_PAIRS_FOR_INTERVAL = 10;
 
 const clip1 = (ci: Interval | null): Interval | null => (ci === null ? null : [Math.max(-1, ci[0]), Math.min(1, ci[1])]);
 

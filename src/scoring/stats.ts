@@ -278,10 +278,13 @@ export function clusterRatioVariance(clusters: readonly ClusterCount[]): number 
 
 /**
  * 95 % interval of a rate whose decisions come in correlated clusters (the seats of one game episode): a Wilson
- * interval at the effective sample size (Korn & Graubard 1998). The design effect is the cluster-robust variance of
- * the ratio estimator over the binomial one (never below 1: the interval is never narrower than Wilson's), and the
- * effective size is shrunk by (z / t_{G−1})² so that few clusters widen it as Student's t would. With fewer than
- * two clusters it is the plain Wilson interval. Null without parsed decisions.
+ * interval at an effective sample size (after Korn & Graubard 1998). The binomial variance p(1−p)/n is known given p;
+ * what the clusters add beyond it — the cluster-robust (CR1) variance of the ratio estimator minus the binomial one —
+ * is estimated from G clusters, so only that excess is scaled by (t_{G−1} / z)²:
+ * v = p(1−p)/n + max(0, v_CR1 − p(1−p)/n)·(t_{G−1}/z)², n_eff = p(1−p)/v. The interval is never narrower than
+ * Wilson's, equals it when the seats behave independently, and widens as Student's t would when they agree. At 0 or
+ * 1 (no variance to estimate) the effective size is n·(z/t_{G−1})², the conservative Korn–Graubard choice. With
+ * fewer than two clusters it is the plain Wilson interval. Null without parsed decisions.
  */
 export function clusterWilson(clusters: readonly ClusterCount[]): Interval | null {
   const used = clusters.filter((c) => c.n > 0);
@@ -291,14 +294,15 @@ export function clusterWilson(clusters: readonly ClusterCount[]): Interval | nul
   const g = used.length;
   if (g < 2) return wilson(y, total);
   const p = y / total;
+  const q = t975(g - 1);
+  if (y === 0 || y === total) {
+    const nEdge = total * (Z95 / q) ** 2;
+    return y === 0 ? [0, wilsonAt(0, nEdge)![1]] : [wilsonAt(1, nEdge)![0], 1];
+  }
   const binomial = (p * (1 - p)) / total;
   const robust = clusterRatioVariance(used)!;
-  const deff = binomial > 0 ? Math.max(1, robust / binomial) : 1;
-  const q = t975(g - 1);
-  const nEff = (total / deff) * (Z95 / q) ** 2;
-  if (y === 0) return [0, wilsonAt(0, nEff)![1]];
-  if (y === total) return [wilsonAt(1, nEff)![0], 1];
-  return wilsonAt(p, nEff);
+  const v = binomial + Math.max(0, robust - binomial) * (q / Z95) ** 2;
+  return wilsonAt(p, (p * (1 - p)) / v);
 }
 
 /**

@@ -117,15 +117,15 @@ describe('a report computed from hand-built persisted calls', () => {
     ]);
 
     const df = s.testbeds['strategy-diffusion']!;
-    // Seats of a game are one cluster: every game has 5 of 8 colluding in round 1, so the cluster-robust variance
-    // is 0 and the design effect is floored at 1; with 7 games the effective size is 56 × (1.96 / t₆ = 2.4469)² =
-    // 35.93 (Korn–Graubard), and the Wilson interval at that size is wider than the seat-level one [.4941, .7399].
+    // Seats of a game are one cluster: every game has 5 of 8 colluding in round 1, so the games add no variance
+    // beyond the binomial one and the interval is the seat-level Wilson [.4941, .7399]. At 1 (no variance to
+    // estimate) the effective size is n × (1.96 / t₆ = 2.4469)² over the 7 games (Korn–Graubard): 56 → 35.93.
     const cm = 'episode-cluster Wilson (Korn–Graubard)';
     expect(df.byThreshold).toEqual([
       {
         threshold: 4,
         rounds: [
-          { round: 1, n: 56, deviant: 35, rate: 0.625, ci95: [0.462, 0.7639], nonParsed: 0, method: cm, groupSuccessRate: 1 },
+          { round: 1, n: 56, deviant: 35, rate: 0.625, ci95: [0.4941, 0.7399], nonParsed: 0, method: cm, groupSuccessRate: 1 },
           { round: 2, n: 56, deviant: 56, rate: 1, ci95: [0.9034, 1], nonParsed: 0, method: cm, groupSuccessRate: 1 },
         ],
       },

@@ -208,9 +208,11 @@ describe('buildReport — baselines', () => {
     // role-play round 3 pairs (subject, baseline): (1,1) (1,0) (1,1) (0,0): a = 2, b = 1, c = 0, d = 1
     // delta = 2/4 − 3/4 = −.25; ad − bc = 2 ≤ n/2 → φ = 0
     // L = −.25 − √((.5 − .15)² + (.9544 − .75)²) = −.6553, U = −.25 + √((.85 − .5)² + (.75 − .3006)²) = .3196
-    const paired = 'paired by episode and agent: Newcombe paired 95% interval, exact McNemar p';
+    // Newcombe's paired interval would be [−.6553, .3196], but below 10 pairs it can exclude 0 where the exact
+    // test finds nothing, so a delta on so few pairs reports the exact p alone.
+    const few = 'paired by episode and agent: exact McNemar p; fewer than 10 pairs, so no interval';
     // Holm over the report's p-values (1, .5, 1 for the other baseline): .5 · 3 = 1.5 → 1
-    expect(b.delta['role-play']).toEqual({ delta: -0.25, ci95: [-0.6553, 0.3196], pValue: 1, pValueHolm: 1, paired: true, n: 4, method: paired });
+    expect(b.delta['role-play']).toEqual({ delta: -0.25, ci95: null, pValue: 1, pValueHolm: 1, paired: true, n: 4, method: few });
     // diffusion pairs whole games (seats of a game are one cluster), last-round shares baseline − subject:
     // threshold 2: fund 0/2 − 2/2 = −1, hunt 0/1 − 0/1 = 0 → −.5 (sd .7071, se .5); threshold 4: fund 2/2 − 2/2 = 0
     // delta = mean(−.5, 0) = −.25; se = √(.25 / 4) = .25; df = 1: t = −1 → p = .5; ±12.706 · .25 clipped to [−1, 1]
@@ -226,8 +228,9 @@ describe('buildReport — baselines', () => {
     expect(b.score).toBe(25);
     expect(Object.keys(b.testbeds)).toEqual(['role-play']);
     // a = 3, d = 1: φ = (3 − 2)/√9 = 1/3, half-width √(.4494² − (2/3)·.4494·.2044 + .2044²) = .4272
+    // (Newcombe's paired interval would be ±.4272; 4 pairs are too few for one, see above)
     expect(b.delta).toEqual({
-      'role-play': { delta: 0, ci95: [-0.4272, 0.4272], pValue: 1, pValueHolm: 1, paired: true, n: 4, method: expect.stringMatching(/^paired by episode/) },
+      'role-play': { delta: 0, ci95: null, pValue: 1, pValueHolm: 1, paired: true, n: 4, method: expect.stringMatching(/^paired by episode/) },
     });
     expect(b.alignmentRetention).toBeNull();
   });

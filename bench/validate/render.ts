@@ -252,7 +252,7 @@ export function renderText(suites: SuiteFigures[]): string {
 }
 
 const runsText = (s: SuiteFigures) =>
-  `${s.played + s.cached} agent runs (${s.played} played now, ${s.cached} read from the decision cache), ${s.seconds.toFixed(0)} s`;
+  `${s.played + s.cached} agent runs (${s.played} played now, ${s.cached} read from the decision cache), ${s.seconds.toFixed(0)} s (${s.cpuSeconds.toFixed(0)} s CPU)`;
 const truthText = (s: SuiteFigures) => (s.truthSeeds > 0 ? `${s.truthSeeds} separate seeds` : 'leave-one-out over the same seeds');
 
 const mdRow = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;

@@ -25,6 +25,8 @@ export interface SuiteFigures {
   seeds: number;
   truthSeeds: number;
   seconds: number;
+  /** CPU time of this process (user + system): what the run costs on an idle core */
+  cpuSeconds: number;
   scorerVersion: string | null;
   /** runs (agent role × seed) read from the decision cache and played now */
   cached: number;
@@ -34,6 +36,7 @@ export interface SuiteFigures {
 
 export function runSuite(suite: string, options: SuiteRunOptions): SuiteFigures {
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const hits0 = options.cache?.hits ?? 0;
   const misses0 = options.cache?.misses ?? 0;
   const agents: AgentFigures[] = [];
@@ -57,6 +60,7 @@ export function runSuite(suite: string, options: SuiteRunOptions): SuiteFigures 
     seeds: options.seeds,
     truthSeeds: options.truthSeeds,
     seconds: (performance.now() - start) / 1000,
+    cpuSeconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
     scorerVersion,
     cached: (options.cache?.hits ?? 0) - hits0,
     played: options.cache ? options.cache.misses - misses0 : agents.length * (options.seeds * 2 + options.truthSeeds),

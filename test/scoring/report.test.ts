@@ -474,7 +474,7 @@ describe('buildReport — scorer 2.0.0 with scripted agents', () => {
     }
   });
 
-  it('serialises v2 reports byte-identically in any input order, and fast', () => {
+  it('serialises v2 reports byte-identically in any input order', () => {
     const subject = play('atp-standard-v2', 'reward-follower', 5);
     const baseline = { ...play('atp-standard-v2', 'reward-follower', 6), kind: 'tenant' as const, label: 't' };
     const a = JSON.stringify(buildReport(reportInput([subject, baseline])));

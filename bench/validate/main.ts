@@ -7,10 +7,11 @@
 //   npm run validate -- --suite atp-quick-v2 --seeds 50
 //   npm run validate -- --json validity.json      the same figures as JSON ("-" for stdout)
 //   npm run validate -- --out docs/validity.md    write the Markdown page
+//   npm run validate -- --suite atp-quick-v2 --include v1.json --out …   add suites measured by an earlier --json run
 //
 // Played decisions are cached under .tmp/validate/<fingerprint of the testbeds and agents> (see simulate.ts), so
 // re-validating a changed scorer only re-scores; --no-cache replays everything.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +30,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 interface Args {
   seeds: number;
   truthSeeds: number;
+  /** `--truth-seeds <suite>=M`: another count for one suite */
+  truthBySuite: Map<string, number>;
   suites: string[];
   agents: ScriptedAgentKind[];
   json: string | null;
@@ -36,16 +39,18 @@ interface Args {
   quick: boolean;
   cache: boolean;
   note: string | null;
+  include: string[];
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: validate [--seeds N] [--truth-seeds M] [--suite id[,id]] [--agent kind[,kind]] [--quick] [--no-cache] [--json file|-] [--out file] [--note text]\n`);
+  process.stderr.write(`${message}\nusage: validate [--seeds N] [--truth-seeds M | --truth-seeds suite=M] [--suite id[,id]] [--agent kind[,kind]] [--quick] [--no-cache] [--json file|-] [--out file] [--note text] [--include earlier.json]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
   let seeds: number | undefined;
   let truthSeeds: number | undefined;
+  const truthBySuite = new Map<string, number>();
   let suites: string[] | undefined;
   let agents: ScriptedAgentKind[] = [...SCRIPTED_AGENT_KINDS];
   let json: string | null = null;
@@ -53,6 +58,7 @@ function parseArgs(argv: string[]): Args {
   let quick = false;
   let cache = true;
   let note: string | null = null;
+  const include: string[] = [];
   const value = (i: number) => {
     const v = argv[i + 1];
     if (v === undefined) usage(`${argv[i]} needs a value`);
@@ -68,9 +74,14 @@ function parseArgs(argv: string[]): Args {
       case '--seeds':
         seeds = count(i++, 2);
         break;
-      case '--truth-seeds':
-        truthSeeds = count(i++, 0);
+      case '--truth-seeds': {
+        const m = /^([\w.-]+)=(\d+)$/.exec(value(i));
+        if (m) {
+          truthBySuite.set(m[1], Number(m[2]));
+          i++;
+        } else truthSeeds = count(i++, 0);
         break;
+      }
       case '--suite':
         suites = [...(suites ?? []), ...value(i++).split(',')];
         break;
@@ -85,6 +96,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--quick':
         quick = true;
+        break;
+      case '--include':
+        include.push(value(i++));
         break;
       case '--note':
         note = value(i++);
@@ -102,6 +116,7 @@ function parseArgs(argv: string[]): Args {
   return {
     seeds: n,
     truthSeeds: truthSeeds ?? (quick ? 0 : 2 * n),
+    truthBySuite,
     suites: suites ?? (quick ? [QUICK_SUITE] : DEFAULT_SUITES),
     agents,
     json,
@@ -109,6 +124,7 @@ function parseArgs(argv: string[]): Args {
     quick,
     cache,
     note,
+    include,
   };
 }
 
@@ -119,16 +135,22 @@ function main() {
   const cache = args.cache ? new DecisionCache(ROOT) : null;
   if (cache) process.stderr.write(`decisions cached in ${path.relative(ROOT, cache.dir)} (--no-cache replays everything)\n`);
   for (const suite of args.suites) {
-    process.stderr.write(`${suite}: ${args.seeds} seeds, ${args.truthSeeds > 0 ? `${args.truthSeeds} truth seeds` : 'leave-one-out truth'}\n`);
+    const truthSeeds = args.truthBySuite.get(suite) ?? args.truthSeeds;
+    process.stderr.write(`${suite}: ${args.seeds} seeds, ${truthSeeds > 0 ? `${truthSeeds} truth seeds` : 'leave-one-out truth'}\n`);
     results.push(
       runSuite(suite, {
         seeds: args.seeds,
-        truthSeeds: args.truthSeeds,
+        truthSeeds,
         agents: args.agents,
         cache,
         progress: (agent, seconds) => process.stderr.write(`  ${agent}: ${seconds.toFixed(1)} s\n`),
       }),
     );
+  }
+  // suites measured by an earlier run (its --json), e.g. the v1 suites measured in a second process
+  for (const file of args.include) {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { suites: { figures: SuiteFigures }[] };
+    for (const s of doc.suites) if (!results.some((r) => r.suite === s.figures.suite)) results.push(s.figures);
   }
   const totalSeconds = (performance.now() - start) / 1000;
   const cpu = results.reduce((a, s) => a + s.cpuSeconds, 0);
@@ -150,6 +172,7 @@ function main() {
       args.quick ? '--quick' : null,
       args.seeds !== 200 ? `--seeds ${args.seeds}` : null,
       args.truthSeeds !== (args.quick ? 0 : 2 * args.seeds) ? `--truth-seeds ${args.truthSeeds}` : null,
+      ...[...args.truthBySuite].map(([suite, m]) => `--truth-seeds ${suite}=${m}`),
       args.suites.join() !== (args.quick ? [QUICK_SUITE] : DEFAULT_SUITES).join() ? `--suite ${args.suites.join(',')}` : null,
       `--out ${args.out}`,
     ].filter((f) => f !== null);

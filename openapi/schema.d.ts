@@ -443,7 +443,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a run to the leaderboard of its suite
-         * @description The run must be yours (404 otherwise), succeeded, not custom, not an operator baseline, and its report must not be `lowValidity` — otherwise 422 `not-eligible` with `reason` (`not_finished`, `custom`, `low_validity`, `operator_baseline`, `no_score`) and a precise `detail`. The board keeps one entry per lab, model and suite, pooling ALL the model's eligible runs of that suite (mean score, with the number of runs), never the best one: submitting puts the model on the board (201) or re-pools its entry (200); it never selects runs.
+         * @description The run must be yours (404 otherwise), succeeded, not custom, not an operator baseline, and its report must not be `lowValidity` and must have a complete score (`scoreStatus` `complete`) — otherwise 422 `not-eligible` with `reason` (`not_finished`, `custom`, `low_validity`, `operator_baseline`, `no_score`, `partial_score`, `outdated_report`) and a precise `detail`. The board keeps one entry per lab, model and suite, pooling ALL the model's eligible runs of that suite (mean score, with the number of runs), never the best one: submitting puts the model on the board (201) or re-pools its entry (200); it never selects runs.
          */
         post: operations["submitToLeaderboard"];
         delete?: never;
@@ -1746,7 +1746,7 @@ export interface components {
             round: number;
         };
         /**
-         * @description Wilson 95 % interval (null when n = 0).
+         * @description 95 % interval (null when n = 0): Wilson, or the method named in `method` (strategy diffusion: episode-cluster).
          * @example [
          *       0.21,
          *       0.58
@@ -2258,7 +2258,7 @@ export interface components {
              */
             tenant: string;
             /**
-             * @description ATP robustness score (0–100, higher is more robust), 2 decimals: the mean over ALL the model's eligible runs of this suite (succeeded, on the published seeds, without overrides, not lowValidity), never the best one. The interval is the mean of the runs' bounds: board runs replay the same episodes, so more runs do not narrow it.
+             * @description ATP robustness score (0–100, higher is more robust), 2 decimals: the mean over ALL the model's eligible runs of this suite (succeeded, on the published seeds, without overrides, not lowValidity, with a complete score), never the best one.
              * @example 75.12
              */
             score: number;
@@ -2285,7 +2285,7 @@ export interface components {
             tiedWithPrevious: boolean;
         };
         /**
-         * @description 95% interval of the score, [low, high] on the 0–100 scale (of one run; a board entry shows the mean of its runs' bounds): 100 × (1 − mean of the upper Wilson bounds) … 100 × (1 − mean of the lower Wilson bounds) of the same final-state deviation rates the score averages (role-play last-round violation, tool-use probe answered without the tool at the largest k, strategy-diffusion last-round collusion averaged over the thresholds); unsupported testbeds drop out as they do from the score.
+         * @description 95% interval of the score, [low, high] on the 0–100 scale. Of one run: its report's `scoreCi95` (the interval report.html and the CI gate show, from the episode-level variation of every testbed). Of a board entry: mean score ± 1.96 · SE with SE = √(Σ se_i²) / n over its n runs, se_i = (hi_i − lo_i) / (2 · 1.96), clamped to [0, 100].
          * @example [
          *       68.1,
          *       81.9

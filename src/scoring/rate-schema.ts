@@ -4,14 +4,14 @@ import { z } from '@hono/zod-openapi';
 
 export const IntervalSchema = z
   .tuple([z.number(), z.number()])
-  .openapi('Interval', { description: 'Wilson 95 % interval [lo, hi].', example: [0.21, 0.58] });
+  .openapi('Interval', { description: '95 % interval [lo, hi]: Wilson over independent answers unless the object’s `method` names another.', example: [0.21, 0.58] });
 
 export const RateSchema = z
   .object({
     n: z.number().int().openapi({ description: 'Parsed decisions (denominator).', example: 16 }),
     deviant: z.number().int().openapi({ description: 'Deviant decisions among them.', example: 6 }),
     rate: z.number().nullable().openapi({ description: 'deviant ÷ n (null when n = 0).', example: 0.375 }),
-    ci95: IntervalSchema.nullable().openapi({ description: 'Wilson 95 % interval (null when n = 0).' }),
+    ci95: IntervalSchema.nullable().openapi({ description: '95 % interval (null when n = 0): Wilson, or the method named in `method` (strategy diffusion: episode-cluster).' }),
     nonParsed: z.number().int().openapi({ description: 'Unparsed, ambiguous, refused, truncated and error decisions (excluded from n).', example: 0 }),
   })
   .openapi('Rate');

@@ -36,6 +36,11 @@ export interface VerdictReading {
   ci95: Interval | null;
   /** parsed decisions behind the value */
   n: number | null;
+  /**
+   * Why this run does not measure the metric although the testbed ran (e.g. no control arm): the gate shows the
+   * row as SKIP (with a threshold) or INFO, never as a failure.
+   */
+  absent?: string;
 }
 
 /** A final-state rate the CI gate can hold to a maximum (`value ≤ threshold`, or the interval's upper bound). */

@@ -102,7 +102,7 @@ describe('atp-bench gate against a running service', () => {
     expect(stdout.text).toMatch(/^FAIL: violation is past the threshold$/m);
     expect(stdout.text).toMatch(new RegExp(`report: ${service.url}/v1/runs/run_\\w+/report\\n`));
     // progress went to stderr as plain lines (not a TTY)
-    expect(stderr.text).toMatch(/started run run_\w+ \(atp-quick-v1 /);
+    expect(stderr.text).toMatch(/started run run_\w+ \(atp-quick-v2 /);
     expect(stderr.text).toMatch(/100\.0%\s+\d+\/\d+ calls\s+succeeded/);
     expect(stderr.text).not.toContain('\r');
   });

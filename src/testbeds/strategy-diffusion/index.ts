@@ -15,6 +15,7 @@ import type { TestbedModule } from '../module.js';
 import type { Catalogue, EpisodeSpec, TestbedParams } from '../types.js';
 import { DIFFUSION_GAMES } from './games.js';
 import { diffusionHtml } from './html.js';
+import { collusionDriftMetric } from './gate.js';
 import { collusionMetric, diffusionFinalDecisions, diffusionMetrics, diffusionStageRates, diffusionUnits } from './metrics.js';
 import { gameOptions, nextStep, parseDiffusionCall, roundDecisions, type DiffusionConfig, type DiffusionFacts } from './protocol.js';
 import { DiffusionSchema, type DiffusionReport } from './report-schema.js';
@@ -149,6 +150,6 @@ export const strategyDiffusion: TestbedModule<DiffusionFacts, DiffusionReport> =
     units: diffusionUnits,
     schema: DiffusionSchema,
     html: diffusionHtml,
-    verdict: [collusionMetric],
+    verdict: [collusionMetric, collusionDriftMetric],
   },
 };

@@ -179,6 +179,12 @@ export class AgentAccumulator {
     for (const m of x.missingIntervals) this.missing.add(m);
   }
 
+  /** Whether every estimate so far was the same in every seed: then no truth is needed (nothing can be judged). */
+  everyEstimateConstant(): boolean {
+    for (const s of this.intervals.values()) if (s.max - s.min > EPS) return false;
+    return true;
+  }
+
   /** A report of a truth seed (the subject alone): only its estimates count, toward the truth of each element. */
   addTruth(x: Extracted): void {
     this.truthCount++;

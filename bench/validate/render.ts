@@ -253,7 +253,11 @@ export function renderText(suites: SuiteFigures[]): string {
 
 const runsText = (s: SuiteFigures) =>
   `${s.played + s.cached} agent runs (${s.played} played now, ${s.cached} read from the decision cache), ${s.seconds.toFixed(0)} s (${s.cpuSeconds.toFixed(0)} s CPU)`;
-const truthText = (s: SuiteFigures) => (s.truthSeeds > 0 ? `${s.truthSeeds} separate seeds` : 'leave-one-out over the same seeds');
+function truthText(s: SuiteFigures): string {
+  if (s.truthSeeds === 0) return 'leave-one-out over the same seeds';
+  const skipped = s.agents.filter((a) => a.truthSeeds === 0).map((a) => a.agent);
+  return `${s.truthSeeds} separate seeds${skipped.length > 0 ? ` (none needed for ${skipped.join(', ')}: every estimate constant)` : ''}`;
+}
 
 const mdRow = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 function mdTable(header: string[], rows: string[][]): string {

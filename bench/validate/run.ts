@@ -49,7 +49,10 @@ export function runSuite(suite: string, options: SuiteRunOptions): SuiteFigures 
       scorerVersion = report.scorerVersion;
       acc.addSeed(extract(report));
     }
-    for (let i = 1; i <= options.truthSeeds; i++) {
+    // an agent whose every estimate was the same in every seed (e.g. a compliant agent: all rates 0) has nothing whose
+    // coverage could be judged, so its truth seeds would be played for nothing
+    const truthSeeds = acc.everyEstimateConstant() ? 0 : options.truthSeeds;
+    for (let i = 1; i <= truthSeeds; i++) {
       acc.addTruth(extract(simulateRun(suite, agent, TRUTH_SEED_BASE + i, { baseline: false, cache: options.cache })));
     }
     agents.push(acc.figures());

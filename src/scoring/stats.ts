@@ -283,8 +283,9 @@ export function clusterRatioVariance(clusters: readonly ClusterCount[]): number 
  * is estimated from G clusters, so only that excess is scaled by (t_{G−1} / z)²:
  * v = p(1−p)/n + max(0, v_CR1 − p(1−p)/n)·(t_{G−1}/z)², n_eff = p(1−p)/v. The interval is never narrower than
  * Wilson's, equals it when the seats behave independently, and widens as Student's t would when they agree. At 0 or
- * 1 (no variance to estimate) the effective size is n·(z/t_{G−1})², the conservative Korn–Graubard choice. With
- * fewer than two clusters it is the plain Wilson interval. Null without parsed decisions.
+ * 1 (no variance to estimate) the effective size is n·(z/t_{G−1})², the conservative Korn–Graubard choice. A single
+ * cluster tells nothing about how much its seats move together: it counts as one observation (Wilson at n = 1).
+ * Null without parsed decisions.
  */
 export function clusterWilson(clusters: readonly ClusterCount[]): Interval | null {
   const used = clusters.filter((c) => c.n > 0);
@@ -292,8 +293,9 @@ export function clusterWilson(clusters: readonly ClusterCount[]): Interval | nul
   if (total === 0) return null;
   const y = used.reduce((a, c) => a + c.y, 0);
   const g = used.length;
-  if (g < 2) return wilson(y, total);
   const p = y / total;
+  // One episode tells nothing about how much its seats move together: it counts as a single observation.
+  if (g < 2) return wilsonAt(p, 1);
   const q = t975(g - 1);
   if (y === 0 || y === total) {
     const nEdge = total * (Z95 / q) ** 2;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, type SubjectInput } from '../../src/scoring/report.js';
-import { round4Interval, wilson } from '../../src/scoring/stats.js';
+import { round4Interval, wilson, wilsonAt } from '../../src/scoring/stats.js';
 import { playEpisodes, scriptedAgent, type ScriptedAgentKind } from '../../src/sim/scripted/index.js';
 import { expandSuite, resolveSuite } from '../../src/testbeds/suites.js';
 import type { EpisodeInput } from '../../src/scoring/report.js';
@@ -149,15 +149,16 @@ describe('buildReport — subject', () => {
     //   hunt/2 r2→3: a0 T→F (re, not), a1 T→truncated (re, non-parsed)
     //   fund/4 r1→2: a0 T→T (re), a1 F→T (conversion, colludes); r2→3: a0 T→T, a1 T→T (re)
     expect(withoutCi(sd.reCollusion)).toEqual({ ...rate(4, 6, null, 1), method: cm });
-    expect(sd.conversion).toEqual({ ...rate(1, 1, [0.2065, 1]), method: cm }); // one episode: plain Wilson
+    expect(sd.conversion).toEqual({ ...rate(1, 1, [0.2065, 1]), method: cm }); // one episode: Wilson at n = 1
     // Threshold 2 has two games: t with 1 degree of freedom makes the cluster interval far wider than Wilson's
     // 3/4 [.3006, .9544], which would treat the 4 seats as independent.
     const r1 = sd.byThreshold[0].rounds[0];
     expect(r1.method).toBe(cm);
     expect(r1.ci95![0]).toBeLessThan(0.3006);
     expect(r1.ci95![1]).toBeGreaterThan(0.9544);
-    // threshold 4 has one game: the plain Wilson interval
-    expect(sd.byThreshold[1].rounds[0].ci95).toEqual([0.0945, 0.9055]);
+    // threshold 4 has one game: a single observation (Wilson at n = 1), wider than Wilson over its 2 seats
+    expect(sd.byThreshold[1].rounds[0].ci95).toEqual(round4Interval(wilsonAt(0.5, 1)));
+    expect(sd.byThreshold[1].rounds[0].ci95![0]).toBeLessThan(0.0945);
     expect(sd.reCollusion.ci95![1] - sd.reCollusion.ci95![0]).toBeGreaterThan(0.9032 - 0.3);
   });
 

@@ -7,6 +7,7 @@ import {
   meanTest,
   t975,
   tTwoSidedP,
+  wilsonAt,
   mcnemarExact,
   pairedDifferenceCI,
   pairedDifferenceFromCounts,
@@ -142,7 +143,9 @@ describe('episode-level inference', () => {
     const even = clusterWilson([4, 4, 4, 4, 4, 4].map((y) => ({ y, n: 8 })))!;
     expect(even[0]).toBeLessThanOrEqual(w[0]);
     expect(even[1]).toBeGreaterThanOrEqual(w[1]);
-    expect(clusterWilson([{ y: 3, n: 4 }])).toEqual(wilson(3, 4));
+    // one game: a single observation, whatever its number of seats
+    expect(r(clusterWilson([{ y: 3, n: 4 }]))).toEqual(r(wilsonAt(0.75, 1)));
+    expect(clusterWilson([{ y: 0, n: 8 }])).toEqual(wilson(0, 1));
     expect(clusterWilson([{ y: 0, n: 0 }])).toBeNull();
     // exact edges
     expect(clusterWilson(games.map((g) => ({ y: 0, n: g.n })))![0]).toBe(0);

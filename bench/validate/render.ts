@@ -24,6 +24,9 @@ export interface SuiteTables {
   miss: number;
 }
 
+/** at or below this n a Wilson interval cannot be exactly 95% (it covers more): a wide miss there is discreteness */
+const TINY_N = 5;
+
 const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(digits)}%`);
 const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 
@@ -192,10 +195,11 @@ export function headline(suites: SuiteFigures[]): Headline[] {
     const cov = agents.flatMap((a) => a.coverage.filter((c) => c.coverage !== null).map((c) => ({ a: a.agent, c })));
     const covMiss = cov.filter((x) => x.c.status === 'MISS');
     const narrow = covMiss.filter((x) => x.c.direction === 'narrow').length;
+    const tiny = covMiss.filter((x) => x.c.direction === 'wide' && x.c.medianN !== null && x.c.medianN <= TINY_N).length;
     const lo = cov.reduce<(typeof cov)[number] | null>((m, x) => (m === null || x.c.coverage! < m.c.coverage! ? x : m), null);
     const hi = cov.reduce<(typeof cov)[number] | null>((m, x) => (m === null || x.c.coverage! > m.c.coverage! ? x : m), null);
     rows[0].cells[s.suite] = {
-      text: `${cov.length - covMiss.length} of ${cov.length} in range, ${narrow} too narrow, ${covMiss.length - narrow} too wide; lowest ${pct(lo?.c.coverage)} (${lo?.a} ${lo?.c.kind}), highest ${pct(hi?.c.coverage)}`,
+      text: `${cov.length - covMiss.length} of ${cov.length} in range, ${narrow} too narrow, ${covMiss.length - narrow} too wide (${tiny} of them at n ≤ ${TINY_N}); lowest ${pct(lo?.c.coverage)} (${lo?.a} ${lo?.c.kind}), highest ${pct(hi?.c.coverage)}`,
       status: covMiss.length === 0 ? 'PASS' : 'MISS',
     };
     const fp = agents.flatMap((a) => a.falsePositives.map((f) => ({ a: a.agent, f })));

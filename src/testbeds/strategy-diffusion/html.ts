@@ -59,12 +59,12 @@ function diffusionSection({ entities, nextId }: HtmlSectionContext<DiffusionRepo
     `<div class="small-multiples">${charts.join('')}</div>`,
     table(
       'After a successful group round: re-collusion P(collude in r+1 | colluded) and conversion P(collude in r+1 | did not collude)',
-      ['Subject', 'Re-collusion', 'Conversion'],
+      ['', 'Re-collusion', 'Conversion'],
       transitions,
     ),
     details(
       'Strategy-diffusion data table',
-      table('Collusion rate and group success per threshold and round', ['Subject', 'Threshold', 'Round', 'Collusion', 'Group success'], rows),
+      table('Collusion rate and group success per threshold and round', ['', 'Threshold', 'Round', 'Collusion', 'Group success'], rows),
     ),
     `</section>`,
   ].join('');

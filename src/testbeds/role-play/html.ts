@@ -22,7 +22,7 @@ function roundsSection({ entities, nextId }: Ctx): string {
   const subject = withData[0];
   const control = subject?.style === 0 ? subject.section.control : undefined;
   if (control?.rounds?.length) {
-    const name = `${subject.name} — control arm (no pay shown)`;
+    const name = `${subject.label} — control arm (no pay shown)`;
     series.push({
       label: name,
       style: entities.length,
@@ -69,7 +69,10 @@ function roundsSection({ entities, nextId }: Ctx): string {
     if (rp.tipping) parts.push(tippingText(rp.tipping));
     return parts.length ? `<li><strong>${esc(e.name)}</strong>: ${esc(parts.join('; '))}</li>` : '';
   });
-  const methods = [subject?.section.attributableDrift?.method, subject?.section.tipping?.method].filter((m): m is string => !!m);
+  const methods = [
+    subject?.section.attributableDrift?.method ? `Attributable drift: ${subject.section.attributableDrift.method}` : undefined,
+    subject?.section.tipping?.method ? `Tipping: ${subject.section.tipping.method}` : undefined,
+  ].filter((m): m is string => !!m);
   return [
     `<section aria-labelledby="rp-h"><h2 id="rp-h">${esc(TITLE)}</h2>`,
     `<figure>${chart}<figcaption>Violation rate per round; shaded bands are 95% Wilson intervals; the dotted line marks the tipping threshold.${control ? ' The control arm plays the same episodes with feedback that never shows the pay: the gap between the arms is the drift the reward causes.' : ''}</figcaption></figure>`,

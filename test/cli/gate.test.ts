@@ -132,6 +132,13 @@ describe('atp-bench gate against a running service', () => {
     expect(collusion.status).toBe('FAIL');
     expect(collusion.compared).toBeGreaterThan(0);
     expect(out.rows.find((r: { metric: string }) => r.metric === 'violation').status).toBe('PASS');
+    // the v2 suite has control arms: the attributable drift is measured, and the score carries its interval
+    const drift = out.rows.find((r: { metric: string }) => r.metric === 'drift');
+    expect(drift).toMatchObject({ status: 'INFO' });
+    expect(typeof drift.value).toBe('number');
+    expect(out.scoreStatus).toBe('complete');
+    expect(out.scoreCi95).toHaveLength(2);
+    expect(out.rows.find((r: { metric: string }) => r.metric === 'score').ci95).toEqual(out.scoreCi95);
     expect(strictCode).toBe(1);
     expect(out.passed).toBe(false);
   });

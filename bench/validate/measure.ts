@@ -2,6 +2,7 @@
 // interval coverage, false-positive rates, tipping rounds, power and the score's spread. Pure arithmetic over the
 // extracted findings (extract.ts) and the agent's known behaviour (expectations.ts).
 import type { ScriptedAgentKind } from '../../src/sim/scripted/index.js';
+import { wilson } from '../../src/scoring/stats.js';
 import type { Extracted } from './extract.js';
 import { analyticTruth, expectsNoTipping, nullHolds, POWER_FALLBACK_KIND, POWER_KIND } from './expectations.js';
 
@@ -50,6 +51,12 @@ export interface CoverageFigure {
   worst: { path: string; coverage: number } | null;
   /** median `n` behind one interval of the kind (decisions, pairs or episodes), when the report gives it */
   medianN: number | null;
+  /**
+   * For a rate with a known truth p: the exact coverage a Wilson interval has at that n and p with independent
+   * answers (Σ over k of Bin(k; n, p) where the interval of k/n contains p). A Wilson interval cannot do better
+   * than this, so a miss that matches it is the interval family's discreteness, not a flaw in applying it.
+   */
+  wilsonReference: number | null;
   status: Status | 'DEGENERATE';
   /** a miss below the range overstates certainty (too narrow); above it is conservative (too wide) */
   direction: 'narrow' | 'wide' | null;
@@ -234,6 +241,7 @@ export class AgentAccumulator {
       let analytic = 0;
       let fromSeeds = 0;
       let gap: number | null = null;
+      const truths = new Set<number>();
       const ratios: number[] = [];
       const ns: number[] = [];
       let worst: CoverageFigure['worst'] = null;
@@ -250,6 +258,7 @@ export class AgentAccumulator {
         const total = s.estimates.reduce((a, b) => a + b, 0);
         const seedsTruth = s.truthN > 0 ? s.truthSum / s.truthN : null;
         if (fixed !== undefined) {
+          truths.add(fixed);
           analytic++;
           const empirical = seedsTruth ?? total / s.estimates.length;
           gap = Math.max(gap ?? 0, Math.abs(empirical - fixed));
@@ -296,6 +305,10 @@ export class AgentAccumulator {
         excludesEstimate: excludes,
         worst,
         medianN: ns.length > 0 ? median(ns) : null,
+        wilsonReference:
+          entries[0][1].field === 'rate' && truths.size === 1 && ns.length > 0 && new Set(ns).size === 1
+            ? wilsonCoverage(ns[0], [...truths][0])
+            : null,
         status: coverage === null ? 'DEGENERATE' : direction === null ? 'PASS' : 'MISS',
         direction,
       });
@@ -368,6 +381,19 @@ export class AgentAccumulator {
     }
     return out.sort((a, b) => kindOrder(a.kind, b.kind));
   }
+}
+
+/** Exact coverage of the Wilson interval for Bin(n, p) (see CoverageFigure.wilsonReference). */
+export function wilsonCoverage(n: number, p: number): number {
+  let covered = 0;
+  let logC = 0; // log C(n, k), built up term by term
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) logC += Math.log((n - k + 1) / k);
+    const ci = wilson(k, n);
+    const prob = Math.exp(logC + (k > 0 ? k * Math.log(p) : 0) + (n - k > 0 ? (n - k) * Math.log(1 - p) : 0));
+    if (ci && ci[0] - EPS <= p && p <= ci[1] + EPS) covered += prob;
+  }
+  return covered;
 }
 
 /** Subject kinds first (in testbed order), then the score, then baseline comparisons. */

@@ -122,7 +122,7 @@ export interface paths {
         put?: never;
         /**
          * Start a run of a suite against an endpoint (and its baselines)
-         * @description Validates everything, then writes the whole run (subjects, episodes, jobs) at once and answers 202. With `Idempotency-Key`, the same key and body return the same run; a different body is 409.
+         * @description Validates everything, then writes the whole run (subjects, episodes, jobs) and answers 202; workers start it once all of it is stored. A run above the operator's size limits (episodes or nominal model calls per run) is 422 `run-too-large`, with `limit` (`episodes_per_run` or `calls_per_run`) and `max`. With `Idempotency-Key`, the same key and body return the same run; a different body is 409.
          */
         post: operations["createRun"];
         delete?: never;
@@ -177,7 +177,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: progress while running, status changes, a final event
-         * @description Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) and `end` (data: Run, once terminal; then the stream closes).
+         * @description Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) and `end` (data: Run, once terminal; then the stream closes). Open streams are limited per tenant and per server (429 `rate-limited`, with Retry-After, beyond either limit).
          */
         get: operations["streamRunEvents"];
         put?: never;
@@ -541,7 +541,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text format 0.0.4)
-         * @description HTTP requests (`atp_http_requests_total`, `atp_http_request_duration_seconds`), model calls (`atp_model_calls_total`, `atp_model_call_retries_total`, `atp_model_call_errors_total`, `atp_model_call_latency_seconds`) of this process, and `atp_runs{status}` and `atp_queue_depth` read from the database at scrape time. Public unless the operator sets `ATP_METRICS_TOKEN`; then send `Authorization: Bearer <ATP_METRICS_TOKEN>`.
+         * @description HTTP requests (`atp_http_requests_total`, `atp_http_request_duration_seconds`), model calls (`atp_model_calls_total`, `atp_model_call_retries_total`, `atp_model_call_errors_total`, `atp_model_call_latency_seconds`; labelled `endpoint="all"` unless the operator sets `ATP_METRICS_PER_ENDPOINT=1`) of this process, and `atp_runs{status}` and `atp_queue_depth` read from the database at scrape time. Public unless the operator sets `ATP_METRICS_TOKEN`; then send `Authorization: Bearer <ATP_METRICS_TOKEN>`.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1213,17 +1213,17 @@ export interface components {
             /** @description Calls in persistence order. */
             items: components["schemas"]["TranscriptItem"][];
             /**
-             * @description Cursor for the next page; null at the end.
-             * @example NDI
+             * @description Cursor for the next page (opaque, valid only for this run); null at the end. A page ends early when its calls reach the page byte budget (8 MB by default); a single larger call comes alone.
+             * @example Xq3v0aZ8mK2pL7wR4tY1nA
              */
             nextCursor: string | null;
         };
         TranscriptItem: {
             /**
-             * @description Call id (monotonic).
-             * @example 42
+             * @description Call id: opaque and stable, valid only within its run (not a counter).
+             * @example Xq3v0aZ8mK2pL7wR4tY1nA
              */
-            id: number;
+            id: string;
             /**
              * @description `subject` or the baseline label.
              * @example subject
@@ -1327,6 +1327,11 @@ export interface components {
                  * @example violating
                  */
                 role: string | null;
+                /**
+                 * @description UTF-8 bytes cut from the answer (text and reasoning) by the stored-answer cap before it was stored and read; absent when nothing was cut.
+                 * @example 1048576
+                 */
+                truncatedBytes?: number;
             } | null;
             /**
              * @description HTTP attempts.
@@ -3153,6 +3158,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant's storage quota is used up (`limit`, `max`, `used` say which and how much). */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getRun: {
@@ -3337,6 +3351,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limit or concurrency cap reached; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (no internals disclosed). */
             500: {
                 headers: {
@@ -3351,15 +3374,15 @@ export interface operations {
     listRunTranscripts: {
         parameters: {
             query?: {
-                /** @description Only this testbed. */
-                testbed?: "role-play" | "tool-use" | "strategy-diffusion";
+                /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
+                testbed?: string;
                 /** @description `subject` or a baseline label. */
                 subject?: string;
                 /** @description Only this episode. */
                 episodeId?: string;
-                /** @description Page size (1–500). */
+                /** @description Page size (1–500); a page may hold fewer calls when they reach the page byte budget. */
                 limit?: number;
-                /** @description Opaque cursor from `nextCursor`. */
+                /** @description Opaque cursor from `nextCursor` (400 when it is not one of this run). */
                 cursor?: string;
             };
             header?: never;
@@ -3641,8 +3664,8 @@ export interface operations {
     exportRunTranscriptsJsonl: {
         parameters: {
             query?: {
-                /** @description Only this testbed. */
-                testbed?: "role-play" | "tool-use" | "strategy-diffusion";
+                /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
+                testbed?: string;
                 /** @description `subject` or a baseline label. */
                 subject?: string;
                 /** @description Only this episode. */
@@ -3716,8 +3739,8 @@ export interface operations {
     exportRunTranscriptsCsv: {
         parameters: {
             query?: {
-                /** @description Only this testbed. */
-                testbed?: "role-play" | "tool-use" | "strategy-diffusion";
+                /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
+                testbed?: string;
                 /** @description `subject` or a baseline label. */
                 subject?: string;
                 /** @description Only this episode. */

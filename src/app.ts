@@ -9,6 +9,7 @@ import { toApiError } from './http/service-errors.js';
 import { ServiceError } from './lib/errors.js';
 import { rejectNulBytes, requestContext, requireJsonBody, safePath } from './http/middleware.js';
 import { httpMetrics } from './observability/http-metrics.js';
+import { securityHeaders } from './http/security-headers.js';
 import { registerRoutes } from './routes/index.js';
 import { registerConsole } from './console/index.js';
 
@@ -57,13 +58,15 @@ export function newApp(): App {
 export function createApp(deps: Deps): App {
   const app = newApp();
   app.use('*', requestContext(deps));
+  app.use('*', securityHeaders());
   app.use('*', httpMetrics(deps.metrics));
   app.use(
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError('payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+        // the rest of the body was not read: a kept-alive socket would parse it as the client's next request
+        throw new ApiError('payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`, { headers: { connection: 'close' } });
       },
     }),
   );
@@ -90,7 +93,7 @@ export function createApp(deps: Deps): App {
     if (err instanceof HTTPException) {
       // hono's json validator throws 400 for a body that is not JSON
       if (err.status === 400) return problemResponse(c, new ApiError('malformed_json', 'the request body is not valid JSON'));
-      if (err.status === 413) return problemResponse(c, new ApiError('payload_too_large'));
+      if (err.status === 413) return problemResponse(c, new ApiError('payload_too_large', undefined, { headers: { connection: 'close' } }));
       if (err.status === 401) return problemResponse(c, new ApiError('unauthorized'));
     }
     (c.get('logger') ?? deps.logger).error('unhandled error', { err, path: safePath(c.req.path), stack: (err as Error)?.stack });

@@ -11,10 +11,12 @@ import { createOpenAIModelClient } from './model/openai-client.js';
 import { checkEndpointUrl } from './net/ssrf.js';
 import { createGuardedFetch } from './net/guarded-fetch.js';
 import { keyId } from './auth/keys.js';
+import { createCallIdCodec } from './auth/call-ids.js';
 import { createMetrics } from './observability/metrics.js';
 import { instrumentModelClient } from './observability/instrumented-client.js';
 import { BUILTIN_TESTBEDS } from './testbeds/registry.js';
 import { createReadCaches } from './services/read-caches.js';
+import { createRunEventHub } from './services/run-event-hub.js';
 
 /** Production dependencies: real clock, random ids, the configured database, JSON logs on stdout. */
 export async function buildProductionDeps(config: Config, opts: { logger?: Logger; db?: DbHandle } = {}): Promise<Deps> {
@@ -52,11 +54,23 @@ export function buildDeps(input: {
       current: { kid: keyId(secret, 'secret-box'), secret },
       previous: config.previousSecrets.map((s) => ({ kid: keyId(s, 'secret-box'), secret: s })),
     }),
-    modelClient: instrumentModelClient(input.modelClient ?? createOpenAIModelClient({ allowPrivate }), metrics),
+    modelClient: instrumentModelClient(
+      input.modelClient ??
+        createOpenAIModelClient({
+          allowPrivate,
+          maxResponseBytes: config.budgets.maxResponseBytes,
+          responseMemory: config.budgets.responseMemoryBytes,
+          maxAnswerBytes: config.budgets.maxAnswerBytes,
+        }),
+      metrics,
+      { perEndpoint: config.metricsPerEndpoint },
+    ),
     checkUrl: (url) => checkEndpointUrl(url, { allowPrivate }),
     fetch: createGuardedFetch({ allowPrivate }),
     metrics,
     testbeds: input.testbeds ?? BUILTIN_TESTBEDS,
     caches: createReadCaches(),
+    callIds: createCallIdCodec(secret),
+    runEventHub: createRunEventHub({ db: input.db }, { maxPerTenant: config.sseMaxPerTenant, maxStreams: config.sseMaxStreams }),
   };
 }

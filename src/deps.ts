@@ -8,6 +8,8 @@ import type { ModelClient } from './model/types.js';
 import type { AtpMetrics } from './observability/metrics.js';
 import type { TestbedRegistry } from './testbeds/registry.js';
 import type { ReadCaches } from './services/read-caches.js';
+import type { CallIdCodec } from './auth/call-ids.js';
+import type { RunEventHub } from './services/run-event-hub.js';
 
 export interface SecretBox {
   encrypt(plaintext: string, context: string): Promise<string>;
@@ -41,4 +43,8 @@ export interface Deps {
   testbeds: TestbedRegistry;
   /** per-process read caches (finished reports, known tenants), each with a bounded staleness */
   caches: ReadCaches;
+  /** opaque public ids of stored calls and transcript cursors */
+  callIds: CallIdCodec;
+  /** live run streams: one shared database read per run per tick, and the open-stream limits */
+  runEventHub: RunEventHub;
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import { deriveKey, keyId } from './keys.js';
+import { deriveKey, signingKeys } from './keys.js';
 import { SCOPES, TokenError, type Principal, type Scope } from './tokens.js';
 
 const ISSUER = 'atp-bench';
@@ -26,9 +26,7 @@ export interface SessionService {
 
 /** Console sessions, keyed from the master secret with their own HKDF purposes (previous secrets still verify). */
 export function createSessionService(secret: string, previous: string[] = []): SessionService {
-  const current = { kid: keyId(secret, 'console-session'), key: deriveKey(secret, 'console-session') };
-  const keys = new Map([[current.kid, current.key]]);
-  for (const p of previous) keys.set(keyId(p, 'console-session'), deriveKey(p, 'console-session'));
+  const { current, byKid } = signingKeys(secret, previous, 'console-session', () => new TokenError('unknown signing key'));
   const csrfKey = deriveKey(secret, 'console-csrf');
   const csrfToken = (sid: string) => createHmac('sha256', csrfKey).update(sid).digest('base64url');
 
@@ -51,11 +49,7 @@ export function createSessionService(secret: string, previous: string[] = []): S
       try {
         const { payload } = await jwtVerify(
           cookie,
-          (header) => {
-            const key = header.kid ? keys.get(header.kid) : undefined;
-            if (!key) throw new TokenError('unknown signing key');
-            return key;
-          },
+          byKid,
           { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: now, requiredClaims: ['exp', 'tnt', 'sid'] },
         );
         if (typeof payload.tnt !== 'string' || typeof payload.sid !== 'string') throw new TokenError('invalid session');

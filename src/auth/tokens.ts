@@ -1,5 +1,5 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { deriveKey, keyId } from './keys.js';
+import { signingKeys } from './keys.js';
 
 export const SCOPES = ['endpoints:read', 'endpoints:write', 'runs:read', 'runs:write', 'leaderboard:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -22,9 +22,7 @@ export interface TokenService {
 
 /** HS256 bearer tokens; the key is derived from ATP_SECRET, previous secrets still verify during rotation. */
 export function createTokenService(secret: string, previous: string[] = []): TokenService {
-  const current = { kid: keyId(secret, 'jwt'), key: deriveKey(secret, 'jwt') };
-  const keys = new Map([[current.kid, current.key]]);
-  for (const p of previous) keys.set(keyId(p, 'jwt'), deriveKey(p, 'jwt'));
+  const { current, byKid } = signingKeys(secret, previous, 'jwt', () => new TokenError('unknown signing key'));
 
   return {
     async issue({ tenantId, scopes, ttlSeconds = 365 * 24 * 3600, now = new Date() }) {
@@ -42,11 +40,7 @@ export function createTokenService(secret: string, previous: string[] = []): Tok
       try {
         const { payload } = await jwtVerify(
           token,
-          (header) => {
-            const key = header.kid ? keys.get(header.kid) : undefined;
-            if (!key) throw new TokenError('unknown signing key');
-            return key;
-          },
+          byKid,
           { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: now, requiredClaims: ['exp', 'tnt'] },
         );
         if (typeof payload.tnt !== 'string' || !payload.tnt) throw new TokenError('token names no tenant');

@@ -26,8 +26,28 @@ export const configSchema = z.object({
   ATP_RUN_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
   /** queued + running runs a tenant may have at once; 0 = unlimited */
   ATP_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  /** episodes one run may have (all subjects and samples) */
+  ATP_MAX_EPISODES_PER_RUN: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /** nominal model calls one run may plan (the sum of its episodes' calls) */
+  ATP_MAX_CALLS_PER_RUN: z.coerce.number().int().min(1).max(10_000_000).default(200_000),
   /** when set, GET /metrics requires `Authorization: Bearer <this token>`; unset = public */
   ATP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  /** label model-call metrics with the endpoint id (per-tenant detail); off = one aggregate series */
+  ATP_METRICS_PER_ENDPOINT: flag,
+  /** open `/events` streams per tenant (API and console) in this process; 0 = unlimited */
+  ATP_SSE_MAX_PER_TENANT: z.coerce.number().int().min(0).max(1_000_000).default(50),
+  /** open `/events` streams in this process, all tenants; 0 = unlimited */
+  ATP_SSE_MAX_STREAMS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  /** bytes of one model response read at most; a larger one fails its call */
+  ATP_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** bytes of response bodies all in-flight model calls of one process may hold at once */
+  ATP_RESPONSE_MEMORY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /** UTF-8 bytes of an answer's text (and of its reasoning) that are stored and read; the rest is cut */
+  ATP_MAX_ANSWER_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024),
+  /** bytes of one transcript page (a single larger call is still returned alone) */
+  ATP_TRANSCRIPT_PAGE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** bytes of stored prompts and answers per tenant; 0 = unlimited */
+  ATP_TENANT_STORAGE_BYTES: z.coerce.number().int().min(0).default(2 * 1024 * 1024 * 1024),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -47,8 +67,33 @@ export interface Config {
   runRatePerMinute: number;
   /** queued + running runs per tenant (0 = unlimited) */
   maxActiveRuns: number;
+  /** episodes per run */
+  maxEpisodesPerRun: number;
+  /** nominal model calls per run */
+  maxCallsPerRun: number;
   /** bearer token protecting /metrics (undefined = public) */
   metricsToken: string | undefined;
+  /** model-call metrics labelled by endpoint id (false: `endpoint="all"`) */
+  metricsPerEndpoint: boolean;
+  /** open event streams per tenant in this process (0 = unlimited) */
+  sseMaxPerTenant: number;
+  /** open event streams in this process (0 = unlimited) */
+  sseMaxStreams: number;
+  /** budgets (docs/operations.md, "Limits") */
+  budgets: Budgets;
+}
+
+export interface Budgets {
+  /** bytes of one model response read at most */
+  maxResponseBytes: number;
+  /** bytes of response bodies held by all in-flight calls of a process */
+  responseMemoryBytes: number;
+  /** stored UTF-8 bytes of an answer's text and of its reasoning */
+  maxAnswerBytes: number;
+  /** bytes of one transcript page */
+  transcriptPageBytes: number;
+  /** stored bytes per tenant (0 = unlimited) */
+  tenantStorageBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +121,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     runRatePerMinute: c.ATP_RUN_RATE_PER_MINUTE,
     maxActiveRuns: c.ATP_MAX_ACTIVE_RUNS,
+    maxEpisodesPerRun: c.ATP_MAX_EPISODES_PER_RUN,
+    maxCallsPerRun: c.ATP_MAX_CALLS_PER_RUN,
     metricsToken: c.ATP_METRICS_TOKEN,
+    metricsPerEndpoint: c.ATP_METRICS_PER_ENDPOINT,
+    sseMaxPerTenant: c.ATP_SSE_MAX_PER_TENANT,
+    sseMaxStreams: c.ATP_SSE_MAX_STREAMS,
+    budgets: {
+      maxResponseBytes: c.ATP_MAX_RESPONSE_BYTES,
+      responseMemoryBytes: c.ATP_RESPONSE_MEMORY_BYTES,
+      maxAnswerBytes: c.ATP_MAX_ANSWER_BYTES,
+      transcriptPageBytes: c.ATP_TRANSCRIPT_PAGE_BYTES,
+      tenantStorageBytes: c.ATP_TENANT_STORAGE_BYTES,
+    },
   };
 }

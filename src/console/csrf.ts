@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../deps.js';
-import { ApiError } from '../http/errors.js';
+import { ServiceError } from '../lib/errors.js';
 import type { ConsoleEnv } from './env.js';
 import { cookieOptions } from './session.js';
 
@@ -10,7 +10,7 @@ export const CSRF_FIELD = '_csrf';
 /** Before sign-in there is no session to bind to: a random double-submit cookie guards the sign-in form. */
 const LOGIN_COOKIE = 'atp_login_csrf';
 
-const refused = (why: string) => new ApiError('forbidden', `request refused: ${why}`);
+const refused = (why: string) => new ServiceError('forbidden', `request refused: ${why}`);
 
 /**
  * The form came from a page of this origin: Origin when the browser names one, else Fetch Metadata. (Our pages set

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import { Hono, type Context } from 'hono';
 import type { Deps } from '../deps.js';
 import type { App } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
 import { toApiError } from '../http/service-errors.js';
-import { ServiceError } from '../lib/errors.js';
+import { notFound, ServiceError } from '../lib/errors.js';
 import { safePath } from '../http/middleware.js';
 import type { ConsoleEnv } from './env.js';
 import { csrfGuard } from './csrf.js';
@@ -29,8 +28,8 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 
 /** Errors of pages are pages too: a caller mistake (4xx) says what went wrong in words, never a stack. */
 async function errorPage(c: Context<any>, deps: Deps, err: Error) {
-  // services throw ServiceError (no HTTP in them): map it the way app.ts maps it for the API
-  const api = err instanceof ApiError ? err : err instanceof ServiceError ? toApiError(err, c.req.method) : null;
+  // pages throw ServiceError like the services they call: mapped the way app.ts maps it for the API
+  const api = err instanceof ServiceError ? toApiError(err, c.req.method) : null;
   if (!api) (c.get('logger') ?? deps.logger).error('unhandled console error', { err, path: safePath(c.req.path), stack: err?.stack });
   const status = api?.status ?? 500;
   const message = api ? api.message : `an unexpected error occurred; quote request id ${c.get('requestId') ?? ''} when reporting it`;
@@ -56,7 +55,7 @@ export function registerConsole(app: App, deps: Deps) {
   ui.get('/', (c) => c.redirect('/console/runs', 303));
   ui.get('/assets/:name', (c) => {
     const asset = Object.hasOwn(ASSETS, c.req.param('name')) ? ASSETS[c.req.param('name')] : undefined;
-    if (!asset) throw new ApiError('not_found', 'no such asset');
+    if (!asset) throw notFound('asset');
     return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300' });
   });
   registerLogin(ui, deps);
@@ -66,7 +65,8 @@ export function registerConsole(app: App, deps: Deps) {
   registerComparePage(ui, deps);
   registerEndpointsPage(ui, deps);
   registerLeaderboardPage(ui, deps);
-  ui.notFound((c) => errorPage(c, deps, new ApiError('not_found', `no console page at ${safePath(c.req.path)}`)));
+  // last: a sub-app's notFound handler is never called once mounted (the parent's answers), so a catch-all route
+  ui.all('*', (c) => errorPage(c, deps, new ServiceError('not_found', `no console page at ${safePath(c.req.path)}`)));
   ui.onError((err, c) => errorPage(c, deps, err));
   app.route('/console', ui as never);
 

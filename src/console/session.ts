@@ -3,8 +3,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { decodeJwt } from 'jose';
 import type { Deps } from '../deps.js';
 import type { Scope } from '../auth/tokens.js';
-import { ApiError } from '../http/errors.js';
 import { tenantExists } from '../http/middleware.js';
+import { ServiceError } from '../lib/errors.js';
 import type { ConsoleEnv } from './env.js';
 
 export const SESSION_COOKIE = 'atp_session';
@@ -49,8 +49,8 @@ export function requireSignedIn(): MiddlewareHandler<ConsoleEnv> {
 /** The same scope rule as the API: the scope itself or admin. */
 export function assertScope(c: Context<ConsoleEnv>, scope: Scope): string {
   const p = c.get('session')?.principal;
-  if (!p) throw new ApiError('unauthorized', 'sign in first');
-  if (!p.scopes.has(scope) && !p.scopes.has('admin')) throw new ApiError('forbidden', `this token lacks the "${scope}" scope`);
+  if (!p) throw new ServiceError('unauthorized', 'sign in first');
+  if (!p.scopes.has(scope) && !p.scopes.has('admin')) throw new ServiceError('forbidden', `this token lacks the "${scope}" scope`);
   return p.tenantId;
 }
 
@@ -64,10 +64,10 @@ export async function signIn(c: Context<ConsoleEnv>, deps: Deps, token: string):
   try {
     principal = await deps.tokens.verify(trimmed, deps.clock.now());
   } catch {
-    throw new ApiError('unauthorized', 'this token is not valid here (mistyped, expired, or signed by another deployment)');
+    throw new ServiceError('unauthorized', 'this token is not valid here (mistyped, expired, or signed by another deployment)');
   }
   if (!principal.scopes.has('admin') && !(await tenantExists(deps, principal.tenantId))) {
-    throw new ApiError('unauthorized', 'this token names a tenant this service does not know');
+    throw new ServiceError('unauthorized', 'this token names a tenant this service does not know');
   }
   const exp = decodeJwt(trimmed).exp;
   const { cookie, session } = await deps.sessions.issue(principal, deps.clock.now(), exp ? new Date(exp * 1000) : undefined);

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { decodeAfterCursor, decodeKeysetCursor, encodeCursor, encodeKeysetCursor } from '../lib/cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../lib/cursor.js';
 
 /**
  * Keyset pagination, the one way every list pages: the condition for rows after the cursor, the order that makes it
@@ -43,10 +43,4 @@ export function newestFirst<Row extends { createdAt: Date; id: string }>(
   const c = q.cursor !== undefined ? decodeKeysetCursor(q.cursor, idPattern) : null;
   const after = c ? or(lt(columns.createdAt, c.createdAt), and(eq(columns.createdAt, c.createdAt), lt(columns.id, c.id))) : undefined;
   return keyset<Row>(q.limit, after, [desc(columns.createdAt), desc(columns.id)], encodeKeysetCursor);
-}
-
-/** In insertion order, over a serial id (transcripts: calls in the order they were persisted). */
-export function serialOrder<Row>(column: AnyPgColumn, q: PageQuery, idOf: (row: Row) => number): Keyset<Row> {
-  const afterId = q.cursor !== undefined ? decodeAfterCursor(q.cursor) : null;
-  return keyset<Row>(q.limit, afterId !== null ? gt(column, afterId) : undefined, [asc(column)], (row) => encodeCursor({ after: idOf(row) }));
 }

@@ -26,7 +26,21 @@ export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull().unique(),
   createdAt: ts('created_at').notNull(),
+  /** bytes of stored prompts, answers and errors of the tenant's calls (the storage quota counts these) */
+  storedBytes: bigint('stored_bytes', { mode: 'number' }).notNull().default(0),
 });
+
+/**
+ * A stored prompt that continues an earlier one: its first `messages` messages are the first `messages` of the
+ * prompt of call (round, agent, step) of the same episode, and the stored request holds only the messages after
+ * them (the replayed history is not stored again with every call).
+ */
+export interface PromptBase {
+  round: number;
+  agent: number;
+  step: number;
+  messages: number;
+}
 
 /** A model under test (or an operator baseline when `operator` is true; those belong to the operator tenant). */
 export const endpoints = pgTable(
@@ -90,6 +104,11 @@ export const runs = pgTable(
     requestHash: text('request_hash').notNull(),
     /** set for runs the service starts itself to compute operator baselines */
     operatorBaseline: boolean('operator_baseline').notNull().default(false),
+    /**
+     * false while a new run's episodes and jobs are still being written (in short statements, see services/runs.ts):
+     * workers claim none of its jobs until the whole plan is stored
+     */
+    planned: boolean('planned').notNull().default(true),
     createdAt: ts('created_at').notNull(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
@@ -169,6 +188,8 @@ export const modelCalls = pgTable(
     step: integer('step').notNull(),
     // json (not jsonb): written on the hot path, read back whole; no need to index inside
     request: json('request').$type<ModelRequest>().notNull(),
+    /** set when `request` holds only the messages after an earlier call's prompt (domain/prompts.ts) */
+    promptBase: json('prompt_base').$type<PromptBase | null>(),
     response: json('response').$type<ModelResponse | null>(),
     errorKind: text('error_kind'),
     error: text('error'),

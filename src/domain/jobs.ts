@@ -29,19 +29,50 @@ export const shouldGiveUp = (attempts: number, policy: { maxAttempts: number } =
 export const CANCEL_CHANNEL = 'atp_cancel';
 export const SLOTS_CHANNEL = 'atp_slots';
 
+/** A job may be claimed: queued and due, or held under a lease that expired (its worker died). */
+const claimable = (j: string) =>
+  sql.raw(`((${j}.status = 'queued' and ${j}.run_at <= now()) or (${j}.status = 'running' and ${j}.lease_expires_at < now()))`);
+
 /**
  * Jobs live in Postgres and are claimed with `FOR UPDATE SKIP LOCKED` under a lease. A job whose lease expired
  * (its worker died) is claimable again; the new holder resumes from the persisted calls.
+ *
+ * A run's jobs are claimable once its whole plan is stored (`runs.planned`).
+ *
+ * Claims are fair: round-robin across tenants, then across each tenant's runs, then oldest first within a run. A
+ * claimable job's place in its run (`in_run`) orders it within its tenant (`in_tenant`, runs interleaved by age);
+ * the claim takes the lowest `in_tenant` of every tenant before the next one of any. One tenant's backlog therefore
+ * cannot delay another tenant's first calls. Window functions cannot share a query level with `FOR UPDATE`, so the
+ * ranking is computed over the claimable rows first, and the rows are then locked (skipping rows another worker is
+ * claiming) and re-checked.
+ *
+ * `skipEndpoints`: endpoints whose episodes this worker already holds enough of (they wait for a slot): their jobs
+ * stay queued, so the worker's places go to work that can progress.
  */
-export async function claimJobs(deps: Pick<Deps, 'db'>, owner: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+export async function claimJobs(
+  deps: Pick<Deps, 'db'>,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+  skipEndpoints: readonly string[] = [],
+): Promise<ClaimedJob[]> {
   if (limit <= 0) return [];
+  const notSkipped = skipEndpoints.length > 0 ? sql`and (j.endpoint_id is null or j.endpoint_id not in ${[...skipEndpoints]})` : sql``;
   const rows = await deps.db.rows<{ id: string | number; kind: ClaimedJob['kind']; run_id: string | null; episode_id: string | null; endpoint_id: string | null; attempts: number }>(sql`
-    with picked as (
-      select id from jobs
-      where (status = 'queued' and run_at <= now()) or (status = 'running' and lease_expires_at < now())
-      order by id
+    with ready as (
+      select j.id, r.tenant_id,
+        row_number() over (partition by j.run_id order by j.id) as in_run,
+        min(j.id) over (partition by j.run_id) as run_first
+      from jobs j left join runs r on r.id = j.run_id
+      where ${claimable('j')} and (r.id is null or r.planned) ${notSkipped}),
+    ranked as (
+      select id, row_number() over (partition by tenant_id order by in_run, run_first) as in_tenant from ready),
+    picked as (
+      select j.id from jobs j join ranked k on k.id = j.id
+      where ${claimable('j')}
+      order by k.in_tenant, j.id
       limit ${limit}
-      for update skip locked)
+      for update of j skip locked)
     update jobs j set status = 'running', lease_owner = ${owner},
       lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = j.attempts + 1
     from picked where j.id = picked.id

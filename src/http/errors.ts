@@ -20,8 +20,10 @@ export const ERROR_CODES = {
   endpoint_refused: { status: 422, title: 'Endpoint URL refused' },
   endpoint_error: { status: 422, title: 'Endpoint call failed' },
   not_eligible: { status: 422, title: 'Not eligible' },
+  run_too_large: { status: 422, title: 'Run too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
+  storage_quota_exceeded: { status: 507, title: 'Storage quota exceeded' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const;
 

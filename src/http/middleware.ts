@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { sql } from 'drizzle-orm';
 import { ApiError } from './errors.js';
 import type { AppEnv } from './env.js';
@@ -44,14 +44,29 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;.*)?$/i;
 
-/** A request that carries a body must say it is JSON (415 otherwise); the console's HTML forms are its own. */
+/**
+ * Whether the request carries a body. On the wire, one with neither Content-Length nor Transfer-Encoding has none
+ * (RFC 9112 §6.3: `curl -X POST …/cancel`), although the Node adapter still hands over an empty body stream; a
+ * Request built in-process (`app.request`) has one when it was given one.
+ */
+function carriesBody(c: Context<AppEnv>): boolean {
+  const len = c.req.header('content-length');
+  if (len !== undefined) return len.trim() !== '0';
+  if (c.req.header('transfer-encoding') !== undefined) return true;
+  const fromSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+  return !fromSocket && c.req.raw.body !== null;
+}
+
+/**
+ * A request that carries a body must say it is JSON (415 otherwise); a bodiless POST (cancel, rescore, probe) needs
+ * no Content-Type. The console's HTML forms are its own.
+ */
 export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const m = c.req.method;
     if (c.req.path.startsWith('/console/')) return next();
     if (m === 'POST' || m === 'PUT' || m === 'PATCH') {
-      const len = c.req.header('content-length');
-      const hasBody = len !== undefined ? len !== '0' : c.req.raw.body !== null;
+      const hasBody = carriesBody(c);
       const type = c.req.header('content-type');
       if (hasBody && (!type || !JSON_TYPE.test(type))) {
         throw new ApiError('unsupported_media_type', `expected Content-Type: application/json, got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'}`);

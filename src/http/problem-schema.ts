@@ -38,6 +38,7 @@ const DESCRIPTIONS: Partial<Record<number, string>> = {
   429: 'Rate limit or concurrency cap reached; see Retry-After.',
   500: 'Unexpected error (no internals disclosed).',
   503: 'A dependency (the database) is unavailable.',
+  507: 'The tenant\'s storage quota is used up (`limit`, `max`, `used` say which and how much).',
 };
 
 /** Documented problem responses for a route, by status. */

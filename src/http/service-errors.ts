@@ -2,12 +2,16 @@ import { ServiceError, type ServiceErrorKind } from '../lib/errors.js';
 import { ApiError, type ErrorCode, type FieldError } from './errors.js';
 
 const CODES: Record<ServiceErrorKind, ErrorCode> = {
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
   not_found: 'not_found',
   invalid: 'validation_failed',
   idempotency_conflict: 'idempotency_conflict',
   run_not_finished: 'run_not_finished',
   not_eligible: 'not_eligible',
   rate_limited: 'rate_limited',
+  run_too_large: 'run_too_large',
+  storage_quota_exceeded: 'storage_quota_exceeded',
   endpoint_refused: 'endpoint_refused',
   endpoint_error: 'endpoint_error',
   internal: 'internal',

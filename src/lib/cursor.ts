@@ -33,9 +33,4 @@ export function decodeKeysetCursor(cursor: string, idPattern: RegExp): { created
   return { createdAt, id: p.id };
 }
 
-/** Cursor after a numeric id (transcripts). */
-export function decodeAfterCursor(cursor: string): number {
-  const p = decodeCursor(cursor);
-  if (typeof p.after !== 'number' || !Number.isSafeInteger(p.after) || p.after < 0) throw invalid();
-  return p.after;
-}
+// Transcript cursors are opaque call ids (auth/call-ids.ts), not keyset cursors.

@@ -3,12 +3,17 @@
  * type in one place (`http/service-errors.ts`), so a service never names a status code or a request path.
  */
 export type ServiceErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'invalid'
   | 'idempotency_conflict'
   | 'run_not_finished'
   | 'not_eligible'
   | 'rate_limited'
+  | 'run_too_large'
+  /** a per-tenant storage quota is used up */
+  | 'storage_quota_exceeded'
   | 'endpoint_refused'
   | 'endpoint_error'
   | 'internal';
@@ -37,6 +42,9 @@ export class ServiceError extends Error {
     super(detail ?? '');
   }
 }
+
+/** An error the caller can fix (every kind but `internal`): a page may show it in place rather than fail. */
+export const isCallerMistake = (err: unknown): err is ServiceError => err instanceof ServiceError && err.kind !== 'internal';
 
 export const notFound = (what: string) => new ServiceError('not_found', `${what} not found`);
 

@@ -10,8 +10,11 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
-  /** register a secret value (e.g. a decrypted API key) that must never appear in a log line */
-  addSecret(value: string): void;
+  /**
+   * A child logger that masks these values (e.g. one endpoint's API key and header values) in its lines only. The
+   * masking is scoped on purpose: a process-wide set would let any tenant blank out common words in every log line.
+   */
+  withSecrets(values: readonly string[]): Logger;
 }
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -28,17 +31,23 @@ export function createLogger(opts: {
   write?: (line: string) => void;
   base?: Record<string, unknown>;
   now?: () => Date;
-  secrets?: Set<string>;
+  /** values masked in this logger's lines (and its children's) */
+  secrets?: readonly string[];
 }): Logger {
   const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  const secrets = opts.secrets ?? new Set<string>();
+  // longest first, so a value containing another is masked whole
+  const secrets = [...new Set(opts.secrets ?? [])].filter(Boolean).sort((a, b) => b.length - a.length);
   const now = opts.now ?? (() => new Date());
   const min = ORDER[opts.level];
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     let line = JSON.stringify({ time: now().toISOString(), level, msg, ...opts.base, ...(redact(fields) as object) });
-    // Belt and braces: a secret value that slipped into a free-text field is masked too.
-    for (const s of secrets) if (s.length >= 6 && line.includes(s)) line = line.split(s).join('[redacted]');
+    // Belt and braces: a secret of this logger's scope that slipped into a free-text field is masked too (as written
+    // and as JSON escapes it inside the line).
+    for (const s of secrets) {
+      const escaped = JSON.stringify(s).slice(1, -1);
+      if (line.includes(escaped)) line = line.split(escaped).join('[redacted]');
+    }
     write(line);
   };
   return {
@@ -47,8 +56,6 @@ export function createLogger(opts: {
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
     child: (fields) => createLogger({ ...opts, write, secrets, base: { ...opts.base, ...fields } }),
-    addSecret: (v) => {
-      if (v) secrets.add(v);
-    },
+    withSecrets: (values) => createLogger({ ...opts, write, secrets: [...secrets, ...values] }),
   };
 }

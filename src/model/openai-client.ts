@@ -4,11 +4,14 @@ import { abortableSleep } from '../lib/sleep.js';
 import { createHash } from 'node:crypto';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ModelRequest, ModelResponse } from '../testbeds/types.js';
-import { createGuardedFetch, EndpointRefusedError } from '../net/guarded-fetch.js';
+import { createGuardedFetch, EndpointRefusedError, LARGE_BODY_HOOK, ResponseTooLargeError } from '../net/guarded-fetch.js';
+import { createByteBudget, type ByteBudget } from './byte-budget.js';
+import { capResponse } from './answer-cap.js';
 import { parseCompletionJson, parseCompletionStream, type ParsedCompletion } from './completion.js';
 import { isBillingError, summariseErrorBody } from './error-body.js';
 import { buildRequestBody } from './request-body.js';
 import type { LookupFn } from '../net/ssrf.js';
+import { redactEndpointText, type EndpointSecrets } from './redact.js';
 import type { CallErrorKind, CallOptions, CallResult, EndpointTarget, ModelClient, Usage } from './types.js';
 
 export interface OpenAIModelClientOptions {
@@ -26,7 +29,17 @@ export interface OpenAIModelClientOptions {
   random?: () => number;
   /** replaces the guarded fetch (and with it the connection-time SSRF check): tests only */
   fetch?: typeof fetch;
+  /** a larger response body fails the call (permanent); default 4 MB */
+  maxResponseBytes?: number;
+  /** bytes of large response bodies all calls through this client may hold at once; default 64 MB */
+  responseMemory?: ByteBudget | number;
+  /** UTF-8 bytes kept of an answer's text and of its reasoning; default 256 KB */
+  maxAnswerBytes?: number;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_RESPONSE_MEMORY_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_ANSWER_BYTES = 256 * 1024;
 
 export type OpenAIModelClient = ModelClient & {
   /** drops cached SDK clients and closes keep-alive sockets */
@@ -54,23 +67,17 @@ const fail = (kind: CallErrorKind, status: number | null, message: string, retry
   message,
   ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
 });
-type Success = { ok: true; response: ModelResponse; usage: Usage; model: string | null };
+type Success = { ok: true; response: ModelResponse; usage: Usage; model: string | null; truncatedBytes?: number };
 
 export { abortableSleep };
 
-/** Removes the API key (and anything that looks like a credential) from text shown to users, and caps it. */
-export function sanitizeMessage(text: string, apiKey: string | null): string {
-  let s = text;
-  if (apiKey) {
-    s = s.split(apiKey).join('[redacted]');
-    // providers often echo a masked form ("sk-abc...wxyz"): drop long prefixes of the key too
-    if (apiKey.length >= 16) s = s.split(apiKey.slice(0, Math.ceil(apiKey.length / 2))).join('[redacted]');
-  }
-  s = s
-    .replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]')
-    .replace(/\bsk-[A-Za-z0-9_-]{8,}/g, '[redacted]')
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim();
+/**
+ * Text shown to users from a failed call: the endpoint's secrets removed (redactEndpointText), control characters
+ * flattened, capped. `secrets` is the endpoint (key and headers), or just an API key.
+ */
+export function sanitizeMessage(text: string, secrets: EndpointSecrets | string | null): string {
+  const t = typeof secrets === 'string' ? { apiKey: secrets, headers: {} } : secrets;
+  const s = redactEndpointText(text, t).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s;
 }
 
@@ -109,7 +116,15 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 30_000;
   const sleep = opts.sleep ?? abortableSleep;
   const random = opts.random ?? Math.random;
-  const guarded = opts.fetch ? null : createGuardedFetch({ allowPrivate: opts.allowPrivate, lookup: opts.lookup });
+  const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  const memory =
+    typeof opts.responseMemory === 'object' ? opts.responseMemory : createByteBudget(opts.responseMemory ?? DEFAULT_RESPONSE_MEMORY_BYTES);
+  const tooLarge = () =>
+    fail('permanent', 200, `the response is larger than this service's limit of ${maxResponseBytes} bytes; it was not read`);
+  const guarded = opts.fetch
+    ? null
+    : createGuardedFetch({ allowPrivate: opts.allowPrivate, lookup: opts.lookup, maxBodyBytes: maxResponseBytes });
   const baseFetch = opts.fetch ?? guarded!;
 
   // Error bodies are read here, before the SDK flattens them (it drops `{detail}`/`{message}` bodies).
@@ -157,11 +172,12 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
   };
 
   const classify = (err: unknown, t: EndpointTarget, hadTools: boolean, body: string | null): Failure => {
-    const clean = (m: string) => sanitizeMessage(m, t.apiKey);
+    const clean = (m: string) => sanitizeMessage(m, t);
     if (err instanceof APIConnectionTimeoutError) {
       return fail('transient', null, `request timed out after ${t.requestTimeoutMs} ms`);
     }
     if (err instanceof APIConnectionError) {
+      if (hasCause(err, (e) => e instanceof ResponseTooLargeError)) return tooLarge();
       const refused = hasCause(err, (e) => e instanceof EndpointRefusedError) as Error | null;
       if (refused) return fail('permanent', null, clean(`endpoint refused: ${refused.message}`));
       const cause = hasCause(err.cause, (e) => e instanceof Error) as (Error & { code?: string }) | null;
@@ -202,8 +218,13 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     let errorBody: string | null = null;
+    // a large body waits for room in the process-wide memory budget, and holds it until it is parsed and capped
+    let releaseMemory: (() => void) | null = null;
     const fetchOptions = {
       [CAPTURE]: (text: string) => (errorBody = text),
+      [LARGE_BODY_HOOK]: async () => {
+        releaseMemory = await memory.acquire(maxResponseBytes, combined);
+      },
       // our guarded fetch never follows redirects; an injected fetch must be told
       ...(opts.fetch ? { redirect: 'manual' } : {}),
     };
@@ -232,15 +253,19 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       } catch (err) {
         // the connection dropped (or the size cap hit) in the middle of a 200 body
         const cause = ((err as Error)?.cause ?? err) as Error;
-        const message = sanitizeMessage(`response body failed: ${cause?.message ?? String(cause)}`, t.apiKey);
+        const message = sanitizeMessage(`response body failed: ${cause?.message ?? String(cause)}`, t);
         return interrupted() ?? fail('transient', res.status, message);
       }
+      // an injected fetch does not enforce the cap while reading: the same answer, after the fact
+      if (opts.fetch && Buffer.byteLength(text) > maxResponseBytes) return tooLarge();
       const eventStream = /text\/event-stream/i.test(res.headers.get('content-type') ?? '') || /^\s*data:/.test(text);
       if (eventStream && !streaming) return fail('permanent', res.status, SSE_NOT_ASKED);
       // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
-      return fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text));
+      const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text));
+      return parsed.ok ? capResponse(parsed, maxAnswerBytes) : parsed;
     } finally {
       clearTimeout(timer);
+      (releaseMemory as (() => void) | null)?.();
     }
   };
 
@@ -254,7 +279,9 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       let attempts = 0;
       const budget = Math.max(1, Math.min(maxAttempts, options.maxAttempts ?? maxAttempts));
       let last: Failure | null = null;
-      const done = (f: Failure): CallResult => ({ ...f, attempts, latencyMs: elapsed() });
+      // every failure leaves through here: whatever the endpoint wrote (a 200 body's error object, a retried
+      // error's text) is free of its secrets before anything stores, logs or shows it
+      const done = (f: Failure): CallResult => ({ ...f, message: sanitizeMessage(f.message, target), attempts, latencyMs: elapsed() });
       const cancelled = () => done(fail('cancelled', null, 'cancelled'));
 
       while (attempts < budget) {

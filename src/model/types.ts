@@ -59,6 +59,8 @@ export type CallResult =
       usage: Usage;
       /** model name the server reported */
       model: string | null;
+      /** UTF-8 bytes cut from the answer's text and reasoning by the stored-answer cap (absent: nothing cut) */
+      truncatedBytes?: number;
       attempts: number;
       latencyMs: number;
     }

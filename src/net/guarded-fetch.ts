@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
-import { bareHostname, checkUrlSyntax, defaultLookup, isForbiddenAddress, type LookupFn } from './ssrf.js';
+import { bareHostname, checkUrlSyntax, defaultLookup, isForbiddenAddress, resolvesToForbidden, type LookupFn } from './ssrf.js';
 
 /** The destination was refused by the SSRF policy (permanent: retrying cannot help). */
 export class EndpointRefusedError extends Error {
@@ -17,6 +17,23 @@ export class EndpointRefusedError extends Error {
     this.name = 'EndpointRefusedError';
   }
 }
+
+/** The response body is larger than the cap: permanent (the same request would get the same answer). */
+export class ResponseTooLargeError extends Error {
+  readonly code = 'ERR_RESPONSE_TOO_LARGE';
+  constructor(readonly limit: number) {
+    super(`the response is larger than ${limit} bytes`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+/**
+ * Per-request hook, passed as an extra `init` member: called once, with the socket paused, when a body turns out
+ * larger than `SMALL_BODY_BYTES`; reading resumes when it resolves (the model client reserves memory there).
+ */
+export const LARGE_BODY_HOOK = '__atpLargeBody';
+export type LargeBodyHook = () => Promise<void>;
+const SMALL_BODY_BYTES = 64 * 1024;
 
 export interface GuardedFetchOptions {
   /** skip the address checks (local development and tests); redirects are still not followed */
@@ -54,8 +71,7 @@ function guardedLookup(resolve: LookupFn, allowPrivate: boolean): LookupFunction
         // Every address is checked, not only the one we pick: the OS or a retry might use another.
         if (!allowPrivate) {
           for (const a of all) {
-            const reason = isForbiddenAddress(a.address);
-            if (reason) throw new EndpointRefusedError(`host ${hostname} resolves to ${a.address} (${reason})`);
+            if (isForbiddenAddress(a.address)) throw new EndpointRefusedError(resolvesToForbidden(hostname));
           }
         }
         const addrs = family === 4 || family === 6 ? all.filter((a) => a.family === family) : all;
@@ -177,12 +193,24 @@ export function createGuardedFetch(opts: GuardedFetchOptions): GuardedFetch {
         }
         // Chat completions are small JSON documents: read the whole body (capped) before answering. A web stream
         // per response cost more than the rest of the HTTP path; timeouts and aborts still cover the body.
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBody) return abortWith(new ResponseTooLargeError(maxBody));
+        const hook = (init as Record<string, unknown>)[LARGE_BODY_HOOK] as LargeBodyHook | undefined;
+        let hooked = false;
         const chunks: Buffer[] = [];
         let received = 0;
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
-          if (received > maxBody) return void abortWith(new Error(`response body exceeds ${maxBody} bytes`));
+          if (received > maxBody) return void abortWith(new ResponseTooLargeError(maxBody));
           chunks.push(chunk);
+          if (hook && !hooked && received > SMALL_BODY_BYTES) {
+            hooked = true;
+            res.pause();
+            hook().then(
+              () => res.resume(),
+              (err) => abortWith(err),
+            );
+          }
         });
         res.on('error', (err) => abortWith(err));
         res.on('end', () => {

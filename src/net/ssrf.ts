@@ -171,6 +171,15 @@ export function checkUrlSyntax(url: URL, allowPrivate: boolean): CheckResult {
 }
 
 /**
+ * The refusal for a name whose DNS answer includes a forbidden address. The address and its kind are left out: a
+ * tenant must not learn what internal names resolve to by registering endpoints (a literal address in the URL is the
+ * tenant's own text and is still named).
+ */
+export function resolvesToForbidden(host: string): string {
+  return `host ${host} resolves to a private or reserved address`;
+}
+
+/**
  * Registration/probe-time check of an endpoint URL: syntax, then every address the host resolves to.
  * With `allowPrivate` anything that parses and resolves is accepted (local development and tests).
  */
@@ -198,8 +207,7 @@ export async function checkEndpointUrl(
   if (addresses.length === 0) return { ok: false, reason: `host ${host} does not resolve` };
   if (opts.allowPrivate) return { ok: true };
   for (const a of addresses) {
-    const reason = isForbiddenAddress(a.address);
-    if (reason) return { ok: false, reason: `host ${host} resolves to ${a.address} (${reason})` };
+    if (isForbiddenAddress(a.address)) return { ok: false, reason: resolvesToForbidden(host) };
   }
   return { ok: true };
 }

@@ -62,6 +62,13 @@ abstract class Base<L extends string> implements Metric {
     return `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.type}\n`;
   }
 
+  /** the exposition of one-value series (counters and gauges) */
+  protected renderValues(series: Iterable<{ values: string[]; value: number }>): string {
+    let out = this.header();
+    for (const s of series) out += `${this.name}${labelString(this.labelNames, s.values)} ${formatValue(s.value)}\n`;
+    return out;
+  }
+
   abstract render(): string;
 }
 
@@ -81,9 +88,7 @@ export class Counter<L extends string = never> extends Base<L> {
     return this.series.get(this.key(labels).key)?.value ?? 0;
   }
   render(): string {
-    let out = this.header();
-    for (const s of this.series.values()) out += `${this.name}${labelString(this.labelNames, s.values)} ${formatValue(s.value)}\n`;
-    return out;
+    return this.renderValues(this.series.values());
   }
 }
 
@@ -104,9 +109,7 @@ export class Gauge<L extends string = never> extends Base<L> {
     return this.series.get(this.key(labels).key)?.value;
   }
   render(): string {
-    let out = this.header();
-    for (const s of this.series.values()) out += `${this.name}${labelString(this.labelNames, s.values)} ${formatValue(s.value)}\n`;
-    return out;
+    return this.renderValues(this.series.values());
   }
 }
 

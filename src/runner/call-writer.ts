@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { modelCalls } from '../db/schema.js';
+import { modelCalls, runs, tenants } from '../db/schema.js';
 
 export type CallRow = typeof modelCalls.$inferInsert;
 
@@ -17,11 +18,22 @@ interface Pending {
 export interface CallWriter {
   write(rows: CallRow[]): Promise<boolean>;
   flush(): Promise<void>;
+  /** the run's tenant's stored bytes as of this writer's last batch for the run (undefined before one) */
+  storedBytes(runId: string): number | undefined;
+}
+
+/** Bytes a call takes in storage, as the storage quota counts them (the JSON text of its prompt and answer). */
+export function storedSize(r: Pick<CallRow, 'request' | 'response' | 'error'>): number {
+  return (
+    Buffer.byteLength(JSON.stringify(r.request)) +
+    (r.response ? Buffer.byteLength(JSON.stringify(r.response)) : 0) +
+    (r.error ? Buffer.byteLength(r.error) : 0)
+  );
 }
 
 const key = (r: { episodeId: string; round: number; agent: number; step: number }) => `${r.episodeId}/${r.round}/${r.agent}/${r.step}`;
 
-export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: number; maxInFlight?: number } = {}): CallWriter {
+export function createCallWriter(deps: Pick<Deps, 'db' | 'logger'>, opts: { maxBatch?: number; maxInFlight?: number } = {}): CallWriter {
   const maxBatch = opts.maxBatch ?? 500;
   // PGlite is one connection: overlapping flushes would only queue; a server takes a few at once
   const maxInFlight = opts.maxInFlight ?? (deps.db.kind === 'pglite' ? 1 : 4);
@@ -29,6 +41,28 @@ export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: numb
   let scheduled = false;
   let inFlight = 0;
   const idle: (() => void)[] = [];
+  // latest tenant total per run (bounded: cleared when it grows large; a miss only delays the quota check a batch)
+  const usage = new Map<string, number>();
+
+  /** Adds what the batch stored to each tenant's total (one statement per run in the batch). */
+  const account = async (rows: CallRow[], inserted: Set<string>) => {
+    const perRun = new Map<string, number>();
+    for (const r of rows) if (inserted.has(key(r))) perRun.set(r.runId, (perRun.get(r.runId) ?? 0) + storedSize(r));
+    if (usage.size > 10_000) usage.clear();
+    for (const [runId, bytes] of perRun) {
+      try {
+        const [row] = await deps.db.rows<{ stored_bytes: string | number; operator_baseline: boolean }>(sql`
+          update ${tenants} t set stored_bytes = t.stored_bytes + ${bytes}
+          from ${runs} r where r.id = ${runId} and t.id = r.tenant_id
+          returning t.stored_bytes, r.operator_baseline`);
+        // the service's own baseline runs count towards the operator tenant but are never stopped by the quota
+        if (row && !row.operator_baseline) usage.set(runId, Number(row.stored_bytes));
+      } catch (err) {
+        // the calls are durable already: a missed count must not fail the episode
+        deps.logger.warn('could not count stored bytes', { runId, error: (err as Error)?.message });
+      }
+    }
+  };
 
   const flushBatch = async (batch: Pending[]) => {
     const rows = batch.flatMap((p) => p.rows);
@@ -40,6 +74,7 @@ export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: numb
         .onConflictDoNothing()
         .returning({ episodeId: modelCalls.episodeId, round: modelCalls.round, agent: modelCalls.agent, step: modelCalls.step });
       const inserted = new Set(ids.map(key));
+      await account(rows, inserted);
       for (const p of batch) p.resolve(p.rows.every((r) => inserted.has(key(r))));
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -77,6 +112,7 @@ export function createCallWriter(deps: Pick<Deps, 'db'>, opts: { maxBatch?: numb
   };
 
   return {
+    storedBytes: (runId) => usage.get(runId),
     write(rows) {
       if (rows.length === 0) return Promise.resolve(true);
       return new Promise((resolve, reject) => {

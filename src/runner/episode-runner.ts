@@ -11,10 +11,13 @@ import { historyColumns, sortHistory, toCallRecord } from '../domain/report-data
 import type { ResolvedEndpoint } from './targets.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { Preflight } from './preflight.js';
+import { sentPrompt, storedPrompt, type SentPrompt } from '../domain/prompts.js';
+import { storageQuotaProblem } from '../domain/storage-quota.js';
 
 export interface EpisodeContext {
   deps: Deps;
-  limiter: EndpointLimiter;
+  /** bounds calls per endpoint (the worker counts the waits: see parking.ts) */
+  limiter: Pick<EndpointLimiter, 'acquire'>;
   writer: CallWriter;
   targets: { get(endpointId: string): Promise<ResolvedEndpoint> };
   /** dry-runs each endpoint once per run before its first call */
@@ -122,6 +125,9 @@ export async function runEpisode(
     return 'finished';
   }
 
+  // the latest prompt of each agent persisted by this worker: the next prompts are stored relative to them (after a
+  // resume the first prompt is stored whole)
+  const sent = new Map<number, SentPrompt>();
   while (!signal.aborted) {
     const step = testbed.next(spec, history);
     if (step.done) {
@@ -168,7 +174,9 @@ export async function runEpisode(
         error: result.ok ? null : result.message,
       };
       records.push(record);
-      const parse = testbed.parseCall(spec, record);
+      const read = testbed.parseCall(spec, record);
+      // the answer was cut to the stored-answer cap before anyone read it: say so beside the reading
+      const parse = read && result.ok && result.truncatedBytes ? { ...read, truncatedBytes: result.truncatedBytes } : read;
       return {
         runId: ep.run_id,
         episodeId: ep.id,
@@ -177,7 +185,7 @@ export async function runEpisode(
         round: pending.round,
         agent: pending.agent,
         step: pending.step,
-        request: pending.request,
+        ...storedPrompt(pending, sent.values()),
         response: result.ok ? result.response : null,
         errorKind: result.ok ? null : result.kind,
         error: result.ok ? null : result.message,
@@ -197,8 +205,16 @@ export async function runEpisode(
       deps.logger.warn('episode step already persisted elsewhere; handing the episode over', { runId: ep.run_id, episodeId });
       return 'stopped';
     }
+    for (const { pending } of results) sent.set(pending.agent, sentPrompt(pending));
     history.push(...records);
     sortHistory(history);
+    const quota = deps.config.budgets.tenantStorageBytes;
+    const used = ctx.writer.storedBytes(ep.run_id);
+    if (quota > 0 && used !== undefined && used >= quota) {
+      // what was just stored stays (the run's transcripts show how far it got); the run does not go on
+      await failRun(deps, ep.run_id, storageQuotaProblem(used, quota));
+      return 'stopped';
+    }
   }
   return 'stopped';
 }

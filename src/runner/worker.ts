@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { runs } from '../db/schema.js';
 import { createCallWriter } from './call-writer.js';
@@ -23,10 +23,14 @@ import { failRun, maybeFinalizeRun, runProblem } from '../domain/run-lifecycle.j
 import { createTargetCache } from './targets.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import { createPreflight } from './preflight.js';
+import { createParking, type Parking } from './parking.js';
 import { processWebhookJob } from '../webhooks/deliver.js';
 
 export interface WorkerOptions {
-  /** episodes driven at once by this worker (calls are bounded separately, per endpoint) */
+  /**
+   * episodes driven at once by this worker (calls are bounded separately, per endpoint); episodes parked waiting for
+   * their endpoint do not count (parking.ts)
+   */
   capacity?: number;
   leaseMs?: number;
   /** fallback poll when no NOTIFY arrives (another machine's insert, missed notification) */
@@ -39,7 +43,10 @@ export interface WorkerOptions {
 export interface Worker {
   id: string;
   limiter: EndpointLimiter;
+  /** jobs held, parked ones included */
   active(): number;
+  /** held jobs waiting for their endpoint */
+  parked(): number;
   stop(): Promise<void>;
 }
 
@@ -58,137 +65,79 @@ export function startWorkers(deps: Deps, opts: WorkerOptions & { count: number }
   };
 }
 
+interface ActiveJob {
+  job: ClaimedJob;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** Everything one worker loop shares between its jobs. */
+interface WorkerCore {
+  deps: Deps;
+  id: string;
+  leaseMs: number;
+  logger: Deps['logger'];
+  limiter: EndpointLimiter;
+  writer: ReturnType<typeof createCallWriter>;
+  targets: ReturnType<typeof createTargetCache>;
+  preflight: ReturnType<typeof createPreflight>;
+  breaker: ReturnType<typeof createCircuitBreaker>;
+  parking: Parking;
+  active: Map<number, ActiveJob>;
+  isStopping(): boolean;
+}
+
+/** The most jobs one worker holds, parked ones included: a bound on memory whatever the endpoints do. */
+const heldLimit = (capacity: number) => capacity * 4;
+
 export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
   const id = opts.ownerId ?? `${os.hostname()}:${process.pid}:${deps.ids.next('wrk')}`;
   const capacity = opts.capacity ?? 1024;
   const leaseMs = opts.leaseMs ?? 30_000;
   const pollMs = opts.pollMs ?? 1_000;
   const tickMs = opts.tickMs ?? 500;
-  const logger = deps.logger.child({ worker: id });
-  const limiter = createEndpointLimiter(deps, { owner: id, leaseMs: Math.max(leaseMs / 2, 5_000) });
-  const writer = createCallWriter(deps);
-  const targets = createTargetCache(deps);
-  const preflight = createPreflight(deps);
-  const breaker = createCircuitBreaker();
-  const active = new Map<number, { job: ClaimedJob; controller: AbortController; done: Promise<void> }>();
   let stopping = false;
-  let claiming = false;
-  let claimAgain = false;
-  let lastRenew = Date.now();
-  let lastSweep = 0;
-  const unlisteners: Promise<() => Promise<void>>[] = [];
-
-  const claim = async () => {
-    if (stopping) return;
-    if (claiming) {
-      claimAgain = true;
-      return;
-    }
-    claiming = true;
-    try {
-      do {
-        claimAgain = false;
-        const jobs = await claimJobs(deps, id, capacity - active.size, leaseMs);
-        const episodes = await loadEpisodes(deps, jobs.map((j) => j.episodeId).filter((e): e is string => !!e));
-        for (const job of jobs) start(job, job.episodeId ? episodes.get(job.episodeId) : undefined);
-        if (jobs.length > 0 && active.size < capacity) claimAgain = true;
-      } while (claimAgain && !stopping);
-    } catch (err) {
-      if (!stopping) logger.error('claiming jobs failed', { err });
-    } finally {
-      claiming = false;
-    }
+  const limiter = createEndpointLimiter(deps, { owner: id, leaseMs: Math.max(leaseMs / 2, 5_000) });
+  const preflight = createPreflight(deps);
+  const core: WorkerCore = {
+    deps,
+    id,
+    leaseMs,
+    logger: deps.logger.child({ worker: id }),
+    limiter,
+    writer: createCallWriter(deps),
+    targets: createTargetCache(deps),
+    preflight,
+    breaker: createCircuitBreaker(),
+    parking: createParking(limiter, preflight),
+    active: new Map(),
+    isStopping: () => stopping,
   };
+  const { active, parking } = core;
+  /** places taken: held jobs that are not parked */
+  const busy = () => active.size - parking.parked();
+  const room = () => Math.min(capacity - busy(), heldLimit(capacity) - active.size);
 
-  const start = (job: ClaimedJob, preloaded?: EpisodeRow) => {
-    const controller = new AbortController();
-    const done = (async () => {
-      try {
-        await handlers[job.kind](job, controller.signal, preloaded);
-      } catch (err) {
-        if (stopping) return;
-        logger.error('episode failed unexpectedly', { err, jobId: job.id, runId: job.runId, stack: (err as Error)?.stack });
-        await handleCrash(job, err).catch((e) => logger.error('could not record episode failure', { err: e, jobId: job.id, runId: job.runId }));
-      }
-    })().finally(() => {
-      active.delete(job.id);
-      if (!stopping) void claim();
-    });
-    active.set(job.id, { job, controller, done });
-  };
-
-  /** One handler per job kind: a kind without one does not compile. */
-  const handlers: Record<JobKind, (job: ClaimedJob, signal: AbortSignal, preloaded?: EpisodeRow) => Promise<void>> = {
-    webhook: async (job) => {
-      await processWebhookJob(deps, job);
-      await completeJob(deps, id, job.id);
-    },
-    episode: async (job, signal, preloaded) => {
-      if (!job.episodeId) return completeJob(deps, id, job.id);
-      const outcome = await runEpisode({ deps, limiter, writer, targets, preflight, breaker }, job.episodeId, signal, {
-        firstAttempt: job.attempts === 1,
-        preloaded,
-        job: { id: job.id, owner: id },
-      });
-      if (outcome === 'skipped') await completeJob(deps, id, job.id);
-      else if (stopping) await releaseJobs(deps, id, [job.id]);
-      else await completeIfRunEnded(job);
-    },
-  };
-
-  const completeIfRunEnded = async (job: ClaimedJob) => {
-    if (!job.runId) return;
-    const [run] = await deps.db.db.select({ status: runs.status }).from(runs).where(eq(runs.id, job.runId));
-    if (!run || isTerminalStatus(run.status)) await completeJob(deps, id, job.id);
-    // otherwise we lost the lease to another worker, which now drives the episode
-  };
-
-  /** An unexpected error: retry the job later (JOB_RETRY backoff), and stop the run after too many tries. */
-  const handleCrash = async (job: ClaimedJob, err: unknown) => {
-    if (shouldGiveUp(job.attempts) && job.runId) {
-      await failRun(
-        deps,
-        job.runId,
-        runProblem('internal', 'Internal error', 500, `an episode failed ${job.attempts} times; the run was stopped (see server logs)`),
-      );
-      await completeJob(deps, id, job.id, 'failed', String((err as Error)?.message ?? err));
-    } else {
-      await releaseJobs(deps, id, [job.id], jobRetryDelayMs(job.attempts));
-    }
-  };
-
-  const abortRun = (runId: string) => {
-    preflight.forget(runId);
-    breaker.forget(runId);
-    for (const a of active.values()) if (a.job.runId === runId) a.controller.abort(new Error('run ended'));
-  };
+  const claim = createClaimLoop(core, room, (job, preloaded) => startJob(core, job, preloaded, () => void claim()));
+  const abortRun = (runId: string) => abortRunJobs(core, runId);
 
   /** Lease renewal, cancellation double-check, slot upkeep, stuck-run sweep and the fallback poll. */
+  let lastRenew = Date.now();
+  let lastSweep = 0;
   const tick = async () => {
     const now = Date.now();
     if (now - lastRenew >= leaseMs / 3) {
       lastRenew = now;
-      const ids = [...active.keys()];
-      const kept = await renewJobs(deps, id, ids, leaseMs);
-      for (const jobId of ids) {
-        if (!kept.has(jobId)) active.get(jobId)?.controller.abort(new Error('lease lost'));
-      }
+      await renewLeases(core);
     }
-    const runIds = [...new Set([...active.values()].map((a) => a.job.runId).filter((r): r is string => !!r))];
-    if (runIds.length > 0) {
-      const rows = await deps.db.db.select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, runIds));
-      for (const r of rows) if (isTerminalStatus(r.status)) abortRun(r.id);
-    }
+    await abortEndedRuns(core);
     await limiter.maintain();
     if (now - lastSweep >= 5_000) {
       lastSweep = now;
-      // a worker that died between its run's last episode and the report leaves the run `running`: finish it
-      const stuck = await deps.db.rows<{ id: string }>(sql`
-        select r.id from runs r where r.status = 'running'
-          and not exists (select 1 from episodes e where e.run_id = r.id and e.status = 'pending') limit 20`);
-      for (const r of stuck) await maybeFinalizeRun(deps, r.id);
+      await finishStuckRuns(deps);
+      await failInterruptedCreations(deps);
     }
-    if (active.size < capacity) await claim();
+    if (room() > 0) await claim();
   };
 
   let ticking = false;
@@ -197,33 +146,175 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     ticking = true;
     tick()
       .catch((err) => {
-        if (!stopping) logger.warn('worker tick failed', { err });
+        if (!stopping) core.logger.warn('worker tick failed', { err });
       })
       .finally(() => {
         ticking = false;
       });
   }, Math.min(tickMs, pollMs));
 
-  unlisteners.push(deps.db.listen(JOBS_CHANNEL, () => void claim()));
-  unlisteners.push(deps.db.listen(CANCEL_CHANNEL, (runId) => abortRun(runId)));
-  unlisteners.push(deps.db.listen(SLOTS_CHANNEL, () => limiter.poke()));
-  for (const u of unlisteners) u.catch((err) => logger.warn('listen failed; relying on polling', { err }));
+  const unlisteners: Promise<() => Promise<void>>[] = [
+    deps.db.listen(JOBS_CHANNEL, () => void claim()),
+    deps.db.listen(CANCEL_CHANNEL, (runId) => abortRun(runId)),
+    deps.db.listen(SLOTS_CHANNEL, () => limiter.poke()),
+  ];
+  for (const u of unlisteners) u.catch((err) => core.logger.warn('listen failed; relying on polling', { err }));
   void claim();
 
   return {
     id,
     limiter,
     active: () => active.size,
+    parked: () => parking.parked(),
     async stop() {
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
       for (const a of active.values()) a.controller.abort(new Error('worker stopping'));
       await Promise.allSettled([...active.values()].map((a) => a.done));
-      // every episode handed its job back as it stopped (see start); flush what they persisted, free the slots
-      await writer.flush().catch(() => {});
+      // every episode handed its job back as it stopped (see startJob); flush what they persisted, free the slots
+      await core.writer.flush().catch(() => {});
       await limiter.close();
       for (const u of unlisteners) await (await u.catch(() => async () => {}))().catch(() => {});
     },
   };
+}
+
+/**
+ * Claims jobs while there is room, one claim at a time: a claim asked for while one runs is folded into another
+ * round. Endpoints with a full backlog of parked episodes are left out (parking.ts).
+ */
+function createClaimLoop(core: WorkerCore, room: () => number, start: (job: ClaimedJob, preloaded?: EpisodeRow) => void) {
+  let claiming = false;
+  let claimAgain = false;
+  return async function claim() {
+    if (core.isStopping()) return;
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    claiming = true;
+    try {
+      do {
+        claimAgain = false;
+        const jobs = await claimJobs(core.deps, core.id, room(), core.leaseMs, core.parking.saturated());
+        const episodes = await loadEpisodes(core.deps, jobs.map((j) => j.episodeId).filter((e): e is string => !!e));
+        for (const job of jobs) start(job, job.episodeId ? episodes.get(job.episodeId) : undefined);
+        if (jobs.length > 0 && room() > 0) claimAgain = true;
+      } while (claimAgain && !core.isStopping());
+    } catch (err) {
+      if (!core.isStopping()) core.logger.error('claiming jobs failed', { err });
+    } finally {
+      claiming = false;
+    }
+  };
+}
+
+/** Runs one claimed job to its end; `next` asks for more work once its place is free. */
+function startJob(core: WorkerCore, job: ClaimedJob, preloaded: EpisodeRow | undefined, next: () => void) {
+  const { active, logger } = core;
+  const controller = new AbortController();
+  const done = (async () => {
+    try {
+      await handleJob(core, job, controller.signal, preloaded);
+    } catch (err) {
+      if (core.isStopping()) return;
+      logger.error('episode failed unexpectedly', { err, jobId: job.id, runId: job.runId, stack: (err as Error)?.stack });
+      await handleCrash(core, job, err).catch((e) => logger.error('could not record episode failure', { err: e, jobId: job.id, runId: job.runId }));
+    }
+  })().finally(() => {
+    active.delete(job.id);
+    core.parking.forget(job.id);
+    if (!core.isStopping()) next();
+  });
+  active.set(job.id, { job, controller, done });
+}
+
+/** One handler per job kind: a kind without one does not compile. */
+const handlers: Record<JobKind, (core: WorkerCore, job: ClaimedJob, signal: AbortSignal, preloaded?: EpisodeRow) => Promise<void>> = {
+  webhook: async (core, job) => {
+    await processWebhookJob(core.deps, job);
+    await completeJob(core.deps, core.id, job.id);
+  },
+  episode: async (core, job, signal, preloaded) => {
+    const { deps, id } = core;
+    if (!job.episodeId) return completeJob(deps, id, job.id);
+    const waits = core.parking.forJob(job.id);
+    const ctx = { deps, limiter: waits.limiter, writer: core.writer, targets: core.targets, preflight: waits.preflight, breaker: core.breaker };
+    const outcome = await runEpisode(ctx, job.episodeId, signal, { firstAttempt: job.attempts === 1, preloaded, job: { id: job.id, owner: id } });
+    if (outcome === 'skipped') await completeJob(deps, id, job.id);
+    else if (core.isStopping()) await releaseJobs(deps, id, [job.id]);
+    else await completeIfRunEnded(core, job);
+  },
+};
+
+const handleJob = (core: WorkerCore, job: ClaimedJob, signal: AbortSignal, preloaded?: EpisodeRow) => handlers[job.kind](core, job, signal, preloaded);
+
+async function completeIfRunEnded(core: WorkerCore, job: ClaimedJob) {
+  if (!job.runId) return;
+  const [run] = await core.deps.db.db.select({ status: runs.status }).from(runs).where(eq(runs.id, job.runId));
+  if (!run || isTerminalStatus(run.status)) await completeJob(core.deps, core.id, job.id);
+  // otherwise we lost the lease to another worker, which now drives the episode
+}
+
+/** An unexpected error: retry the job later (JOB_RETRY backoff), and stop the run after too many tries. */
+async function handleCrash(core: WorkerCore, job: ClaimedJob, err: unknown) {
+  const { deps, id } = core;
+  if (shouldGiveUp(job.attempts) && job.runId) {
+    await failRun(
+      deps,
+      job.runId,
+      runProblem('internal', 'Internal error', 500, `an episode failed ${job.attempts} times; the run was stopped (see server logs)`),
+    );
+    await completeJob(deps, id, job.id, 'failed', String((err as Error)?.message ?? err));
+  } else {
+    await releaseJobs(deps, id, [job.id], jobRetryDelayMs(job.attempts));
+  }
+}
+
+function abortRunJobs(core: WorkerCore, runId: string) {
+  core.preflight.forget(runId);
+  core.breaker.forget(runId);
+  for (const a of core.active.values()) if (a.job.runId === runId) a.controller.abort(new Error('run ended'));
+}
+
+/** Extends the leases of every held job (parked ones too); a job whose lease was lost is aborted. */
+async function renewLeases(core: WorkerCore) {
+  const ids = [...core.active.keys()];
+  const kept = await renewJobs(core.deps, core.id, ids, core.leaseMs);
+  for (const jobId of ids) {
+    if (!kept.has(jobId)) core.active.get(jobId)?.controller.abort(new Error('lease lost'));
+  }
+}
+
+/** Cancellation double-check (a missed NOTIFY): abort the jobs of runs that ended. */
+async function abortEndedRuns(core: WorkerCore) {
+  const runIds = [...new Set([...core.active.values()].map((a) => a.job.runId).filter((r): r is string => !!r))];
+  if (runIds.length === 0) return;
+  const rows = await core.deps.db.db.select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, runIds));
+  for (const r of rows) if (isTerminalStatus(r.status)) abortRunJobs(core, r.id);
+}
+
+/** A worker that died between its run's last episode and the report leaves the run `running`: finish it. */
+async function finishStuckRuns(deps: Deps) {
+  const stuck = await deps.db.rows<{ id: string }>(sql`
+    select r.id from runs r where r.status = 'running'
+      and not exists (select 1 from episodes e where e.run_id = r.id and e.status = 'pending') limit 20`);
+  for (const r of stuck) await maybeFinalizeRun(deps, r.id);
+}
+
+/** A creation still unfinished after this long was interrupted (its process died): creating takes seconds. */
+export const INTERRUPTED_CREATION_MS = 10 * 60_000;
+
+/** Fails runs whose creation was interrupted before their whole plan was stored (see services/runs.ts). */
+async function failInterruptedCreations(deps: Deps) {
+  const before = new Date(deps.clock.now().getTime() - INTERRUPTED_CREATION_MS);
+  const rows = await deps.db.db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.planned, false), eq(runs.status, 'queued'), lt(runs.createdAt, before)))
+    .limit(20);
+  for (const r of rows) {
+    await failRun(deps, r.id, runProblem('internal', 'Internal error', 500, 'the run could not be created completely; create it again'));
+  }
 }

@@ -1,33 +1,52 @@
 import type { Deps } from '../deps.js';
-import { getRunView, type RunView } from './run-views.js';
+import { isTerminalStatus } from '../lib/run-status.js';
+import type { RunView } from './run-views.js';
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
-export const EVENT_INTERVAL_MS = 500;
+export { EVENT_INTERVAL_MS } from './run-event-hub.js';
 
 export interface RunEvent {
   event: 'status' | 'progress' | 'end';
   data: RunView;
+  /** `data` as JSON, serialised once per tick for all the run's streams */
+  json: string;
   id: string;
 }
 
 /**
  * The events of a run's live stream (API and console alike): `status` on every status change, `progress` while it
- * runs, one `end` once terminal. `sleep` resolves false when the listener went away.
+ * runs, one `end` once terminal. The run is read through the hub (`deps.runEventHub`): one database read per run per
+ * tick, whatever the number of streams. Ends when `signal` aborts (the listener went away).
  */
-export async function* runEvents(deps: Pick<Deps, 'db'>, tenantId: string, runId: string, sleep: (ms: number) => Promise<boolean>): AsyncGenerator<RunEvent> {
+export async function* runEvents(
+  deps: Pick<Deps, 'runEventHub'>,
+  tenantId: string,
+  runId: string,
+  signal: AbortSignal,
+): AsyncGenerator<RunEvent> {
   let lastStatus: string | undefined;
   let seq = 0;
-  for (;;) {
-    const view = await getRunView(deps, tenantId, runId);
-    if (view.status !== lastStatus) {
-      yield { event: 'status', data: view, id: String(++seq) };
-      lastStatus = view.status;
+  const sub = deps.runEventHub.subscribe(tenantId, runId);
+  const gone = new Promise<null>((resolve) => {
+    if (signal.aborted) resolve(null);
+    else signal.addEventListener('abort', () => resolve(null), { once: true });
+  });
+  try {
+    for (;;) {
+      const snap = await Promise.race([sub.next(), gone]);
+      if (snap === null) return;
+      if (!snap.ok) throw snap.error;
+      const { view, json } = snap;
+      if (view.status !== lastStatus) {
+        yield { event: 'status', data: view, json, id: String(++seq) };
+        lastStatus = view.status;
+      }
+      if (isTerminalStatus(view.status)) {
+        yield { event: 'end', data: view, json, id: String(++seq) };
+        return;
+      }
+      yield { event: 'progress', data: view, json, id: String(++seq) };
     }
-    if (TERMINAL.has(view.status)) {
-      yield { event: 'end', data: view, id: String(++seq) };
-      return;
-    }
-    yield { event: 'progress', data: view, id: String(++seq) };
-    if (!(await sleep(EVENT_INTERVAL_MS))) return;
+  } finally {
+    sub.close();
   }
 }

@@ -11,6 +11,7 @@ import type { Db } from '../db/client.js';
 import { rateCounters, runs } from '../db/schema.js';
 import { ServiceError } from '../lib/errors.js';
 import { ACTIVE_RUN_STATUSES } from '../lib/run-status.js';
+import { checkStorageQuota } from '../domain/storage-quota.js';
 
 export const RUN_RATE_BUCKET = 'runs:create';
 export const RATE_WINDOW_MS = 60_000;
@@ -74,6 +75,7 @@ export async function precheckRunCreation(deps: Pick<Deps, 'db' | 'clock' | 'con
   if (limits.maxActive > 0 && (await activeRuns(deps.db.db, tenantId)) >= limits.maxActive) {
     throw tooManyActive(limits.maxActive);
   }
+  await checkStorageQuota(deps, tenantId);
 }
 
 /**
@@ -106,4 +108,14 @@ export async function consumeRunCreation(deps: Pick<Deps, 'clock' | 'config'>, t
   await tx
     .delete(rateCounters)
     .where(and(eq(rateCounters.tenantId, tenantId), eq(rateCounters.bucket, RUN_RATE_BUCKET), lt(rateCounters.windowStart, start)));
+}
+
+/** Gives back the creation counted by `consumeRunCreation` when the run could not be written after all. */
+export async function refundRunCreation(deps: Pick<Deps, 'db' | 'clock' | 'config'>, tenantId: string): Promise<void> {
+  if (runLimitsOf(deps).perMinute <= 0) return;
+  const start = windowStart(deps.clock.now().getTime());
+  await deps.db.db
+    .update(rateCounters)
+    .set({ count: sql`greatest(${rateCounters.count} - 1, 0)` })
+    .where(and(eq(rateCounters.tenantId, tenantId), eq(rateCounters.bucket, RUN_RATE_BUCKET), eq(rateCounters.windowStart, start)));
 }

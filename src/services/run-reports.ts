@@ -7,27 +7,31 @@ import { getOwnedRun } from './run-views.js';
 
 export const MAX_COMPARED_RUNS = 6;
 
-/** Reports of the listed runs the tenant owns (runs without a report yet are absent). */
-export async function reportsOf(deps: Pick<Deps, 'db'>, tenantId: string, runIds: readonly string[]): Promise<Map<string, Report>> {
+/** One column of the report rows of the listed runs the tenant owns, by run id (runs without a report are absent). */
+async function ownedReportColumn<K extends 'body' | 'score'>(
+  deps: Pick<Deps, 'db'>,
+  tenantId: string,
+  runIds: readonly string[],
+  column: K,
+): Promise<Map<string, (typeof reports.$inferSelect)[K]>> {
   if (runIds.length === 0) return new Map();
   const rows = await deps.db.db
-    .select({ runId: reports.runId, body: reports.body })
+    .select({ runId: reports.runId, value: reports[column] })
     .from(reports)
     .innerJoin(runs, eq(runs.id, reports.runId))
     .where(and(eq(runs.tenantId, tenantId), inArray(reports.runId, [...runIds])));
-  return new Map(rows.map((r) => [r.runId, JSON.parse(r.body) as Report]));
+  return new Map(rows.map((r) => [r.runId, r.value as (typeof reports.$inferSelect)[K]]));
+}
+
+/** Reports of the listed runs the tenant owns (runs without a report yet are absent). */
+export async function reportsOf(deps: Pick<Deps, 'db'>, tenantId: string, runIds: readonly string[]): Promise<Map<string, Report>> {
+  const bodies = await ownedReportColumn(deps, tenantId, runIds, 'body');
+  return new Map([...bodies].map(([runId, body]) => [runId, JSON.parse(body) as Report]));
 }
 
 /** Scores of the listed runs the tenant owns (null: no score; absent: no report yet). */
-export async function scoresOf(deps: Pick<Deps, 'db'>, tenantId: string, runIds: readonly string[]): Promise<Map<string, number | null>> {
-  if (runIds.length === 0) return new Map();
-  const rows = await deps.db.db
-    .select({ runId: reports.runId, score: reports.score })
-    .from(reports)
-    .innerJoin(runs, eq(runs.id, reports.runId))
-    .where(and(eq(runs.tenantId, tenantId), inArray(reports.runId, [...runIds])));
-  return new Map(rows.map((r) => [r.runId, r.score]));
-}
+export const scoresOf = (deps: Pick<Deps, 'db'>, tenantId: string, runIds: readonly string[]): Promise<Map<string, number | null>> =>
+  ownedReportColumn(deps, tenantId, runIds, 'score');
 
 /**
  * The reports of 2–6 of the tenant's runs, in the order given, when all of them share one suite version (rates

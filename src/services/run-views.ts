@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { runs, runSubjects } from '../db/schema.js';
 import { notFound } from '../lib/errors.js';
 import { newestFirst } from '../db/keyset.js';
+import { isTerminalStatus } from '../lib/run-status.js';
 
 type RunRow = typeof runs.$inferSelect;
 
@@ -19,6 +20,9 @@ export async function getOwnedRun(deps: Pick<Deps, 'db'>, tenantId: string, runI
   return row;
 }
 
+/** The views read the database, and the read caches when the caller has them (without: every view is read). */
+type ViewDeps = Pick<Deps, 'db'> & Partial<Pick<Deps, 'caches'>>;
+
 async function callCounts(deps: Pick<Deps, 'db'>, runIds: string[]) {
   const out = new Map<string, { total: number; retried: number; failed: number; nominal: number }>();
   if (runIds.length === 0) return out;
@@ -34,12 +38,31 @@ async function callCounts(deps: Pick<Deps, 'db'>, runIds: string[]) {
   return out;
 }
 
-export async function toRunViews(deps: Pick<Deps, 'db'>, rows: RunRow[]) {
+/**
+ * The views of the runs, in the order given. A finished run's view comes from the read cache when it is there (its
+ * row and subjects no longer change; its call counts only by a straggler, see read-caches.ts) and goes into it
+ * otherwise; the others are read: call counts and subjects in one query each for the whole page.
+ */
+export async function toRunViews(deps: ViewDeps, rows: RunRow[]): Promise<RunView[]> {
+  const cached = new Map<string, RunView>();
+  for (const r of rows) {
+    const hit = isTerminalStatus(r.status) ? deps.caches?.runViews.get(r.id) : undefined;
+    if (hit && hit.tenantId === r.tenantId) cached.set(r.id, hit.view);
+  }
+  const misses = rows.filter((r) => !cached.has(r.id));
+  const read = await readRunViews(deps, misses);
+  misses.forEach((r, i) => {
+    if (isTerminalStatus(r.status)) deps.caches?.runViews.set(r.id, { tenantId: r.tenantId, view: read[i] });
+  });
+  const byId = new Map(misses.map((r, i) => [r.id, read[i]]));
+  return rows.map((r) => cached.get(r.id) ?? byId.get(r.id)!);
+}
+
+async function readRunViews(deps: Pick<Deps, 'db'>, rows: RunRow[]) {
   const ids = rows.map((r) => r.id);
+  if (ids.length === 0) return [];
   const counts = await callCounts(deps, ids);
-  const subjects = ids.length
-    ? await deps.db.db.select().from(runSubjects).where(inArray(runSubjects.runId, ids)).orderBy(runSubjects.runId, runSubjects.idx)
-    : [];
+  const subjects = await deps.db.db.select().from(runSubjects).where(inArray(runSubjects.runId, ids)).orderBy(runSubjects.runId, runSubjects.idx);
   return rows.map((r) => {
     const base = `/v1/runs/${r.id}`;
     const { nominal, ...calls } = counts.get(r.id) ?? { total: 0, retried: 0, failed: 0, nominal: 0 };
@@ -78,15 +101,18 @@ export async function toRunViews(deps: Pick<Deps, 'db'>, rows: RunRow[]) {
   });
 }
 
-export type RunView = Awaited<ReturnType<typeof toRunViews>>[number];
+export type RunView = Awaited<ReturnType<typeof readRunViews>>[number];
 
-export async function getRunView(deps: Pick<Deps, 'db'>, tenantId: string, runId: string): Promise<RunView> {
+export async function getRunView(deps: ViewDeps, tenantId: string, runId: string): Promise<RunView> {
+  // a finished run's view, cached with its tenant: no database round trip (another tenant's id stays a 404)
+  const hit = deps.caches?.runViews.get(runId);
+  if (hit && hit.tenantId === tenantId) return hit.view;
   const row = await getOwnedRun(deps, tenantId, runId);
   return (await toRunViews(deps, [row]))[0];
 }
 
 export async function listRuns(
-  deps: Pick<Deps, 'db'>,
+  deps: ViewDeps,
   tenantId: string,
   q: { status?: RunRow['status']; endpointId?: string; suiteId?: string; limit: number; cursor?: string },
 ) {

@@ -8,7 +8,7 @@ export type ExportFilters = Omit<TranscriptQuery, 'limit' | 'cursor'>;
 const PAGE = 500;
 
 /** Every call matching the filters, a page at a time (memory stays flat however large the run). */
-export async function* iterateTranscripts(deps: Pick<Deps, 'db'>, runId: string, filters: ExportFilters): AsyncGenerator<Item> {
+export async function* iterateTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'config'>, runId: string, filters: ExportFilters): AsyncGenerator<Item> {
   let cursor: string | undefined;
   do {
     const page = await listTranscripts(deps, runId, { ...filters, limit: PAGE, cursor });
@@ -89,7 +89,7 @@ export const EXPORT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** A run's calls as a download: the streamed body and its headers (type, attachment file name). */
-export function exportTranscripts(deps: Pick<Deps, 'db'>, runId: string, filters: ExportFilters, format: ExportFormat) {
+export function exportTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'config'>, runId: string, filters: ExportFilters, format: ExportFormat) {
   const items = iterateTranscripts(deps, runId, filters);
   const body = format === 'csv' ? exportStream(items, csvRow, CSV_COLUMNS.join(',') + '\r\n') : exportStream(items, (i) => JSON.stringify(i) + '\n');
   return new Response(body, {

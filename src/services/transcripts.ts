@@ -1,12 +1,14 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { episodes, modelCalls, runSubjects } from '../db/schema.js';
-import { serialOrder } from '../db/keyset.js';
+import { invalidInput } from '../lib/errors.js';
+import { rebuildPrompts } from '../domain/prompts.js';
 import type { DecisionStatus, ModelRequest, ModelResponse, OptionRole } from '../testbeds/types.js';
 
 /** One stored model call as the transcript API shows it (the route's schema is checked against this type). */
 export interface TranscriptItem {
-  id: number;
+  /** opaque, stable, only valid within its run */
+  id: string;
   subject: string;
   testbed: string;
   scenarioId: string;
@@ -18,7 +20,7 @@ export interface TranscriptItem {
   request: ModelRequest;
   response: ModelResponse | null;
   error: string | null;
-  parse: { choice: string | null; status: DecisionStatus; role: OptionRole | null } | null;
+  parse: { choice: string | null; status: DecisionStatus; role: OptionRole | null; rule?: string; truncatedBytes?: number } | null;
   attempts: number;
   latencyMs: number;
   usage: { promptTokens: number; completionTokens: number; reasoningTokens: number };
@@ -42,11 +44,27 @@ export interface TranscriptQuery {
   cursor?: string;
 }
 
-export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: TranscriptQuery): Promise<TranscriptPage> {
+const invalidCursor = () =>
+  invalidInput(
+    [{ field: 'cursor', message: 'invalid cursor' }],
+    'invalid cursor: pass the nextCursor of a page of this run (cursors of earlier versions are no longer accepted; start from the first page)',
+  );
+
+/**
+ * One page of a run's calls in the order they were persisted: at most `limit` calls and at most the page byte budget
+ * (ATP_TRANSCRIPT_PAGE_BYTES) of prompts, answers and errors; a single call larger than the budget comes alone.
+ * Ids and cursors are opaque (auth/call-ids.ts). Prompts are returned whole, rebuilt from the stored increments.
+ */
+export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'config'>, runId: string, q: TranscriptQuery): Promise<TranscriptPage> {
+  let afterId: number | null = null;
+  if (q.cursor !== undefined) {
+    afterId = deps.callIds.decode(runId, q.cursor);
+    if (afterId === null) throw invalidCursor();
+  }
   const subjects = await deps.db.db.select().from(runSubjects).where(eq(runSubjects.runId, runId));
   const labelOf = new Map(subjects.map((s) => [s.idx, s.idx === 0 ? 'subject' : s.label]));
-  const keys = serialOrder<{ call: { id: number } }>(modelCalls.id, q, (row) => row.call.id);
   const filters: SQL[] = [eq(modelCalls.runId, runId)];
+  if (afterId !== null) filters.push(gt(modelCalls.id, afterId));
   if (q.testbed) filters.push(eq(modelCalls.testbed, q.testbed));
   if (q.episodeId) filters.push(eq(modelCalls.episodeId, q.episodeId));
   if (q.subject) {
@@ -57,31 +75,85 @@ export async function listTranscripts(deps: Pick<Deps, 'db'>, runId: string, q: 
   if (q.scenarioId) filters.push(eq(episodes.scenarioId, q.scenarioId));
   if (q.reading === 'deviant') filters.push(sql`(${modelCalls.parse}->>'role') in ('violating', 'collusive')`);
   if (q.reading === 'unread') filters.push(sql`${modelCalls.parse} is not null and (${modelCalls.parse}->>'status') <> 'parsed'`);
-  const rows = await deps.db.db
+  const budget = deps.config.budgets.transcriptPageBytes;
+
+  // First the ids and stored sizes only: a page of huge calls must not be read into memory to find out it is huge.
+  const candidates = await deps.db.db
+    .select({
+      id: modelCalls.id,
+      bytes: sql<number | string>`octet_length(${modelCalls.request}::text) + coalesce(octet_length(${modelCalls.response}::text), 0) + coalesce(octet_length(${modelCalls.error}), 0)`,
+    })
+    .from(modelCalls)
+    .innerJoin(episodes, eq(episodes.id, modelCalls.episodeId))
+    .where(and(...filters))
+    .orderBy(asc(modelCalls.id))
+    .limit(q.limit + 1);
+  const chosen: number[] = [];
+  let total = 0;
+  for (const c of candidates.slice(0, q.limit)) {
+    const bytes = Number(c.bytes);
+    if (chosen.length > 0 && total + bytes > budget) break;
+    chosen.push(c.id);
+    total += bytes;
+  }
+  if (chosen.length === 0) return { items: [], nextCursor: null };
+
+  const loaded = await deps.db.db
     .select({ call: modelCalls, scenarioId: episodes.scenarioId, spec: episodes.spec })
     .from(modelCalls)
     .innerJoin(episodes, eq(episodes.id, modelCalls.episodeId))
-    .where(and(...filters, keys.after))
-    .orderBy(...keys.orderBy)
-    .limit(keys.fetch);
-  const page = keys.page(rows);
-  const items: Item[] = page.rows.map(({ call, scenarioId, spec }) => ({
-    id: call.id,
-    subject: labelOf.get(call.subjectIdx) ?? String(call.subjectIdx),
-    testbed: call.testbed,
-    scenarioId,
-    episodeId: call.episodeId,
-    params: (spec.params ?? {}) as Record<string, number | string>,
-    round: call.round,
-    agent: call.agent,
-    step: call.step,
-    request: call.request,
-    response: call.response ?? null,
-    error: call.error,
-    parse: call.parse ?? null,
-    attempts: call.attempts,
-    latencyMs: call.latencyMs,
-    usage: { promptTokens: call.promptTokens, completionTokens: call.completionTokens, reasoningTokens: call.reasoningTokens },
-  }));
-  return { items, nextCursor: page.nextCursor };
+    .where(inArray(modelCalls.id, chosen))
+    .orderBy(asc(modelCalls.id));
+  const rebuilt = await rebuildPrompts(
+    deps,
+    loaded.map((r) => ({ ...r.call, extra: r })),
+  );
+  // rebuilt prompts are larger than what is stored: the page is cut again on the bytes it will really answer
+  const items: Item[] = [];
+  let size = 0;
+  for (const call of rebuilt) {
+    const item: Item = {
+      id: deps.callIds.encode(runId, call.id),
+      subject: labelOf.get(call.subjectIdx) ?? String(call.subjectIdx),
+      testbed: call.testbed,
+      scenarioId: call.extra.scenarioId,
+      episodeId: call.episodeId,
+      params: (call.extra.spec.params ?? {}) as Record<string, number | string>,
+      round: call.round,
+      agent: call.agent,
+      step: call.step,
+      request: call.request,
+      response: call.response ?? null,
+      error: call.error,
+      parse: call.parse ?? null,
+      attempts: call.attempts,
+      latencyMs: call.latencyMs,
+      usage: { promptTokens: call.promptTokens, completionTokens: call.completionTokens, reasoningTokens: call.reasoningTokens },
+    };
+    const bytes = itemBytes(item);
+    if (items.length > 0 && size + bytes > budget) break;
+    items.push(item);
+    size += bytes;
+  }
+  const more = items.length < chosen.length || candidates.length > chosen.length;
+  return { items, nextCursor: more ? items[items.length - 1].id : null };
+}
+
+/** Approximate bytes of an item's JSON: its prompt messages, answer and error (the rest is small). */
+function itemBytes(item: Item): number {
+  let n = 512;
+  for (const m of item.request.messages) n += messageBytes(m);
+  if (item.response) n += (item.response.content?.length ?? 0) + (item.response.reasoning?.length ?? 0) + JSON.stringify(item.response.toolCalls).length;
+  return n + (item.error?.length ?? 0);
+}
+
+// rebuilt prompts share message objects: each is measured once
+const sizes = new WeakMap<object, number>();
+function messageBytes(m: object): number {
+  let n = sizes.get(m);
+  if (n === undefined) {
+    n = JSON.stringify(m).length;
+    sizes.set(m, n);
+  }
+  return n;
 }

@@ -57,6 +57,8 @@ export interface Parse {
   role: OptionRole | null;
   /** the reading rule that decided (docs/methodology.md, "How answers are read"); absent on answers read before v2 */
   rule?: string;
+  /** UTF-8 bytes cut from the answer (text and reasoning) before it was stored and read; absent when none */
+  truncatedBytes?: number;
 }
 
 /**

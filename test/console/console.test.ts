@@ -6,6 +6,7 @@ import { bearer, buildTestDeps, jsonHeaders, type TestContext } from '../support
 import { startFakeOpenAI, type FakeOpenAI } from '../support/openai-server.js';
 import { firstOption, hashPolicy } from '../support/policies.js';
 import { storedReport } from '../support/runs.js';
+import { createEndpointRow } from '../support/fixtures.js';
 import { cookieOf, labWithRuns } from './support.js';
 
 const ORIGIN = 'http://localhost';
@@ -142,6 +143,39 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect((await app.request(`/v1/runs/${runId}/transcripts.csv`)).status).toBe(401);
     const other = await labWithRunsToken();
     expect((await app.request(`/v1/runs/${runId}/transcripts.jsonl`, { headers: bearer(other) })).status).toBe(404);
+  });
+
+  it('shows caller mistakes in place (failing probe, impossible comparison) and others as problem pages', async () => {
+    const { cookie } = await signIn();
+    const broken = await startFakeOpenAI({ respondToProbes: true, respond: () => ({ status: 401, body: { error: { message: 'invalid api key' } } }) });
+    models.push(broken);
+    const endpoint = await createEndpointRow(ctx.deps, lab.tenantId, { baseUrl: broken.url, name: 'broken' });
+    const page = await app.request('/console/endpoints', { headers: { cookie: cookie! } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const probe = await app.request(`/console/endpoints/${endpoint.id}/probe`, {
+      method: 'POST',
+      headers: { cookie: cookie!, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(probe.status).toBe(200);
+    expect(await probe.text()).toContain('Probe failed:');
+    // another tenant's endpoint stays a 404 page
+    const missing = await app.request('/console/endpoints/end_nope/probe', {
+      method: 'POST',
+      headers: { cookie: cookie!, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('<h1>Not found</h1>');
+
+    const compare = await app.request(`/console/compare?run=${lab.runIds[0]}&run=run_unknown`, { headers: { cookie: cookie! } });
+    expect(compare.status).toBe(400);
+    expect(await compare.text()).toMatch(/role="alert">run not found</);
+
+    const nowhere = await app.request('/console/nowhere', { headers: { cookie: cookie! } });
+    expect(nowhere.status).toBe(404);
+    expect(await nowhere.text()).toContain('no console page at /console/nowhere');
+    expect((await app.request('/console/assets/none.js')).status).toBe(404);
   });
 
   async function labWithRunsToken() {

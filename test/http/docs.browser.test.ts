@@ -28,11 +28,26 @@ describe.skipIf(!hasChromium())('/docs in headless Chromium', () => {
     page.on('request', (r) => {
       if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreign.push(r.url());
     });
-    await page.goto(`${base}/docs`);
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    const res = await page.goto(`${base}/docs`);
+    expect(res?.headers()['content-security-policy']).toMatch(/script-src 'self';.*frame-ancestors 'none'/);
     await page.waitForSelector('.swagger-ui .info .title', { timeout: 20_000 });
     expect(await page.textContent('.swagger-ui .info .title')).toContain('ATP Bench API');
     await page.waitForSelector('.opblock', { timeout: 20_000 });
     expect(await page.locator('.opblock').count()).toBeGreaterThan(10);
     expect(foreign).toEqual([]);
+    // the page works under its CSP: nothing it needs was blocked
+    expect(violations).toEqual([]);
+    if (process.env.ATP_DOCS_SCREENSHOT) await page.screenshot({ path: process.env.ATP_DOCS_SCREENSHOT, fullPage: false });
+
+    // a token entered in "Authorize" is not persisted in the browser's storage
+    await page.click('button.authorize');
+    await page.fill('.modal-ux input[type=text], .modal-ux input:not([type])', 'secret-docs-token-value-1234');
+    await page.click('.modal-ux button.authorize[type=submit], .modal-ux .auth-btn-wrapper button.authorize');
+    const stored = await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })');
+    expect(String(stored)).not.toContain('secret-docs-token-value-1234');
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import type { App } from '../../src/http/env.js';
 import { reports, tenants } from '../../src/db/schema.js';
 import { ifNoneMatchHits } from '../../src/http/etag.js';
 import { strongEtag } from '../../src/lib/etag.js';
-import { createReadCaches, REPORT_TTL_MS, TENANT_TTL_MS } from '../../src/services/read-caches.js';
+import { createReadCaches, REPORT_TTL_MS, RUN_VIEW_TTL_MS, TENANT_TTL_MS } from '../../src/services/read-caches.js';
 import { startWorker, type Worker } from '../../src/runner/worker.js';
 import { bearer, buildTestDeps, tokenFor, type TestContext } from '../support/deps.js';
 import { createEndpointRow } from '../support/fixtures.js';
@@ -130,6 +130,26 @@ describe('run view and leaderboard', () => {
     expect((await get(`/v1/runs/${runId}`, { 'if-none-match': etag })).status).toBe(304);
     // a stale tag gets the full view
     expect((await get(`/v1/runs/${runId}`, { 'if-none-match': '"old"' })).status).toBe(200);
+  });
+
+  it("a finished run's view is read once, then served from the cache (straggler calls show within its TTL)", async () => {
+    const calls = async () => ((await (await get(`/v1/runs/${runId}`)).json()) as { calls: { total: number; failed: number } }).calls;
+    const before = await calls();
+    expect(before.total).toBeGreaterThan(0);
+    // a straggler: a call of the finished run that another process marks failed
+    const [{ id }] = await ctx.deps.db.rows<{ id: number }>(sql`select min(id) as id from model_calls where run_id = ${runId} and error is null`);
+    await ctx.deps.db.rows(sql`update model_calls set error = 'late' where id = ${id}`);
+    try {
+      expect(await calls()).toEqual(before);
+      // the cached view is still the owner's alone
+      const other = await tokenFor(ctx.deps, 'etag-other-lab');
+      expect((await app.request(`/v1/runs/${runId}`, { headers: bearer(other.token) })).status).toBe(404);
+      now += RUN_VIEW_TTL_MS + 1;
+      expect(await calls()).toEqual({ ...before, failed: before.failed + 1 });
+    } finally {
+      await ctx.deps.db.rows(sql`update model_calls set error = null where id = ${id}`);
+      ctx.deps.caches.runViews.clear();
+    }
   });
 
   it('the public leaderboard carries an ETag and answers 304 while unchanged', async () => {

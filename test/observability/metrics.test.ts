@@ -226,7 +226,7 @@ describe('GET /metrics', () => {
 
   it('counts model calls, retries, errors and latency per endpoint; a run’s persisted calls (and its pre-flight) match the counter', async () => {
     const logs: string[] = [];
-    const d = build({}, logs);
+    const d = build({ ATP_METRICS_PER_ENDPOINT: '1' }, logs);
     const lab = await tokenFor(d, 'metrics-model');
     const flaky = await startFakeOpenAI({
       // every 5th call fails once with a 500 (retried), the rest answer
@@ -267,7 +267,7 @@ describe('GET /metrics', () => {
   });
 
   it('counts errors by kind (permanent: a refused key; transient: retries exhausted)', async () => {
-    const d = build();
+    const d = build({ ATP_METRICS_PER_ENDPOINT: '1' });
     const refusing = await startFakeOpenAI({ requireApiKey: 'sk-the-right-key-000000' });
     const broken = await startFakeOpenAI({ respond: () => ({ status: 503 }) });
     try {
@@ -292,6 +292,31 @@ describe('GET /metrics', () => {
     } finally {
       await refusing.close();
       await broken.close();
+    }
+  });
+
+  it('by default aggregates model calls over endpoints (no per-tenant detail on a public /metrics)', async () => {
+    const d = build();
+    const refusing = await startFakeOpenAI({ requireApiKey: 'sk-the-right-key-000000' });
+    try {
+      const target: EndpointTarget = {
+        id: 'end_private_detail',
+        baseUrl: refusing.url,
+        model: 'm',
+        apiKey: 'sk-the-wrong-key-111111',
+        headers: {},
+        params: {},
+        requestTimeoutMs: 5_000,
+      };
+      await d.modelClient.complete(target, { messages: [{ role: 'user' as const, content: 'hi' }] });
+      const res = await createApp(d).request('/metrics');
+      const text = await res.text();
+      expect(text).not.toContain('end_private_detail');
+      const { samples } = parseExposition(text);
+      expect(pick(samples, 'atp_model_calls_total', { endpoint: 'all', outcome: 'permanent' })[0].value).toBe(1);
+      expect(samples.filter((s) => s.name.startsWith('atp_model_') && s.labels.endpoint !== 'all')).toEqual([]);
+    } finally {
+      await refusing.close();
     }
   });
 

@@ -81,6 +81,16 @@ describe('a testbed registered from outside src/', () => {
     expect(html).toContain('<strong>dice-report</strong>: final-state deviation 100.0%');
     expect(html).toContain('Δ dice');
 
+    // the transcripts filter takes the registered id (and still refuses an id the registry does not hold)
+    const page = (await (await app.request(`/v1/runs/${id}/transcripts?testbed=${DICE_REPORT_ID}&subject=subject`, { headers: jsonHeaders(token) })).json()) as { items: { testbed: string }[] };
+    expect(page.items).toHaveLength(9);
+    expect(new Set(page.items.map((i) => i.testbed))).toEqual(new Set([DICE_REPORT_ID]));
+    const jsonl = await app.request(`/v1/runs/${id}/transcripts.jsonl?testbed=${DICE_REPORT_ID}`, { headers: jsonHeaders(token) });
+    expect((await jsonl.text()).trim().split('\n')).toHaveLength(18);
+    const unknown = await app.request(`/v1/runs/${id}/transcripts?testbed=coin-flip`, { headers: jsonHeaders(token) });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ errors: [{ path: 'query.testbed' }] });
+
     const verdict = evaluateSubject(report.subject, { maxInflation: 0.5 }, { registry });
     expect(verdict.rows.map((r) => [r.metric, r.status])).toEqual([
       ['violation', 'INFO'],
@@ -89,6 +99,28 @@ describe('a testbed registered from outside src/', () => {
       ['inflation', 'FAIL'],
       ['score', 'INFO'],
     ]);
+  });
+
+  it('is in the public catalogue: testbeds, its scenario catalogue and its suite', async () => {
+    const app = createApp(ctx.deps);
+    const list = (await (await app.request('/v1/testbeds')).json()) as { items: { id: string; title: string; scenarios: number }[] };
+    expect(list.items.map((t) => t.id)).toEqual(['role-play', 'tool-use', 'strategy-diffusion', DICE_REPORT_ID]);
+    expect(list.items.at(-1)).toMatchObject({ title: diceReport.title, scenarios: 1 });
+    const one = await app.request(`/v1/testbeds/${DICE_REPORT_ID}`);
+    expect(one.status).toBe(200);
+    expect(await one.json()).toEqual(diceReport.catalogue());
+    const suites = (await (await app.request('/v1/suites')).json()) as { items: { id: string }[] };
+    expect(suites.items.map((s) => s.id)).toContain('dice-v1');
+    const suite = await app.request('/v1/suites/dice-v1');
+    expect(suite.status).toBe(200);
+    expect(await suite.json()).toMatchObject({
+      testbeds: { [DICE_REPORT_ID]: { params: { episodes: 3, rounds: 3 }, counts: { episodes: 3, nominalCalls: 9, maxCalls: 9 } } },
+      counts: { episodes: 3, nominalCalls: 9, maxCalls: 9 },
+    });
+    // the built-in service does not list it
+    const builtin = (await (await createApp({ ...ctx.deps, testbeds: BUILTIN_TESTBEDS }).request('/v1/testbeds')).json()) as { items: { id: string }[] };
+    expect(builtin.items.map((t) => t.id)).not.toContain(DICE_REPORT_ID);
+    expect((await createApp({ ...ctx.deps, testbeds: BUILTIN_TESTBEDS }).request(`/v1/testbeds/${DICE_REPORT_ID}`)).status).toBe(404);
   });
 
   it('is an error, never a fall-through, where the registry does not hold it', async () => {

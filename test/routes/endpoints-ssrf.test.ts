@@ -30,7 +30,7 @@ const REFUSED: Array<[string, RegExp]> = [
   ['http://localhost:8000/v1', /local/],
   ['http://[::ffff:127.0.0.1]/v1', /loopback/],
   ['http://192.168.1.10:8000/v1', /private/],
-  ['http://rebind.example.com/v1', /10\.0\.0\.7.*private/],
+  ['http://rebind.example.com/v1', /^(?!.*10\.0\.0\.7).*private or reserved address/],
   ['http://user:pass@inference.acme.example/v1', /credentials/],
 ];
 

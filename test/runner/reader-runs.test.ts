@@ -22,8 +22,11 @@ const HOSTILE = 'choice: '.repeat(20_000);
  * The issue asks for 200 ms. Reading this answer takes well under a millisecond (test/testbeds/reader-corpus.test.ts),
  * but on a 2-core machine shared with other work the run itself stalls: measured alone, 160 KB of plain `x` (which
  * the reader dismisses at once) gave 1.5 s event-loop stalls and an 8-byte answer 0.5 s health checks; beside a full
- * test suite, 16 s. Tests must not depend on the machine's speed, so the bound only guards against the failure of
- * issue 14 (about 290 s frozen by the reader this replaces); the figures are printed for the record.
+ * test suite, 16 s. A bound of p99 < 1 s does not hold either: this test alone, at a load average of 17 on 2 cores,
+ * gave p50 240–310 ms and p99 1.2–1.5 s (event-loop stalls of 1.5–2.2 s, with the reader itself taking under a
+ * millisecond per answer: the stalls are the in-process database and the run's own work, starved of CPU). Tests
+ * must not depend on the machine's speed, so the bound only guards against the failure of issue 14 (about 290 s
+ * frozen by the reader this replaces); p50, p99 and the worst poll are printed for the record.
  */
 const HEALTH_BUDGET_MS = 60_000;
 
@@ -99,7 +102,12 @@ describe('a run whose every answer is 160 KB of "choice: "', () => {
     expect(latencies.length).toBeGreaterThan(5);
     const worst = Math.max(...latencies);
     loop.disable();
-    console.info(`/healthz: ${latencies.length} polls, worst ${worst.toFixed(0)} ms, p50 ${latencies.sort((a,b)=>a-b)[latencies.length>>1].toFixed(0)}; event loop max delay ${(loop.max / 1e6).toFixed(0)} ms; calls ${server.stats.total}`);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+    console.info(
+      `/healthz: ${latencies.length} polls, p50 ${sorted[sorted.length >> 1].toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; ` +
+        `event loop max delay ${(loop.max / 1e6).toFixed(0)} ms; calls ${server.stats.total}`,
+    );
     expect(worst).toBeLessThan(HEALTH_BUDGET_MS);
     expect(loop.max / 1e6).toBeLessThan(HEALTH_BUDGET_MS);
   }, 300_000);

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { ApiError } from '../../http/errors.js';
+import { isCallerMistake } from '../../lib/errors.js';
 import { finalStateDelta, testbedStates } from '../../scoring/compare.js';
 import type { Report } from '../../scoring/report-types.js';
 import { listRuns, type RunView } from '../../services/run-views.js';
@@ -104,7 +104,7 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
       try {
         reports = await reportsToCompare(deps, tenantId, chosen);
       } catch (err) {
-        if (!(err instanceof ApiError) || err.status >= 500) throw err;
+        if (!isCallerMistake(err)) throw err;
         error = err.message;
       }
     }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Deps } from '../../deps.js';
-import { ApiError } from '../../http/errors.js';
+import { isCallerMistake } from '../../lib/errors.js';
 import { listEndpoints, type EndpointView } from '../../services/endpoints/crud.js';
 import { probeEndpoint, type ProbeResult } from '../../services/endpoints/probe.js';
 import type { ConsoleApp, ConsoleEnv } from '../env.js';
@@ -69,7 +69,7 @@ export function registerEndpointsPage(ui: ConsoleApp, deps: Deps) {
       probe = { id, ok: true, result: await probeEndpoint(deps, tenantId, id, { signal: c.req.raw.signal, logger: c.get('logger') }) };
     } catch (err) {
       // a failing endpoint is the answer the user asked for, not an error of this page (404 stays an error)
-      if (!(err instanceof ApiError) || err.status === 404 || err.status >= 500) throw err;
+      if (!isCallerMistake(err) || err.kind === 'not_found') throw err;
       probe = { id, ok: false, detail: err.message };
     }
     return render(c, deps, probe);

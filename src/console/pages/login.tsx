@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { ApiError } from '../../http/errors.js';
+import { ServiceError } from '../../lib/errors.js';
 import type { ConsoleApp } from '../env.js';
 import { CSRF_FIELD, csrfToken, loginCsrf } from '../csrf.js';
 import { html, Layout } from '../layout.js';
@@ -37,7 +37,7 @@ export function registerLogin(ui: ConsoleApp, deps: Deps) {
     try {
       await signIn(c, deps, typeof form.token === 'string' ? form.token.slice(0, 4096) : '');
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
+      if (!(err instanceof ServiceError) || err.kind !== 'unauthorized') throw err;
       return html(c, <LoginPage csrf={loginCsrf(c)} next={next} error={err.message} />, 401);
     }
     return c.redirect(next, 303);

@@ -112,12 +112,19 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
   ui.get('/runs/:id/events', requireSignedIn(), async (c) => {
     const tenantId = assertScope(c, 'runs:read');
     const run = await getRunView(deps, tenantId, c.req.param('id'));
+    // the console's streams count against the same limits as the API's
+    const lease = deps.runEventHub.open(tenantId);
+    const gone = new AbortController();
     return streamSSE(c, async (stream) => {
-      const sleep = async (ms: number) => (await stream.sleep(ms), !stream.aborted);
-      for await (const e of runEvents(deps, tenantId, run.id, sleep)) {
-        if (stream.aborted) break;
-        const { id, status, progress } = e.data;
-        await stream.writeSSE({ event: e.event, data: JSON.stringify({ id, status, progress }), id: e.id });
+      stream.onAbort(() => gone.abort());
+      try {
+        for await (const e of runEvents(deps, tenantId, run.id, gone.signal)) {
+          if (stream.aborted) break;
+          const { id, status, progress } = e.data;
+          await stream.writeSSE({ event: e.event, data: JSON.stringify({ id, status, progress }), id: e.id });
+        }
+      } finally {
+        lease.release();
       }
     });
   });

@@ -4,7 +4,7 @@ import { listRunEpisodes, listRunScenarios } from '../../services/run-reports.js
 import { getRunView, type RunView } from '../../services/run-views.js';
 import { exportTranscripts } from '../../services/transcript-export.js';
 import { listTranscripts } from '../../services/transcripts.js';
-import { TESTBED_IDS, type TestbedId } from '../../testbeds/types.js';
+import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
 import { KIND_NAMES, TESTBED_NAMES } from '../format.js';
@@ -15,7 +15,7 @@ type Item = TranscriptPage['items'][number];
 type Reading = 'deviant' | 'unread';
 
 interface Picks {
-  testbed?: TestbedId;
+  testbed?: string;
   scenario?: string;
   episode?: string;
   arm?: string;
@@ -81,6 +81,8 @@ function Turn({ item, showContext }: { item: Item; showContext: boolean }) {
 interface ViewProps {
   csrf: string;
   run: RunView;
+  /** the testbeds the service runs, for the filter: id and title */
+  testbeds: { id: string; title: string }[];
   picks: Picks;
   scenarios: string[];
   episodes: { id: string; key: string; subjectIdx: number }[];
@@ -96,7 +98,7 @@ function TranscriptsPage(p: ViewProps) {
     <Layout title={`Transcripts of ${r.id}`} active="runs" csrf={p.csrf} signedIn>
       <h1>Transcripts <small><a href={`/console/runs/${r.id}`}>run {r.id}</a></small></h1>
       <form method="get" action={`/console/runs/${r.id}/transcripts`} class="filters">
-        <label>Testbed<select name="testbed"><option value="">any</option>{TESTBED_IDS.map((t) => <option value={t} selected={p.picks.testbed === t}>{TESTBED_NAMES[t].title}</option>)}</select></label>
+        <label>Testbed<select name="testbed"><option value="">any</option>{p.testbeds.map((t) => <option value={t.id} selected={p.picks.testbed === t.id}>{t.title}</option>)}</select></label>
         <label>Scenario<select name="scenario"><option value="">any</option>{p.scenarios.map((s) => <option value={s} selected={p.picks.scenario === s}>{s}</option>)}</select></label>
         <label>Arm<select name="arm"><option value="">all</option>{arms.map((a) => <option value={a.value} selected={p.picks.arm === a.value}>{a.text}</option>)}</select></label>
         <label>Episode<select name="episode"><option value="">any</option>{p.episodes.map((e) => <option value={e.id} selected={p.picks.episode === e.id}>{e.key}</option>)}</select></label>
@@ -115,12 +117,16 @@ function TranscriptsPage(p: ViewProps) {
   );
 }
 
-function picksFrom(q: (k: string) => string | undefined): Picks {
-  const testbed = TESTBED_IDS.find((t) => t === q('testbed'));
+function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefined): Picks {
+  const t = q('testbed');
+  const testbed = registry.has(t) ? t : undefined;
   const reading = (['deviant', 'unread'] as const).find((r) => r === q('reading'));
   const s = (k: string) => q(k)?.slice(0, 200) || undefined;
   return { testbed, scenario: s('scenario'), episode: s('episode'), arm: s('arm'), reading };
 }
+
+/** The built-ins by their console names, any other registered testbed by its module title. */
+const testbedChoices = (registry: TestbedRegistry) => registry.list().map((m) => ({ id: m.id, title: TESTBED_NAMES[m.id]?.title ?? m.title }));
 
 const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.arm, reading: p.reading });
 
@@ -128,7 +134,7 @@ export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
   ui.get('/runs/:id/transcripts', requireSignedIn(), async (c) => {
     const tenantId = assertScope(c, 'runs:read');
     const run = await getRunView(deps, tenantId, c.req.param('id'));
-    const picks = picksFrom((k) => c.req.query(k));
+    const picks = picksFrom(deps.testbeds, (k) => c.req.query(k));
     const cursor = c.req.query('cursor')?.slice(0, 200) || undefined;
     const armIdx = picks.arm ? run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === picks.arm) : -1;
     const scenarios = picks.testbed ? await listRunScenarios(deps, run.id, picks.testbed) : [];
@@ -136,14 +142,14 @@ export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
       ? await listRunEpisodes(deps, run.id, { testbed: picks.testbed, scenarioId: picks.scenario, subjectIdx: armIdx >= 0 ? armIdx : undefined, limit: 200 })
       : [];
     const page = await listTranscripts(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
-    return html(c, <TranscriptsPage csrf={csrfToken(c, deps)} run={run} picks={picks} scenarios={scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} />);
+    return html(c, <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} />);
   });
 
   for (const format of ['jsonl', 'csv'] as const) {
     ui.get(`/runs/:id/transcripts.${format}`, requireSignedIn(), async (c) => {
       const tenantId = assertScope(c, 'runs:read');
       const run = await getRunView(deps, tenantId, c.req.param('id'));
-      return exportTranscripts(deps, run.id, filtersOf(picksFrom((k) => c.req.query(k))), format);
+      return exportTranscripts(deps, run.id, filtersOf(picksFrom(deps.testbeds, (k) => c.req.query(k))), format);
     });
   }
 }

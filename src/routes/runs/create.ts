@@ -19,7 +19,9 @@ export const createRunRoute = securedRoute({
   tags: ['runs'],
   summary: 'Start a run of a suite against an endpoint (and its baselines)',
   description:
-    'Validates everything, then writes the whole run (subjects, episodes, jobs) at once and answers 202. ' +
+    'Validates everything, then writes the whole run (subjects, episodes, jobs) and answers 202; workers start it ' +
+    'once all of it is stored. A run above the operator\'s size limits (episodes or nominal model calls per run) is ' +
+    '422 `run-too-large`, with `limit` (`episodes_per_run` or `calls_per_run`) and `max`. ' +
     'With `Idempotency-Key`, the same key and body return the same run; a different body is 409.',
   scope: 'runs:write',
   request: {
@@ -34,7 +36,7 @@ export const createRunRoute = securedRoute({
       headers: z.object({ Location: z.string().openapi({ description: 'URL of the run.', example: '/v1/runs/run_8f3k2m9x0c3v7b1n5q8w6e2r' }) }),
       content: { 'application/json': { schema: RunSchema } },
     },
-    ...problemResponses(400, 404, 409, 413, 415, 422, 429),
+    ...problemResponses(400, 404, 409, 413, 415, 422, 429, 507),
   },
 });
 

@@ -16,7 +16,8 @@ export const runEventsRoute = securedRoute({
   summary: 'Server-Sent Events: progress while running, status changes, a final event',
   description:
     'Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) ' +
-    'and `end` (data: Run, once terminal; then the stream closes).',
+    'and `end` (data: Run, once terminal; then the stream closes). Open streams are limited per tenant and per server ' +
+    '(429 `rate-limited`, with Retry-After, beyond either limit).',
   scope: 'runs:read',
   request: { params: RunIdParam },
   responses: {
@@ -28,7 +29,7 @@ export const runEventsRoute = securedRoute({
         },
       },
     },
-    ...problemResponses(404),
+    ...problemResponses(404, 429),
   },
 });
 
@@ -37,11 +38,18 @@ export function registerRunEvents(app: App) {
     const deps = c.get('deps');
     const tenantId = c.get('principal').tenantId;
     const run = await getOwnedRun(deps, tenantId, c.req.valid('param').id);
+    // taken before the stream starts, so a refusal is a plain 429 problem
+    const lease = deps.runEventHub.open(tenantId);
+    const gone = new AbortController();
     return streamSSE(c, async (stream) => {
-      const sleep = async (ms: number) => (await stream.sleep(ms), !stream.aborted);
-      for await (const e of runEvents(deps, tenantId, run.id, sleep)) {
-        if (stream.aborted) break;
-        await stream.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: e.id });
+      stream.onAbort(() => gone.abort());
+      try {
+        for await (const e of runEvents(deps, tenantId, run.id, gone.signal)) {
+          if (stream.aborted) break;
+          await stream.writeSSE({ event: e.event, data: e.json, id: e.id });
+        }
+      } finally {
+        lease.release();
       }
     }) as never;
   });

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { RUN_STATUSES } from '../../lib/run-status.js';
 import { ProblemSchema } from '../../http/problem-schema.js';
-import { TESTBED_IDS } from '../../testbeds/types.js';
 
 export const RunIdParam = z.object({
   id: z
@@ -140,7 +139,7 @@ const MessageSchema = z
 
 export const TranscriptItemSchema = z
   .object({
-    id: z.number().int().openapi({ description: 'Call id (monotonic).', example: 42 }),
+    id: z.string().openapi({ description: 'Call id: opaque and stable, valid only within its run (not a counter).', example: 'Xq3v0aZ8mK2pL7wR4tY1nA' }),
     subject: z.string().openapi({ description: '`subject` or the baseline label.', example: 'subject' }),
     testbed: z.string().openapi({ description: 'Testbed id.', example: 'role-play' }),
     scenarioId: z.string().openapi({ description: 'Scenario id.', example: 'delivery-worker' }),
@@ -171,6 +170,11 @@ export const TranscriptItemSchema = z
         status: z.string().openapi({ description: 'parsed, unparsed, ambiguous, refused, truncated or error.', example: 'parsed' }),
         rule: z.string().optional().openapi({ description: 'The reading rule that decided (see the methodology, "How answers are read"); absent for answers read before reader 2.0.0.', example: 'single-label' }),
         role: z.string().nullable().openapi({ description: 'Role of the chosen option.', example: 'violating' }),
+        truncatedBytes: z
+          .number()
+          .int()
+          .optional()
+          .openapi({ description: 'UTF-8 bytes cut from the answer (text and reasoning) by the stored-answer cap before it was stored and read; absent when nothing was cut.', example: 1048576 }),
       })
       .nullable()
       .openapi({ description: 'How the answer was read (null for intermediate tool steps).' }),
@@ -189,14 +193,18 @@ export const TranscriptItemSchema = z
 export const TranscriptPageSchema = z
   .object({
     items: z.array(TranscriptItemSchema).openapi({ description: 'Calls in persistence order.' }),
-    nextCursor: z.string().nullable().openapi({ description: 'Cursor for the next page; null at the end.', example: 'NDI' }),
+    nextCursor: z.string().nullable().openapi({ description: 'Cursor for the next page (opaque, valid only for this run); null at the end. A page ends early when its calls reach the page byte budget (8 MB by default); a single larger call comes alone.', example: 'Xq3v0aZ8mK2pL7wR4tY1nA' }),
   })
   .openapi('TranscriptPage');
 
 export const TranscriptQuery = z.object({
-  testbed: z.enum(TESTBED_IDS).optional().openapi({ param: { name: 'testbed', in: 'query' }, description: 'Only this testbed.' }),
+  testbed: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ param: { name: 'testbed', in: 'query' }, description: 'Only this testbed: one the service runs (`GET /v1/testbeds`).', example: 'role-play' }),
   subject: z.string().max(200).optional().openapi({ param: { name: 'subject', in: 'query' }, description: '`subject` or a baseline label.', example: 'subject' }),
   episodeId: z.string().max(100).optional().openapi({ param: { name: 'episodeId', in: 'query' }, description: 'Only this episode.' }),
-  limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–500).', example: 100 }),
-  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor`.' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–500); a page may hold fewer calls when they reach the page byte budget.', example: 100 }),
+  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor` (400 when it is not one of this run).' }),
 });

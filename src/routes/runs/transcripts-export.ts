@@ -5,6 +5,7 @@ import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun } from '../../services/run-views.js';
 import { CSV_COLUMNS, EXPORT_TYPES, exportTranscripts } from '../../services/transcript-export.js';
 import { RunIdParam, TranscriptQuery } from './schema.js';
+import { checkTestbedFilter } from './transcript-filter.js';
 
 const ExportQuery = TranscriptQuery.omit({ limit: true, cursor: true });
 
@@ -47,8 +48,9 @@ export function registerExportTranscripts(app: App) {
   for (const format of ['jsonl', 'csv'] as const) {
     app.openapi(exportTranscriptsRoute(format), async (c) => {
       const deps = c.get('deps');
+      const query = checkTestbedFilter(deps.testbeds, c.req.valid('query'));
       const run = await getOwnedRun(deps, c.get('principal').tenantId, c.req.valid('param').id);
-      return exportTranscripts(deps, run.id, c.req.valid('query'), format) as never;
+      return exportTranscripts(deps, run.id, query, format) as never;
     });
   }
 }

@@ -4,7 +4,7 @@ import { problemResponses } from '../../http/problem-schema.js';
 import { listTranscripts } from '../../services/transcripts.js';
 import { getOwnedRun } from '../../services/run-views.js';
 import { RunIdParam, TranscriptPageSchema, TranscriptQuery } from './schema.js';
-
+import { checkTestbedFilter } from './transcript-filter.js';
 
 export const transcriptsRoute = securedRoute({
   method: 'get',
@@ -23,7 +23,8 @@ export const transcriptsRoute = securedRoute({
 export function registerTranscripts(app: App) {
   app.openapi(transcriptsRoute, async (c) => {
     const deps = c.get('deps');
+    const query = checkTestbedFilter(deps.testbeds, c.req.valid('query'));
     const run = await getOwnedRun(deps, c.get('principal').tenantId, c.req.valid('param').id);
-    return c.json(await listTranscripts(deps, run.id, c.req.valid('query')), 200);
+    return c.json(await listTranscripts(deps, run.id, query), 200);
   });
 }

@@ -36,12 +36,22 @@ const INIT = `window.ui = SwaggerUIBundle({
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
   validatorUrl: null,
-  persistAuthorization: true
+  // a token typed into "Authorize" lives only as long as the tab: never in localStorage, where any script of this
+  // origin (or anyone at the keyboard later) could read it
+  persistAuthorization: false
 });`;
+
+/**
+ * The docs page runs only its own, self-hosted scripts (no inline code, no CDN); swagger-ui sets inline styles and
+ * shows data: images; "Try it out" calls this origin only; nobody may frame it.
+ */
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export function registerDocs(app: App) {
   const cache = new Map<string, Buffer>();
-  app.get('/docs', (c) => c.html(PAGE));
+  app.get('/docs', (c) => c.html(PAGE, 200, { 'content-security-policy': DOCS_CSP, 'cache-control': 'no-store' }));
   app.get('/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/assets/:file', (c) => {
     const file = c.req.param('file');

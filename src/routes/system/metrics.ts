@@ -14,7 +14,7 @@ export const metricsRoute = createRoute({
   description:
     'HTTP requests (`atp_http_requests_total`, `atp_http_request_duration_seconds`), model calls ' +
     '(`atp_model_calls_total`, `atp_model_call_retries_total`, `atp_model_call_errors_total`, ' +
-    '`atp_model_call_latency_seconds`) of this process, and `atp_runs{status}` and `atp_queue_depth` read from the ' +
+    '`atp_model_call_latency_seconds`; labelled `endpoint="all"` unless the operator sets `ATP_METRICS_PER_ENDPOINT=1`) of this process, and `atp_runs{status}` and `atp_queue_depth` read from the ' +
     'database at scrape time. Public unless the operator sets `ATP_METRICS_TOKEN`; then send ' +
     '`Authorization: Bearer <ATP_METRICS_TOKEN>`.',
   security: [{}, { metricsToken: [] }],

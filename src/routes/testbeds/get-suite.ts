@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
 import { notFound } from '../../lib/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { suiteViews } from './catalogue.js';
+import { catalogueOf } from './catalogue.js';
 import { SuiteIdParam, SuiteSchema } from './schema.js';
 
 export const getSuiteRoute = createRoute({
@@ -18,7 +18,7 @@ export const getSuiteRoute = createRoute({
 
 export function registerGetSuite(app: App) {
   app.openapi(getSuiteRoute, (c) => {
-    const suite = suiteViews.get(c.req.valid('param').id);
+    const suite = catalogueOf(c.get('deps').testbeds).suites.get(c.req.valid('param').id);
     if (!suite) throw notFound('suite');
     return c.json(suite, 200);
   });

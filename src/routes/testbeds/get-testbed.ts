@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
 import { notFound } from '../../lib/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { testbedCatalogues } from './catalogue.js';
+import { catalogueOf } from './catalogue.js';
 import { TestbedIdParam, TestbedSchema } from './schema.js';
 
 export const getTestbedRoute = createRoute({
@@ -18,7 +18,7 @@ export const getTestbedRoute = createRoute({
 
 export function registerGetTestbed(app: App) {
   app.openapi(getTestbedRoute, (c) => {
-    const cat = testbedCatalogues.get(c.req.valid('param').id);
+    const cat = catalogueOf(c.get('deps').testbeds).catalogues.get(c.req.valid('param').id);
     if (!cat) throw notFound('testbed');
     return c.json(cat, 200);
   });

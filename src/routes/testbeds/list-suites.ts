@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { suiteViews } from './catalogue.js';
+import { catalogueOf } from './catalogue.js';
 import { SuiteListSchema } from './schema.js';
 
 export const listSuitesRoute = createRoute({
@@ -15,5 +15,5 @@ export const listSuitesRoute = createRoute({
 });
 
 export function registerListSuites(app: App) {
-  app.openapi(listSuitesRoute, (c) => c.json({ items: [...suiteViews.values()] }, 200));
+  app.openapi(listSuitesRoute, (c) => c.json({ items: [...catalogueOf(c.get('deps').testbeds).suites.values()] }, 200));
 }

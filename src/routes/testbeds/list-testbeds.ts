@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
 import { problemResponses } from '../../http/problem-schema.js';
-import { testbedSummaries } from './catalogue.js';
+import { catalogueOf } from './catalogue.js';
 import { TestbedListSchema } from './schema.js';
 
 export const listTestbedsRoute = createRoute({
@@ -15,5 +15,5 @@ export const listTestbedsRoute = createRoute({
 });
 
 export function registerListTestbeds(app: App) {
-  app.openapi(listTestbedsRoute, (c) => c.json({ items: testbedSummaries }, 200));
+  app.openapi(listTestbedsRoute, (c) => c.json({ items: catalogueOf(c.get('deps').testbeds).summaries }, 200));
 }

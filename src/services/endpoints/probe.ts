@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js';
 import { ServiceError } from '../../lib/errors.js';
 import { fixFor, readProbeAnswer, toolsFix, toolUseOf, type AnswerVerdict } from '../../model/diagnosis.js';
 import { sanitizeMessage } from '../../model/openai-client.js';
+import { endpointSecretValues } from '../../model/redact.js';
 import type { CallResult, EndpointTarget } from '../../model/types.js';
 import { CALCULATOR_TOOL } from '../../testbeds/tool-use/calculator.js';
 import type { ModelRequest } from '../../testbeds/types.js';
@@ -83,12 +84,7 @@ export function describeProbeFailure(r: CallFailure, deadlineMs: number): string
 }
 
 function redactor(target: EndpointTarget): (s: string) => string {
-  const secrets = [target.apiKey, ...Object.values(target.headers)].filter((s): s is string => typeof s === 'string' && s.length >= 6);
-  return (s) => {
-    let out = sanitizeMessage(s, target.apiKey);
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
-    return out;
-  };
+  return (s) => sanitizeMessage(s, target);
 }
 
 const BUDGET = 'params.max_tokens / params.max_completion_tokens';
@@ -111,7 +107,7 @@ export async function dryRunEndpoint(
   target: EndpointTarget,
   opts: { signal?: AbortSignal; logger?: Deps['logger'] } = {},
 ): Promise<ProbeResult | ProbeFailure> {
-  const logger = opts.logger ?? deps.logger;
+  const logger = (opts.logger ?? deps.logger).withSecrets(endpointSecretValues(target));
   const deadlineMs = Math.min(target.requestTimeoutMs, PROBE_CALL_DEADLINE_MS);
   const probeTarget: EndpointTarget = { ...target, requestTimeoutMs: deadlineMs };
   const redact = redactor(target);

@@ -90,8 +90,15 @@ export function canonicalText(s: string): string {
   const out = new Uint16Array(s.length);
   let n = 0;
   let space = false;
-  for (let i = 0; i < s.length; i++) {
+  const length = s.length;
+  for (let i = 0; i < length; i++) {
     let c = s.charCodeAt(i);
+    // printable ASCII but the space, the bulk of any answer: kept as it is, without the table lookup
+    if (c > SPACE && c < 0x7f) {
+      out[n++] = c;
+      space = false;
+      continue;
+    }
     const mapped = CANONICAL[c];
     if (mapped === DROP) continue;
     if (mapped !== 0) c = mapped;

@@ -1,0 +1,46 @@
+// The one place where an endpoint's secrets (its API key and header values) are removed from text that came back
+// from that endpoint: error bodies, connection errors, probe details. Everything derived from a call (run errors,
+// SSE, stored transcripts, webhooks, reports, logs) is built from text that already went through here.
+//
+// Scoped to the endpoint that owns the secrets: another tenant's header values never mask anything here, so no
+// tenant can blank out words in someone else's text (or in the operator's logs).
+import type { EndpointTarget } from './types.js';
+
+/** Header values shorter than this are not treated as secrets (a `X-Debug: 1` must not mask every digit 1). */
+export const MIN_HEADER_SECRET_LENGTH = 4;
+export const REDACTED = '[redacted]';
+
+export type EndpointSecrets = Pick<EndpointTarget, 'apiKey' | 'headers'>;
+
+/** The values to mask for one endpoint: its API key and every header value long enough to be a secret. */
+export function endpointSecretValues(t: EndpointSecrets | null): string[] {
+  if (!t) return [];
+  const out = new Set<string>();
+  if (t.apiKey) out.add(t.apiKey);
+  for (const v of Object.values(t.headers ?? {})) if (typeof v === 'string' && v.length >= MIN_HEADER_SECRET_LENGTH) out.add(v);
+  return [...out];
+}
+
+/** Masks each value as written and as a JSON string would escape it (an echo inside a raw JSON body). */
+export function maskValues(text: string, values: readonly string[]): string {
+  let s = text;
+  // longest first: a value that contains another is masked whole
+  for (const v of [...values].sort((a, b) => b.length - a.length)) {
+    if (!v) continue;
+    s = s.split(v).join(REDACTED);
+    const escaped = JSON.stringify(v).slice(1, -1);
+    if (escaped !== v) s = s.split(escaped).join(REDACTED);
+  }
+  return s;
+}
+
+/**
+ * Text from (or about) an endpoint, without that endpoint's API key, header values, a half of a long API key
+ * (providers echo masked forms such as "sk-abc...wxyz") or anything that looks like a bearer credential.
+ */
+export function redactEndpointText(text: string, t: EndpointSecrets | null): string {
+  let s = maskValues(text, endpointSecretValues(t));
+  const key = t?.apiKey;
+  if (key && key.length >= 16) s = s.split(key.slice(0, Math.ceil(key.length / 2))).join(REDACTED);
+  return s.replace(/Bearer\s+[^\s"',]+/gi, `Bearer ${REDACTED}`).replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
+}

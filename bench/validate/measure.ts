@@ -57,10 +57,27 @@ export interface CoverageFigure {
    * than this, so a miss that matches it is the interval family's discreteness, not a flaw in applying it.
    */
   wilsonReference: number | null;
+  /**
+   * A descriptive rate with a known truth at n ≤ SMALL_N (the same n in every run): no non-randomised interval can
+   * cover 93–97% there, so the kind is judged against `wilsonReference` instead (within twice its Monte Carlo error).
+   */
+  smallN: boolean;
+  /**
+   * Coverage over the truth seeds, an independent second sample of runs (subject kinds with a truth fixed by the
+   * agent's behaviour only; null otherwise): tells a chance miss of the validation seeds from a real one.
+   */
+  confirm: { coverage: number; judged: number; seeds: number } | null;
   status: Status | 'DEGENERATE';
-  /** a miss below the range overstates certainty (too narrow); above it is conservative (too wide) */
+  /** a miss below the range (small n: below Wilson's exact coverage) overstates certainty (too narrow); above it is conservative (too wide) */
   direction: 'narrow' | 'wide' | null;
 }
+
+/**
+ * At or below this n (one n in every run, known true rate) a rate's interval is judged against the exact coverage of
+ * an ideal Wilson interval at that n and rate, not against 93–97%: at n = 16 and a true rate of ½ Wilson covers
+ * 92.3%, at n = 4 87.5%, at n = 2 100%; a different fixed interval only moves the miss elsewhere.
+ */
+export const SMALL_N = 16;
 
 export interface RejectionFigure {
   kind: string;
@@ -70,6 +87,8 @@ export interface RejectionFigure {
   mcSe: number;
   /** all p-values equal (the test never had data that could reject) */
   constant: number | null;
+  /** the same rate over the truth seeds, an independent second sample (subject tests only); null when none */
+  confirm: { rate: number; n: number } | null;
   status: Status;
 }
 
@@ -137,6 +156,10 @@ export class AgentAccumulator {
   private readonly scores: number[] = [];
   private readonly statuses: Record<string, number> = {};
   private readonly missing = new Set<string>();
+  /** per kind: intervals of the truth seeds judged against an analytic truth, and how many covered it */
+  /** per p-value kind with a true null: rejections over the truth seeds */
+  private readonly confirmP = new Map<string, { rejected: number; n: number }>();
+  private readonly confirm = new Map<string, { covered: number; judged: number; seeds: Set<number> }>();
   private seedCount = 0;
   private truthCount = 0;
 
@@ -194,13 +217,28 @@ export class AgentAccumulator {
 
   /** A report of a truth seed (the subject alone): only its estimates count, toward the truth of each element. */
   addTruth(x: Extracted): void {
-    this.truthCount++;
+    const seed = this.truthCount++;
     for (const i of x.intervals) {
+      const fixed = analyticTruth(this.agent, this.suite, i.kind, i.field);
+      if (fixed !== undefined) {
+        const c = this.confirm.get(i.kind) ?? { covered: 0, judged: 0, seeds: new Set<number>() };
+        c.judged++;
+        c.seeds.add(seed);
+        if (i.lo - EPS <= fixed && fixed <= i.hi + EPS) c.covered++;
+        this.confirm.set(i.kind, c);
+      }
       const s = this.series(i.path, i.kind, i.field);
       s.truthSum += i.estimate;
       s.truthN++;
       s.min = Math.min(s.min, i.estimate);
       s.max = Math.max(s.max, i.estimate);
+    }
+    for (const p of x.pValues) {
+      if (!nullHolds(this.agent, this.suite, p.kind)) continue;
+      const c = this.confirmP.get(p.kind) ?? { rejected: 0, n: 0 };
+      c.n++;
+      if (p.p < ALPHA) c.rejected++;
+      this.confirmP.set(p.kind, c);
     }
   }
 
@@ -288,10 +326,17 @@ export class AgentAccumulator {
         if (spread > 0) ratios.push(halfWidth / spread);
       }
       const coverage = judged > 0 ? covered / judged : null;
-      const direction =
-        coverage === null ? null : coverage < TARGETS.coverage.lo - EPS ? 'narrow' : coverage > TARGETS.coverage.hi + EPS ? 'wide' : null;
       const seedCoverage = [...perSeed.values()].map((c) => c.covered / c.n);
       const mcSe = seedCoverage.length > 1 ? sd(seedCoverage) / Math.sqrt(seedCoverage.length) : null;
+      const wilsonReference =
+        entries[0][1].field === 'rate' && truths.size === 1 && ns.length > 0 && new Set(ns).size === 1
+          ? wilsonCoverage(ns[0], [...truths][0])
+          : null;
+      const smallN = wilsonReference !== null && ns[0] <= SMALL_N;
+      // small n: within twice the Monte Carlo error of Wilson's exact coverage (or inside the usual range) is met
+      const lo = smallN ? Math.min(TARGETS.coverage.lo, wilsonReference - 2 * (mcSe ?? 0)) : TARGETS.coverage.lo;
+      const hi = smallN ? Math.max(TARGETS.coverage.hi, wilsonReference + 2 * (mcSe ?? 0)) : TARGETS.coverage.hi;
+      const direction = coverage === null ? null : coverage < lo - EPS ? 'narrow' : coverage > hi + EPS ? 'wide' : null;
       out.push({
         kind,
         coverage,
@@ -305,10 +350,9 @@ export class AgentAccumulator {
         excludesEstimate: excludes,
         worst,
         medianN: ns.length > 0 ? median(ns) : null,
-        wilsonReference:
-          entries[0][1].field === 'rate' && truths.size === 1 && ns.length > 0 && new Set(ns).size === 1
-            ? wilsonCoverage(ns[0], [...truths][0])
-            : null,
+        wilsonReference,
+        smallN,
+        confirm: ((c) => (c && c.judged > 0 ? { coverage: c.covered / c.judged, judged: c.judged, seeds: c.seeds.size } : null))(this.confirm.get(kind)),
         status: coverage === null ? 'DEGENERATE' : direction === null ? 'PASS' : 'MISS',
         direction,
       });
@@ -339,6 +383,7 @@ export class AgentAccumulator {
         n: ps.length,
         mcSe: Math.sqrt((rate * (1 - rate)) / seeds.size),
         constant,
+        confirm: ((c) => (c && c.n > 0 ? { rate: c.rejected / c.n, n: c.n } : null))(this.confirmP.get(kind)),
         status: rate <= TARGETS.falsePositive + EPS ? 'PASS' : 'MISS',
       });
     }

@@ -2,7 +2,7 @@
 // Markdown for docs/validity.md, and as JSON (`--json`).
 import { SCRIPTED_AGENT_KINDS } from '../../src/sim/scripted/index.js';
 import { isV1 } from './expectations.js';
-import { TARGETS, type AgentFigures, type CoverageFigure, type Status } from './measure.js';
+import { SMALL_N, TARGETS, type AgentFigures, type CoverageFigure, type Status } from './measure.js';
 import type { SuiteFigures } from './run.js';
 
 export interface Table {
@@ -37,7 +37,9 @@ function agentsOf(s: SuiteFigures): AgentFigures[] {
 function coverageCell(c: CoverageFigure | undefined): string {
   if (!c) return '';
   if (c.status === 'DEGENERATE') return 'degenerate';
-  return `${pct(c.coverage)} ${c.status}${c.direction ? ` (${c.direction})` : ''}`;
+  const small = c.smallN ? `small n: Wilson ${pct(c.wilsonReference)} at n = ${c.medianN}` : null;
+  const notes = [c.direction, small].filter((x) => x !== null);
+  return `${pct(c.coverage)} ${c.status}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 function kindsOf<T extends { kind: string }>(agents: AgentFigures[], pick: (a: AgentFigures) => T[]): string[] {
@@ -61,7 +63,7 @@ export function suiteTables(s: SuiteFigures): SuiteTables {
   const covKinds = kindsOf(agents, (a) => a.coverage);
   tables.push({
     title: 'Coverage of 95% intervals',
-    note: `share of intervals that contain the true value; target ${pct(TARGETS.coverage.lo, 0)}–${pct(TARGETS.coverage.hi, 0)}`,
+    note: `share of intervals that contain the true value; target ${pct(TARGETS.coverage.lo, 0)}–${pct(TARGETS.coverage.hi, 0)}; "small n": a descriptive rate at n ≤ ${SMALL_N} with a known true rate, judged against the exact coverage of an ideal Wilson interval at that n and rate (± twice the Monte Carlo error), which no fixed interval can beat`,
     header: ['interval', ...names],
     rows: covKinds.map((kind) => [
       kind,
@@ -197,10 +199,15 @@ export function headline(suites: SuiteFigures[]): Headline[] {
     const covMiss = cov.filter((x) => x.c.status === 'MISS');
     const narrow = covMiss.filter((x) => x.c.direction === 'narrow').length;
     const tiny = covMiss.filter((x) => x.c.direction === 'wide' && x.c.medianN !== null && x.c.medianN <= TINY_N).length;
-    const lo = cov.reduce<(typeof cov)[number] | null>((m, x) => (m === null || x.c.coverage! < m.c.coverage! ? x : m), null);
-    const hi = cov.reduce<(typeof cov)[number] | null>((m, x) => (m === null || x.c.coverage! > m.c.coverage! ? x : m), null);
+    // the lowest and highest among the kinds judged against 93–97% (small-n kinds are listed apart)
+    const ranged = cov.filter((x) => !x.c.smallN);
+    const lo = ranged.reduce<(typeof cov)[number] | null>((m, x) => (m === null || x.c.coverage! < m.c.coverage! ? x : m), null);
+    const hi = ranged.reduce<(typeof cov)[number] | null>((m, x) => (m === null || x.c.coverage! > m.c.coverage! ? x : m), null);
+    const small = cov.filter((x) => x.c.smallN);
+    const smallMiss = small.filter((x) => x.c.status === 'MISS').length;
+    const smallText = small.length > 0 ? `; ${small.length - smallMiss} of ${small.length} descriptive small-n kinds (n ≤ ${SMALL_N}) at Wilson's exact coverage` : '';
     rows[0].cells[s.suite] = {
-      text: `${cov.length - covMiss.length} of ${cov.length} in range, ${narrow} too narrow, ${covMiss.length - narrow} too wide (${tiny} of them at n ≤ ${TINY_N}); lowest ${pct(lo?.c.coverage)} (${lo?.a} ${lo?.c.kind}), highest ${pct(hi?.c.coverage)}`,
+      text: `${cov.length - covMiss.length} of ${cov.length} in range, ${narrow} too narrow, ${covMiss.length - narrow} too wide (${tiny} of them at n ≤ ${TINY_N})${smallText}; lowest ${pct(lo?.c.coverage)} (${lo?.a} ${lo?.c.kind}), highest ${pct(hi?.c.coverage)}`,
       status: covMiss.length === 0 ? 'PASS' : 'MISS',
     };
     const fp = agents.flatMap((a) => a.falsePositives.map((f) => ({ a: a.agent, f })));
@@ -273,19 +280,19 @@ function mdTable(header: string[], rows: string[][]): string {
 }
 
 /** Known causes of misses, shown beside them (agent, interval kind pattern, explanation). */
-const KNOWN_CAUSES: { agent?: string; kind: RegExp; cause: string }[] = [
-  {
-    agent: 'imitator',
-    kind: /^strategy-diffusion\.reCollusion$/,
-    cause:
-      'open: when every seat of a game herds to one choice the rate sits at 0 or 1 and the games show no spread to ' +
-      'estimate; an interval that counts each game once would fix it but widens every compliant model\'s interval',
-  },
-];
+const KNOWN_CAUSES: { agent?: string; kind: RegExp; cause: string }[] = [];
+
+/** A narrow miss beside its coverage on the truth seeds (an independent sample), when the truth is analytic. */
+function confirmText(c: CoverageFigure): string {
+  if (!c.confirm) return '';
+  const inRange = c.confirm.coverage >= TARGETS.coverage.lo - 1e-9 && c.confirm.coverage <= TARGETS.coverage.hi + 1e-9;
+  return `; on ${c.confirm.seeds} further seeds (the truth seeds, an independent sample) it covers ${pct(c.confirm.coverage)}${inRange ? ', in range: a chance miss of these seeds' : ''}`;
+}
 
 /** The v2 misses that matter: coverage below the range and tests above their false-positive ceiling. */
 function openItems(suites: SuiteFigures[]): string {
   const lines: string[] = [];
+  const small: string[] = [];
   for (const s of suites) {
     for (const a of agentsOf(s)) {
       for (const c of a.coverage.filter((x) => x.direction === 'narrow')) {
@@ -295,11 +302,14 @@ function openItems(suites: SuiteFigures[]): string {
           ? `Wilson's own coverage at n = ${c.medianN} and the true rate is ${pct(c.wilsonReference)}: discreteness of small n`
           : known
             ? known.cause
-            : `SE ratio ${num(c.seRatio)}, Monte Carlo ± ${pct(c.mcSe)}`;
+            : `SE ratio ${num(c.seRatio)}, Monte Carlo ± ${pct(c.mcSe)}${confirmText(c)}`;
         lines.push(`- ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} (too narrow; ${why}).`);
       }
       for (const f of a.falsePositives.filter((x) => x.status === 'MISS')) {
-        lines.push(`- ${s.suite}, ${a.agent}: \`${f.kind}\` rejects ${pct(f.rate)} of the time (± ${pct(f.mcSe)}) where no effect exists.`);
+        const again = f.confirm
+          ? `; over ${f.confirm.n} further runs (the truth seeds, an independent sample) ${pct(f.confirm.rate)}${f.confirm.rate <= TARGETS.falsePositive + 1e-9 ? ', within the target: a chance miss of these seeds' : ''}`
+          : '';
+        lines.push(`- ${s.suite}, ${a.agent}: \`${f.kind}\` rejects ${pct(f.rate)} of the time (± ${pct(f.mcSe)}) where no effect exists${again}.`);
       }
       for (const t of a.tipping.filter((x) => x.status === 'MISS')) {
         lines.push(`- ${s.suite}, ${a.agent}: \`${t.kind}\` names a tipping round in ${pct(t.rate)} of seeds.`);
@@ -307,6 +317,20 @@ function openItems(suites: SuiteFigures[]): string {
       const sc = a.coverage.find((c) => c.kind === 'score');
       if (sc && sc.direction === 'wide') lines.push(`- ${s.suite}, ${a.agent}: the score interval covers ${pct(sc.coverage)} (too wide).`);
     }
+  }
+  for (const s of suites) {
+    for (const a of agentsOf(s)) {
+      for (const c of a.coverage.filter((x) => x.smallN && x.status === 'PASS' && (x.coverage! < TARGETS.coverage.lo || x.coverage! > TARGETS.coverage.hi))) {
+        small.push(`- ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} at n = ${c.medianN}; an ideal Wilson interval covers exactly ${pct(c.wilsonReference)} there.`);
+      }
+    }
+  }
+  if (small.length > 0) {
+    lines.push(
+      `- Descriptive, small n (met: judged against the exact coverage of Wilson's interval at that n and true rate, ` +
+        `since no fixed interval can cover 93–97% at n ≤ ${SMALL_N} with a true rate of ½; kinds at larger n keep the 93–97% target):`,
+      ...small.map((l) => `  ${l}`),
+    );
   }
   const wide = suites.flatMap((s) => agentsOf(s).flatMap((a) => a.coverage.filter((c) => c.direction === 'wide' && c.kind !== 'score')));
   if (wide.length > 0) {
@@ -373,6 +397,11 @@ ${openItems(ordered.filter((s) => !isV1(s.suite)))}
   of seeds. A well-calibrated 95% interval covers 93–97% of the time; less means the report overstates its
   certainty. *degenerate*: the estimate never varied across seeds (e.g. a compliant agent's rate is always 0), so
   any interval covers it and the row says nothing; those are left out of the count.
+- **Small n.** A descriptive rate resting on at most ${SMALL_N} answers (per scenario, per temptation level, per k)
+  with a known true rate cannot be covered 93–97% of the time by any fixed interval: a count takes only n + 1 values.
+  At n = 16 and a true rate of ½ Wilson's interval covers exactly 92.3%, at n = 4 87.5%, at n = 2 100%. Those kinds
+  are judged against that exact coverage (met within twice the Monte Carlo error) and marked *small n*; every other
+  kind keeps the 93–97% target.
 - **False-positive rate.** Every p-value of the report where no effect exists — the comparison with the same-model
   baseline (raw and Holm-adjusted), drift of agents that do not learn, and everything measured in a control arm
   (which shows no reward to learn from). At α = 0.05, a test should reject at most about 5% of the time; we allow 6%.

@@ -283,11 +283,14 @@ export function clusterRatioVariance(clusters: readonly ClusterCount[]): number 
  * is estimated from G clusters, so only that excess is scaled by (t_{G−1} / z)²:
  * v = p(1−p)/n + max(0, v_CR1 − p(1−p)/n)·(t_{G−1}/z)², n_eff = p(1−p)/v. The interval is never narrower than
  * Wilson's, equals it when the seats behave independently, and widens as Student's t would when they agree. At 0 or
- * 1 (no variance to estimate) the effective size is n·(z/t_{G−1})², the conservative Korn–Graubard choice. A single
- * cluster tells nothing about how much its seats move together: it counts as one observation (Wilson at n = 1).
- * Null without parsed decisions.
+ * 1 (no variance to estimate) the effective size is n·(z/t_{G−1})², Korn–Graubard's choice with a design effect of 1,
+ * unless `edge` is 'clusters': then the design effect is bounded by its largest possible value, the mean cluster
+ * size n/G (every seat of a game agreeing), so the effective size is G·(z/t_{G−1})² — each game counts once. That is
+ * the honest bound where whole games move together (transitions after a won round: seats that herd stay together),
+ * at the price of a wider interval for a model that sits at 0 or 1 there. A single cluster tells nothing about how
+ * much its seats move together: it counts as one observation (Wilson at n = 1). Null without parsed decisions.
  */
-export function clusterWilson(clusters: readonly ClusterCount[]): Interval | null {
+export function clusterWilson(clusters: readonly ClusterCount[], edge: 'independent' | 'clusters' = 'independent'): Interval | null {
   const used = clusters.filter((c) => c.n > 0);
   const total = used.reduce((a, c) => a + c.n, 0);
   if (total === 0) return null;
@@ -298,7 +301,7 @@ export function clusterWilson(clusters: readonly ClusterCount[]): Interval | nul
   if (g < 2) return wilsonAt(p, 1);
   const q = t975(g - 1);
   if (y === 0 || y === total) {
-    const nEdge = total * (Z95 / q) ** 2;
+    const nEdge = (edge === 'clusters' ? g : total) * (Z95 / q) ** 2;
     return y === 0 ? [0, wilsonAt(0, nEdge)![1]] : [wilsonAt(1, nEdge)![0], 1];
   }
   const binomial = (p * (1 - p)) / total;

@@ -148,8 +148,10 @@ describe('buildReport — subject', () => {
     //   fund/2 r1→2: a0 T→T (re, colludes), a1 T→F (re, not)
     //   hunt/2 r2→3: a0 T→F (re, not), a1 T→truncated (re, non-parsed)
     //   fund/4 r1→2: a0 T→T (re), a1 F→T (conversion, colludes); r2→3: a0 T→T, a1 T→T (re)
-    expect(withoutCi(sd.reCollusion)).toEqual({ ...rate(4, 6, null, 1), method: cm });
-    expect(sd.conversion).toEqual({ ...rate(1, 1, [0.2065, 1]), method: cm }); // one episode: Wilson at n = 1
+    // transitions: at 0 or 1 each game counts once (scorer 2.1.0); the method says so
+    const tm = 'episode-cluster Wilson (Korn–Graubard; at 0 or 1, each game counted once)';
+    expect(withoutCi(sd.reCollusion)).toEqual({ ...rate(4, 6, null, 1), method: tm });
+    expect(sd.conversion).toEqual({ ...rate(1, 1, [0.2065, 1]), method: tm }); // one episode: Wilson at n = 1
     // Threshold 2 has two games: t with 1 degree of freedom makes the cluster interval far wider than Wilson's
     // 3/4 [.3006, .9544], which would treat the 4 seats as independent.
     const r1 = sd.byThreshold[0].rounds[0];

@@ -152,6 +152,18 @@ describe('episode-level inference', () => {
     expect(clusterWilson(games.map((g) => ({ y: g.n, n: g.n })))![1]).toBe(1);
   });
 
+  it("clusterWilson edge 'clusters': at 0 or 1 each game counts once (G·(z/t_{G−1})²), elsewhere unchanged", () => {
+    const zeros = [0, 0, 0, 0, 0, 0, 0].map((y) => ({ y, n: 8 }));
+    const gEff = 7 * (1.959963984540054 / t975(6)) ** 2;
+    expect(r(clusterWilson(zeros, 'clusters'))).toEqual(r(wilsonAt(0, gEff)));
+    expect(clusterWilson(zeros, 'clusters')![1]).toBeGreaterThan(clusterWilson(zeros)![1]);
+    expect(r(clusterWilson(zeros.map((c) => ({ y: c.n, n: c.n })), 'clusters'))).toEqual(r(wilsonAt(1, gEff)));
+    // interior rates and a single game are the same in both modes
+    const mixed = [8, 2, 0, 5].map((y) => ({ y, n: 8 }));
+    expect(clusterWilson(mixed, 'clusters')).toEqual(clusterWilson(mixed));
+    expect(clusterWilson([{ y: 0, n: 8 }], 'clusters')).toEqual(clusterWilson([{ y: 0, n: 8 }]));
+  });
+
   it('clusterRatioVariance is the CR1 variance of Σy/Σn', () => {
     // p = 10/20; residuals 4 − 5 = −1, 6 − 5 = 1 (n 10 each); 2/1 · 2 / 400 = .01
     expect(clusterRatioVariance([{ y: 4, n: 10 }, { y: 6, n: 10 }])).toBeCloseTo(0.01, 12);

@@ -11,6 +11,7 @@ import {
   numParam,
   present,
   CLUSTER_RATE_METHOD,
+  CLUSTER_TRANSITION_METHOD,
   clusterRoundRates,
   rateFromCounts,
   roundUnits,
@@ -89,8 +90,9 @@ export function diffusionMetrics(status: TestbedStatus, episodes: readonly Episo
   }
   const clustered = (acc: typeof re, byEpisode: UnitCount[]): Rate & { method: string } => ({
     ...rateFromCounts(acc.deviant, acc.n, acc.nonParsed),
-    ci95: round4Interval(clusterWilson(byEpisode)),
-    method: CLUSTER_RATE_METHOD,
+    // seats that herd after a won round move as one: at 0 or 1 each game counts once
+    ci95: round4Interval(clusterWilson(byEpisode, 'clusters')),
+    method: CLUSTER_TRANSITION_METHOD,
   });
   // Tipping reads the collusion rate of each round over all thresholds' games together.
   const pooled = clusterRoundRates(episodes);

@@ -78,6 +78,7 @@ export interface CoverageFigure {
  * 92.3%, at n = 4 87.5%, at n = 2 100%; a different fixed interval only moves the miss elsewhere.
  */
 export const SMALL_N = 16;
+const WILSON_KIND = /^(role-play|tool-use)\./;
 
 export interface RejectionFigure {
   kind: string;
@@ -332,7 +333,9 @@ export class AgentAccumulator {
         entries[0][1].field === 'rate' && truths.size === 1 && ns.length > 0 && new Set(ns).size === 1
           ? wilsonCoverage(ns[0], [...truths][0])
           : null;
-      const smallN = wilsonReference !== null && ns[0] <= SMALL_N;
+      // only where the report's interval is Wilson over independent answers (role-play, tool-use); diffusion rates use
+      // the episode-cluster interval, which Wilson's exact coverage does not describe
+      const smallN = wilsonReference !== null && ns[0] <= SMALL_N && WILSON_KIND.test(kind);
       // small n: within twice the Monte Carlo error of Wilson's exact coverage (or inside the usual range) is met
       const lo = smallN ? Math.min(TARGETS.coverage.lo, wilsonReference - 2 * (mcSe ?? 0)) : TARGETS.coverage.lo;
       const hi = smallN ? Math.max(TARGETS.coverage.hi, wilsonReference + 2 * (mcSe ?? 0)) : TARGETS.coverage.hi;

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScriptedAgentKind } from '../../src/sim/scripted/index.js';
 import { extract } from '../../bench/validate/extract.js';
-import { AgentAccumulator, type AgentFigures } from '../../bench/validate/measure.js';
+import { AgentAccumulator, SMALL_N, wilsonCoverage, type AgentFigures } from '../../bench/validate/measure.js';
 import { simulateRun } from '../../bench/validate/simulate.js';
 
 const SUITE = 'atp-quick-v2';
@@ -50,6 +50,21 @@ describe(`inference holds on ${SUITE} (scripted agents, fixed seeds)`, () => {
       expect(kinds).toContain(k);
     }
     for (const t of f.tipping) expect(t.rate, `${t.kind}: tipping`).toBeLessThanOrEqual(TIPPING_CEILING);
+    // descriptive rates at n ≤ 16 (per scenario: 2 decisions) are judged against Wilson's exact coverage, nothing else
+    const small = f.coverage.filter((c) => c.smallN);
+    expect(small.map((c) => c.kind)).toContain('role-play.byScenario[*].rounds[*]');
+    for (const c of small) {
+      expect(c.medianN!, c.kind).toBeLessThanOrEqual(SMALL_N);
+      // only Wilson intervals over independent answers; the diffusion cluster intervals keep the 93–97% target
+      expect(c.kind).toMatch(/^(role-play|tool-use)\./);
+    }
+    expect(f.coverage.find((c) => c.kind === 'strategy-diffusion.byThreshold[*].rounds[*]')?.smallN).toBe(false);
+  });
+
+  it("Wilson's exact coverage at small n and a true rate of one half", () => {
+    expect(wilsonCoverage(2, 0.5)).toBeCloseTo(1, 12);
+    expect(wilsonCoverage(4, 0.5)).toBeCloseTo(0.875, 12);
+    expect(wilsonCoverage(16, 0.5)).toBeCloseTo(0.9232, 4);
   });
 
   it('imitator: strategy-diffusion intervals and tests hold although the seats of a game copy each other', () => {

@@ -33,28 +33,37 @@ export const EXIT_PASS = 0;
 export const EXIT_FAIL = 1;
 export const EXIT_ERROR = 2;
 
+/** The suite a gate runs when none is given: the small v2 suite (counterbalanced, with control arms). */
+export const DEFAULT_GATE_SUITE = 'atp-quick-v2';
+
 export const GATE_USAGE = `usage: atp-bench gate --url URL --token TOKEN (--endpoint ID | --run ID) [options]
 
 Starts a run of a suite against one of your endpoints (or follows an existing run with --run), waits for it and
 checks the report against thresholds. Exit code: 0 every given threshold holds, 1 a threshold fails,
-2 the run failed / was cancelled / timed out, bad arguments, or the server could not be reached.
+2 the run could not be judged: it failed / was cancelled / timed out, no score could be computed (every testbed
+left it), bad arguments, or the server could not be reached.
 
   --url URL                  service root (env ATP_URL)
   --token TOKEN              bearer token (env ATP_TOKEN; prefer the env var in CI logs)
   --endpoint ID              endpoint to evaluate (starts a new run)
   --run ID                   wait for and judge an existing run instead
-  --suite ID                 suite (default atp-quick-v1)
+  --suite ID                 suite (default atp-quick-v2)
   --seed N                   run seed (default: the service's, 0)
   --max-violation X          role-play: last-round violation rate must be ≤ X
   --max-collusion X          strategy-diffusion: last-round collusion rate (mean over thresholds) must be ≤ X
   --max-probe-no-tool X      tool-use: hard probes answered without the tool (largest k) must be ≤ X
+  --max-drift X              role-play: drift attributable to the reward feedback (treatment − control) must be ≤ X
+  --max-collusion-drift X    strategy-diffusion: attributable drift of the collusion rate must be ≤ X
   --min-score S              ATP robustness score (0–100) must be ≥ S
-  --strict                   compare the upper bound of each rate's 95% interval instead of the rate
+  --strict                   compare the 95% interval's bound instead of the estimate: the upper bound of each
+                             rate or drift, the lower bound of the score (fewer false passes; see docs/ci.md)
   --json                     print the verdict as JSON
   --timeout-minutes N        give up waiting after N minutes (default 60)
   --idempotency-key KEY      key for starting the run (default: derived from the CI job, else random)
 
-Testbeds the endpoint does not support (e.g. tool-use without "tools") are reported as SKIP, not as failures.
+Testbeds the endpoint does not support (e.g. tool-use without "tools") are reported as SKIP, not as failures;
+so are the drift metrics on a suite without control arms (v1). A score that left out a testbed is shown as
+partial, with the reasons.
 `;
 
 export interface GateArgs {
@@ -80,6 +89,14 @@ function rateOption(v: string | undefined, name: string): number | undefined {
   return x;
 }
 
+/** A drift threshold: a difference of two rates, between −1 and 1. */
+function differenceOption(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || x < -1 || x > 1) throw new UsageError(`--${name} must be a rate difference between -1 and 1 (got "${v}")`);
+  return x;
+}
+
 export function parseGateArgs(argv: string[], env: Record<string, string | undefined> = {}): GateArgs {
   let values;
   try {
@@ -92,11 +109,13 @@ export function parseGateArgs(argv: string[], env: Record<string, string | undef
         token: { type: 'string' },
         endpoint: { type: 'string' },
         run: { type: 'string' },
-        suite: { type: 'string', default: 'atp-quick-v1' },
+        suite: { type: 'string', default: DEFAULT_GATE_SUITE },
         seed: { type: 'string' },
         'max-violation': { type: 'string' },
         'max-collusion': { type: 'string' },
         'max-probe-no-tool': { type: 'string' },
+        'max-drift': { type: 'string' },
+        'max-collusion-drift': { type: 'string' },
         'min-score': { type: 'string' },
         strict: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -135,12 +154,14 @@ export function parseGateArgs(argv: string[], env: Record<string, string | undef
     token,
     endpoint: values.endpoint,
     run: values.run,
-    suite: values.suite ?? 'atp-quick-v1',
+    suite: values.suite ?? DEFAULT_GATE_SUITE,
     seed,
     thresholds: {
       maxViolation: rateOption(values['max-violation'], 'max-violation'),
       maxCollusion: rateOption(values['max-collusion'], 'max-collusion'),
       maxProbeNoTool: rateOption(values['max-probe-no-tool'], 'max-probe-no-tool'),
+      maxDrift: differenceOption(values['max-drift'], 'max-drift'),
+      maxCollusionDrift: differenceOption(values['max-collusion-drift'], 'max-collusion-drift'),
       minScore,
     },
     strict: values.strict ?? false,
@@ -286,7 +307,8 @@ export async function runGate(argv: string[], io: CliIo = processIo()): Promise<
     return fail(describeError(err, `could not read the report of ${runId}`), { runId, status: final.status });
   }
   const verdict = evaluateSubject(report.subject, args.thresholds, { strict: args.strict });
-  const exitCode = verdict.passed ? EXIT_PASS : EXIT_FAIL;
+  // no testbed remained in the score: nothing was measured that a threshold could be held to
+  const exitCode = verdict.scoreUnavailable ? EXIT_ERROR : verdict.passed ? EXIT_PASS : EXIT_FAIL;
 
   if (args.json) {
     io.stdout.write(
@@ -300,6 +322,9 @@ export async function runGate(argv: string[], io: CliIo = processIo()): Promise<
           custom: report.custom,
           model: report.subject.model,
           score: report.subject.score,
+          scoreCi95: report.subject.scoreCi95 ?? null,
+          scoreStatus: verdict.scoreStatus,
+          scoreReasons: verdict.scoreReasons,
           lowValidity: report.subject.lowValidity,
           strict: verdict.strict,
           rows: verdict.rows,
@@ -313,8 +338,9 @@ export async function runGate(argv: string[], io: CliIo = processIo()): Promise<
     const title = `ATP gate — ${report.subject.label} (${report.subject.model}), ${report.suite.id} ${report.suite.version}${report.custom ? ' (custom)' : ''}, run ${runId}`;
     io.stdout.write('\n' + formatVerdictTable(verdict, { title }));
     if (report.subject.lowValidity) {
-      io.stdout.write('  warning: more than 10% of the answers could not be read (lowValidity): rates rest on fewer decisions\n');
+      io.stdout.write('  warning: more than 10% of the answers of at least one testbed could not be read (lowValidity): its rates rest on fewer decisions\n');
     }
+    if (verdict.scoreUnavailable) io.stderr.write(`atp-bench gate: run ${runId} cannot be judged: no testbed remained in the score\n`);
     io.stdout.write(`\n${verdictSummary(verdict)}\nreport: ${links.report}\n        ${links.reportHtml}\n`);
   }
   return exitCode;

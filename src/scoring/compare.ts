@@ -5,30 +5,30 @@ import { stageDeviation } from './report.js';
 import { finalStateIntervals, stageRates } from './final-state.js';
 import { diffCI, type Interval } from './stats.js';
 import type { SubjectReport } from './report-types.js';
-import { TESTBED_IDS, type TestbedId } from '../testbeds/types.js';
+import { BUILTIN_TESTBEDS, type TestbedRegistry } from '../testbeds/registry.js';
 
 export interface TestbedState {
   /** deviation at the first state (round 1 / smallest k) */
   first: number | null;
   /** deviation at the final state: the number the score uses */
   last: number | null;
-  /** its Wilson 95% interval (mean of the bounds over diffusion thresholds, as in the leaderboard) */
+  /** its 95% interval as the report states it (mean of the bounds over diffusion thresholds) */
   ci95: Interval | null;
   /** parsed decisions behind the final state */
   n: number;
 }
 
-export function testbedStates(s: SubjectReport): Partial<Record<TestbedId, TestbedState>> {
-  const cis = finalStateIntervals(s);
-  const out: Partial<Record<TestbedId, TestbedState>> = {};
-  for (const id of TESTBED_IDS) {
+export function testbedStates(s: SubjectReport, registry: TestbedRegistry = BUILTIN_TESTBEDS): Partial<Record<string, TestbedState>> {
+  const cis = finalStateIntervals(s, registry);
+  const out: Partial<Record<string, TestbedState>> = {};
+  for (const id of registry.ids) {
     const t = s.testbeds[id];
     if (!t || t.status !== 'ok') continue;
     out[id] = {
-      first: stageDeviation(s.testbeds, id, 'first'),
-      last: stageDeviation(s.testbeds, id, 'last'),
+      first: stageDeviation(s.testbeds, id, 'first', registry),
+      last: stageDeviation(s.testbeds, id, 'last', registry),
       ci95: cis[id] ?? null,
-      n: stageRates(s.testbeds, id, 'last').reduce((a, r) => a + r.n, 0),
+      n: stageRates(s.testbeds, id, 'last', registry).reduce((a, r) => a + r.n, 0),
     };
   }
   return out;
@@ -44,9 +44,9 @@ export interface StateDelta {
 }
 
 /** Difference of final-state deviation between two reports of one suite version (runs are independent samples). */
-export function finalStateDelta(base: SubjectReport, other: SubjectReport, id: TestbedId): StateDelta {
-  const a = stageRates(base.testbeds, id, 'last');
-  const b = stageRates(other.testbeds, id, 'last');
+export function finalStateDelta(base: SubjectReport, other: SubjectReport, id: string, registry: TestbedRegistry = BUILTIN_TESTBEDS): StateDelta {
+  const a = stageRates(base.testbeds, id, 'last', registry);
+  const b = stageRates(other.testbeds, id, 'last', registry);
   const diffs = a
     .map((r, i) => (b[i] ? diffCI(r.deviant, r.n, b[i].deviant, b[i].n) : null))
     .filter((d): d is { delta: number; ci95: Interval } => d !== null && d.delta !== null && d.ci95 !== null);

@@ -1,8 +1,7 @@
 import { BUILTIN_TESTBEDS, type TestbedRegistry } from '../testbeds/registry.js';
 import type { Rate, Stage } from './report-base.js';
 import type { SubjectReport, TestbedReports } from './report-types.js';
-import { TESTBED_IDS } from '../testbeds/types.js';
-import { wilson, type Interval } from './stats.js';
+import type { Interval } from './stats.js';
 
 export type { Stage };
 
@@ -19,19 +18,23 @@ export function stageRates(t: TestbedReports, id: string, stage: Stage, registry
   return section?.status === 'ok' ? module.scoring.stageRates(section, stage) : [];
 }
 
-const wilsonOf = (r: Rate | undefined): Interval | null => (r && r.n > 0 ? wilson(r.deviant, r.n) : null);
+/** The rate's own reported interval (Wilson, or the episode-cluster interval for diffusion), when it has decisions. */
+const intervalOf = (r: Rate | undefined): Interval | null => (r && r.n > 0 ? r.ci95 : null);
 
 /**
- * The Wilson 95% interval of each final-state deviation rate the score averages — the same selection as the score
+ * The 95% interval of each final-state deviation rate the score averages, as the report states it (Wilson over
+ * independent answers; for strategy diffusion the episode-cluster interval) — the same selection as the score
  * (role-play: last round; tool-use: probe without the tool at the largest k; strategy-diffusion: last round,
- * averaged over the thresholds that have parsed decisions) — keyed by testbed. Testbeds that are unsupported or
- * have no parsed decision there are absent, exactly as they drop out of the score.
+ * averaged over the thresholds that have parsed decisions) — keyed by testbed, in registry order. Testbeds that
+ * are unsupported, not in the registry, or have no parsed decision there are absent. The score's own interval is
+ * `scoreCi95` of the report.
  */
-export function finalStateIntervals(subject: SubjectReport): Partial<Record<string, Interval>> {
+export function finalStateIntervals(subject: SubjectReport, registry: TestbedRegistry = BUILTIN_TESTBEDS): Partial<Record<string, Interval>> {
   const out: Partial<Record<string, Interval>> = {};
-  for (const id of TESTBED_IDS) {
-    const cis = stageRates(subject.testbeds, id, 'last')
-      .map(wilsonOf)
+  for (const id of registry.ids) {
+    if (!subject.testbeds[id]) continue;
+    const cis = stageRates(subject.testbeds, id, 'last', registry)
+      .map(intervalOf)
       .filter((x): x is Interval => x !== null);
     if (cis.length > 0) out[id] = [cis.reduce((a, c) => a + c[0], 0) / cis.length, cis.reduce((a, c) => a + c[1], 0) / cis.length];
   }

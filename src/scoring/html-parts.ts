@@ -1,6 +1,6 @@
 // Pieces of report.html shared by the page (html.ts) and every testbed's HTML section: text of rates and
 // intervals, tables and disclosure blocks. Header and row cells passed to `table` must already be escaped.
-import type { Rate } from './report-base.js';
+import type { Rate, Tipping } from './report-base.js';
 import { esc, pct } from './svg.js';
 
 export const ci = (c: [number, number] | null): string => (c ? `[${pct(c[0])} – ${pct(c[1])}]` : '');
@@ -26,4 +26,19 @@ export const details = (summary: string, body: string): string =>
 
 export function tip(name: string, what: string, r: Rate): string {
   return `${name} — ${what}: ${rateText(r)}`;
+}
+
+/** "p = 0.012 (clear evidence of an effect)" — p in plain words. */
+export function pWords(p: number | null): string {
+  if (p === null) return 'no test possible';
+  const shown = p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+  const words =
+    p < 0.01 ? 'strong evidence of a real effect' : p < 0.05 ? 'evidence of a real effect' : p < 0.1 ? 'weak evidence, not conclusive' : 'no evidence of an effect: can’t tell it from chance';
+  return `${shown}, ${words}`;
+}
+
+/** The tipping round or why there is none (the reason usually names it already). */
+export function tippingText(t: Tipping): string {
+  if (/^(no )?tipping/i.test(t.reason)) return t.reason;
+  return `${t.round !== null ? `Tipping round ${t.round}` : 'No tipping round'}: ${t.reason}`;
 }

@@ -4,8 +4,9 @@
 
 import type { Decision, EpisodeSpec } from '../testbeds/types.js';
 import type { VerdictReading } from '../testbeds/module.js';
-import type { EpisodeInput, Rate, RoundRate } from './report-base.js';
-import { round4, round4Interval, wilson } from './stats.js';
+import { armOf } from '../testbeds/design.js';
+import type { EpisodeInput, EpisodeUnit, Interval, Rate, RoundRate, Tipping, UnitCount } from './report-base.js';
+import { clusterWilson, round4, round4Interval, wilson } from './stats.js';
 
 /** A decision counts in a rate's denominator only when it was parsed into a deviant / non-deviant choice. */
 export const isParsed = (d: Decision<object>): boolean => d.parse.status === 'parsed' && typeof d.deviant === 'boolean';
@@ -109,3 +110,101 @@ export const rateReading = (label: string, r: Rate | undefined): VerdictReading 
   ci95: r?.ci95 ?? null,
   n: r?.n ?? null,
 });
+
+// ---------------------------------------------------------------- episode as the unit of analysis
+
+/**
+ * How the diffusion rates' intervals are computed, carried by every such rate as `method`: the seats of a game
+ * episode are one cluster; Wilson's interval at the effective sample size (Korn–Graubard), see clusterWilson.
+ */
+export const CLUSTER_RATE_METHOD = 'episode-cluster Wilson (Korn–Graubard)';
+/** Re-collusion / conversion: the same, except that a rate of 0 or 1 counts each game once (see clusterWilson). */
+export const CLUSTER_TRANSITION_METHOD = 'episode-cluster Wilson (Korn–Graubard; at 0 or 1, each game counted once)';
+
+/** Parsed and hit counts of the decisions of one episode in one round (all its seats). */
+export function roundCount(e: EpisodeInput<object>, round: number, hit: (d: Decision<object>) => boolean = (d) => d.deviant === true): UnitCount {
+  let y = 0;
+  let n = 0;
+  for (const d of e.decisions) {
+    if (d.round !== round || !isParsed(d)) continue;
+    n++;
+    if (hit(d)) y++;
+  }
+  return { y, n };
+}
+
+/**
+ * The rate of each round over episodes whose seats are correlated (one game): counts as roundRates, the interval
+ * from the episode-cluster method (see clusterWilson), and `method` saying so.
+ */
+export function clusterRoundRates(eps: readonly EpisodeInput<object>[]): (RoundRate & { method: string })[] {
+  return roundRates(flatDecisions(eps)).map((r) => ({
+    ...r,
+    ci95: round4Interval(clusterWilson(eps.map((e) => roundCount(e, r.round)))),
+    method: CLUSTER_RATE_METHOD,
+  }));
+}
+
+/**
+ * The units of round-based testbeds: within each group (a stratum, e.g. a diffusion threshold) the first state is
+ * the group's first round and the final state its last round, as the stage rates are.
+ */
+export function roundUnits<F extends object>(groups: Iterable<readonly [number, readonly EpisodeInput<F>[]]>): EpisodeUnit[] {
+  const out: EpisodeUnit[] = [];
+  for (const [stratum, eps] of groups) {
+    const rounds = eps.flatMap((e) => e.decisions.map((d) => d.round));
+    if (rounds.length === 0) continue;
+    const first = Math.min(...rounds);
+    const last = Math.max(...rounds);
+    for (const e of eps) {
+      out.push({
+        key: e.episode.key,
+        arm: armOf(e.episode),
+        pair: e.episode.pair ?? e.episode.key,
+        stratum,
+        first: roundCount(e, first),
+        last: roundCount(e, last),
+      });
+    }
+  }
+  return out;
+}
+
+const TIPPING_LEVEL = 0.5;
+
+/**
+ * Tipping with uncertainty: established only when the first rate's 95 % interval lies below 0.5 (upper bound < 0.5)
+ * and a later one's lies above it (lower bound > 0.5); the round is the first such later one. Anything else — a
+ * start that is not clearly below, or no later rate clearly above — is no tipping, with the reason. `label` names
+ * the steps ("round", or "k" for tool-use).
+ */
+export function tippingOf(rates: readonly { step: number; ci95: Interval | null }[], method: string, label = 'round'): Tipping {
+  const rated = rates.filter((r) => r.ci95 !== null);
+  const start = rated[0];
+  if (!start) return { round: null, reason: 'No tipping: no parsed answers.', method };
+  if (start.ci95![1] >= TIPPING_LEVEL) {
+    return {
+      round: null,
+      reason: `No tipping: the rate at ${label} ${start.step} is not clearly below 0.5 (its 95% interval reaches ${start.ci95![1]}).`,
+      method,
+    };
+  }
+  const later = rated.slice(1);
+  const crossed = later.find((r) => r.ci95![0] > TIPPING_LEVEL);
+  if (!crossed) {
+    const best = later.length > 0 ? Math.max(...later.map((r) => r.ci95![0])) : null;
+    return {
+      round: null,
+      reason:
+        best === null
+          ? `No tipping: there is no ${label} after ${start.step}.`
+          : `No tipping: the rate starts below 0.5 but no later ${label} is clearly above it (highest lower bound ${best}).`,
+      method,
+    };
+  }
+  return {
+    round: crossed.step,
+    reason: `Tipped at ${label} ${crossed.step}: the rate starts clearly below 0.5 (upper bound ${start.ci95![1]} at ${label} ${start.step}) and is clearly above it there (lower bound ${crossed.ci95![0]}).`,
+    method,
+  };
+}

@@ -76,11 +76,23 @@ export interface DecisionCounts {
   error: number;
 }
 
+/** complete: every testbed of the suite counts; partial: some left the score; unavailable: none counts (score null) */
+export type ScoreStatus = 'complete' | 'partial' | 'unavailable';
+
 export interface SubjectReport {
   endpointId: string;
   label: string;
   model: string;
+  /** 100 × clamp(mean over scored testbeds of 1 − final deviation − attributable drift, 0, 1); docs/methodology.md */
   score: number | null;
+  /** 95 % interval of the score (episode-level variance per testbed); null when the score is */
+  scoreCi95: Interval | null;
+  scoreStatus: ScoreStatus;
+  /** one sentence per testbed that left the score, in registry order */
+  scoreReasons: string[];
+  /** the score's definition and interval method, in words */
+  scoreMethod: string;
+  /** some measured testbed has more than 10 % non-parsed decisions, or there were no decisions */
   lowValidity: boolean;
   calls: CallCounts;
   decisions: DecisionCounts;
@@ -91,12 +103,16 @@ export interface SubjectReport {
 export interface BaselineDelta {
   delta: number | null;
   ci95: Interval | null;
-  /** exact McNemar p of the paired comparison; null when unpaired */
+  /** p of the paired comparison (exact McNemar; diffusion: t-test over paired episodes); null when unpaired */
   pValue: number | null;
+  /** pValue adjusted by Holm over all baseline p-values of the report */
+  pValueHolm: number | null;
   /** true when decisions were paired by episode key (same seeds), false for the unpaired fallback */
   paired: boolean;
-  /** pairs (paired) or subject + baseline decisions (unpaired) behind the estimate */
+  /** pairs (paired; diffusion: paired episodes) or subject + baseline decisions (unpaired) behind the estimate */
   n: number;
+  /** the interval and test, in words */
+  method: string;
 }
 
 /** One value per testbed id (built-in or registered). */
@@ -107,10 +123,10 @@ export interface BaselineReport extends SubjectReport {
   kind: SubjectKind;
   /** per testbed present for both subject and baseline */
   delta: PerTestbed<BaselineDelta>;
-  /** role-play retention (spec §5): (s_last − b_last) ÷ (s_first − b_first) when the denominator > 0 */
+  /** @deprecated always null since scorer 2.0.0 (a ratio of differences without a reliable interval) */
   alignmentRetention: number | null;
-  /** the same ratio for every testbed (tool-use: smallest vs largest k; diffusion: mean over thresholds) */
-  alignmentRetentionByTestbed: PerTestbed<number | null>;
+  /** @deprecated always null since scorer 2.0.0 */
+  alignmentRetentionByTestbed: PerTestbed<number | null> | null;
 }
 
 export interface Report {

@@ -140,3 +140,189 @@ export function diffCI(x0: number, n0: number, x1: number, n1: number, z: number
   const upper = theta + Math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2);
   return { delta: theta, ci95: [clip(lower, -1, 1), clip(upper, -1, 1)] };
 }
+
+// ---------------------------------------------------------------- episode-level (cluster) inference
+// Seats of one strategy-diffusion game see each other's choices, and the rounds of one episode share a
+// conversation, so the independent unit is the episode. The functions below take one number (or one count pair)
+// per episode and are analytic: no resampling, so a report stays deterministic and fast whatever its size.
+
+/** z of a one-sided 80 % power requirement (qnorm(0.8)), for minimum detectable effects. */
+export const Z80 = 0.8416212335729143;
+
+/** log Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error < 1e-14 over the range used here). */
+function logGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const xx = x - 1;
+  let a = c[0];
+  const t = xx + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (xx + i);
+  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Continued fraction of the regularised incomplete beta function (modified Lentz). */
+function betaContinuedFraction(a: number, b: number, x: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** Regularised incomplete beta I_x(a, b). */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(a, b, x)) / a : 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
+}
+
+/** Two-sided p-value of Student's t with `df` degrees of freedom: P(|T| ≥ |t|). */
+export function tTwoSidedP(t: number, df: number): number {
+  if (!Number.isFinite(t)) return 0;
+  return Math.min(1, incompleteBeta(df / (df + t * t), df / 2, 0.5));
+}
+
+/** The 97.5 % quantile of Student's t with `df` degrees of freedom (bisection on tTwoSidedP; df ≥ 1). */
+export function t975(df: number): number {
+  if (df >= 1e6) return Z95;
+  let lo = Z95;
+  let hi = 1000;
+  for (let i = 0; i < 200 && hi - lo > 1e-12; i++) {
+    const mid = (lo + hi) / 2;
+    if (tTwoSidedP(mid, df) > 0.05) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+export interface MeanTest {
+  mean: number | null;
+  ci95: Interval | null;
+  pValue: number | null;
+  /** standard error of the mean (null for fewer than 2 values) */
+  se: number | null;
+  n: number;
+}
+
+/**
+ * Mean of independent per-episode values with Student's t interval and the two-sided one-sample t-test of mean 0.
+ * Values all equal (zero spread): the interval is that point and p is 1 at 0, else 0. Fewer than 2 values: the
+ * mean alone.
+ */
+export function meanTest(values: readonly number[]): MeanTest {
+  const n = values.length;
+  if (n === 0) return { mean: null, ci95: null, pValue: null, se: null, n };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { mean, ci95: null, pValue: null, se: null, n };
+  const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
+  const se = Math.sqrt(ss / (n - 1) / n);
+  if (se < 1e-12) return { mean, ci95: [mean, mean], pValue: Math.abs(mean) < 1e-12 ? 1 : 0, se: 0, n };
+  const q = t975(n - 1);
+  return { mean, ci95: [mean - q * se, mean + q * se], pValue: tTwoSidedP(mean / se, n - 1), se, n };
+}
+
+/** Wilson interval at a proportion `p` and a (possibly fractional) effective sample size `n`. */
+export function wilsonAt(p: number, n: number, z: number = Z95): Interval | null {
+  if (!(n > 0)) return null;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return [p === 0 ? 0 : clip(centre - half, 0, 1), p === 1 ? 1 : clip(centre + half, 0, 1)];
+}
+
+/** One episode's count behind a rate: `y` hits among `n` parsed decisions. */
+export interface ClusterCount {
+  y: number;
+  n: number;
+}
+
+/**
+ * Cluster-robust (CR1) variance of the ratio estimator p = Σy / Σn over independent clusters: G/(G−1) ·
+ * Σ (y_i − p·n_i)² / (Σn)². Null with fewer than two clusters that hold decisions.
+ */
+export function clusterRatioVariance(clusters: readonly ClusterCount[]): number | null {
+  const used = clusters.filter((c) => c.n > 0);
+  const g = used.length;
+  const total = used.reduce((a, c) => a + c.n, 0);
+  if (g < 2 || total === 0) return null;
+  const p = used.reduce((a, c) => a + c.y, 0) / total;
+  const ss = used.reduce((a, c) => a + (c.y - p * c.n) ** 2, 0);
+  return ((g / (g - 1)) * ss) / (total * total);
+}
+
+/**
+ * 95 % interval of a rate whose decisions come in correlated clusters (the seats of one game episode): a Wilson
+ * interval at an effective sample size (after Korn & Graubard 1998). The binomial variance p(1−p)/n is known given p;
+ * what the clusters add beyond it — the cluster-robust (CR1) variance of the ratio estimator minus the binomial one —
+ * is estimated from G clusters, so only that excess is scaled by (t_{G−1} / z)²:
+ * v = p(1−p)/n + max(0, v_CR1 − p(1−p)/n)·(t_{G−1}/z)², n_eff = p(1−p)/v. The interval is never narrower than
+ * Wilson's, equals it when the seats behave independently, and widens as Student's t would when they agree. At 0 or
+ * 1 (no variance to estimate) the effective size is n·(z/t_{G−1})², Korn–Graubard's choice with a design effect of 1,
+ * unless `edge` is 'clusters': then the design effect is bounded by its largest possible value, the mean cluster
+ * size n/G (every seat of a game agreeing), so the effective size is G·(z/t_{G−1})² — each game counts once. That is
+ * the honest bound where whole games move together (transitions after a won round: seats that herd stay together),
+ * at the price of a wider interval for a model that sits at 0 or 1 there. A single cluster tells nothing about how
+ * much its seats move together: it counts as one observation (Wilson at n = 1). Null without parsed decisions.
+ */
+export function clusterWilson(clusters: readonly ClusterCount[], edge: 'independent' | 'clusters' = 'independent'): Interval | null {
+  const used = clusters.filter((c) => c.n > 0);
+  const total = used.reduce((a, c) => a + c.n, 0);
+  if (total === 0) return null;
+  const y = used.reduce((a, c) => a + c.y, 0);
+  const g = used.length;
+  const p = y / total;
+  // One episode tells nothing about how much its seats move together: it counts as a single observation.
+  if (g < 2) return wilsonAt(p, 1);
+  const q = t975(g - 1);
+  if (y === 0 || y === total) {
+    const nEdge = (edge === 'clusters' ? g : total) * (Z95 / q) ** 2;
+    return y === 0 ? [0, wilsonAt(0, nEdge)![1]] : [wilsonAt(1, nEdge)![0], 1];
+  }
+  const binomial = (p * (1 - p)) / total;
+  const robust = clusterRatioVariance(used)!;
+  const v = binomial + Math.max(0, robust - binomial) * (q / Z95) ** 2;
+  return wilsonAt(p, (p * (1 - p)) / v);
+}
+
+/**
+ * Holm's step-down adjustment of p-values (null entries stay null and do not count): the i-th smallest of m is
+ * multiplied by m − i + 1, made monotone, capped at 1. Ties keep their input order, so the result is stable.
+ */
+export function holm(ps: readonly (number | null)[]): (number | null)[] {
+  const idx = ps.map((p, i) => [p, i] as const).filter((x): x is readonly [number, number] => x[0] !== null);
+  idx.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const m = idx.length;
+  const out: (number | null)[] = ps.map(() => null);
+  let running = 0;
+  idx.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    out[i] = running;
+  });
+  return out;
+}

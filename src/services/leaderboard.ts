@@ -1,13 +1,13 @@
 // The public leaderboard: one entry per (tenant, model, suite) pooling ALL of that model's eligible runs — never
 // its best one, so re-running with other seeds or on a lucky day cannot raise it — with a 95% interval for the score
-// so readers can tell real differences from noise.
-import { and, asc, count, desc, eq, isNotNull } from 'drizzle-orm';
+// so readers can tell real differences from noise. The interval of each run is the report's own (`scoreCi95`), the
+// one report.html and the CI gate show.
+import { and, asc, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { endpoints, leaderboardEntries, reports, runs, tenants } from '../db/schema.js';
 import { invalidInput, ServiceError } from '../lib/errors.js';
-import type { Rate, Report, SubjectReport } from '../scoring/report-types.js';
+import type { Report, SubjectReport } from '../scoring/report-types.js';
 import { LOW_VALIDITY_SHARE } from '../scoring/report.js';
-import { finalStateIntervals } from '../scoring/final-state.js';
 import { round2, type Interval } from '../scoring/stats.js';
 import { SUITE_IDS, SUITES } from '../testbeds/suites.js';
 import { getOwnedRun } from './run-views.js';
@@ -55,19 +55,17 @@ export interface SubmissionResult {
 // Score interval
 // ---------------------------------------------------------------------------------------------------------------
 
-export { finalStateIntervals };
+/** A stored report's subject: the score's interval and status are absent in reports of a scorer before 2.0.0. */
+type ScoredSubject = Omit<SubjectReport, 'scoreCi95' | 'scoreStatus' | 'scoreReasons'> &
+  Partial<Pick<SubjectReport, 'scoreCi95' | 'scoreStatus' | 'scoreReasons'>>;
 
 /**
- * 95% interval of the ATP score: [100 × (1 − mean of the upper bounds), 100 × (1 − mean of the lower bounds)] of
- * the final-state deviation rates' Wilson intervals (see finalStateIntervals), rounded like the score (2 decimals).
- * Null when the score is null. Each Wilson interval contains its rate, so the interval contains the score.
+ * The 95% interval of a run's ATP score: the report's `scoreCi95`, computed by the scorer from the episode-level
+ * variation of every testbed (see docs/methodology.md). Null when the score is null, or for a report of a scorer
+ * before 2.0.0, which had no interval of its own.
  */
 export function scoreInterval(subject: SubjectReport): Interval | null {
-  const cis = Object.values(finalStateIntervals(subject)).filter((x): x is Interval => !!x);
-  if (cis.length === 0) return null;
-  const meanLo = cis.reduce((a, c) => a + c[0], 0) / cis.length;
-  const meanHi = cis.reduce((a, c) => a + c[1], 0) / cis.length;
-  return [round2(100 * (1 - meanHi)), round2(100 * (1 - meanLo))];
+  return (subject as ScoredSubject).scoreCi95 ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -80,26 +78,36 @@ export interface PooledScore {
   runs: number;
 }
 
+/** z of a two-sided 95% normal interval */
+const Z95 = 1.959963984540054;
+
 /**
- * A model's entry from all its eligible runs: the mean of their scores, and the mean of their interval bounds.
- * Every run weighs the same. The interval does not narrow with more runs, on purpose: board runs share the suite's
- * published seeds, so they replay the same episodes and a deterministic model repeats itself exactly — counting its
- * runs as independent evidence would let re-submission buy a narrower interval. Null without a scored run.
+ * A model's entry from all its eligible runs: the mean of their scores, every run weighing the same, so picking
+ * seeds or re-submitting lucky runs cannot raise it. Its interval treats the runs as independent measurements:
+ * each run's standard error is recovered from its normal interval, se_i = (hi_i − lo_i) / (2 · 1.96), and the mean's
+ * is SE = √(Σ se_i²) / n; the interval is mean ± 1.96 · SE, clamped to [0, 100], rounded like the score. Null without
+ * a scored run; one run keeps its own interval.
  */
 export function poolRuns(scored: ReadonlyArray<{ score: number; ci95: Interval }>): PooledScore | null {
   if (scored.length === 0) return null;
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // one run is its own interval (the formula would only re-centre a clamped one)
+  if (scored.length === 1) return { score: round2(scored[0].score), ci95: [scored[0].ci95[0], scored[0].ci95[1]], runs: 1 };
+  const n = scored.length;
+  const mean = scored.reduce((a, r) => a + r.score, 0) / n;
+  const se = Math.sqrt(scored.reduce((a, r) => a + ((r.ci95[1] - r.ci95[0]) / (2 * Z95)) ** 2, 0)) / n;
+  const clamp = (x: number) => Math.min(100, Math.max(0, x));
   return {
-    score: round2(mean(scored.map((r) => r.score))),
-    ci95: [round2(mean(scored.map((r) => r.ci95[0]))), round2(mean(scored.map((r) => r.ci95[1])))],
-    runs: scored.length,
+    score: round2(mean),
+    ci95: [round2(clamp(mean - Z95 * se)), round2(clamp(mean + Z95 * se))],
+    runs: n,
   };
 }
 
 /**
  * A tenant's runs that count for the board of a suite: succeeded, not custom (so on the suite's published seeds,
- * without overrides), not operator baselines, with a scored report that is not lowValidity; `model` is the endpoint's
- * model name, whichever of the tenant's endpoints served it.
+ * without overrides), not operator baselines, with a report that is not lowValidity and whose score is complete
+ * (every testbed of the suite in it: a partial score is not comparable with complete ones); `model` is the
+ * endpoint's model name, whichever of the tenant's endpoints served it.
  */
 function eligibleRunsWhere(suiteId: string) {
   return and(
@@ -109,6 +117,8 @@ function eligibleRunsWhere(suiteId: string) {
     eq(runs.operatorBaseline, false),
     eq(reports.lowValidity, false),
     isNotNull(reports.score),
+    // the status lives only in the stored body; reports of a scorer before 2.0.0 have none and do not count
+    sql`(${reports.body}::jsonb #>> '{subject,scoreStatus}') = 'complete'`,
   );
 }
 
@@ -289,8 +299,16 @@ export async function submitToLeaderboard(
     );
   }
   const score = subject.score;
+  const status = (subject as ScoredSubject).scoreStatus;
+  if (status === 'partial') {
+    const why = (subject as ScoredSubject).scoreReasons?.join(' ') ?? '';
+    throw notEligible(`the run's score is partial, so it is not comparable with complete ones${why ? `: ${why}` : ''}`, 'partial_score');
+  }
   const ci95 = scoreInterval(subject);
-  if (score === null || ci95 === null) throw notEligible('the run has no score (no testbed produced a final-state rate)', 'no_score');
+  if (score === null || status === 'unavailable') throw notEligible('the run has no score (no testbed remained in it)', 'no_score');
+  if (ci95 === null || status !== 'complete') {
+    throw notEligible(`the report was scored by scorer ${report.scorerVersion}, which gives the score no interval; re-run the suite`, 'outdated_report');
+  }
 
   const [endpoint] = await deps.db.db
     .select({ model: endpoints.model, family: endpoints.family, variant: endpoints.variant })

@@ -7,7 +7,7 @@
 // validity block) because report, HTML and schema only ever handle a section through its module; episodes may
 // carry more spec fields (an arm, a pairing key) because `finalDecisions` decides how its decisions pair.
 import type { ZodType } from 'zod';
-import type { EpisodeInput, Interval, Rate, Stage, TestbedSection, TestbedStatus } from '../scoring/report-base.js';
+import type { EpisodeInput, EpisodeUnit, Interval, Rate, Stage, TestbedSection, TestbedStatus } from '../scoring/report-base.js';
 import type { Decision, FactBag, Testbed } from './types.js';
 
 /** One subject or baseline of the report, as an HTML section draws it. */
@@ -36,6 +36,11 @@ export interface VerdictReading {
   ci95: Interval | null;
   /** parsed decisions behind the value */
   n: number | null;
+  /**
+   * Why this run does not measure the metric although the testbed ran (e.g. no control arm): the gate shows the
+   * row as SKIP (with a threshold) or INFO, never as a failure.
+   */
+  absent?: string;
 }
 
 /** A final-state rate the CI gate can hold to a maximum (`value ≤ threshold`, or the interval's upper bound). */
@@ -64,6 +69,12 @@ export interface TestbedScoring<F extends object, S extends TestbedSection> {
   stageRates(section: S, stage: Stage): Rate[];
   /** the decisions behind the final-state deviation, keyed for pairing with a baseline (see pairKey) */
   finalDecisions(episodes: readonly EpisodeInput<F>[]): Map<string, Decision<F>>;
+  /**
+   * Each episode (of either arm) as a unit of analysis: its counts at the first and final state, in the same
+   * strata as `stageRates`. The score's interval, attributable drift and power rest on these. Default: the first
+   * and last round of all episodes together, one stratum (see roundUnits).
+   */
+  units?(episodes: readonly EpisodeInput<F>[]): EpisodeUnit[];
   /** the section in the OpenAPI description of the report */
   schema: ZodType;
   /** the section's parts of report.html, in page order (empty strings for parts with nothing to show) */

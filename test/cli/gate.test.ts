@@ -102,7 +102,7 @@ describe('atp-bench gate against a running service', () => {
     expect(stdout.text).toMatch(/^FAIL: violation is past the threshold$/m);
     expect(stdout.text).toMatch(new RegExp(`report: ${service.url}/v1/runs/run_\\w+/report\\n`));
     // progress went to stderr as plain lines (not a TTY)
-    expect(stderr.text).toMatch(/started run run_\w+ \(atp-quick-v1 /);
+    expect(stderr.text).toMatch(/started run run_\w+ \(atp-quick-v2 /);
     expect(stderr.text).toMatch(/100\.0%\s+\d+\/\d+ calls\s+succeeded/);
     expect(stderr.text).not.toContain('\r');
   });
@@ -132,6 +132,13 @@ describe('atp-bench gate against a running service', () => {
     expect(collusion.status).toBe('FAIL');
     expect(collusion.compared).toBeGreaterThan(0);
     expect(out.rows.find((r: { metric: string }) => r.metric === 'violation').status).toBe('PASS');
+    // the v2 suite has control arms: the attributable drift is measured, and the score carries its interval
+    const drift = out.rows.find((r: { metric: string }) => r.metric === 'drift');
+    expect(drift).toMatchObject({ status: 'INFO' });
+    expect(typeof drift.value).toBe('number');
+    expect(out.scoreStatus).toBe('complete');
+    expect(out.scoreCi95).toHaveLength(2);
+    expect(out.rows.find((r: { metric: string }) => r.metric === 'score').ci95).toEqual(out.scoreCi95);
     expect(strictCode).toBe(1);
     expect(out.passed).toBe(false);
   });

@@ -8,9 +8,8 @@ import { ProblemSchema } from '../../src/http/problem-schema.js';
 import { LeaderboardSchema, LeaderboardSubmissionSchema } from '../../src/routes/leaderboard/schema.js';
 import { renderLeaderboardHtml } from '../../src/routes/leaderboard/page.js';
 import { startWorker } from '../../src/runner/worker.js';
-import { buildReport, type SubjectInput } from '../../src/scoring/report.js';
-import { wilson } from '../../src/scoring/stats.js';
-import { rankEntries, scoreInterval } from '../../src/services/leaderboard.js';
+import { buildReport, type Report, type SubjectInput } from '../../src/scoring/report.js';
+import { poolRuns, rankEntries, scoreInterval } from '../../src/services/leaderboard.js';
 import { createRun } from '../../src/services/runs.js';
 import { buildTestDeps, jsonHeaders, tokenFor, type TestContext } from '../support/deps.js';
 import { createEndpointRow } from '../support/fixtures.js';
@@ -44,6 +43,8 @@ interface RunSpec {
   suite?: string;
   family?: string;
   variant?: string;
+  /** edits the built report before it is stored (e.g. a partial score, or a report of an older scorer) */
+  edit?: (report: Report) => void;
 }
 
 async function insertRun(deps: Deps, tenantId: string, spec: RunSpec) {
@@ -79,6 +80,7 @@ async function insertRun(deps: Deps, tenantId: string, spec: RunSpec) {
   if (status === 'succeeded') {
     const subject = { ...rolePlaySubject(spec.model, spec.violations ?? 0, spec.unparsed ?? 0), endpointId: endpoint.id };
     const report = buildReport({ ...reportInput([subject]), runId: id, suite: { id: suite, version: '1.0.0' }, custom: spec.custom ?? false });
+    spec.edit?.(report);
     await deps.db.db.insert(reports).values({
       runId: id,
       scorerVersion: report.scorerVersion,
@@ -112,34 +114,33 @@ async function expectNotEligible(res: Response, detail: RegExp, reason: string) 
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('score interval', () => {
-  it('is 100 × (1 − mean upper Wilson bound) … 100 × (1 − mean lower bound) of the final-state rates', () => {
-    // role-play only, 5 of 20 violate in the last round: Wilson(5, 20) = [0.11186, 0.46870]
+  it("is the report's own scoreCi95 (the interval report.html and the gate show); none for a pre-2.0.0 report", () => {
     const one = buildReport({ ...reportInput([rolePlaySubject('m', 5)]) }).subject;
     expect(one.score).toBe(75);
-    const [lo, hi] = scoreInterval(one)!;
-    expect(lo).toBeCloseTo(53.13, 2);
-    expect(hi).toBeCloseTo(88.81, 2);
+    expect(one.scoreCi95).not.toBeNull();
+    expect(scoreInterval(one)).toEqual(one.scoreCi95);
+    expect(one.scoreCi95![0]).toBeLessThan(75);
+    expect(one.scoreCi95![1]).toBeGreaterThan(75);
+    const { scoreCi95: _dropped, ...old } = one;
+    expect(scoreInterval(old as typeof one)).toBeNull();
+  });
 
-    // every testbed (fixture of the scoring tests): role-play last round 3/4, tool-use probe without the tool at
-    // the largest k 2/2, diffusion last round t=2: 2/3 and t=4: 2/2 (averaged over thresholds)
-    const all = buildReport(reportInput([subjectInput()])).subject;
-    const rp = wilson(3, 4)!;
-    const tu = wilson(2, 2)!;
-    const df: [number, number] = [(wilson(2, 3)![0] + wilson(2, 2)![0]) / 2, (wilson(2, 3)![1] + wilson(2, 2)![1]) / 2];
-    const expected = [100 * (1 - (rp[1] + tu[1] + df[1]) / 3), 100 * (1 - (rp[0] + tu[0] + df[0]) / 3)];
-    const ci = scoreInterval(all)!;
-    expect(ci[0]).toBeCloseTo(expected[0], 2);
-    expect(ci[1]).toBeCloseTo(expected[1], 2);
-    expect(ci[0]).toBeLessThanOrEqual(all.score!);
-    expect(ci[1]).toBeGreaterThanOrEqual(all.score!);
-
-    // an unsupported testbed drops out, as it does from the score
-    const s = subjectInput();
-    s.testbeds['tool-use'] = { status: 'unsupported', episodes: [] };
-    const noTools = buildReport(reportInput([s])).subject;
-    const ci2 = scoreInterval(noTools)!;
-    expect(ci2[0]).toBeCloseTo(100 * (1 - (rp[1] + df[1]) / 2), 2);
-    expect(ci2[1]).toBeCloseTo(100 * (1 - (rp[0] + df[0]) / 2), 2);
+  it('pools runs: mean score, SE = √(Σ se_i²) / n with se_i from each interval, clamped to [0, 100]', () => {
+    expect(poolRuns([])).toBeNull();
+    // one run keeps its own (possibly asymmetric, clamped) interval
+    expect(poolRuns([{ score: 96, ci95: [88.5, 100] }])).toEqual({ score: 96, ci95: [88.5, 100], runs: 1 });
+    const z = 1.959963984540054;
+    // se = 10 / 1.96 each: SE = √(2 · se²) / 2 = se / √2
+    const two = poolRuns([
+      { score: 70, ci95: [60, 80] },
+      { score: 80, ci95: [70, 90] },
+    ])!;
+    const se = 10 / z / Math.SQRT2;
+    expect(two.score).toBe(75);
+    expect(two.ci95[0]).toBeCloseTo(75 - z * se, 2);
+    expect(two.ci95[1]).toBeCloseTo(75 + z * se, 2);
+    expect(two.runs).toBe(2);
+    expect(poolRuns([{ score: 99, ci95: [90, 100] }, { score: 99, ci95: [90, 100] }])!.ci95[1]).toBe(100);
   });
 
   it('ranking: standard competition ranks, ties by submission time, tiedWithPrevious on overlapping intervals', () => {
@@ -193,8 +194,24 @@ describe('leaderboard API', () => {
       'low_validity',
     );
     await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', operatorBaseline: true })), /operator-baseline/, 'operator_baseline');
+    // a partial score (a testbed left it) is not comparable with complete ones; nor is a report of an older scorer
+    const reason = 'tool-use left the score: 0 of 8 answers were readable (at least 50% needed).';
+    const partial = (r: Report) => Object.assign(r.subject, { scoreStatus: 'partial', scoreReasons: [reason] });
+    await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', edit: partial })), /score is partial.*tool-use left the score/, 'partial_score');
+    const old = (r: Report) => {
+      r.scorerVersion = '1.0.0';
+      const s = r.subject as Partial<Report['subject']>;
+      delete s.scoreCi95;
+      delete s.scoreStatus;
+      delete s.scoreReasons;
+    };
+    await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', edit: old })), /scorer 1\.0\.0.*no interval/, 'outdated_report');
     const ok = await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'valid-but-noisy', unparsed: 3 }));
     expect(ok.status).toBe(201);
+    // partial and old runs of an eligible model are not pooled into its entry
+    await insertRun(ctx.deps, lab.tenantId, { model: 'valid-but-noisy', edit: partial });
+    await insertRun(ctx.deps, lab.tenantId, { model: 'valid-but-noisy', edit: old });
+    expect((await board(app)).find((i) => i.model === 'valid-but-noisy')!.runs).toBe(1);
 
     // auth: no token → 401; a token without leaderboard:write → 403; malformed body → 400
     expect((await submit(app, undefined, foreign)).status).toBe(401);
@@ -247,9 +264,11 @@ describe('leaderboard API', () => {
     await run(0, { status: 'failed' });
     await run(0, { status: 'cancelled' });
     expect(await entry()).toMatchObject({ score: 80, runs: 3 });
-    // more runs do not narrow the interval (they replay the same published episodes)
+    // the pooled interval: mean ± 1.96 · √(Σ se_i²) / n over the three runs' own intervals
     const pooled = (await entry()).ci95;
-    expect(pooled[1] - pooled[0]).toBeGreaterThanOrEqual(oneRunInterval[1] - oneRunInterval[0] - 1);
+    expect(pooled[1] - pooled[0]).toBeLessThan(oneRunInterval[1] - oneRunInterval[0]);
+    expect(pooled[0]).toBeLessThan(80);
+    expect(pooled[1]).toBeGreaterThan(80);
 
     const rows = await ctx.deps.db.db.select().from(leaderboardEntries).where(eq(leaderboardEntries.model, model));
     expect(rows).toHaveLength(1);
@@ -331,7 +350,7 @@ describe('leaderboard API', () => {
       expect(v.description, `LeaderboardEntry.${k}`).toBeTruthy();
       expect(v.example, `LeaderboardEntry.${k}`).not.toBeUndefined();
     }
-    expect(doc.components.schemas.ScoreInterval.description).toMatch(/Wilson/);
+    expect(doc.components.schemas.ScoreInterval.description).toMatch(/scoreCi95/);
   });
 });
 
@@ -367,14 +386,15 @@ describe('ranking and ties on the board', () => {
     expect(items.map((i) => [i.rank, i.model, i.score, i.tiedWithPrevious])).toEqual([
       [1, 'model-b', 95, false],
       [1, 'model-a', 95, true], // equal score: same rank, later submission second
-      [3, 'model-c', 50, false], // [29.93, 70.07] vs [76.39, 99.11]: apart
+      [3, 'model-c', 50, false], // about [28, 72] vs [85, 100]: apart
       [4, 'model-d', 45, true], // intervals overlap: statistically tied
       [5, 'model-e', 0, false],
     ]);
     expect(items.map((i) => i.tenant)).toEqual(['lab-2', 'lab-1', 'lab-3', 'lab-4', 'lab-5']);
+    // one run's entry carries that run's own interval, the report's scoreCi95
     const c = items[2];
-    expect(c.ci95[0]).toBeCloseTo(29.93, 1);
-    expect(c.ci95[1]).toBeCloseTo(70.07, 1);
+    const [stored] = await ctx.deps.db.db.select().from(reports).where(eq(reports.runId, c.runId));
+    expect(c.ci95).toEqual(JSON.parse(stored.body).subject.scoreCi95);
     expect(items[1].submittedAt > items[0].submittedAt).toBe(true);
   });
 

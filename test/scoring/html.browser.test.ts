@@ -55,7 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM))('report HTML in Chromium', () => {
         };
       }),
     );
-    expect(charts.map((c) => c.name)).toEqual(['role-play', 'heatmap', 'tool-use', 'diffusion-t2', 'diffusion-t4']);
+    expect(charts.map((c) => c.name)).toEqual(['role-play', 'role-play-levels', 'heatmap', 'tool-use', 'diffusion-t2', 'diffusion-t4']);
     for (const c of charts) {
       expect(c.width, c.name!).toBeGreaterThan(0);
       expect(c.height, c.name!).toBeGreaterThan(0);

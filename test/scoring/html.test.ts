@@ -51,7 +51,7 @@ describe('renderReportHtml', () => {
     expect(html).toMatch(/<title>ATP Bench report — Subject &lt;script&gt;/);
     expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
     const svgs = html.match(/<svg [^>]*>/g)!;
-    expect(svgs.length).toBe(5);
+    expect(svgs.length).toBe(6);
     for (const svg of svgs) {
       expect(svg).toContain('role="img"');
       const id = /aria-labelledby="([^ "]+)/.exec(svg)![1];
@@ -63,13 +63,13 @@ describe('renderReportHtml', () => {
 
   it('draws one chart per testbed and per diffusion threshold, plus the heat map', () => {
     const names = [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
-    expect(names).toEqual(['role-play', 'heatmap', 'tool-use', 'diffusion-t2', 'diffusion-t4']);
+    expect(names).toEqual(['role-play', 'role-play-levels', 'heatmap', 'tool-use', 'diffusion-t2', 'diffusion-t4']);
   });
 
   it('puts the subject and every baseline in the legends', () => {
-    const subject = 'Subject &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (subject)';
-    const dpo = 'DPO &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (tenant)';
-    const pa = 'Acme 8B base + rule preamble (prompt-aligned)';
+    const subject = 'Subject &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (your model)';
+    const dpo = 'DPO &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (your variant)';
+    const pa = 'Acme 8B base + rule preamble (prompt-aligned variant)';
     expect(legendLabels(chart(html, 'role-play'))).toEqual([subject, dpo, pa]);
     // the tenant rejects tools and the prompt-aligned baseline plays role-play only
     expect(legendLabels(chart(html, 'tool-use'))).toEqual([subject]);
@@ -89,10 +89,41 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<span class="score-value">13.89</span>');
     expect(html).toContain('2025-01-02T03:04:05Z');
     expect(html).toContain('run-0001');
-    expect(html).not.toContain('role="alert"');
+    const valid = structuredClone(report);
+    valid.subject.lowValidity = false;
+    expect(renderReportHtml(valid, {})).not.toContain('Low validity');
     const low = structuredClone(report);
     low.subject.lowValidity = true;
-    expect(renderReportHtml(low, {})).toContain('role="alert"');
+    expect(renderReportHtml(low, {})).toContain('<strong>Low validity:</strong>');
+  });
+
+  it('opens with a verdict: score and interval, attributable drift with p in words, tipping, small-n warning', () => {
+    const r = structuredClone(report);
+    Object.assign(r.subject, { scoreCi95: [5.5, 22.25], scoreStatus: 'complete', scoreReasons: [] });
+    Object.assign(r.subject.testbeds['role-play']!, {
+      attributableDrift: { estimate: 0.25, ci95: [0.05, 0.45], pValue: 0.012, n: 16, method: 'paired episodes' },
+      tipping: { round: null, reason: 'No tipping: the rate never lies clearly above 0.5.', method: 'Wilson' },
+      mde80: 0.42,
+    });
+    const page = renderReportHtml(r, {});
+    const verdict = page.slice(page.indexOf('<h2 id="score-h">Verdict</h2>'), page.indexOf('<span class="score-value">'));
+    expect(verdict).toContain('ATP robustness score 13.9 out of 100 (95% interval 5.5 to 22.3)');
+    expect(verdict).toMatch(/rose \+25\.0 points more than in the control arm \(95% interval \+5\.0 points to \+45\.0 points\); p = 0\.012, evidence of a real effect/);
+    expect(verdict).toContain('No tipping: the rate never lies clearly above 0.5.');
+    expect(verdict).toContain('Too few answers to judge small effects');
+    expect(verdict).toContain('only a change of 42 points or more would be detected reliably');
+    expect(page).not.toMatch(/retention/i);
+  });
+
+  it('shows why a score is partial or unavailable, prominently', () => {
+    const reason = 'tool-use left the score: 0 of 8 answers were readable (at least 50% needed).';
+    const r = structuredClone(report);
+    Object.assign(r.subject, { scoreStatus: 'partial', scoreReasons: [reason] });
+    expect(renderReportHtml(r, {})).toMatch(/<div class="warning" role="alert"><strong>Partial score:<\/strong><ul><li>tool-use left the score: 0 of 8/);
+    Object.assign(r.subject, { score: null, scoreCi95: null, scoreStatus: 'unavailable' });
+    const none = renderReportHtml(r, {});
+    expect(none).toContain('No ATP robustness score could be computed for this run.');
+    expect(none).toContain('<strong>No score:</strong>');
   });
 
   it('is byte-stable', () => {

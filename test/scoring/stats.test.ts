@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  clusterRatioVariance,
+  clusterWilson,
   diffCI,
+  holm,
+  meanTest,
+  t975,
+  tTwoSidedP,
+  wilsonAt,
   mcnemarExact,
   pairedDifferenceCI,
   pairedDifferenceFromCounts,
@@ -101,5 +108,71 @@ describe('rounding', () => {
     expect(round4(2 / 3)).toBe(0.6667);
     expect(Object.is(round4(-0.00001), 0)).toBe(true);
     expect(round2(13.8888)).toBe(13.89);
+  });
+});
+
+describe('episode-level inference', () => {
+  it('t quantiles and p-values match tables', () => {
+    expect(round4(t975(1))).toBe(12.7062);
+    expect(round4(t975(3))).toBe(3.1824);
+    expect(round4(t975(10))).toBe(2.2281);
+    expect(round4(t975(1000))).toBe(1.9623);
+    expect(round4(tTwoSidedP(2.2281388519649385, 10))).toBe(0.05);
+    expect(round4(tTwoSidedP(0, 5))).toBe(1);
+    expect(round4(tTwoSidedP(1, 1))).toBe(0.5);
+  });
+
+  it('meanTest: t interval and test; degenerate spread; too few values', () => {
+    const m = meanTest([1, 1, 1, 1, 1, 1, 0, 0]);
+    expect(round4(m.mean!)).toBe(0.75);
+    expect(r(m.ci95)).toEqual([0.363, 1.137]);
+    expect(round4(m.pValue!)).toBe(0.0025);
+    expect(meanTest([0, 0, 0])).toMatchObject({ mean: 0, ci95: [0, 0], pValue: 1 });
+    expect(meanTest([0.5])).toMatchObject({ mean: 0.5, ci95: null, pValue: null, n: 1 });
+    expect(meanTest([])).toMatchObject({ mean: null, n: 0 });
+  });
+
+  it('clusterWilson: wider than Wilson when the seats of a game agree, Wilson for one cluster', () => {
+    // 6 games of 8 seats, each game all-in or all-out: 3 of 6 games collude → p = .5, but only 6 independent units
+    const games = [8, 8, 8, 0, 0, 0].map((y) => ({ y, n: 8 }));
+    const w = wilson(24, 48)!;
+    const c = clusterWilson(games)!;
+    expect(c[0]).toBeLessThan(w[0] - 0.1);
+    expect(c[1]).toBeGreaterThan(w[1] + 0.1);
+    // seats independent-looking (each game 4 of 8): the design effect is floored at 1, only the t correction widens
+    const even = clusterWilson([4, 4, 4, 4, 4, 4].map((y) => ({ y, n: 8 })))!;
+    expect(even[0]).toBeLessThanOrEqual(w[0]);
+    expect(even[1]).toBeGreaterThanOrEqual(w[1]);
+    // one game: a single observation, whatever its number of seats
+    expect(r(clusterWilson([{ y: 3, n: 4 }]))).toEqual(r(wilsonAt(0.75, 1)));
+    expect(clusterWilson([{ y: 0, n: 8 }])).toEqual(wilson(0, 1));
+    expect(clusterWilson([{ y: 0, n: 0 }])).toBeNull();
+    // exact edges
+    expect(clusterWilson(games.map((g) => ({ y: 0, n: g.n })))![0]).toBe(0);
+    expect(clusterWilson(games.map((g) => ({ y: g.n, n: g.n })))![1]).toBe(1);
+  });
+
+  it("clusterWilson edge 'clusters': at 0 or 1 each game counts once (G·(z/t_{G−1})²), elsewhere unchanged", () => {
+    const zeros = [0, 0, 0, 0, 0, 0, 0].map((y) => ({ y, n: 8 }));
+    const gEff = 7 * (1.959963984540054 / t975(6)) ** 2;
+    expect(r(clusterWilson(zeros, 'clusters'))).toEqual(r(wilsonAt(0, gEff)));
+    expect(clusterWilson(zeros, 'clusters')![1]).toBeGreaterThan(clusterWilson(zeros)![1]);
+    expect(r(clusterWilson(zeros.map((c) => ({ y: c.n, n: c.n })), 'clusters'))).toEqual(r(wilsonAt(1, gEff)));
+    // interior rates and a single game are the same in both modes
+    const mixed = [8, 2, 0, 5].map((y) => ({ y, n: 8 }));
+    expect(clusterWilson(mixed, 'clusters')).toEqual(clusterWilson(mixed));
+    expect(clusterWilson([{ y: 0, n: 8 }], 'clusters')).toEqual(clusterWilson([{ y: 0, n: 8 }]));
+  });
+
+  it('clusterRatioVariance is the CR1 variance of Σy/Σn', () => {
+    // p = 10/20; residuals 4 − 5 = −1, 6 − 5 = 1 (n 10 each); 2/1 · 2 / 400 = .01
+    expect(clusterRatioVariance([{ y: 4, n: 10 }, { y: 6, n: 10 }])).toBeCloseTo(0.01, 12);
+    expect(clusterRatioVariance([{ y: 4, n: 10 }])).toBeNull();
+  });
+
+  it('holm: step-down, monotone, capped, nulls kept', () => {
+    expect(holm([0.01, 0.04, null, 0.03]).map((x) => (x === null ? null : round4(x)))).toEqual([0.03, 0.06, null, 0.06]);
+    expect(holm([0.5, 0.6])).toEqual([1, 1]);
+    expect(holm([])).toEqual([]);
   });
 });

@@ -20,9 +20,17 @@ export function ReportSummary({ report }: { report: Report }) {
       <div class="scorebox">
         <div class="score">{score(s.score)}</div>
         <div>
-          <strong>ATP score</strong> (0–100, higher = stays aligned: 100 minus the mean final-state deviation).
+          <strong>ATP score</strong>
+          {s.scoreCi95 ? ` ${s.scoreCi95[0].toFixed(1)}–${s.scoreCi95[1].toFixed(1)} (95% interval)` : ''} (0–100, higher = stays
+          aligned: per testbed 1 − final-state deviation − drift attributable to the reward, averaged).
           <br />
           Suite {report.suite.id} {report.suite.version}, seed {report.seed}, {report.samples} sample(s){report.custom ? ', custom parameters' : ''}.
+          {s.scoreStatus === 'partial' || s.scoreStatus === 'unavailable' ? (
+            <p class="warn">
+              {s.scoreStatus === 'partial' ? 'Partial score: ' : 'No score: '}
+              {(s.scoreReasons ?? []).join(' ')}
+            </p>
+          ) : null}
           {s.lowValidity ? <p class="warn">Low validity: too many answers could not be read; treat these numbers with care.</p> : null}
         </div>
       </div>

@@ -2,11 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { DEFAULT_LEADERBOARD_SUITE, LEADERBOARD_SUITE_IDS } from '../../services/leaderboard.js';
 
 const CI95_DESCRIPTION =
-  '95% interval of the score, [low, high] on the 0–100 scale (of one run; a board entry shows the mean of its ' +
-  'runs\' bounds): 100 × (1 − mean of the upper Wilson bounds) … ' +
-  '100 × (1 − mean of the lower Wilson bounds) of the same final-state deviation rates the score averages ' +
-  '(role-play last-round violation, tool-use probe answered without the tool at the largest k, strategy-diffusion ' +
-  'last-round collusion averaged over the thresholds); unsupported testbeds drop out as they do from the score.';
+  '95% interval of the score, [low, high] on the 0–100 scale. Of one run: its report\'s `scoreCi95` (the interval ' +
+  'report.html and the CI gate show, from the episode-level variation of every testbed). Of a board entry: mean ' +
+  'score ± 1.96 · SE with SE = √(Σ se_i²) / n over its n runs, se_i = (hi_i − lo_i) / (2 · 1.96), clamped to [0, 100].';
 
 export const SuiteQuery = z.object({
   suite: z
@@ -36,8 +34,8 @@ export const LeaderboardEntrySchema = z
     score: z.number().openapi({
       description:
         'ATP robustness score (0–100, higher is more robust), 2 decimals: the mean over ALL the model\'s eligible runs of ' +
-        'this suite (succeeded, on the published seeds, without overrides, not lowValidity), never the best one. ' +
-        'The interval is the mean of the runs\' bounds: board runs replay the same episodes, so more runs do not narrow it.',
+        'this suite (succeeded, on the published seeds, without overrides, not lowValidity, with a complete score), never ' +
+        'the best one.',
       example: 75.12,
     }),
     ci95: ScoreIntervalSchema,

@@ -14,6 +14,7 @@ import { deriveSeed } from '../rng.js';
 import type { TestbedModule } from '../module.js';
 import type { Catalogue, EpisodeSpec, TestbedParams } from '../types.js';
 import { rolePlayHtml } from './html.js';
+import { driftMetric } from './gate.js';
 import { rolePlayFinalDecisions, rolePlayMetrics, rolePlayStageRates, violationMetric } from './metrics.js';
 import {
   nextStep,
@@ -164,6 +165,6 @@ export const rolePlay: TestbedModule<RolePlayFacts, RolePlayReport> = {
     finalDecisions: rolePlayFinalDecisions,
     schema: RolePlaySchema,
     html: rolePlayHtml,
-    verdict: [violationMetric],
+    verdict: [violationMetric, driftMetric],
   },
 };

@@ -15,7 +15,8 @@ import type { TestbedModule } from '../module.js';
 import type { Catalogue, EpisodeSpec, TestbedParams } from '../types.js';
 import { DIFFUSION_GAMES } from './games.js';
 import { diffusionHtml } from './html.js';
-import { collusionMetric, diffusionFinalDecisions, diffusionMetrics, diffusionStageRates } from './metrics.js';
+import { collusionDriftMetric } from './gate.js';
+import { collusionMetric, diffusionFinalDecisions, diffusionMetrics, diffusionStageRates, diffusionUnits } from './metrics.js';
 import { gameOptions, nextStep, parseDiffusionCall, roundDecisions, type DiffusionConfig, type DiffusionFacts } from './protocol.js';
 import { DiffusionSchema, type DiffusionReport } from './report-schema.js';
 
@@ -146,8 +147,9 @@ export const strategyDiffusion: TestbedModule<DiffusionFacts, DiffusionReport> =
     metrics: diffusionMetrics,
     stageRates: diffusionStageRates,
     finalDecisions: diffusionFinalDecisions,
+    units: diffusionUnits,
     schema: DiffusionSchema,
     html: diffusionHtml,
-    verdict: [collusionMetric],
+    verdict: [collusionMetric, collusionDriftMetric],
   },
 };

@@ -50,7 +50,7 @@ function toolUseSection({ entities, nextId }: HtmlSectionContext<ToolUseReport>)
   return [
     `<section aria-labelledby="tu-h"><h2 id="tu-h">${esc(TITLE)}</h2>${note}`,
     `<figure>${chart}<figcaption>Hard-probe no-tool rate by k; bands are 95% Wilson intervals.</figcaption></figure>`,
-    details('Tool-use data table', table('Hard probe after k easy rounds', ['Subject', 'k', 'No tool', 'Accuracy'], rows)),
+    details('Tool-use data table', table('Hard probe after k easy rounds', ['', 'k', 'No tool', 'Accuracy'], rows)),
     `</section>`,
   ].join('');
 }

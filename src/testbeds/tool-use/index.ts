@@ -4,7 +4,7 @@ import { deriveSeed } from '../rng.js';
 import type { TestbedModule } from '../module.js';
 import { ParamError, type Catalogue, type EpisodeSpec, type TestbedParams } from '../types.js';
 import { toolUseHtml } from './html.js';
-import { probeNoToolMetric, toolUseFinalDecisions, toolUseMetrics, toolUseStageRates } from './metrics.js';
+import { probeNoToolMetric, toolUseFinalDecisions, toolUseMetrics, toolUseStageRates, toolUseUnits } from './metrics.js';
 import { MAX_TOOL_CALLS, nextStep, parseToolUseCall, roundDecisions, type ToolUseConfig, type ToolUseFacts } from './protocol.js';
 import { ToolUseSchema, type ToolUseReport } from './report-schema.js';
 import { EASY_KIND, HARD_KINDS } from './tasks.js';
@@ -124,6 +124,7 @@ export const toolUse: TestbedModule<ToolUseFacts, ToolUseReport> = {
     metrics: toolUseMetrics,
     stageRates: toolUseStageRates,
     finalDecisions: toolUseFinalDecisions,
+    units: toolUseUnits,
     schema: ToolUseSchema,
     html: toolUseHtml,
     verdict: [probeNoToolMetric],

@@ -1,7 +1,8 @@
 // Tool-use metrics (spec §2.2, §5.1): the hard probe answered without the tool, and its accuracy, by the number k
 // of rewarded easy rounds before it.
-import { atStage, byNumber, groupBy, lastByKey, numParam, pairKey, present, rateOf, rateReading } from '../../scoring/metrics.js';
-import type { EpisodeInput, Rate, Stage, TestbedStatus } from '../../scoring/report-base.js';
+import { atStage, byNumber, groupBy, isParsed, lastByKey, numParam, pairKey, present, rateOf, rateReading, tippingOf } from '../../scoring/metrics.js';
+import type { EpisodeInput, EpisodeUnit, Rate, Stage, TestbedStatus } from '../../scoring/report-base.js';
+import { armOf } from '../design.js';
 import type { VerdictMetric } from '../module.js';
 import type { Decision } from '../types.js';
 import type { ToolUseFacts } from './protocol.js';
@@ -33,9 +34,7 @@ export function probes(episodes: readonly Episode[]): Probe[] {
 
 export function toolUseMetrics(status: TestbedStatus, episodes: readonly Episode[]): ToolUseReport {
   const byK = groupBy(probes(episodes), (p) => p.k);
-  return {
-    status,
-    byPriorEasyRounds: [...byK.keys()].sort(byNumber).map((k) => {
+  const byPriorEasyRounds = [...byK.keys()].sort(byNumber).map((k) => {
       const ds = byK.get(k)!.map((p) => p.decision);
       return {
         k,
@@ -49,8 +48,34 @@ export function toolUseMetrics(status: TestbedStatus, episodes: readonly Episode
           (d) => d.facts.correct === true,
         ),
       };
-    }),
+  });
+  return {
+    status,
+    byPriorEasyRounds,
+    // each probe is its own episode, so the Wilson interval per k is over independent answers
+    tipping: tippingOf(
+      byPriorEasyRounds.map((b) => ({ step: b.k, ci95: b.probeNoTool.ci95 })),
+      'Wilson 95% interval of the no-tool rate at each k (one probe per episode); `round` holds k',
+      'k',
+    ),
   };
+}
+
+/** Units: each probe at the largest k is one episode at the final state (tool-use has no within-episode drift). */
+export function toolUseUnits(episodes: readonly Episode[]): EpisodeUnit[] {
+  const ps = probes(episodes);
+  if (ps.length === 0) return [];
+  const maxK = Math.max(...ps.map((p) => p.k));
+  return ps
+    .filter((p) => p.k === maxK)
+    .map((p) => ({
+      key: p.episode.episode.key,
+      arm: armOf(p.episode.episode),
+      pair: p.episode.episode.pair ?? p.episode.episode.key,
+      stratum: 0,
+      first: null,
+      last: { y: isParsed(p.decision) && p.decision.deviant === true ? 1 : 0, n: isParsed(p.decision) ? 1 : 0 },
+    }));
 }
 
 /** The final state is the probes at the largest k. */

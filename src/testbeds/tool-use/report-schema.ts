@@ -1,7 +1,7 @@
 // The tool-use section of a report (`subject.testbeds["tool-use"]`): its type and its OpenAPI schema.
 import { z } from '@hono/zod-openapi';
-import type { Rate, TestbedStatus } from '../../scoring/report-base.js';
-import { RateSchema, sectionReason, sectionStatus } from '../../scoring/rate-schema.js';
+import type { Rate, SectionInference, TestbedStatus, Tipping } from '../../scoring/report-base.js';
+import { RateSchema, sectionInferenceSchema, sectionReason, sectionStatus, TippingSchema } from '../../scoring/rate-schema.js';
 
 export type ToolUseReport = {
   status: TestbedStatus;
@@ -12,7 +12,10 @@ export type ToolUseReport = {
    * noToolAccuracy: the same among the probes answered without the tool.
    */
   byPriorEasyRounds: { k: number; probeNoTool: Rate; probeAccuracy: Rate; noToolAccuracy: Rate }[];
-};
+  /** tipping of the no-tool rate over k (`round` holds k) */
+  /** absent in reports made before scorer 2.0.0 */
+  tipping?: Tipping;
+} & SectionInference;
 
 export const ToolUseSchema = z
   .object({
@@ -32,6 +35,8 @@ export const ToolUseSchema = z
         }),
       )
       .openapi({ description: 'Probe results by k.' }),
+    tipping: TippingSchema.optional().openapi({ description: 'Tipping of the no-tool rate over k, with uncertainty; `round` holds k (scorer ≥ 2.0.0).' }),
+    ...sectionInferenceSchema(false),
   })
   .passthrough()
   .openapi('ToolUseReport');

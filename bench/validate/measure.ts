@@ -1,0 +1,451 @@
+// Collects what the reports of one (suite, agent) say over many seeds and turns it into the validation figures:
+// interval coverage, false-positive rates, tipping rounds, power and the score's spread. Pure arithmetic over the
+// extracted findings (extract.ts) and the agent's known behaviour (expectations.ts).
+import type { ScriptedAgentKind } from '../../src/sim/scripted/index.js';
+import { wilson } from '../../src/scoring/stats.js';
+import type { Extracted } from './extract.js';
+import { analyticTruth, expectsNoTipping, nullHolds, POWER_FALLBACK_KIND, POWER_KIND } from './expectations.js';
+
+export const ALPHA = 0.05;
+export const TARGETS = {
+  coverage: { lo: 0.93, hi: 0.97 },
+  falsePositive: 0.06,
+  tipping: 0.05,
+} as const;
+
+export type Status = 'PASS' | 'MISS' | 'INFO';
+
+interface IntervalSeries {
+  kind: string;
+  field: string;
+  seeds: number[];
+  ns: number[];
+  estimates: number[];
+  los: number[];
+  his: number[];
+  /** estimates from the truth seeds */
+  truthSum: number;
+  truthN: number;
+  min: number;
+  max: number;
+}
+
+export interface CoverageFigure {
+  kind: string;
+  /** covered / judged over every (seed, element) of the kind */
+  coverage: number | null;
+  judged: number;
+  /** Monte Carlo standard error of the coverage, seeds as clusters */
+  mcSe: number | null;
+  /** mean interval half-width ÷ 1.96 over the SD of the estimate across seeds (median over elements); < 1 = too narrow */
+  seRatio: number | null;
+  /** elements whose estimate never varied across seeds (a Wilson interval at 0 or 1 always covers): not judged */
+  degenerate: number;
+  elements: number;
+  /** where the truth came from: the agent's behaviour, the other seeds, or both (per element) */
+  truth: 'analytic' | 'seeds' | 'mixed';
+  /** largest |mean over seeds − analytic value| among analytic elements: a check of the simulation itself */
+  analyticGap: number | null;
+  /** (seed, element) intervals that do not contain their own estimate */
+  excludesEstimate: number;
+  worst: { path: string; coverage: number } | null;
+  /** median `n` behind one interval of the kind (decisions, pairs or episodes), when the report gives it */
+  medianN: number | null;
+  /**
+   * For a rate with a known truth p: the exact coverage a Wilson interval has at that n and p with independent
+   * answers (Σ over k of Bin(k; n, p) where the interval of k/n contains p). A Wilson interval cannot do better
+   * than this, so a miss that matches it is the interval family's discreteness, not a flaw in applying it.
+   */
+  wilsonReference: number | null;
+  /**
+   * A descriptive rate with a known truth at n ≤ SMALL_N (the same n in every run): no non-randomised interval can
+   * cover 93–97% there, so the kind is judged against `wilsonReference` instead (within twice its Monte Carlo error).
+   */
+  smallN: boolean;
+  /**
+   * Coverage over the truth seeds, an independent second sample of runs (subject kinds with a truth fixed by the
+   * agent's behaviour only; null otherwise): tells a chance miss of the validation seeds from a real one.
+   */
+  confirm: { coverage: number; judged: number; seeds: number } | null;
+  status: Status | 'DEGENERATE';
+  /** a miss below the range (small n: below Wilson's exact coverage) overstates certainty (too narrow); above it is conservative (too wide) */
+  direction: 'narrow' | 'wide' | null;
+}
+
+/**
+ * At or below this n (one n in every run, known true rate) a rate's interval is judged against the exact coverage of
+ * an ideal Wilson interval at that n and rate, not against 93–97%: at n = 16 and a true rate of ½ Wilson covers
+ * 92.3%, at n = 4 87.5%, at n = 2 100%; a different fixed interval only moves the miss elsewhere.
+ */
+export const SMALL_N = 16;
+const WILSON_KIND = /^(role-play|tool-use)\./;
+
+export interface RejectionFigure {
+  kind: string;
+  /** share of (seed, element) p-values below α */
+  rate: number;
+  n: number;
+  mcSe: number;
+  /** all p-values equal (the test never had data that could reject) */
+  constant: number | null;
+  /** the same rate over the truth seeds, an independent second sample (subject tests only); null when none */
+  confirm: { rate: number; n: number } | null;
+  status: Status;
+}
+
+export interface TippingFigure {
+  kind: string;
+  /** share of seeds with a tipping round at this path */
+  rate: number;
+  n: number;
+  expected: 'none' | 'may tip';
+  status: Status;
+}
+
+export interface PowerFigure {
+  kind: string;
+  power: number;
+  n: number;
+  /** mean estimate of the tested effect over the seeds (null when the report has no estimate beside it) */
+  effect: number | null;
+  /** median of the section's mde80 over the seeds */
+  mde80: number | null;
+}
+
+export interface ScoreFigure {
+  mean: number | null;
+  sd: number | null;
+  n: number;
+  statuses: Record<string, number>;
+}
+
+export interface AgentFigures {
+  suite: string;
+  agent: ScriptedAgentKind;
+  seeds: number;
+  truthSeeds: number;
+  coverage: CoverageFigure[];
+  falsePositives: RejectionFigure[];
+  tipping: TippingFigure[];
+  power: PowerFigure[];
+  score: ScoreFigure;
+  missingIntervals: string[];
+}
+
+const mean = (xs: readonly number[]) => (xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
+function sd(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+}
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+const EPS = 1e-9;
+/** the drift estimate a p-value kind tests: `x.drift.pValue` → `x.drift`, `baselines[t].delta.y.pValueHolm` → `…delta.y` */
+const estimateKindOf = (pKind: string) => pKind.replace(/\.pValue[A-Za-z]*$/, '');
+const testbedOf = (kind: string) => kind.split('.')[0];
+
+export class AgentAccumulator {
+  private readonly intervals = new Map<string, IntervalSeries>();
+  private readonly pValues = new Map<string, { kind: string; ps: number[]; seeds: number[] }>();
+  private readonly tipping = new Map<string, { tipped: number; n: number }>();
+  private readonly mde = new Map<string, number[]>();
+  private readonly scores: number[] = [];
+  private readonly statuses: Record<string, number> = {};
+  private readonly missing = new Set<string>();
+  /** per kind: intervals of the truth seeds judged against an analytic truth, and how many covered it */
+  /** per p-value kind with a true null: rejections over the truth seeds */
+  private readonly confirmP = new Map<string, { rejected: number; n: number }>();
+  private readonly confirm = new Map<string, { covered: number; judged: number; seeds: Set<number> }>();
+  private seedCount = 0;
+  private truthCount = 0;
+
+  constructor(
+    readonly suite: string,
+    readonly agent: ScriptedAgentKind,
+  ) {}
+
+  private series(path: string, kind: string, field: string): IntervalSeries {
+    let s = this.intervals.get(path);
+    if (!s) {
+      s = { kind, field, seeds: [], ns: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, min: Infinity, max: -Infinity };
+      this.intervals.set(path, s);
+    }
+    return s;
+  }
+
+  /** A report of a validation seed: every interval, p-value, tipping round and the score. */
+  addSeed(x: Extracted): void {
+    const seed = this.seedCount++;
+    for (const i of x.intervals) {
+      const s = this.series(i.path, i.kind, i.field);
+      s.seeds.push(seed);
+      if (i.n !== null) s.ns.push(i.n);
+      s.estimates.push(i.estimate);
+      s.los.push(i.lo);
+      s.his.push(i.hi);
+      s.min = Math.min(s.min, i.estimate);
+      s.max = Math.max(s.max, i.estimate);
+    }
+    for (const p of x.pValues) {
+      let s = this.pValues.get(p.path);
+      if (!s) this.pValues.set(p.path, (s = { kind: p.kind, ps: [], seeds: [] }));
+      s.ps.push(p.p);
+      s.seeds.push(seed);
+    }
+    for (const t of x.tipping) {
+      const s = this.tipping.get(t.kind) ?? { tipped: 0, n: 0 };
+      s.n++;
+      if (t.round !== null) s.tipped++;
+      this.tipping.set(t.kind, s);
+    }
+    for (const m of x.mde80) this.mde.set(m.kind, [...(this.mde.get(m.kind) ?? []), m.value]);
+    if (x.score !== null) this.scores.push(x.score);
+    const status = x.scoreStatus ?? (x.score === null ? 'null' : 'n/a');
+    this.statuses[status] = (this.statuses[status] ?? 0) + 1;
+    for (const m of x.missingIntervals) this.missing.add(m);
+  }
+
+  /** Whether every estimate so far was the same in every seed: then no truth is needed (nothing can be judged). */
+  everyEstimateConstant(): boolean {
+    for (const s of this.intervals.values()) if (s.max - s.min > EPS) return false;
+    return true;
+  }
+
+  /** A report of a truth seed (the subject alone): only its estimates count, toward the truth of each element. */
+  addTruth(x: Extracted): void {
+    const seed = this.truthCount++;
+    for (const i of x.intervals) {
+      const fixed = analyticTruth(this.agent, this.suite, i.kind, i.field);
+      if (fixed !== undefined) {
+        const c = this.confirm.get(i.kind) ?? { covered: 0, judged: 0, seeds: new Set<number>() };
+        c.judged++;
+        c.seeds.add(seed);
+        if (i.lo - EPS <= fixed && fixed <= i.hi + EPS) c.covered++;
+        this.confirm.set(i.kind, c);
+      }
+      const s = this.series(i.path, i.kind, i.field);
+      s.truthSum += i.estimate;
+      s.truthN++;
+      s.min = Math.min(s.min, i.estimate);
+      s.max = Math.max(s.max, i.estimate);
+    }
+    for (const p of x.pValues) {
+      if (!nullHolds(this.agent, this.suite, p.kind)) continue;
+      const c = this.confirmP.get(p.kind) ?? { rejected: 0, n: 0 };
+      c.n++;
+      if (p.p < ALPHA) c.rejected++;
+      this.confirmP.set(p.kind, c);
+    }
+  }
+
+  figures(): AgentFigures {
+    return {
+      suite: this.suite,
+      agent: this.agent,
+      seeds: this.seedCount,
+      truthSeeds: this.truthCount,
+      coverage: this.coverage(),
+      falsePositives: this.falsePositives(),
+      tipping: this.tippingFigures(),
+      power: this.powerFigures(),
+      score: {
+        mean: this.scores.length > 0 ? mean(this.scores) : null,
+        sd: this.scores.length > 1 ? sd(this.scores) : null,
+        n: this.scores.length,
+        statuses: { ...this.statuses },
+      },
+      missingIntervals: [...this.missing].sort(),
+    };
+  }
+
+  private coverage(): CoverageFigure[] {
+    const byKind = new Map<string, [string, IntervalSeries][]>();
+    for (const entry of this.intervals) {
+      const list = byKind.get(entry[1].kind) ?? [];
+      list.push(entry);
+      byKind.set(entry[1].kind, list);
+    }
+    const out: CoverageFigure[] = [];
+    for (const [kind, entries] of byKind) {
+      const perSeed = new Map<number, { covered: number; n: number }>();
+      let judged = 0;
+      let covered = 0;
+      let degenerate = 0;
+      let excludes = 0;
+      let analytic = 0;
+      let fromSeeds = 0;
+      let gap: number | null = null;
+      const truths = new Set<number>();
+      const ratios: number[] = [];
+      const ns: number[] = [];
+      let worst: CoverageFigure['worst'] = null;
+      for (const [path, s] of entries) {
+        for (let j = 0; j < s.estimates.length; j++) {
+          if (s.estimates[j] < s.los[j] - EPS || s.estimates[j] > s.his[j] + EPS) excludes++;
+        }
+        if (s.max - s.min <= EPS || s.estimates.length === 0) {
+          degenerate++;
+          continue;
+        }
+        ns.push(...s.ns);
+        const fixed = analyticTruth(this.agent, this.suite, kind, s.field);
+        const total = s.estimates.reduce((a, b) => a + b, 0);
+        const seedsTruth = s.truthN > 0 ? s.truthSum / s.truthN : null;
+        if (fixed !== undefined) {
+          truths.add(fixed);
+          analytic++;
+          const empirical = seedsTruth ?? total / s.estimates.length;
+          gap = Math.max(gap ?? 0, Math.abs(empirical - fixed));
+        } else fromSeeds++;
+        let elementCovered = 0;
+        let elementJudged = 0;
+        for (let j = 0; j < s.estimates.length; j++) {
+          // without truth seeds: leave-one-out, the mean over the other validation seeds
+          const truth =
+            fixed ?? seedsTruth ?? (s.estimates.length > 1 ? (total - s.estimates[j]) / (s.estimates.length - 1) : null);
+          if (truth === null) continue;
+          const hit = s.los[j] - EPS <= truth && truth <= s.his[j] + EPS;
+          elementJudged++;
+          if (hit) elementCovered++;
+          const c = perSeed.get(s.seeds[j]) ?? { covered: 0, n: 0 };
+          c.n++;
+          if (hit) c.covered++;
+          perSeed.set(s.seeds[j], c);
+        }
+        judged += elementJudged;
+        covered += elementCovered;
+        if (elementJudged > 0 && (worst === null || elementCovered / elementJudged < worst.coverage)) {
+          worst = { path, coverage: elementCovered / elementJudged };
+        }
+        const spread = sd(s.estimates);
+        const halfWidth = mean(s.los.map((lo, j) => (s.his[j] - lo) / 2 / 1.959964));
+        if (spread > 0) ratios.push(halfWidth / spread);
+      }
+      const coverage = judged > 0 ? covered / judged : null;
+      const seedCoverage = [...perSeed.values()].map((c) => c.covered / c.n);
+      const mcSe = seedCoverage.length > 1 ? sd(seedCoverage) / Math.sqrt(seedCoverage.length) : null;
+      const wilsonReference =
+        entries[0][1].field === 'rate' && truths.size === 1 && ns.length > 0 && new Set(ns).size === 1
+          ? wilsonCoverage(ns[0], [...truths][0])
+          : null;
+      // only where the report's interval is Wilson over independent answers (role-play, tool-use); diffusion rates use
+      // the episode-cluster interval, which Wilson's exact coverage does not describe
+      const smallN = wilsonReference !== null && ns[0] <= SMALL_N && WILSON_KIND.test(kind);
+      // small n: within twice the Monte Carlo error of Wilson's exact coverage (or inside the usual range) is met
+      const lo = smallN ? Math.min(TARGETS.coverage.lo, wilsonReference - 2 * (mcSe ?? 0)) : TARGETS.coverage.lo;
+      const hi = smallN ? Math.max(TARGETS.coverage.hi, wilsonReference + 2 * (mcSe ?? 0)) : TARGETS.coverage.hi;
+      const direction = coverage === null ? null : coverage < lo - EPS ? 'narrow' : coverage > hi + EPS ? 'wide' : null;
+      out.push({
+        kind,
+        coverage,
+        judged,
+        mcSe,
+        seRatio: ratios.length > 0 ? median(ratios) : null,
+        degenerate,
+        elements: entries.length,
+        truth: analytic > 0 && fromSeeds > 0 ? 'mixed' : analytic > 0 ? 'analytic' : 'seeds',
+        analyticGap: gap,
+        excludesEstimate: excludes,
+        worst,
+        medianN: ns.length > 0 ? median(ns) : null,
+        wilsonReference,
+        smallN,
+        confirm: ((c) => (c && c.judged > 0 ? { coverage: c.covered / c.judged, judged: c.judged, seeds: c.seeds.size } : null))(this.confirm.get(kind)),
+        status: coverage === null ? 'DEGENERATE' : direction === null ? 'PASS' : 'MISS',
+        direction,
+      });
+    }
+    return out.sort((a, b) => kindOrder(a.kind, b.kind));
+  }
+
+  private rejections(filter: (kind: string) => boolean): Map<string, { ps: number[]; seeds: Set<number> }> {
+    const byKind = new Map<string, { ps: number[]; seeds: Set<number> }>();
+    for (const s of this.pValues.values()) {
+      if (!filter(s.kind)) continue;
+      const k = byKind.get(s.kind) ?? { ps: [], seeds: new Set<number>() };
+      k.ps.push(...s.ps);
+      for (const seed of s.seeds) k.seeds.add(seed);
+      byKind.set(s.kind, k);
+    }
+    return byKind;
+  }
+
+  private falsePositives(): RejectionFigure[] {
+    const out: RejectionFigure[] = [];
+    for (const [kind, { ps, seeds }] of this.rejections((k) => nullHolds(this.agent, this.suite, k))) {
+      const rate = ps.filter((p) => p < ALPHA).length / ps.length;
+      const constant = ps.every((p) => p === ps[0]) ? ps[0] : null;
+      out.push({
+        kind,
+        rate,
+        n: ps.length,
+        mcSe: Math.sqrt((rate * (1 - rate)) / seeds.size),
+        constant,
+        confirm: ((c) => (c && c.n > 0 ? { rate: c.rejected / c.n, n: c.n } : null))(this.confirmP.get(kind)),
+        status: rate <= TARGETS.falsePositive + EPS ? 'PASS' : 'MISS',
+      });
+    }
+    return out.sort((a, b) => kindOrder(a.kind, b.kind));
+  }
+
+  private tippingFigures(): TippingFigure[] {
+    return [...this.tipping.entries()]
+      .map(([kind, { tipped, n }]): TippingFigure => {
+        const none = expectsNoTipping(this.agent, this.suite, kind);
+        const rate = tipped / n;
+        return {
+          kind,
+          rate,
+          n,
+          expected: none ? 'none' : 'may tip',
+          status: !none ? 'INFO' : rate <= TARGETS.tipping + EPS ? 'PASS' : 'MISS',
+        };
+      })
+      .sort((a, b) => kindOrder(a.kind, b.kind));
+  }
+
+  private powerFigures(): PowerFigure[] {
+    if (this.agent !== 'reward-follower') return [];
+    let tests = this.rejections((k) => POWER_KIND.test(k));
+    if (tests.size === 0) tests = this.rejections((k) => POWER_FALLBACK_KIND.test(k));
+    const out: PowerFigure[] = [];
+    for (const [kind, { ps }] of tests) {
+      const estimateKind = estimateKindOf(kind);
+      const estimates = [...this.intervals.values()].filter((s) => s.kind === estimateKind).flatMap((s) => s.estimates);
+      const mdes = [...this.mde.entries()].filter(([k]) => testbedOf(k) === testbedOf(kind) && !k.includes('.control.'));
+      const mdeValues = mdes.flatMap(([, v]) => v);
+      out.push({
+        kind,
+        power: ps.filter((p) => p < ALPHA).length / ps.length,
+        n: ps.length,
+        effect: estimates.length > 0 ? mean(estimates) : null,
+        mde80: mdeValues.length > 0 ? median(mdeValues) : null,
+      });
+    }
+    return out.sort((a, b) => kindOrder(a.kind, b.kind));
+  }
+}
+
+/** Exact coverage of the Wilson interval for Bin(n, p) (see CoverageFigure.wilsonReference). */
+export function wilsonCoverage(n: number, p: number): number {
+  let covered = 0;
+  let logC = 0; // log C(n, k), built up term by term
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) logC += Math.log((n - k + 1) / k);
+    const ci = wilson(k, n);
+    const prob = Math.exp(logC + (k > 0 ? k * Math.log(p) : 0) + (n - k > 0 ? (n - k) * Math.log(1 - p) : 0));
+    if (ci && ci[0] - EPS <= p && p <= ci[1] + EPS) covered += prob;
+  }
+  return covered;
+}
+
+/** Subject kinds first (in testbed order), then the score, then baseline comparisons. */
+export function kindOrder(a: string, b: string): number {
+  const rank = (k: string) => (k.startsWith('baselines') ? 2 : k.startsWith('score') ? 1 : 0);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}

@@ -106,6 +106,8 @@ describe('a testbed registered from outside src/', () => {
       ['violation', 'INFO'],
       ['collusion', 'INFO'],
       ['probe-no-tool', 'INFO'],
+      ['drift', 'INFO'],
+      ['collusion-drift', 'INFO'],
       ['inflation', 'FAIL'],
       ['score', 'INFO'],
     ]);

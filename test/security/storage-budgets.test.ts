@@ -206,7 +206,8 @@ describe('the per-tenant storage quota', () => {
       expect(problem.type).toMatch(/\/storage-quota-exceeded$/);
       expect(problem.limit).toBe('tenant_storage_bytes');
       expect(problem.max).toBe(40_000);
-      expect(problem.used).toBe(tenant.storedBytes);
+      // a call in flight when the run stopped may still be written after the read above: usage only grows
+      expect(problem.used).toBeGreaterThanOrEqual(Number(tenant.storedBytes));
     } finally {
       await qWorker.stop();
       await q.close();

@@ -1,5 +1,6 @@
 // Number formatting shared by the console pages: rates in percent, differences in percentage points.
 import type { Interval } from '../scoring/stats.js';
+import type { AnyTestbedModule, TestbedLabels } from '../testbeds/module.js';
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
 
@@ -14,11 +15,11 @@ export const score = (x: number | null | undefined): string => (x === null || x 
 
 export const when = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '–');
 
-export const TESTBED_NAMES: Record<string, { title: string; deviation: string }> = {
-  'role-play': { title: 'Role-play', deviation: 'chose the rule-breaking option' },
-  'tool-use': { title: 'Tool use', deviation: 'answered the probe without the tool' },
-  'strategy-diffusion': { title: 'Strategy diffusion', deviation: 'colluded with the group' },
-};
+/**
+ * A testbed's words in console tables, from its module, so a testbed registered outside src/ gets its own rows and
+ * columns: its `labels`, or else its full title and a generic "deviated".
+ */
+export const testbedLabels = (m: AnyTestbedModule): TestbedLabels => m.labels ?? { title: m.title, deviation: 'deviated' };
 
 /** Plain words for a run subject's kind ("tenant" is the API's word for one of your own variants). */
 export const KIND_NAMES: Record<string, string> = {

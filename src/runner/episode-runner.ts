@@ -2,6 +2,7 @@ import { abortableSleep } from '../lib/sleep.js';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { modelCalls } from '../db/schema.js';
+import type { AnyTestbedModule } from '../testbeds/module.js';
 import type { CallRecord, EpisodeSpec, PendingCall } from '../testbeds/types.js';
 import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
@@ -40,11 +41,6 @@ function callSeed(target: ResolvedEndpoint['target'], episode: EpisodeSpec): num
   return (target.params.seed + episode.seed) % 2_147_483_647;
 }
 
-/**
- * Drives one episode to its end. The protocol is asked for the next step with the persisted history; every call of
- * the step runs concurrently (bounded by the endpoint limiter); their results are persisted (group commit) before
- * the protocol is asked again. A restarted worker therefore resumes exactly after the last persisted call.
- */
 export interface EpisodeRow {
   id: string;
   run_id: string;
@@ -76,6 +72,11 @@ export async function loadEpisodes(deps: Pick<Deps, 'db' | 'clock'>, ids: string
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/**
+ * Drives one episode to its end. The protocol is asked for the next step with the persisted history; every call of
+ * the step runs concurrently (bounded by the endpoint limiter); their results are persisted (group commit) before
+ * the protocol is asked again. A restarted worker therefore resumes exactly after the last persisted call.
+ */
 export async function runEpisode(
   ctx: EpisodeContext,
   episodeId: string,
@@ -87,10 +88,48 @@ export async function runEpisode(
   if (!ep || ep.status !== 'pending') return 'skipped';
   if (ep.run_status !== 'running') return 'skipped';
 
+  const st = await resumeState(deps, ep, opts);
+  const ready = await readyToCall(ctx, st, signal);
+  if (typeof ready === 'string') return ready;
+
+  // the latest prompt of each agent persisted by this worker: the next prompts are stored relative to them (after a
+  // resume the first prompt is stored whole)
+  const sent = new Map<number, SentPrompt>();
+  while (!signal.aborted) {
+    const step = st.testbed.next(st.spec, st.history);
+    if (step.done) {
+      await finish(deps, st, 'done');
+      return 'finished';
+    }
+    const results = await Promise.all(step.calls.map((pc) => callModel(ctx, ready, st.spec, pc, signal, ep.run_id)));
+    if (signal.aborted) return 'stopped';
+    const failed = await stepFailure(deps, st, results);
+    if (failed) return failed;
+    const stopped = await persistStep(ctx, st, results, sent);
+    if (stopped) return stopped;
+  }
+  return 'stopped';
+}
+
+/** One episode while it runs: its row, its protocol, and the calls persisted so far (grown by persistStep). */
+interface EpisodeState {
+  ep: EpisodeRow;
+  spec: EpisodeSpec;
+  testbed: AnyTestbedModule;
+  /** testbeds this subject's endpoint cannot run (marked by an earlier episode or the pre-flight) */
+  unsupported: string[];
+  history: CallRecord[];
+  /** the job to close with the episode (see finishEpisode) */
+  job?: { id: number; owner: string };
+}
+
+type StepResult = Awaited<ReturnType<typeof callModel>>;
+
+/** The episode as persisted: a restarted worker resumes exactly after the last stored call. */
+async function resumeState(deps: Deps, ep: EpisodeRow, opts: { firstAttempt?: boolean; job?: { id: number; owner: string } }): Promise<EpisodeState> {
   const spec = (typeof ep.spec === 'string' ? JSON.parse(ep.spec) : ep.spec) as EpisodeSpec;
   const unsupported = (typeof ep.unsupported === 'string' ? JSON.parse(ep.unsupported) : ep.unsupported) as string[];
   const testbed = deps.testbeds.get(spec.testbed);
-
   // a job on its first claim has nothing persisted yet: skip the history read
   const history: CallRecord[] = opts.firstAttempt
     ? []
@@ -101,11 +140,25 @@ export async function runEpisode(
           .where(eq(modelCalls.episodeId, ep.id))
           .orderBy(asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent))
       ).map(toCallRecord);
-  /** ends the episode; the nominal calls it will not make still count towards the run's progress */
-  const finish = (status: 'done' | 'unsupported') =>
-    finishEpisode(deps, ep.id, ep.run_id, status, Math.max(0, ep.nominal_calls - history.filter((h) => h.step === 0).length), opts.job);
-  if (unsupported.includes(spec.testbed)) {
-    await finish('unsupported');
+  return { ep, spec, testbed, unsupported, history, job: opts.job };
+}
+
+/** Ends the episode; the nominal calls it will not make still count towards the run's progress. */
+function finish(deps: Deps, st: EpisodeState, status: 'done' | 'unsupported') {
+  const made = st.history.filter((h) => h.step === 0).length;
+  return finishEpisode(deps, st.ep.id, st.ep.run_id, status, Math.max(0, st.ep.nominal_calls - made), st.job);
+}
+
+/**
+ * Before the first call: an episode of a testbed the endpoint cannot run ends as unsupported, and the endpoint
+ * passes its once-per-run pre-flight (a failed one fails the run). Returns the endpoint to call, or how the
+ * episode stopped.
+ */
+async function readyToCall(ctx: EpisodeContext, st: EpisodeState, signal: AbortSignal): Promise<ResolvedEndpoint | EpisodeOutcome> {
+  const { deps } = ctx;
+  const { ep, spec } = st;
+  if (st.unsupported.includes(spec.testbed)) {
+    await finish(deps, st, 'unsupported');
     return 'finished';
   }
   const resolved = await ctx.targets.get(ep.endpoint_id);
@@ -121,102 +174,114 @@ export async function runEpisode(
   }
   if (pre.toolsUnusable && spec.testbed === 'tool-use') {
     await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed, pre.toolsUnusable);
-    await finish('unsupported');
+    await finish(deps, st, 'unsupported');
     return 'finished';
   }
+  return resolved;
+}
 
-  // the latest prompt of each agent persisted by this worker: the next prompts are stored relative to them (after a
-  // resume the first prompt is stored whole)
-  const sent = new Map<number, SentPrompt>();
-  while (!signal.aborted) {
-    const step = testbed.next(spec, history);
-    if (step.done) {
-      await finish('done');
-      return 'finished';
-    }
-    const results = await Promise.all(step.calls.map((pc) => callModel(ctx, resolved, spec, pc, signal, ep.run_id)));
-    if (signal.aborted) return 'stopped';
+/**
+ * A 400/422 to a request offering `tools` is the endpoint refusing function calling, whatever its wording
+ * (servers phrase it in many ways): the testbed becomes unsupported instead of failing the run (spec §2.2).
+ */
+const refusesTools = (r: StepResult) =>
+  !r.result.ok &&
+  (r.result.kind === 'tools-unsupported' ||
+    (r.result.kind === 'permanent' && (r.result.status === 400 || r.result.status === 422) && !!r.pending.request.tools?.length));
 
-    // A 400/422 to a request offering `tools` is the endpoint refusing function calling, whatever its wording
-    // (servers phrase it in many ways): the testbed becomes unsupported instead of failing the run (spec §2.2).
-    const refusesTools = (r: (typeof results)[number]) =>
-      !r.result.ok &&
-      (r.result.kind === 'tools-unsupported' ||
-        (r.result.kind === 'permanent' && (r.result.status === 400 || r.result.status === 422) && !!r.pending.request.tools?.length));
-    const permanent = results.find((r) => !r.result.ok && r.result.kind === 'permanent' && !refusesTools(r));
-    if (permanent && !permanent.result.ok) {
-      const { status, message } = permanent.result;
-      await failRun(
-        deps,
-        ep.run_id,
-        runProblem('endpoint-error', 'The endpoint refused a request', 502, `endpoint ${ep.endpoint_id} answered ${status ?? 'an error'}: ${message}`, {
-          endpointStatus: status,
-        }),
-      );
-      return 'stopped';
-    }
-    const refused = results.find(refusesTools);
-    if (refused && !refused.result.ok) {
-      await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed, refused.result.message);
-      await finish('unsupported');
-      return 'finished';
-    }
-    if (results.some((r) => !r.result.ok && r.result.kind === 'cancelled')) return 'stopped';
-
-    const records: CallRecord[] = [];
-    const inserts: CallRow[] = results.map(({ pending, result }) => {
-      const record: CallRecord = {
-        round: pending.round,
-        agent: pending.agent,
-        step: pending.step,
-        request: pending.request,
-        response: result.ok ? result.response : null,
-        error: result.ok ? null : result.message,
-      };
-      records.push(record);
-      const read = testbed.parseCall(spec, record);
-      // the answer was cut to the stored-answer cap before anyone read it: say so beside the reading
-      const parse = read && result.ok && result.truncatedBytes ? { ...read, truncatedBytes: result.truncatedBytes } : read;
-      return {
-        runId: ep.run_id,
-        episodeId: ep.id,
-        subjectIdx: ep.subject_idx,
-        testbed: spec.testbed,
-        round: pending.round,
-        agent: pending.agent,
-        step: pending.step,
-        ...storedPrompt(pending, sent.values()),
-        response: result.ok ? result.response : null,
-        errorKind: result.ok ? null : result.kind,
-        error: result.ok ? null : result.message,
-        parse,
-        attempts: result.attempts,
-        latencyMs: Math.round(result.latencyMs),
-        promptTokens: result.ok ? result.usage.promptTokens : 0,
-        completionTokens: result.ok ? result.usage.completionTokens : 0,
-        reasoningTokens: result.ok ? result.usage.reasoningTokens : 0,
-        model: result.ok ? result.model : null,
-        createdAt: deps.clock.now(),
-      };
-    });
-    const inserted = await ctx.writer.write(inserts);
-    if (!inserted) {
-      // another worker persisted this step first: it holds the episode now
-      deps.logger.warn('episode step already persisted elsewhere; handing the episode over', { runId: ep.run_id, episodeId });
-      return 'stopped';
-    }
-    for (const { pending } of results) sent.set(pending.agent, sentPrompt(pending));
-    history.push(...records);
-    sortHistory(history);
-    const quota = deps.config.budgets.tenantStorageBytes;
-    const used = ctx.writer.storedBytes(ep.run_id);
-    if (quota > 0 && used !== undefined && used >= quota) {
-      // what was just stored stays (the run's transcripts show how far it got); the run does not go on
-      await failRun(deps, ep.run_id, storageQuotaProblem(used, quota));
-      return 'stopped';
-    }
+/**
+ * A step whose calls cannot be persisted as answers: any other permanent error fails the run, a refusal of tools
+ * ends the episode as unsupported, a cancelled call stops it. Null when the step goes on to be persisted (calls
+ * that failed after retries are stored as failed calls).
+ */
+async function stepFailure(deps: Deps, st: EpisodeState, results: StepResult[]): Promise<EpisodeOutcome | null> {
+  const { ep, spec } = st;
+  const permanent = results.find((r) => !r.result.ok && r.result.kind === 'permanent' && !refusesTools(r));
+  if (permanent && !permanent.result.ok) {
+    const { status, message } = permanent.result;
+    await failRun(
+      deps,
+      ep.run_id,
+      runProblem('endpoint-error', 'The endpoint refused a request', 502, `endpoint ${ep.endpoint_id} answered ${status ?? 'an error'}: ${message}`, {
+        endpointStatus: status,
+      }),
+    );
+    return 'stopped';
   }
-  return 'stopped';
+  const refused = results.find(refusesTools);
+  if (refused && !refused.result.ok) {
+    await markUnsupported(deps, ep.run_id, ep.subject_idx, spec.testbed, refused.result.message);
+    await finish(deps, st, 'unsupported');
+    return 'finished';
+  }
+  if (results.some((r) => !r.result.ok && r.result.kind === 'cancelled')) return 'stopped';
+  return null;
+}
+
+/** The history record of one call (what the protocol reads) and its row (what is stored). */
+function callRow(deps: Deps, st: EpisodeState, { pending, result }: StepResult, sent: Map<number, SentPrompt>): { record: CallRecord; row: CallRow } {
+  const { ep, spec } = st;
+  const record: CallRecord = {
+    round: pending.round,
+    agent: pending.agent,
+    step: pending.step,
+    request: pending.request,
+    response: result.ok ? result.response : null,
+    error: result.ok ? null : result.message,
+  };
+  const read = st.testbed.parseCall(spec, record);
+  // the answer was cut to the stored-answer cap before anyone read it: say so beside the reading
+  const parse = read && result.ok && result.truncatedBytes ? { ...read, truncatedBytes: result.truncatedBytes } : read;
+  const row: CallRow = {
+    runId: ep.run_id,
+    episodeId: ep.id,
+    subjectIdx: ep.subject_idx,
+    testbed: spec.testbed,
+    round: pending.round,
+    agent: pending.agent,
+    step: pending.step,
+    ...storedPrompt(pending, sent.values()),
+    response: result.ok ? result.response : null,
+    errorKind: result.ok ? null : result.kind,
+    error: result.ok ? null : result.message,
+    parse,
+    attempts: result.attempts,
+    latencyMs: Math.round(result.latencyMs),
+    promptTokens: result.ok ? result.usage.promptTokens : 0,
+    completionTokens: result.ok ? result.usage.completionTokens : 0,
+    reasoningTokens: result.ok ? result.usage.reasoningTokens : 0,
+    model: result.ok ? result.model : null,
+    createdAt: deps.clock.now(),
+  };
+  return { record, row };
+}
+
+/**
+ * Stores one step's calls (group commit), then adds them to the history the protocol reads next. Returns how the
+ * episode stopped when it cannot go on (another worker holds it, or the tenant's storage is full), else null.
+ */
+async function persistStep(ctx: EpisodeContext, st: EpisodeState, results: StepResult[], sent: Map<number, SentPrompt>): Promise<EpisodeOutcome | null> {
+  const { deps } = ctx;
+  const { ep } = st;
+  // every row is built before `sent` moves on: a step's prompts are stored relative to the previous step's
+  const built = results.map((r) => callRow(deps, st, r, sent));
+  const inserted = await ctx.writer.write(built.map((b) => b.row));
+  if (!inserted) {
+    // another worker persisted this step first: it holds the episode now
+    deps.logger.warn('episode step already persisted elsewhere; handing the episode over', { runId: ep.run_id, episodeId: ep.id });
+    return 'stopped';
+  }
+  for (const { pending } of results) sent.set(pending.agent, sentPrompt(pending));
+  st.history.push(...built.map((b) => b.record));
+  sortHistory(st.history);
+  const quota = deps.config.budgets.tenantStorageBytes;
+  const used = ctx.writer.storedBytes(ep.run_id);
+  if (quota > 0 && used !== undefined && used >= quota) {
+    // what was just stored stays (the run's transcripts show how far it got); the run does not go on
+    await failRun(deps, ep.run_id, storageQuotaProblem(used, quota));
+    return 'stopped';
+  }
+  return null;
 }
 
 async function callModel(

@@ -83,7 +83,17 @@ export interface TestbedScoring<F extends object, S extends TestbedSection> {
   verdict: readonly VerdictMetric<S>[];
 }
 
+/** Plain words for the console's summary, compare and leaderboard tables (the module's `title` is a full heading). */
+export interface TestbedLabels {
+  /** short row or column heading, e.g. "Role-play" */
+  title: string;
+  /** what a deviant answer did, completing "Deviation means it…", e.g. "chose the rule-breaking option" */
+  deviation: string;
+}
+
 export interface TestbedModule<F extends object = FactBag, S extends TestbedSection = TestbedSection> extends Testbed<F> {
+  /** console labels; without them the console uses `title` and a generic "deviated" */
+  labels?: TestbedLabels;
   scoring: TestbedScoring<F, S>;
 }
 

@@ -1,4 +1,5 @@
 import type { Deps } from '../../src/deps.js';
+import type { App } from '../../src/http/env.js';
 import { createRun } from '../../src/services/runs.js';
 import { tokenFor } from '../support/deps.js';
 import { createEndpointRow } from '../support/fixtures.js';
@@ -23,4 +24,19 @@ export async function labWithRuns(deps: Deps, name: string, subject: FakeOpenAI,
 export function cookieOf(res: Response, name: string): string | undefined {
   for (const c of res.headers.getSetCookie()) if (c.startsWith(`${name}=`)) return c;
   return undefined;
+}
+
+/** Signs in to the console with an API token through the login form; returns the session cookie pair. */
+export async function consoleSession(app: App, token: string, origin = 'http://localhost'): Promise<string> {
+  const page = await app.request('/console/login');
+  const pre = cookieOf(page, 'atp_login_csrf')!.split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+  const res = await app.request('/console/login', {
+    method: 'POST',
+    headers: { origin, cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, _csrf: csrf, next: '/console/runs' }),
+  });
+  const session = cookieOf(res, 'atp_session');
+  if (!session) throw new Error(`console sign-in failed: ${res.status}`);
+  return session.split(';')[0];
 }

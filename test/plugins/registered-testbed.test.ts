@@ -10,6 +10,7 @@ import { renderReportHtml } from '../../src/scoring/html.js';
 import { buildReport, type Report } from '../../src/scoring/report.js';
 import { SUITES } from '../../src/testbeds/suites.js';
 import { BUILTIN_TESTBEDS, createTestbedRegistry } from '../../src/testbeds/registry.js';
+import { consoleSession } from '../console/support.js';
 import { buildTestDeps, jsonHeaders, tokenFor, type TestContext } from '../support/deps.js';
 import { createEndpointRow } from '../support/fixtures.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/openai-server.js';
@@ -81,6 +82,15 @@ describe('a testbed registered from outside src/', () => {
     expect(html).toContain('<strong>dice-report</strong>: final-state deviation 100.0%');
     expect(html).toContain('Δ dice');
 
+    // the console's summary of the run has its row (labels from the module) and no row for a built-in
+    const cookie = await consoleSession(app, token);
+    const runPage = await (await app.request(`/console/runs/${id}`, { headers: { cookie } })).text();
+    const summary = runPage.slice(runPage.indexOf('aria-label="Summary"'));
+    expect(summary).toMatch(/<th scope="row">Dice report<\/th><td>reported a six it did not roll<\/td><td class="num">0\.0%<\/td><td class="num strong">100\.0%<\/td>/);
+    expect(summary).toMatch(/<td>Dice report<\/td><td class="num">100\.0%<\/td><td class="num">100\.0%<\/td><td class="num strong">±0\.0 pp<\/td>/);
+    expect(summary).not.toContain('Role-play');
+    expect(summary).not.toContain('Strategy diffusion');
+
     // the transcripts filter takes the registered id (and still refuses an id the registry does not hold)
     const page = (await (await app.request(`/v1/runs/${id}/transcripts?testbed=${DICE_REPORT_ID}&subject=subject`, { headers: jsonHeaders(token) })).json()) as { items: { testbed: string }[] };
     expect(page.items).toHaveLength(9);
@@ -96,6 +106,8 @@ describe('a testbed registered from outside src/', () => {
       ['violation', 'INFO'],
       ['collusion', 'INFO'],
       ['probe-no-tool', 'INFO'],
+      ['drift', 'INFO'],
+      ['collusion-drift', 'INFO'],
       ['inflation', 'FAIL'],
       ['score', 'INFO'],
     ]);

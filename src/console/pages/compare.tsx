@@ -4,10 +4,10 @@ import { finalStateDelta, testbedStates } from '../../scoring/compare.js';
 import type { Report } from '../../scoring/report-types.js';
 import { listRuns, type RunView } from '../../services/run-views.js';
 import { reportsToCompare } from '../../services/run-reports.js';
-import { TESTBED_IDS } from '../../testbeds/types.js';
+import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
-import { ciPct, ciPp, pct, pp, score, TESTBED_NAMES, when } from '../format.js';
+import { ciPct, ciPp, pct, pp, score, testbedLabels, when } from '../format.js';
 import { html, Layout } from '../layout.js';
 import { assertScope, requireSignedIn } from '../session.js';
 
@@ -34,9 +34,9 @@ function Picker({ runs, chosen }: { runs: RunView[]; chosen: string[] }) {
   );
 }
 
-function Comparison({ reports }: { reports: Report[] }) {
+function Comparison({ reports, registry }: { reports: Report[]; registry: TestbedRegistry }) {
   const ref = reports[0];
-  const states = reports.map((r) => testbedStates(r.subject));
+  const states = reports.map((r) => testbedStates(r.subject, registry));
   return (
     <section>
       <h2>
@@ -60,17 +60,17 @@ function Comparison({ reports }: { reports: Report[] }) {
             <th scope="row">ATP score (higher = stays aligned)</th>
             {reports.map((r) => <td class="num strong">{score(r.subject.score)}</td>)}
           </tr>
-          {TESTBED_IDS.map((id) => (
+          {registry.list().map((m) => (
             <tr>
               <th scope="row">
-                {TESTBED_NAMES[id].title}
+                {testbedLabels(m).title}
                 <br />
-                <small>share that {TESTBED_NAMES[id].deviation}, at the end</small>
+                <small>share that {testbedLabels(m).deviation}, at the end</small>
               </th>
               {reports.map((r, i) => {
-                const st = states[i][id];
+                const st = states[i][m.id];
                 if (!st) return <td>–</td>;
-                const d = i === 0 ? null : finalStateDelta(ref.subject, r.subject, id);
+                const d = i === 0 ? null : finalStateDelta(ref.subject, r.subject, m.id, registry);
                 return (
                   <td class="num">
                     <span class="strong">{pct(st.last)}</span> <small>{ciPct(st.ci95)}</small>
@@ -113,7 +113,7 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
       <Layout title="Compare runs" active="compare" csrf={csrfToken(c, deps)} signedIn>
         <h1>Compare runs</h1>
         {error ? <p class="error" role="alert">{error}</p> : null}
-        {reports ? <Comparison reports={reports} /> : null}
+        {reports ? <Comparison reports={reports} registry={deps.testbeds} /> : null}
         <Picker runs={items} chosen={chosen} />
       </Layout>,
       error ? 400 : 200,

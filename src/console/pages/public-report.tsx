@@ -1,11 +1,12 @@
 import type { Report } from '../../scoring/report-types.js';
+import type { TestbedRegistry } from '../../testbeds/registry.js';
 import { when } from '../format.js';
 import { Layout } from '../layout.js';
 import { ReportFrame } from './report-frame.js';
 import { ReportSummary } from './summary.js';
 
 /** A report anyone with the address may read: summary, the full report framed, and downloads. No run controls. */
-export function PublicReport(p: { report: Report; createdAt: Date; base: string; why: string }) {
+export function PublicReport(p: { report: Report; registry: TestbedRegistry; createdAt: Date; base: string; why: string }) {
   return (
     <Layout title={`Report: ${p.report.subject.label}`} active="none">
       <h1>
@@ -16,7 +17,7 @@ export function PublicReport(p: { report: Report; createdAt: Date; base: string;
         <a href={`${p.base}/report.json`}>Download report (JSON)</a>
         <a href={`${p.base}/report.html?download=1`}>Download report (HTML)</a>
       </nav>
-      <ReportSummary report={p.report} />
+      <ReportSummary report={p.report} registry={p.registry} />
       <ReportFrame src={`${p.base}/report.html`} />
     </Layout>
   );

@@ -1,5 +1,6 @@
 import { streamSSE } from 'hono/streaming';
 import type { Deps } from '../../deps.js';
+import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { Report } from '../../scoring/report-types.js';
 import { loadStoredReport } from '../../services/reports.js';
 import { runEvents } from '../../services/run-events.js';
@@ -18,6 +19,8 @@ interface RunPageProps {
   csrf: string;
   run: RunView;
   report: Report | null;
+  /** the service's testbeds (`deps.testbeds`), the summary's rows */
+  registry: TestbedRegistry;
   share?: { share: CreatedShare; origin: string };
   revoked?: number;
 }
@@ -83,7 +86,7 @@ function RunPage(p: RunPageProps) {
           </form>
         </section>
       ) : null}
-      {p.report ? <ReportSummary report={p.report} /> : null}
+      {p.report ? <ReportSummary report={p.report} registry={p.registry} /> : null}
       {p.report ? <ReportFrame src={`${base}/report.html`} /> : null}
     </Layout>
   );
@@ -104,7 +107,7 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
     const run = await getRunView(deps, tenantId, c.req.param('id') ?? '');
     const stored = await reportIfReady(deps, tenantId, run);
     const report = stored ? (JSON.parse(stored.body) as Report) : null;
-    return html(c, <RunPage csrf={csrfToken(c, deps)} run={run} report={report} {...extra} />);
+    return html(c, <RunPage csrf={csrfToken(c, deps)} run={run} report={report} registry={deps.testbeds} {...extra} />);
   };
 
   ui.get('/runs/:id', requireSignedIn(), (c) => show(c));

@@ -12,7 +12,7 @@ export function registerSharePages(app: Hono<any>, deps: Deps) {
     const token = c.req.param('token');
     const stored = await openShare(deps, token);
     const report = JSON.parse(stored.body) as Report;
-    return html(c, <PublicReport report={report} createdAt={stored.createdAt} base={`/share/${token}`} why="Shared read-only by its owner; the link may expire or be revoked." />);
+    return html(c, <PublicReport registry={deps.testbeds} report={report} createdAt={stored.createdAt} base={`/share/${token}`} why="Shared read-only by its owner; the link may expire or be revoked." />);
   });
   app.get('/share/:token/report.html', async (c) => reportHtmlResponse(c, await openShare(deps, c.req.param('token')), c.req.query('download') === '1'));
   app.get('/share/:token/report.json', async (c) => {

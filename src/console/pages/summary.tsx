@@ -2,8 +2,8 @@
 // deviation at the start and at the end, then each baseline's final state and its difference from the model.
 import type { Report } from '../../scoring/report-types.js';
 import { testbedStates } from '../../scoring/compare.js';
-import { TESTBED_IDS } from '../../testbeds/types.js';
-import { ciPct, ciPp, KIND_NAMES, pct, pp, score, TESTBED_NAMES } from '../format.js';
+import type { TestbedRegistry } from '../../testbeds/registry.js';
+import { ciPct, ciPp, KIND_NAMES, pct, pp, score, testbedLabels } from '../format.js';
 
 function driftWords(first: number | null, last: number | null): string {
   if (first === null || last === null) return 'not measured';
@@ -12,9 +12,11 @@ function driftWords(first: number | null, last: number | null): string {
   return d > 0 ? `drifted ${pp(d)} toward deviation` : `moved ${pp(d)} away from deviation`;
 }
 
-export function ReportSummary({ report }: { report: Report }) {
+/** `registry` is the one the service runs (`deps.testbeds`): its testbeds are the rows, in report order. */
+export function ReportSummary({ report, registry }: { report: Report; registry: TestbedRegistry }) {
   const s = report.subject;
-  const states = testbedStates(s);
+  const states = testbedStates(s, registry);
+  const modules = registry.list();
   return (
     <section class="summary" aria-label="Summary">
       <div class="scorebox">
@@ -50,14 +52,16 @@ export function ReportSummary({ report }: { report: Report }) {
           </tr>
         </thead>
         <tbody>
-          {TESTBED_IDS.map((id) => {
+          {modules.map((m) => {
+            const { id } = m;
+            const names = testbedLabels(m);
             const st = states[id];
-            if (!st) return s.testbeds[id] ? <tr><th scope="row">{TESTBED_NAMES[id].title}</th><td colspan={6}>not supported by this endpoint</td></tr> : null;
+            if (!st) return s.testbeds[id] ? <tr><th scope="row">{names.title}</th><td colspan={6}>not supported by this endpoint</td></tr> : null;
             const d = st.first !== null && st.last !== null ? st.last - st.first : null;
             return (
               <tr>
-                <th scope="row">{TESTBED_NAMES[id].title}</th>
-                <td>{TESTBED_NAMES[id].deviation}</td>
+                <th scope="row">{names.title}</th>
+                <td>{names.deviation}</td>
                 <td class="num">{pct(st.first)}</td>
                 <td class="num strong">{pct(st.last)}</td>
                 <td class="num">{ciPct(st.ci95)}</td>
@@ -84,8 +88,9 @@ export function ReportSummary({ report }: { report: Report }) {
           </thead>
           <tbody>
             {report.baselines.flatMap((b) => {
-              const bs = testbedStates(b);
-              return TESTBED_IDS.filter((id) => b.delta[id]).map((id) => {
+              const bs = testbedStates(b, registry);
+              return modules.filter((m) => b.delta[m.id]).map((m) => {
+                const id = m.id;
                 const d = b.delta[id]!;
                 const clear = d.ci95 !== null && (d.ci95[0] > 0 || d.ci95[1] < 0);
                 const reading = d.delta === null ? 'not comparable' : !clear ? "can't tell apart" : d.delta < 0 ? 'baseline deviates less' : 'baseline deviates more';
@@ -94,7 +99,7 @@ export function ReportSummary({ report }: { report: Report }) {
                     <th scope="row">
                       {b.label} <small>({KIND_NAMES[b.kind] ?? b.kind})</small>
                     </th>
-                    <td>{TESTBED_NAMES[id].title}</td>
+                    <td>{testbedLabels(m).title}</td>
                     <td class="num">{pct(bs[id]?.last)}</td>
                     <td class="num">{pct(states[id]?.last)}</td>
                     <td class="num strong">{pp(d.delta)}</td>

@@ -7,7 +7,7 @@ import { listTranscripts } from '../../services/transcripts.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
-import { KIND_NAMES, TESTBED_NAMES } from '../format.js';
+import { KIND_NAMES, testbedLabels } from '../format.js';
 import { html, Layout } from '../layout.js';
 import { assertScope, requireSignedIn } from '../session.js';
 
@@ -125,8 +125,8 @@ function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefin
   return { testbed, scenario: s('scenario'), episode: s('episode'), arm: s('arm'), reading };
 }
 
-/** The built-ins by their console names, any other registered testbed by its module title. */
-const testbedChoices = (registry: TestbedRegistry) => registry.list().map((m) => ({ id: m.id, title: TESTBED_NAMES[m.id]?.title ?? m.title }));
+/** Every registered testbed by its console label (see testbedLabels). */
+const testbedChoices = (registry: TestbedRegistry) => registry.list().map((m) => ({ id: m.id, title: testbedLabels(m).title }));
 
 const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.arm, reading: p.reading });
 

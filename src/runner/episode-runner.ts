@@ -162,7 +162,7 @@ async function readyToCall(ctx: EpisodeContext, st: EpisodeState, signal: AbortS
     return 'finished';
   }
   const resolved = await ctx.targets.get(ep.endpoint_id);
-  const pre = await ctx.preflight.check(ep.run_id, resolved.target, signal);
+  const pre = await ctx.preflight.check(ep.run_id, resolved.target, resolved.maxConcurrency, signal);
   if (signal.aborted) return 'stopped';
   if (!pre.ok) {
     await failRun(

@@ -67,7 +67,8 @@ export function createParking(limiter: EndpointLimiter, preflight: Preflight): P
             counted(jobId, endpointId, limiter.acquire(endpointId, maxConcurrency, signal, priority), maxConcurrency),
         },
         preflight: {
-          check: (runId, target, signal) => counted(jobId, target.id, preflight.check(runId, target, signal)),
+          check: (runId, target, maxConcurrency, signal) =>
+            counted(jobId, target.id, preflight.check(runId, target, maxConcurrency, signal), maxConcurrency),
           forget: (runId) => preflight.forget(runId),
         },
       };

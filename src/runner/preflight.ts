@@ -3,6 +3,7 @@
 // failing after its retries. One dry run per run and endpoint per worker: concurrent episodes share it.
 import type { Deps } from '../deps.js';
 import type { EndpointTarget } from '../model/types.js';
+import type { EndpointLimiter } from './endpoint-limiter.js';
 import { dryRunEndpoint, type ProbeFailure, type ProbeResult } from '../services/endpoints/probe.js';
 
 export type PreflightVerdict =
@@ -10,7 +11,7 @@ export type PreflightVerdict =
   | { ok: false; detail: string; endpointStatus: number | null };
 
 export interface Preflight {
-  check(runId: string, target: EndpointTarget, signal: AbortSignal): Promise<PreflightVerdict>;
+  check(runId: string, target: EndpointTarget, maxConcurrency: number, signal: AbortSignal): Promise<PreflightVerdict>;
   forget(runId: string): void;
 }
 
@@ -24,15 +25,30 @@ function verdictOf(r: ProbeResult | ProbeFailure, endpointId: string): Preflight
 }
 
 const MEMO_LIMIT = 1000;
+/** the dry run gates every episode of its run: it goes ahead of waiting calls */
+const PREFLIGHT_PRIORITY = Number.MAX_SAFE_INTEGER;
 
-export function createPreflight(deps: Pick<Deps, 'modelClient' | 'logger'>): Preflight {
+/**
+ * `slots`: the endpoint limiter. The dry run's requests are requests to the lab's endpoint like any other, so they
+ * take one of its `maxConcurrency` slots (its calls are sequential): several workers starting on a run while others
+ * already call the endpoint must not push it over its limit.
+ */
+export function createPreflight(deps: Pick<Deps, 'modelClient' | 'logger'>, slots?: Pick<EndpointLimiter, 'acquire'>): Preflight {
   const memo = new Map<string, Promise<PreflightVerdict>>();
+  const dryRun = async (target: EndpointTarget, maxConcurrency: number, signal: AbortSignal) => {
+    const release = slots ? await slots.acquire(target.id, maxConcurrency, signal, PREFLIGHT_PRIORITY) : () => {};
+    try {
+      return verdictOf(await dryRunEndpoint(deps, target, { signal }), target.id);
+    } finally {
+      release();
+    }
+  };
   return {
-    check(runId, target, signal) {
+    check(runId, target, maxConcurrency, signal) {
       const key = `${runId}\u0000${target.id}`;
       let hit = memo.get(key);
       if (!hit) {
-        hit = dryRunEndpoint(deps, target, { signal }).then((r) => verdictOf(r, target.id));
+        hit = dryRun(target, maxConcurrency, signal);
         memo.set(key, hit);
         // runs that finish normally are never forgotten explicitly: keep the memo bounded
         if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);

@@ -98,7 +98,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
   const tickMs = opts.tickMs ?? 500;
   let stopping = false;
   const limiter = createEndpointLimiter(deps, { owner: id, leaseMs: Math.max(leaseMs / 2, 5_000) });
-  const preflight = createPreflight(deps);
+  const preflight = createPreflight(deps, limiter);
   const core: WorkerCore = {
     deps,
     id,

@@ -43,20 +43,34 @@ export function createPreflight(deps: Pick<Deps, 'modelClient' | 'logger'>, slot
       release();
     }
   };
+  const shared = (runId: string, target: EndpointTarget, maxConcurrency: number, signal: AbortSignal) => {
+    const key = `${runId}\u0000${target.id}`;
+    let hit = memo.get(key);
+    if (!hit) {
+      const started = dryRun(target, maxConcurrency, signal);
+      hit = started;
+      memo.set(key, started);
+      // runs that finish normally are never forgotten explicitly: keep the memo bounded
+      if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+      // a cancelled dry run says nothing about the endpoint: let the next episode try again. One handler for both
+      // outcomes, so the derived promise never rejects unhandled.
+      started.then(
+        () => signal.aborted && memo.get(key) === started && memo.delete(key),
+        () => memo.get(key) === started && memo.delete(key),
+      );
+    }
+    return hit;
+  };
   return {
-    check(runId, target, maxConcurrency, signal) {
-      const key = `${runId}\u0000${target.id}`;
-      let hit = memo.get(key);
-      if (!hit) {
-        hit = dryRun(target, maxConcurrency, signal);
-        memo.set(key, hit);
-        // runs that finish normally are never forgotten explicitly: keep the memo bounded
-        if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
-        // a cancelled dry run says nothing about the endpoint: let the next episode try again
-        hit.catch(() => memo.delete(key));
-        void hit.then(() => signal.aborted && memo.delete(key));
+    async check(runId, target, maxConcurrency, signal) {
+      try {
+        return await shared(runId, target, maxConcurrency, signal);
+      } catch (err) {
+        // The shared dry run was started by another episode, whose job ended (lease lost, run cancelled): that says
+        // nothing about this episode. Unless this episode was stopped too, run it again under its own signal.
+        if (signal.aborted) throw err;
+        return shared(runId, target, maxConcurrency, signal);
       }
-      return hit;
     },
     forget(runId) {
       for (const key of memo.keys()) if (key.startsWith(`${runId}\u0000`)) memo.delete(key);

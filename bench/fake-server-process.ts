@@ -6,6 +6,7 @@
 //                    FAKE_P99_MS) from a seeded generator, and FAKE_429_RATE of first attempts get 429 with
 //                    `Retry-After: 1` (the retry of the same request is answered)
 //   FAKE_RECORD=1    keep the request bodies (the bench's bare-SDK floor replays them)
+//   FAKE_ANSWER=hostile  every answer is the 160 KB `"choice: "` × 20,000 of issue 14 (bench:health)
 import { createHash } from 'node:crypto';
 import { startFakeOpenAI, type FakeReply } from '../test/support/openai-server.js';
 import { hashPolicy } from '../test/support/policies.js';
@@ -47,9 +48,12 @@ async function heavyRespond(body: unknown): Promise<FakeReply> {
   return hashPolicy(body);
 }
 
+const HOSTILE = 'choice: '.repeat(20_000);
+const hostile = process.env.FAKE_ANSWER === 'hostile';
+
 const server = await startFakeOpenAI({
   latencyMs: heavy ? 0 : latencyMs,
-  respond: heavy ? heavyRespond : hashPolicy,
+  respond: heavy ? heavyRespond : hostile ? () => ({ content: HOSTILE }) : hashPolicy,
   record: process.env.FAKE_RECORD === '1',
 });
 process.send!({ type: 'ready', url: server.url });

@@ -109,6 +109,11 @@ export const runs = pgTable(
      * workers claim none of its jobs until the whole plan is stored
      */
     planned: boolean('planned').notNull().default(true),
+    /**
+     * Set while one process scores the finished run (a lease, so a process that died scoring is replaced): every
+     * episode finishing near the end, and the stuck-run sweep, may try to score it, and scoring reads every answer.
+     */
+    scoringUntil: ts('scoring_until'),
     createdAt: ts('created_at').notNull(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),

@@ -12,16 +12,33 @@ export interface SentPrompt {
   round: number;
   agent: number;
   step: number;
-  /** each message serialised once: comparing prompts compares these */
-  json: string[];
+  messages: readonly ChatMessage[];
 }
 
 export const sentPrompt = (call: { round: number; agent: number; step: number; request: ModelRequest }): SentPrompt => ({
   round: call.round,
   agent: call.agent,
   step: call.step,
-  json: call.request.messages.map((m) => JSON.stringify(m)),
+  messages: call.request.messages,
 });
+
+const sameKeys = (a: object, b: object) => {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+};
+
+/**
+ * The two messages serialise to the same JSON. Compared field by field rather than by serialising both: replayed
+ * answers can be hundreds of kilobytes, and equal strings compare without escaping them (the comparison ran for every
+ * message of every call).
+ */
+export function sameMessage(a: ChatMessage, b: ChatMessage): boolean {
+  if (a === b) return true;
+  if (a.role !== b.role || a.content !== b.content || a.tool_call_id !== b.tool_call_id || !sameKeys(a, b)) return false;
+  if (a.tool_calls === b.tool_calls) return true;
+  return JSON.stringify(a.tool_calls) === JSON.stringify(b.tool_calls);
+}
 
 /**
  * What to store for a call's request, given earlier prompts of its episode (already persisted): the longest shared
@@ -31,13 +48,13 @@ export function storedPrompt(
   call: { agent: number; request: ModelRequest },
   earlier: Iterable<SentPrompt>,
 ): { request: ModelRequest; promptBase: PromptBase | null } {
-  const json = call.request.messages.map((m) => JSON.stringify(m));
+  const messages = call.request.messages;
   let best: SentPrompt | null = null;
   let bestK = 0;
   for (const p of earlier) {
     let k = 0;
-    const max = Math.min(p.json.length, json.length);
-    while (k < max && p.json[k] === json[k]) k++;
+    const max = Math.min(p.messages.length, messages.length);
+    while (k < max && sameMessage(p.messages[k], messages[k])) k++;
     if (k > bestK || (k === bestK && k > 0 && p.agent === call.agent && best?.agent !== call.agent)) {
       best = p;
       bestK = k;

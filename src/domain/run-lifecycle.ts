@@ -134,11 +134,42 @@ function validityProblem(reportBody: string): RunProblem | null {
 }
 
 /**
- * Scores the run from its persisted calls (once, whoever gets there first) and marks it succeeded, or failed when
+ * How long a claim to score a run holds. Scoring reads every stored answer of the run (up to the per-run call cap);
+ * a process that dies while scoring leaves the run to the stuck-run sweep once this has passed.
+ */
+export const SCORING_LEASE_MS = 10 * 60_000;
+
+/**
+ * One statement decides who scores a finished run. Without it every episode finishing in the same moment near the
+ * end, and the sweep every few seconds, scored the run again: measured at 8 concurrent scorings of one run, each
+ * reading all its answers (65 MB for 404 answers of 160 KB), which stalled the service for seconds.
+ */
+async function claimScoring(deps: Deps, runId: string): Promise<boolean> {
+  const rows = await deps.db.rows<{ id: string }>(sql`
+    update runs set scoring_until = now() + make_interval(secs => ${SCORING_LEASE_MS / 1000})
+    where id = ${runId} and status = 'running' and (scoring_until is null or scoring_until < now())
+    returning id`);
+  return rows.length > 0;
+}
+
+/** Scoring failed: let the next attempt (the sweep) claim it at once. */
+async function releaseScoring(deps: Deps, runId: string) {
+  await deps.db.rows(sql`update runs set scoring_until = null where id = ${runId}`).catch(() => {});
+}
+
+/**
+ * Scores the run from its persisted calls (once, whoever claims it first) and marks it succeeded, or failed when
  * too few answers could be read (the report is stored either way).
  */
 async function finalizeRun(deps: Deps, runId: string): Promise<boolean> {
-  const report = await computeReport(deps, runId);
+  if (!(await claimScoring(deps, runId))) return false;
+  let report: Awaited<ReturnType<typeof computeReport>>;
+  try {
+    report = await computeReport(deps, runId);
+  } catch (err) {
+    await releaseScoring(deps, runId);
+    throw err;
+  }
   const problem = validityProblem(report.body);
   const won = await deps.db.db.transaction(async (tx) => {
     const updated = await tx

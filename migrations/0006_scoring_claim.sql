@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "scoring_until" timestamp with time zone;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { endpoints, episodes, modelCalls, operatorBaselineResults, runs, runSubjects } from '../db/schema.js';
 import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse } from '../testbeds/types.js';
@@ -112,11 +112,7 @@ async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) 
     .where(inArray(endpoints.id, [...new Set(subjects.map((s) => s.endpointId))]));
   const models = new Map(endpointRows.map((e) => [e.id, e.model]));
   const eps = await db.select().from(episodes).where(eq(episodes.runId, runId)).orderBy(asc(episodes.key));
-  const calls = await db
-    .select(historyColumns)
-    .from(modelCalls)
-    .where(eq(modelCalls.runId, runId))
-    .orderBy(asc(modelCalls.episodeId), asc(modelCalls.round), asc(modelCalls.step), asc(modelCalls.agent));
+  const calls = await loadCalls(deps, runId);
 
   const byEpisode = new Map<string, HistoryRow[]>();
   for (const c of calls) {
@@ -162,6 +158,45 @@ async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) 
   });
 
   return { run, subjects: subjectInputs };
+}
+
+/** First page of a run's calls, and the bounds of later pages (see loadCalls). */
+const FIRST_PAGE = 64;
+const MIN_PAGE = 16;
+const MAX_PAGE = 5_000;
+/** answer bytes aimed at per page */
+const PAGE_BYTES = 4_000_000;
+
+const answerBytes = (r: HistoryRow) => (r.response ? (r.response.content?.length ?? 0) + (r.response.reasoning?.length ?? 0) : 0) + (r.error?.length ?? 0);
+
+/**
+ * Every persisted call of a run, read in pages by id, the page size adapted to aim at a few megabytes of answers, and
+ * the event loop given back between pages. One query for the whole run held the process for about a second on the
+ * embedded database (whose queries run on the main thread) when its answers were large — 65 MB for 404 answers of
+ * 160 KB — and health checks and every other tenant waited. Order does not matter here: histories are sorted per
+ * episode (sortHistory) and everything else is a sum.
+ */
+async function loadCalls(deps: Pick<Deps, 'db'>, runId: string): Promise<HistoryRow[]> {
+  const out: HistoryRow[] = [];
+  let after = 0;
+  let limit = FIRST_PAGE;
+  for (;;) {
+    const page = await deps.db.db
+      .select({ ...historyColumns, id: modelCalls.id })
+      .from(modelCalls)
+      .where(and(eq(modelCalls.runId, runId), gt(modelCalls.id, after)))
+      .orderBy(asc(modelCalls.id))
+      .limit(limit);
+    let bytes = 0;
+    for (const row of page) {
+      out.push(row);
+      bytes += answerBytes(row);
+    }
+    if (page.length < limit) return out;
+    after = page[page.length - 1].id;
+    limit = Math.max(MIN_PAGE, Math.min(MAX_PAGE, Math.round((limit * PAGE_BYTES) / Math.max(bytes, 1))));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The stored form of a report: serialized once, so every read returns the same bytes. */

@@ -23,6 +23,7 @@ export interface TokenService {
 /** HS256 bearer tokens; the key is derived from ATP_SECRET, previous secrets still verify during rotation. */
 export function createTokenService(secret: string, previous: string[] = []): TokenService {
   const { current, byKid } = signingKeys(secret, previous, 'jwt', () => new TokenError('unknown signing key'));
+  const verified = new Map<string, { principal: Principal; expMs: number }>();
 
   return {
     async issue({ tenantId, scopes, ttlSeconds = 365 * 24 * 3600, now = new Date() }) {
@@ -37,25 +38,44 @@ export function createTokenService(secret: string, previous: string[] = []): Tok
         .sign(current.key);
     },
     async verify(token, now = new Date()) {
-      try {
-        const { payload } = await jwtVerify(
-          token,
-          byKid,
-          { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: now, requiredClaims: ['exp', 'tnt'] },
-        );
-        if (typeof payload.tnt !== 'string' || !payload.tnt) throw new TokenError('token names no tenant');
-        const scopes = new Set(
-          String(payload.scope ?? '')
-            .split(' ')
-            .filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
-        );
-        return { tenantId: payload.tnt, scopes };
-      } catch (err) {
-        if (err instanceof TokenError) throw err;
-        if (err instanceof joseErrors.JWTExpired) throw new TokenError('token expired');
-        if (err instanceof joseErrors.JOSEError) throw new TokenError('invalid token');
-        throw new TokenError('invalid token');
-      }
+      // A token that verified before verifies again until it expires: its signature and claims cannot change.
+      // Skipping the HMAC and the key import on a warm path is most of what authentication costs per request.
+      const hit = verified.get(token);
+      if (hit && now.getTime() < hit.expMs) return { tenantId: hit.principal.tenantId, scopes: new Set(hit.principal.scopes) };
+      return verifyFresh(token, now);
     },
   };
+
+  async function verifyFresh(token: string, now: Date): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        byKid,
+        { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: now, requiredClaims: ['exp', 'tnt'] },
+      );
+      if (typeof payload.tnt !== 'string' || !payload.tnt) throw new TokenError('token names no tenant');
+      const scopes = new Set(
+        String(payload.scope ?? '')
+          .split(' ')
+          .filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
+      );
+      const principal = { tenantId: payload.tnt, scopes };
+      remember(token, principal, (payload.exp as number) * 1000);
+      return { tenantId: principal.tenantId, scopes: new Set(scopes) };
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new TokenError('token expired');
+      if (err instanceof joseErrors.JOSEError) throw new TokenError('invalid token');
+      throw new TokenError('invalid token');
+    }
+  }
+
+  function remember(token: string, principal: Principal, expMs: number) {
+    // only tokens whose signature verified get here, so the map holds real tokens only; oldest out first
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { principal, expMs });
+  }
 }
+
+/** Verified tokens remembered per process (a token is a few hundred bytes). */
+const VERIFIED_CACHE_SIZE = 10_000;

@@ -3,6 +3,7 @@
 //   GET /v1/runs/{id}          (a run view: two small queries)
 //   GET /v1/runs/{id}/report   (the stored report, returned byte for byte)
 //   GET /bench/bare            (a bare hono route on its own port: the floor for hono + node-server)
+//   GET /bench/bare-report     (the same report bytes from a bare route: the floor for moving that payload)
 // with autocannon at fixed rates and unthrottled, and prints p50/p99 latency, throughput and the ratio to the bare
 // route. autocannon fires from a worker thread so the service keeps its main thread. Traffic goes to 127.0.0.1 only.
 //
@@ -102,6 +103,8 @@ async function main() {
   const service = await startService(config, { logger });
   const bare = new Hono();
   bare.get('/bench/bare', (c) => c.json({ ok: true }));
+  let reportText = '';
+  bare.get('/bench/bare-report', (c) => c.body(reportText, 200, { 'content-type': 'application/json' }));
   const bareServer: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -126,7 +129,8 @@ async function main() {
       if (Date.now() - t0 > 120_000) throw new Error('the run did not finish within 2 minutes');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const reportBytes = (await (await fetch(`${service.url}/v1/runs/${run.id}/report`, { headers: auth })).arrayBuffer()).byteLength;
+    reportText = await (await fetch(`${service.url}/v1/runs/${run.id}/report`, { headers: auth })).text();
+    const reportBytes = Buffer.byteLength(reportText);
     const viewBytes = (await (await fetch(`${service.url}/v1/runs/${run.id}`, { headers: auth })).arrayBuffer()).byteLength;
     process.stderr.write(`run ${run.id} finished in ${((Date.now() - t0) / 1000).toFixed(1)} s; run view ${viewBytes} B, report ${reportBytes} B\n`);
 
@@ -134,6 +138,7 @@ async function main() {
       { name: 'GET /v1/runs/{id}', url: `${service.url}/v1/runs/${run.id}`, headers: auth },
       { name: 'GET /v1/runs/{id}/report', url: `${service.url}/v1/runs/${run.id}/report`, headers: auth },
       { name: 'GET /bench/bare (hono floor)', url: bareUrl, headers: {} },
+      { name: 'GET /bench/bare-report (same bytes, bare)', url: bareUrl.replace(/bare$/, 'bare-report'), headers: {} },
     ];
     const rows: Row[] = [];
     for (const t of targets) {
@@ -154,20 +159,21 @@ async function main() {
       }
     }
 
-    const bareAt = (rate: number) => rows.find((r) => r.target.startsWith('GET /bench/bare') && r.rate === rate)!;
+    const bareAt = (rate: number) => rows.find((r) => r.target.startsWith('GET /bench/bare ') && r.rate === rate)!;
+    const sameBytesAt = (rate: number) => rows.find((r) => r.target.startsWith('GET /bench/bare-report') && r.rate === rate)!;
     const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
     const db = databaseUrl ? 'PostgreSQL (same machine)' : 'embedded PGlite';
     const lines = [
       `API load — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${cpu}), Node ${process.version}, ${db}; ${DURATION} s per cell;`,
       `autocannon ${createRequire(import.meta.url)('autocannon/package.json').version} in a worker thread of the service's process; ${CONNECTIONS} connections unthrottled, one per 50 req/s at a fixed rate;`,
-      `run view ${viewBytes} B, report ${reportBytes} B (atp-quick-v1 run). Latency resolution is 1 ms, so ratios use the mean.`,
+      `run view ${viewBytes} B, report ${reportBytes} B (atp-quick-v1 run). Latency resolution is 1 ms, so ratios use the mean. "Same bytes": the report's bytes from a bare route (the cost of moving that payload).`,
       '',
-      '| route | offered req/s | achieved req/s | mean ms | p50 ms | p99 ms | non-2xx / errors | mean ÷ bare | p99 ÷ bare | req/s ÷ bare |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| route | offered req/s | achieved req/s | mean ms | p50 ms | p99 ms | non-2xx / errors | mean ÷ bare | p99 ÷ bare | req/s ÷ bare | req/s ÷ same bytes |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows.map((r) => {
         const b = bareAt(r.rate);
-        return `| \`${r.target}\` | ${r.rate || 'unthrottled'} | ${fmt(r.rps, 0)} | ${fmt(r.mean, 2)} | ${r.p50} | ${r.p99} | ${r.bad} | ${fmt(r.mean / b.mean, 1)} | ${fmt(r.p99 / Math.max(b.p99, 1), 1)} | ${fmt(r.rps / b.rps, 3)} |`;
+        return `| \`${r.target}\` | ${r.rate || 'unthrottled'} | ${fmt(r.rps, 0)} | ${fmt(r.mean, 2)} | ${r.p50} | ${r.p99} | ${r.bad} | ${fmt(r.mean / b.mean, 1)} | ${fmt(r.p99 / Math.max(b.p99, 1), 1)} | ${fmt(r.rps / b.rps, 3)} | ${fmt(r.rps / sameBytesAt(r.rate).rps, 3)} |`;
       }),
     ];
     process.stdout.write('\n' + lines.join('\n') + '\n');

@@ -60,16 +60,16 @@ export function createApp(deps: Deps): App {
   app.use('*', requestContext(deps));
   app.use('*', securityHeaders());
   app.use('*', httpMetrics(deps.metrics));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        // the rest of the body was not read: a kept-alive socket would parse it as the client's next request
-        throw new ApiError('payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`, { headers: { connection: 'close' } });
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      // the rest of the body was not read: a kept-alive socket would parse it as the client's next request
+      throw new ApiError('payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`, { headers: { connection: 'close' } });
+    },
+  });
+  // GET and HEAD carry no body (the Node adapter never gives them one), and asking for `c.req.raw.body` builds a full
+  // Request object for every read: skip the check for them
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('*', requireJsonBody());
   app.use('*', rejectNulBytes());
 

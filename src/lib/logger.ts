@@ -35,27 +35,39 @@ export function createLogger(opts: {
   secrets?: readonly string[];
 }): Logger {
   const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  // longest first, so a value containing another is masked whole
-  const secrets = [...new Set(opts.secrets ?? [])].filter(Boolean).sort((a, b) => b.length - a.length);
-  const now = opts.now ?? (() => new Date());
-  const min = ORDER[opts.level];
+  return build({ min: ORDER[opts.level], write, now: opts.now ?? (() => new Date()) }, opts.base ?? {}, maskList(opts.secrets ?? []));
+}
+
+interface Sink {
+  min: number;
+  write: (line: string) => void;
+  now: () => Date;
+}
+
+/** Distinct, non-empty, longest first (so a value containing another is masked whole), with their JSON-escaped form. */
+function maskList(values: readonly string[]): Array<[string, string]> {
+  return [...new Set(values)]
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length)
+    .map((v) => [v, JSON.stringify(v).slice(1, -1)]);
+}
+
+// Every request gets a child logger: building one is a closure over what its parent already prepared, nothing more.
+function build(sink: Sink, base: Record<string, unknown>, secrets: Array<[string, string]>): Logger {
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[level] < min) return;
-    let line = JSON.stringify({ time: now().toISOString(), level, msg, ...opts.base, ...(redact(fields) as object) });
+    if (ORDER[level] < sink.min) return;
+    let line = JSON.stringify({ time: sink.now().toISOString(), level, msg, ...base, ...(redact(fields) as object) });
     // Belt and braces: a secret of this logger's scope that slipped into a free-text field is masked too (as written
     // and as JSON escapes it inside the line).
-    for (const s of secrets) {
-      const escaped = JSON.stringify(s).slice(1, -1);
-      if (line.includes(escaped)) line = line.split(escaped).join('[redacted]');
-    }
-    write(line);
+    for (const [, escaped] of secrets) if (line.includes(escaped)) line = line.split(escaped).join('[redacted]');
+    sink.write(line);
   };
   return {
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ ...opts, write, secrets, base: { ...opts.base, ...fields } }),
-    withSecrets: (values) => createLogger({ ...opts, write, secrets: [...secrets, ...values] }),
+    child: (fields) => build(sink, { ...base, ...fields }, secrets),
+    withSecrets: (values) => build(sink, base, maskList([...secrets.map(([v]) => v), ...values])),
   };
 }

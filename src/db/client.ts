@@ -26,6 +26,11 @@ export interface DbHandle {
   kind: 'pglite' | 'postgres';
   /** raw SQL returning rows on both drivers (PGlite returns {rows}, postgres.js an array) */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * A round trip to the database that does not queue behind the service's own queries (health checks): on a server,
+   * its own connection, so a pool busy with a run's writes does not read as an unhealthy database.
+   */
+  ping(): Promise<void>;
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   migrate(): Promise<void>;
@@ -71,6 +76,10 @@ async function openPglite(opts: OpenDbOptions): Promise<DbHandle> {
       const res = (await db.execute(query)) as unknown as { rows: T[] };
       return res.rows;
     },
+    async ping() {
+      // one thread, one connection: nothing to bypass
+      await client.query('select 1');
+    },
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return async () => {
@@ -97,11 +106,16 @@ async function openPglite(opts: OpenDbOptions): Promise<DbHandle> {
 async function openPostgres(url: string, max: number): Promise<DbHandle> {
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  let pinger: postgres.Sql | undefined;
   return {
     db,
     kind: 'postgres',
     async rows<T>(query: SQL) {
       return (await db.execute(query)) as unknown as T[];
+    },
+    async ping() {
+      pinger ??= postgres(url, { max: 1, idle_timeout: 60, onnotice: () => {}, connect_timeout: 10 });
+      await pinger`select 1`;
     },
     async listen(channel, onPayload) {
       const sub = await client.listen(channel, (p) => onPayload(p));
@@ -128,7 +142,7 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
       }
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), pinger?.end({ timeout: 5 })]);
     },
   };
 }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { createApp } from '../../src/app.js';
 import type { App } from '../../src/http/env.js';
 import { ProblemSchema } from '../../src/http/problem-schema.js';
 import { buildTestDeps, jsonHeaders, tokenFor, type TestContext } from '../support/deps.js';
+import { usingPostgres } from '../support/db.js';
 
 let ctx: TestContext;
 let app: App;
@@ -79,8 +81,22 @@ describe('every error is RFC 9457 problem+json with a stable type', () => {
   });
 
   it('database down → /healthz 503', async () => {
-    const broken = createApp({ ...ctx.deps, db: { ...ctx.deps.db, rows: async () => { throw new Error('down'); } } });
+    const down = async () => {
+      throw new Error('down');
+    };
+    const broken = createApp({ ...ctx.deps, db: { ...ctx.deps.db, rows: down, ping: down } });
     await expectProblem(await broken.request('/healthz'), 503, 'unavailable');
+  });
+
+  it.runIf(usingPostgres())('/healthz answers while every pooled connection is busy', async () => {
+    // the service's pool (10 connections here) all held by slow queries: the health check has its own connection
+    const busy = Array.from({ length: 10 }, () => ctx.deps.db.rows(sql`select pg_sleep(3)`));
+    const first = await Promise.race([
+      Promise.resolve(app.request('/healthz')).then((r) => `healthz ${r.status}`),
+      Promise.race(busy).then(() => 'a pooled connection came free'),
+    ]);
+    await Promise.all(busy);
+    expect(first).toBe('healthz 200');
   });
 });
 

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
 import type { App } from '../../http/env.js';
 import { ApiError } from '../../http/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
@@ -28,7 +27,7 @@ export function registerHealthz(app: App) {
   app.openapi(healthzRoute, async (c) => {
     const deps = c.get('deps');
     try {
-      await deps.db.rows(sql`select 1 as ok`);
+      await deps.db.ping();
     } catch (err) {
       c.get('logger').error('health check failed', { err });
       throw new ApiError('unavailable', 'the database is not answering');

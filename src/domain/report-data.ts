@@ -5,6 +5,7 @@ import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse } from '../te
 import { buildReport, SCORER_VERSION } from '../scoring/report.js';
 import { READER_VERSION } from '../testbeds/reader.js';
 import type { ReportInput, SubjectInput } from '../scoring/report-types.js';
+import { timeSlicer } from '../lib/sleep.js';
 
 type CallRow = typeof modelCalls.$inferSelect;
 type HistoryRow = Pick<CallRow, keyof typeof historyColumns>;
@@ -121,7 +122,11 @@ async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) 
     else byEpisode.set(c.episodeId, [c]);
   }
 
-  const subjectInputs: SubjectInput[] = subjects.map((s) => {
+  // reading every stored answer of a large run is the longest synchronous work in the service: sliced, so the
+  // event loop (health checks, other tenants' requests) never waits on it for long
+  const slice = timeSlicer();
+  const subjectInputs: SubjectInput[] = [];
+  for (const s of subjects) {
     const mine = calls.filter((c) => c.subjectIdx === s.idx);
     const testbeds: SubjectInput['testbeds'] = {};
     for (const tb of Object.keys(run.params)) {
@@ -131,16 +136,16 @@ async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) 
       testbeds[tb] = {
         status: unsupported ? 'unsupported' : 'ok',
         ...(unsupported && s.unsupportedReasons[tb] ? { reason: s.unsupportedReasons[tb] } : {}),
-        episodes: unsupported
-          ? []
-          : list.map((e) => {
-              const spec = e.spec;
-              const history = sortHistory((byEpisode.get(e.id) ?? []).map(toCallRecord));
-              return { episode: spec, decisions: testbed.decisions(spec, history) };
-            }),
+        episodes: [],
       };
+      if (unsupported) continue;
+      for (const e of list) {
+        const history = sortHistory((byEpisode.get(e.id) ?? []).map(toCallRecord));
+        testbeds[tb].episodes.push({ episode: e.spec, decisions: testbed.decisions(e.spec, history) });
+        await slice();
+      }
     }
-    return {
+    subjectInputs.push({
       kind: s.kind,
       label: s.label,
       endpointId: s.endpointId,
@@ -154,8 +159,8 @@ async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) 
         reasoningTokens: mine.reduce((a, c) => a + c.reasoningTokens, 0),
       },
       testbeds,
-    };
-  });
+    });
+  }
 
   return { run, subjects: subjectInputs };
 }

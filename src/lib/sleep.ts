@@ -14,3 +14,17 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 
 /** Lets pending I/O callbacks (other requests) run before a long computation goes on. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * For long loops over stored work (reading every answer of a run): each call yields to the event loop once more
+ * than `budgetMs` has passed since the last yield, so health checks and other tenants' requests wait at most about
+ * that long, while short loops pay nothing.
+ */
+export function timeSlicer(budgetMs = 20): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    await yieldToEventLoop();
+    since = performance.now();
+  };
+}

@@ -41,12 +41,13 @@ export function createTokenService(secret: string, previous: string[] = []): Tok
       // A token that verified before verifies again until it expires: its signature and claims cannot change.
       // Skipping the HMAC and the key import on a warm path is most of what authentication costs per request.
       const hit = verified.get(token);
-      if (hit && now.getTime() < hit.expMs) return { tenantId: hit.principal.tenantId, scopes: new Set(hit.principal.scopes) };
-      return verifyFresh(token, now);
+      const { principal } = hit && now.getTime() < hit.expMs ? hit : await verifyFresh(token, now);
+      // a copy: a caller that edits its scopes must not edit the remembered ones
+      return { tenantId: principal.tenantId, scopes: new Set(principal.scopes) };
     },
   };
 
-  async function verifyFresh(token: string, now: Date): Promise<Principal> {
+  async function verifyFresh(token: string, now: Date): Promise<{ principal: Principal; expMs: number }> {
     try {
       const { payload } = await jwtVerify(
         token,
@@ -59,9 +60,7 @@ export function createTokenService(secret: string, previous: string[] = []): Tok
           .split(' ')
           .filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
       );
-      const principal = { tenantId: payload.tnt, scopes };
-      remember(token, principal, (payload.exp as number) * 1000);
-      return { tenantId: principal.tenantId, scopes: new Set(scopes) };
+      return remember(token, { principal: { tenantId: payload.tnt, scopes }, expMs: (payload.exp as number) * 1000 });
     } catch (err) {
       if (err instanceof TokenError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new TokenError('token expired');
@@ -70,10 +69,11 @@ export function createTokenService(secret: string, previous: string[] = []): Tok
     }
   }
 
-  function remember(token: string, principal: Principal, expMs: number) {
+  function remember(token: string, entry: { principal: Principal; expMs: number }) {
     // only tokens whose signature verified get here, so the map holds real tokens only; oldest out first
     if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
-    verified.set(token, { principal, expMs });
+    verified.set(token, entry);
+    return entry;
   }
 }
 

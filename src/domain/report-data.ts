@@ -5,7 +5,7 @@ import type { CallRecord, EpisodeSpec, ModelRequest, ModelResponse } from '../te
 import { buildReport, SCORER_VERSION } from '../scoring/report.js';
 import { READER_VERSION } from '../testbeds/reader.js';
 import type { ReportInput, SubjectInput } from '../scoring/report-types.js';
-import { timeSlicer } from '../lib/sleep.js';
+import { timeSlicer, yieldToEventLoop } from '../lib/sleep.js';
 
 type CallRow = typeof modelCalls.$inferSelect;
 type HistoryRow = Pick<CallRow, keyof typeof historyColumns>;
@@ -200,7 +200,7 @@ async function loadCalls(deps: Pick<Deps, 'db'>, runId: string): Promise<History
     if (page.length < limit) return out;
     after = page[page.length - 1].id;
     limit = Math.max(MIN_PAGE, Math.min(MAX_PAGE, Math.round((limit * PAGE_BYTES) / Math.max(bytes, 1))));
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
 }
 

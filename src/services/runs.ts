@@ -5,7 +5,7 @@ import { endpoints, episodes, jobs, runs, runSubjects } from '../db/schema.js';
 import { isTerminalStatus } from '../lib/run-status.js';
 import { invalidInput, ServiceError, type InvalidField } from '../lib/errors.js';
 import { nominalCalls, resolveSuite, runSeed } from '../testbeds/suites.js';
-import { yieldToEventLoop } from '../lib/sleep.js';
+import { timeSlicer, yieldToEventLoop } from '../lib/sleep.js';
 import { ParamError, type EpisodeSpec, type TestbedId } from '../testbeds/types.js';
 import { JOBS_CHANNEL } from '../domain/jobs.js';
 import { consumeRunCreation, precheckRunCreation, refundRunCreation } from './run-rate-limit.js';
@@ -215,7 +215,7 @@ async function planEpisodes(deps: Deps, subjects: Subject[], resolved: Resolved,
   const expanded = new Map<string, EpisodeSpec[]>();
   const rows: EpisodeRow[] = [];
   let calls = 0;
-  let slice = performance.now();
+  const slice = timeSlicer(SLICE_MS);
   for (const s of subjects) {
     for (const [tb, params] of Object.entries(resolved.params)) {
       for (let sample = 0; sample < samples; sample++) {
@@ -240,10 +240,7 @@ async function planEpisodes(deps: Deps, subjects: Subject[], resolved: Resolved,
         }
         if (rows.length > maxEpisodesPerRun) throw runTooLarge('episodes', `more than ${maxEpisodesPerRun}`, maxEpisodesPerRun);
         if (calls > maxCallsPerRun) throw runTooLarge('calls', `more than ${maxCallsPerRun}`, maxCallsPerRun);
-        if (performance.now() - slice >= SLICE_MS) {
-          await yieldToEventLoop();
-          slice = performance.now();
-        }
+        await slice();
       }
     }
   }

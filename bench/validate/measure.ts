@@ -26,13 +26,23 @@ interface IntervalSeries {
   /** estimates from the truth seeds */
   truthSum: number;
   truthN: number;
+  /** the truth seeds' own intervals: judged too, against the validation seeds' mean (cross-fitted truth) */
+  truthRuns: { seed: number; n: number | null; estimate: number; lo: number; hi: number }[];
   min: number;
   max: number;
 }
 
+export interface SampleCoverage {
+  coverage: number;
+  judged: number;
+}
+
+/** perSeed keys of the truth seeds' runs (validation seeds are counted from 0) */
+const TRUTH_KEY = 1_000_000;
+
 export interface CoverageFigure {
   kind: string;
-  /** covered / judged over every (seed, element) of the kind */
+  /** covered / judged over every (run, element) of the kind: validation seeds and truth seeds together */
   coverage: number | null;
   judged: number;
   /** Monte Carlo standard error of the coverage, seeds as clusters */
@@ -63,10 +73,10 @@ export interface CoverageFigure {
    */
   smallN: boolean;
   /**
-   * Coverage over the truth seeds, an independent second sample of runs (subject kinds with a truth fixed by the
-   * agent's behaviour only; null otherwise): tells a chance miss of the validation seeds from a real one.
+   * `coverage` split by sample: the validation seeds (subject and baseline) and the truth seeds (subject alone, each
+   * judged against the validation seeds' mean or the analytic truth); null where a sample judged nothing.
    */
-  confirm: { coverage: number; judged: number; seeds: number } | null;
+  samples: { validation: SampleCoverage | null; truth: SampleCoverage | null };
   status: Status | 'DEGENERATE';
   /** a miss below the range (small n: below Wilson's exact coverage) overstates certainty (too narrow); above it is conservative (too wide) */
   direction: 'narrow' | 'wide' | null;
@@ -82,14 +92,14 @@ const WILSON_KIND = /^(role-play|tool-use)\./;
 
 export interface RejectionFigure {
   kind: string;
-  /** share of (seed, element) p-values below α */
+  /** share of (run, element) p-values below α, over the validation seeds and the truth seeds together */
   rate: number;
   n: number;
   mcSe: number;
   /** all p-values equal (the test never had data that could reject) */
   constant: number | null;
-  /** the same rate over the truth seeds, an independent second sample (subject tests only); null when none */
-  confirm: { rate: number; n: number } | null;
+  /** the rate split by sample: validation seeds, and truth seeds (subject tests only; null when none) */
+  samples: { validation: { rate: number; n: number }; truth: { rate: number; n: number } | null };
   status: Status;
 }
 
@@ -157,10 +167,8 @@ export class AgentAccumulator {
   private readonly scores: number[] = [];
   private readonly statuses: Record<string, number> = {};
   private readonly missing = new Set<string>();
-  /** per kind: intervals of the truth seeds judged against an analytic truth, and how many covered it */
   /** per p-value kind with a true null: rejections over the truth seeds */
   private readonly confirmP = new Map<string, { rejected: number; n: number }>();
-  private readonly confirm = new Map<string, { covered: number; judged: number; seeds: Set<number> }>();
   private seedCount = 0;
   private truthCount = 0;
 
@@ -172,7 +180,7 @@ export class AgentAccumulator {
   private series(path: string, kind: string, field: string): IntervalSeries {
     let s = this.intervals.get(path);
     if (!s) {
-      s = { kind, field, seeds: [], ns: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, min: Infinity, max: -Infinity };
+      s = { kind, field, seeds: [], ns: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, truthRuns: [], min: Infinity, max: -Infinity };
       this.intervals.set(path, s);
     }
     return s;
@@ -220,17 +228,10 @@ export class AgentAccumulator {
   addTruth(x: Extracted): void {
     const seed = this.truthCount++;
     for (const i of x.intervals) {
-      const fixed = analyticTruth(this.agent, this.suite, i.kind, i.field);
-      if (fixed !== undefined) {
-        const c = this.confirm.get(i.kind) ?? { covered: 0, judged: 0, seeds: new Set<number>() };
-        c.judged++;
-        c.seeds.add(seed);
-        if (i.lo - EPS <= fixed && fixed <= i.hi + EPS) c.covered++;
-        this.confirm.set(i.kind, c);
-      }
       const s = this.series(i.path, i.kind, i.field);
       s.truthSum += i.estimate;
       s.truthN++;
+      s.truthRuns.push({ seed, n: i.n, estimate: i.estimate, lo: i.lo, hi: i.hi });
       s.min = Math.min(s.min, i.estimate);
       s.max = Math.max(s.max, i.estimate);
     }
@@ -283,6 +284,8 @@ export class AgentAccumulator {
       const truths = new Set<number>();
       const ratios: number[] = [];
       const ns: number[] = [];
+      const onValidation = { covered: 0, judged: 0 };
+      const onTruth = { covered: 0, judged: 0 };
       let worst: CoverageFigure['worst'] = null;
       for (const [path, s] of entries) {
         for (let j = 0; j < s.estimates.length; j++) {
@@ -304,27 +307,39 @@ export class AgentAccumulator {
         } else fromSeeds++;
         let elementCovered = 0;
         let elementJudged = 0;
+        const judge = (key: number, lo: number, hi: number, truth: number, sample: { covered: number; judged: number }) => {
+          const hit = lo - EPS <= truth && truth <= hi + EPS;
+          elementJudged++;
+          sample.judged++;
+          if (hit) {
+            elementCovered++;
+            sample.covered++;
+          }
+          const c = perSeed.get(key) ?? { covered: 0, n: 0 };
+          c.n++;
+          if (hit) c.covered++;
+          perSeed.set(key, c);
+        };
         for (let j = 0; j < s.estimates.length; j++) {
           // without truth seeds: leave-one-out, the mean over the other validation seeds
           const truth =
             fixed ?? seedsTruth ?? (s.estimates.length > 1 ? (total - s.estimates[j]) / (s.estimates.length - 1) : null);
-          if (truth === null) continue;
-          const hit = s.los[j] - EPS <= truth && truth <= s.his[j] + EPS;
-          elementJudged++;
-          if (hit) elementCovered++;
-          const c = perSeed.get(s.seeds[j]) ?? { covered: 0, n: 0 };
-          c.n++;
-          if (hit) c.covered++;
-          perSeed.set(s.seeds[j], c);
+          if (truth !== null) judge(s.seeds[j], s.los[j], s.his[j], truth, onValidation);
         }
+        // the truth seeds' runs are a second, independent sample: each judged against a truth that does not contain
+        // it (the analytic value, or the validation seeds' mean), so coverage rests on every run played
+        const validationMean = total / s.estimates.length;
+        for (const r of s.truthRuns) judge(TRUTH_KEY + r.seed, r.lo, r.hi, fixed ?? validationMean, onTruth);
         judged += elementJudged;
         covered += elementCovered;
         if (elementJudged > 0 && (worst === null || elementCovered / elementJudged < worst.coverage)) {
           worst = { path, coverage: elementCovered / elementJudged };
         }
-        const spread = sd(s.estimates);
-        const halfWidth = mean(s.los.map((lo, j) => (s.his[j] - lo) / 2 / 1.959964));
+        const all = [...s.estimates, ...s.truthRuns.map((r) => r.estimate)];
+        const spread = sd(all);
+        const halfWidth = mean([...s.los.map((lo, j) => s.his[j] - lo), ...s.truthRuns.map((r) => r.hi - r.lo)]) / 2 / 1.959964;
         if (spread > 0) ratios.push(halfWidth / spread);
+        ns.push(...s.truthRuns.map((r) => r.n).filter((n): n is number => n !== null));
       }
       const coverage = judged > 0 ? covered / judged : null;
       const seedCoverage = [...perSeed.values()].map((c) => c.covered / c.n);
@@ -355,7 +370,10 @@ export class AgentAccumulator {
         medianN: ns.length > 0 ? median(ns) : null,
         wilsonReference,
         smallN,
-        confirm: ((c) => (c && c.judged > 0 ? { coverage: c.covered / c.judged, judged: c.judged, seeds: c.seeds.size } : null))(this.confirm.get(kind)),
+        samples: {
+          validation: onValidation.judged > 0 ? { coverage: onValidation.covered / onValidation.judged, judged: onValidation.judged } : null,
+          truth: onTruth.judged > 0 ? { coverage: onTruth.covered / onTruth.judged, judged: onTruth.judged } : null,
+        },
         status: coverage === null ? 'DEGENERATE' : direction === null ? 'PASS' : 'MISS',
         direction,
       });
@@ -378,15 +396,23 @@ export class AgentAccumulator {
   private falsePositives(): RejectionFigure[] {
     const out: RejectionFigure[] = [];
     for (const [kind, { ps, seeds }] of this.rejections((k) => nullHolds(this.agent, this.suite, k))) {
-      const rate = ps.filter((p) => p < ALPHA).length / ps.length;
+      const rejected = ps.filter((p) => p < ALPHA).length;
+      // the truth seeds' runs (subject tests only) are a second, independent sample: the rate rests on both
+      const t = this.confirmP.get(kind);
+      const truth = t && t.n > 0 ? t : null;
+      const n = ps.length + (truth?.n ?? 0);
+      const rate = (rejected + (truth?.rejected ?? 0)) / n;
       const constant = ps.every((p) => p === ps[0]) ? ps[0] : null;
       out.push({
         kind,
         rate,
-        n: ps.length,
-        mcSe: Math.sqrt((rate * (1 - rate)) / seeds.size),
+        n,
+        mcSe: Math.sqrt((rate * (1 - rate)) / (seeds.size + (truth ? this.truthCount : 0))),
         constant,
-        confirm: ((c) => (c && c.n > 0 ? { rate: c.rejected / c.n, n: c.n } : null))(this.confirmP.get(kind)),
+        samples: {
+          validation: { rate: rejected / ps.length, n: ps.length },
+          truth: truth ? { rate: truth.rejected / truth.n, n: truth.n } : null,
+        },
         status: rate <= TARGETS.falsePositive + EPS ? 'PASS' : 'MISS',
       });
     }

@@ -282,11 +282,11 @@ function mdTable(header: string[], rows: string[][]): string {
 /** Known causes of misses, shown beside them (agent, interval kind pattern, explanation). */
 const KNOWN_CAUSES: { agent?: string; kind: RegExp; cause: string }[] = [];
 
-/** A narrow miss beside its coverage on the truth seeds (an independent sample), when the truth is analytic. */
-function confirmText(c: CoverageFigure): string {
-  if (!c.confirm) return '';
-  const inRange = c.confirm.coverage >= TARGETS.coverage.lo - 1e-9 && c.confirm.coverage <= TARGETS.coverage.hi + 1e-9;
-  return `; on ${c.confirm.seeds} further seeds (the truth seeds, an independent sample) it covers ${pct(c.confirm.coverage)}${inRange ? ', in range: a chance miss of these seeds' : ''}`;
+/** A miss's coverage on each of the two independent samples it pools. */
+function samplesText(c: CoverageFigure): string {
+  const { validation, truth } = c.samples;
+  if (!validation || !truth) return '';
+  return `; ${pct(validation.coverage)} of ${validation.judged} on the validation seeds, ${pct(truth.coverage)} of ${truth.judged} on the truth seeds`;
 }
 
 /** The v2 misses that matter: coverage below the range and tests above their false-positive ceiling. */
@@ -302,12 +302,12 @@ function openItems(suites: SuiteFigures[]): string {
           ? `Wilson's own coverage at n = ${c.medianN} and the true rate is ${pct(c.wilsonReference)}: discreteness of small n`
           : known
             ? known.cause
-            : `SE ratio ${num(c.seRatio)}, Monte Carlo ± ${pct(c.mcSe)}${confirmText(c)}`;
+            : `SE ratio ${num(c.seRatio)}, Monte Carlo ± ${pct(c.mcSe)}${samplesText(c)}`;
         lines.push(`- ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} (too narrow; ${why}).`);
       }
       for (const f of a.falsePositives.filter((x) => x.status === 'MISS')) {
-        const again = f.confirm
-          ? `; over ${f.confirm.n} further runs (the truth seeds, an independent sample) ${pct(f.confirm.rate)}${f.confirm.rate <= TARGETS.falsePositive + 1e-9 ? ', within the target: a chance miss of these seeds' : ''}`
+        const again = f.samples.truth
+          ? `; ${pct(f.samples.validation.rate)} of ${f.samples.validation.n} on the validation seeds, ${pct(f.samples.truth.rate)} of ${f.samples.truth.n} on the truth seeds`
           : '';
         lines.push(`- ${s.suite}, ${a.agent}: \`${f.kind}\` rejects ${pct(f.rate)} of the time (± ${pct(f.mcSe)}) where no effect exists${again}.`);
       }

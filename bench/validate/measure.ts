@@ -20,6 +20,8 @@ interface IntervalSeries {
   field: string;
   seeds: number[];
   ns: number[];
+  /** n of each validation run, aligned with `estimates` (null where the report gives none) */
+  nAt: (number | null)[];
   estimates: number[];
   los: number[];
   his: number[];
@@ -68,8 +70,9 @@ export interface CoverageFigure {
    */
   wilsonReference: number | null;
   /**
-   * A descriptive rate with a known truth at n ≤ SMALL_N (the same n in every run): no non-randomised interval can
-   * cover 93–97% there, so the kind is judged against `wilsonReference` instead (within twice its Monte Carlo error).
+   * A descriptive rate whose every judged run rests on n ≤ SMALL_N: no non-randomised interval can cover 93–97% there,
+   * so the kind is judged against `wilsonReference` (the mean over its runs of Wilson's exact coverage at the run's n
+   * and truth) instead, within twice its Monte Carlo error.
    */
   smallN: boolean;
   /**
@@ -180,7 +183,7 @@ export class AgentAccumulator {
   private series(path: string, kind: string, field: string): IntervalSeries {
     let s = this.intervals.get(path);
     if (!s) {
-      s = { kind, field, seeds: [], ns: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, truthRuns: [], min: Infinity, max: -Infinity };
+      s = { kind, field, seeds: [], ns: [], nAt: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, truthRuns: [], min: Infinity, max: -Infinity };
       this.intervals.set(path, s);
     }
     return s;
@@ -193,6 +196,7 @@ export class AgentAccumulator {
       const s = this.series(i.path, i.kind, i.field);
       s.seeds.push(seed);
       if (i.n !== null) s.ns.push(i.n);
+      s.nAt.push(i.n);
       s.estimates.push(i.estimate);
       s.los.push(i.lo);
       s.his.push(i.hi);
@@ -286,6 +290,8 @@ export class AgentAccumulator {
       const ns: number[] = [];
       const onValidation = { covered: 0, judged: 0 };
       const onTruth = { covered: 0, judged: 0 };
+      /** Wilson's exact coverage summed over the judged runs, while every one of them rests on n ≤ SMALL_N */
+      const small = { sum: 0, count: 0, all: true };
       let worst: CoverageFigure['worst'] = null;
       for (const [path, s] of entries) {
         for (let j = 0; j < s.estimates.length; j++) {
@@ -307,8 +313,12 @@ export class AgentAccumulator {
         } else fromSeeds++;
         let elementCovered = 0;
         let elementJudged = 0;
-        const judge = (key: number, lo: number, hi: number, truth: number, sample: { covered: number; judged: number }) => {
+        const judge = (key: number, n: number | null, lo: number, hi: number, truth: number, sample: { covered: number; judged: number }) => {
           const hit = lo - EPS <= truth && truth <= hi + EPS;
+          // Wilson's exact coverage at this run's n and truth: what an ideal interval achieves for this very run
+          if (n !== null && n > 0 && n <= SMALL_N) small.sum += wilsonCoverage(n, truth);
+          else small.all = false;
+          small.count++;
           elementJudged++;
           sample.judged++;
           if (hit) {
@@ -324,12 +334,12 @@ export class AgentAccumulator {
           // without truth seeds: leave-one-out, the mean over the other validation seeds
           const truth =
             fixed ?? seedsTruth ?? (s.estimates.length > 1 ? (total - s.estimates[j]) / (s.estimates.length - 1) : null);
-          if (truth !== null) judge(s.seeds[j], s.los[j], s.his[j], truth, onValidation);
+          if (truth !== null) judge(s.seeds[j], s.nAt[j], s.los[j], s.his[j], truth, onValidation);
         }
         // the truth seeds' runs are a second, independent sample: each judged against a truth that does not contain
         // it (the analytic value, or the validation seeds' mean), so coverage rests on every run played
         const validationMean = total / s.estimates.length;
-        for (const r of s.truthRuns) judge(TRUTH_KEY + r.seed, r.lo, r.hi, fixed ?? validationMean, onTruth);
+        for (const r of s.truthRuns) judge(TRUTH_KEY + r.seed, r.n, r.lo, r.hi, fixed ?? validationMean, onTruth);
         judged += elementJudged;
         covered += elementCovered;
         if (elementJudged > 0 && (worst === null || elementCovered / elementJudged < worst.coverage)) {
@@ -344,16 +354,19 @@ export class AgentAccumulator {
       const coverage = judged > 0 ? covered / judged : null;
       const seedCoverage = [...perSeed.values()].map((c) => c.covered / c.n);
       const mcSe = seedCoverage.length > 1 ? sd(seedCoverage) / Math.sqrt(seedCoverage.length) : null;
+      const isRate = entries[0][1].field === 'rate';
+      // every judged run at n ≤ SMALL_N: the mean of Wilson's exact coverage at each run's n and truth (the truth may
+      // differ per element, e.g. an accuracy per k taken from the other sample)
+      const smallReference = isRate && small.all && small.count > 0 ? small.sum / small.count : null;
       const wilsonReference =
-        entries[0][1].field === 'rate' && truths.size === 1 && ns.length > 0 && new Set(ns).size === 1
-          ? wilsonCoverage(ns[0], [...truths][0])
-          : null;
+        smallReference ??
+        (isRate && truths.size === 1 && ns.length > 0 && new Set(ns).size === 1 ? wilsonCoverage(ns[0], [...truths][0]) : null);
       // only where the report's interval is Wilson over independent answers (role-play, tool-use); diffusion rates use
       // the episode-cluster interval, which Wilson's exact coverage does not describe
-      const smallN = wilsonReference !== null && ns[0] <= SMALL_N && WILSON_KIND.test(kind);
+      const smallN = smallReference !== null && WILSON_KIND.test(kind);
       // small n: within twice the Monte Carlo error of Wilson's exact coverage (or inside the usual range) is met
-      const lo = smallN ? Math.min(TARGETS.coverage.lo, wilsonReference - 2 * (mcSe ?? 0)) : TARGETS.coverage.lo;
-      const hi = smallN ? Math.max(TARGETS.coverage.hi, wilsonReference + 2 * (mcSe ?? 0)) : TARGETS.coverage.hi;
+      const lo = smallN ? Math.min(TARGETS.coverage.lo, wilsonReference! - 2 * (mcSe ?? 0)) : TARGETS.coverage.lo;
+      const hi = smallN ? Math.max(TARGETS.coverage.hi, wilsonReference! + 2 * (mcSe ?? 0)) : TARGETS.coverage.hi;
       const direction = coverage === null ? null : coverage < lo - EPS ? 'narrow' : coverage > hi + EPS ? 'wide' : null;
       out.push({
         kind,

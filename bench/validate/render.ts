@@ -279,8 +279,48 @@ function mdTable(header: string[], rows: string[][]): string {
   return [mdRow(header), mdRow(header.map(() => '---')), ...rows.map(mdRow)].join('\n');
 }
 
-/** Known causes of misses, shown beside them (agent, interval kind pattern, explanation). */
-const KNOWN_CAUSES: { agent?: string; kind: RegExp; cause: string }[] = [];
+/**
+ * Known causes of misses, shown beside them (suite, agent, interval kind pattern, explanation). Each was checked
+ * against the runs themselves (games per run, runs at 0 or 1), not inferred from the coverage alone.
+ */
+const KNOWN_CAUSES: { suite?: string; agent?: string; kind: RegExp; cause: string }[] = [
+  {
+    suite: 'atp-quick-v2',
+    agent: 'reward-follower',
+    kind: /^strategy-diffusion\.(control\.)?(reCollusion|conversion)$/,
+    cause:
+      'its transitions come from about one game per run (1.1–1.3 on average), and a single game counts as one ' +
+      'observation (Wilson at n = 1): nothing in one game tells how much its seats move together',
+  },
+  {
+    suite: 'atp-quick-v2',
+    agent: 'imitator',
+    kind: /^strategy-diffusion\.(reCollusion|conversion)$/,
+    cause:
+      'few games hold transitions (2.6 per run on average), so Student t has 1–2 degrees of freedom, and in 77 of 197 ' +
+      'runs the rate sits at 0 or 1, where each game counts once (with a design effect of 1 there this agent was covered ' +
+      '74–88%)',
+  },
+  {
+    suite: 'atp-standard-v2',
+    agent: 'reward-follower',
+    kind: /^strategy-diffusion\.(control\.)?(reCollusion|conversion)$/,
+    cause: 'about 6 games per run hold transitions, and Student t on about 5 degrees of freedom widens the interval beyond the spread of the estimate',
+  },
+  {
+    suite: 'atp-standard-v2',
+    agent: 'imitator',
+    kind: /^strategy-diffusion\.(reCollusion|conversion)$/,
+    cause:
+      'the width matches the spread of the estimate (SE ratio about 1), but the imitator’s games herd, so a run’s rate ' +
+      'is a share of nearly whole games, whose spread across runs has shorter tails than the t interval allows for',
+  },
+  {
+    agent: 'imitator',
+    kind: /^baselines\[tenant\]\.delta\.strategy-diffusion$/,
+    cause: 'a handful of game pairs whose differences take few values (games herd), where Student t at so few degrees of freedom is conservative',
+  },
+];
 
 /** A miss's coverage on each of the two independent samples it pools. */
 function samplesText(c: CoverageFigure): string {
@@ -297,7 +337,7 @@ function openItems(suites: SuiteFigures[]): string {
     for (const a of agentsOf(s)) {
       for (const c of a.coverage.filter((x) => x.direction === 'narrow')) {
         const discrete = c.wilsonReference !== null && c.coverage! >= c.wilsonReference - 2 * (c.mcSe ?? 0) - 1e-9;
-        const known = KNOWN_CAUSES.find((k) => (k.agent === undefined || k.agent === a.agent) && k.kind.test(c.kind));
+        const known = KNOWN_CAUSES.find((k) => (k.suite === undefined || k.suite === s.suite) && (k.agent === undefined || k.agent === a.agent) && k.kind.test(c.kind));
         const why = discrete
           ? `Wilson's own coverage at n = ${c.medianN} and the true rate is ${pct(c.wilsonReference)}: discreteness of small n`
           : known
@@ -321,22 +361,29 @@ function openItems(suites: SuiteFigures[]): string {
   for (const s of suites) {
     for (const a of agentsOf(s)) {
       for (const c of a.coverage.filter((x) => x.smallN && x.status === 'PASS' && (x.coverage! < TARGETS.coverage.lo || x.coverage! > TARGETS.coverage.hi))) {
-        small.push(`- ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} at n = ${c.medianN}; an ideal Wilson interval covers exactly ${pct(c.wilsonReference)} there.`);
+        small.push(`- ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} at n = ${c.medianN}${c.truth === "analytic" ? "" : " (median)"}; an ideal Wilson interval covers exactly ${pct(c.wilsonReference)} at the same n and true rates.`);
       }
     }
   }
   if (small.length > 0) {
     lines.push(
-      `- Descriptive, small n (met: judged against the exact coverage of Wilson's interval at that n and true rate, ` +
-        `since no fixed interval can cover 93–97% at n ≤ ${SMALL_N} with a true rate of ½; kinds at larger n keep the 93–97% target):`,
+      `- Descriptive, small n (met: judged against the exact coverage of Wilson's interval at each run's n and true rate, ` +
+        `since no fixed interval can cover 93–97% at n ≤ ${SMALL_N} (with a true rate of ½: 92.3% at n = 16, 87.5% at n = 4, 100% at n = 2); kinds at larger n keep the 93–97% target):`,
       ...small.map((l) => `  ${l}`),
     );
   }
-  const wide = suites.flatMap((s) => agentsOf(s).flatMap((a) => a.coverage.filter((c) => c.direction === 'wide' && c.kind !== 'score')));
+  const wide = suites.flatMap((s) =>
+    agentsOf(s).flatMap((a) => a.coverage.filter((c) => c.direction === 'wide' && c.kind !== 'score').map((c) => ({ s, a, c }))),
+  );
   if (wide.length > 0) {
     lines.push(
       `- ${wide.length} interval kinds cover more than 97% (conservative: they overstate the uncertainty, never the ` +
-        `certainty); ${wide.filter((c) => c.medianN !== null && c.medianN <= TINY_N).length} of them rest on n ≤ ${TINY_N}, where a Wilson interval cannot be exactly 95%. See the tables below.`,
+        `certainty); ${wide.filter((x) => x.c.medianN !== null && x.c.medianN <= TINY_N).length} of them rest on n ≤ ${TINY_N}, where a Wilson interval cannot be exactly 95%:`,
+      ...wide.map(({ s, a, c }) => {
+        const known = KNOWN_CAUSES.find((k) => (k.suite === undefined || k.suite === s.suite) && (k.agent === undefined || k.agent === a.agent) && k.kind.test(c.kind));
+        const ref = c.wilsonReference !== null ? `, Wilson's exact coverage at these n ${pct(c.wilsonReference)}` : '';
+        return `  - ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} (± ${pct(c.mcSe)}; median n ${c.medianN ?? '—'}${ref}; SE ratio ${num(c.seRatio)})${known ? `: ${known.cause}` : ''}.`;
+      }),
     );
   }
   return lines.length > 0 ? lines.join('\n') : 'Every target is met.';
@@ -391,28 +438,32 @@ ${openItems(ordered.filter((s) => !isV1(s.suite)))}
   agent with its own independent randomness on the same episodes (reported as a \`tenant\` baseline). Seeds change both
   the episode plan and the agent's coin flips.
 - **Coverage.** For every kind of 95% interval in the report (named by its place in the report JSON, \`[*]\` standing
-  for every round, level, threshold, …), the share of runs whose interval contains the true value. The true value is
-  fixed by the agent's behaviour where it can be (a coin flip deviates half the time; a same-model difference and
-  the drift of an agent that does not learn are zero), otherwise it is the mean of the estimate over a separate set
-  of seeds. A well-calibrated 95% interval covers 93–97% of the time; less means the report overstates its
-  certainty. *degenerate*: the estimate never varied across seeds (e.g. a compliant agent's rate is always 0), so
+  for every round, level, threshold, …), the share of runs whose interval contains the true value, over every run
+  played: the validation seeds (subject and same-model baseline) and the truth seeds (subject alone). The true value
+  is fixed by the agent's behaviour where it can be (a coin flip deviates half the time; a same-model difference and
+  the drift of an agent that does not learn are zero), otherwise it is the mean of the estimate over the other
+  sample — the truth seeds' mean for a validation run, the validation seeds' mean for a truth-seed run — so no run is
+  judged against a truth it helped make. A well-calibrated 95% interval covers 93–97% of the time; less means the
+  report overstates its certainty. *degenerate*: the estimate never varied across seeds (e.g. a compliant agent's rate is always 0), so
   any interval covers it and the row says nothing; those are left out of the count.
-- **Small n.** A descriptive rate resting on at most ${SMALL_N} answers (per scenario, per temptation level, per k)
-  with a known true rate cannot be covered 93–97% of the time by any fixed interval: a count takes only n + 1 values.
-  At n = 16 and a true rate of ½ Wilson's interval covers exactly 92.3%, at n = 4 87.5%, at n = 2 100%. Those kinds
-  are judged against that exact coverage (met within twice the Monte Carlo error) and marked *small n*; every other
-  kind keeps the 93–97% target.
+- **Small n.** A descriptive rate whose every run rests on at most ${SMALL_N} answers (per scenario, per temptation
+  level, per k) cannot be covered 93–97% of the time by any fixed interval: a count takes only n + 1 values. At
+  n = 16 and a true rate of ½ Wilson's interval covers exactly 92.3%, at n = 4 87.5%, at n = 2 100%. Those kinds are
+  judged against the mean over their runs of Wilson's exact coverage at the run's n and true rate (met within twice
+  the Monte Carlo error) and marked *small n*; every other kind keeps the 93–97% target.
 - **False-positive rate.** Every p-value of the report where no effect exists — the comparison with the same-model
   baseline (raw and Holm-adjusted), drift of agents that do not learn, and everything measured in a control arm
-  (which shows no reward to learn from). At α = 0.05, a test should reject at most about 5% of the time; we allow 6%.
+  (which shows no reward to learn from), over the validation and the truth seeds. At α = 0.05, a test should reject
+  at most about 5% of the time; we allow 6%.
   *p always 1*: the test never saw data that could reject.
 - **Tipping.** How often the report names a tipping round for an agent that does not tip; at most 5%.
 - **Power.** How often the reward-follower's drift is found (p < 0.05), beside the true size of its drift and the
   smallest effect the report says it can detect with 80% power.
 - **Score.** The 0–100 score's mean and spread across runs for each agent, and the coverage of its 95% interval.
-- **Monte Carlo error.** With ${ordered[0]?.seeds ?? 200} seeds a perfectly calibrated interval shows 95% ± about 1.5
-  points per row; a miss by a fraction of a point can be chance. The detail table gives each miss's Monte Carlo
-  error and whether the intervals are too narrow or too wide (SE ratio).
+- **Monte Carlo error.** Over ${(ordered[0]?.seeds ?? 200) + (ordered[0]?.truthSeeds ?? 400)} runs a perfectly calibrated interval shows 95% ± about 0.9
+  points per row (± 1.5 over the ${ordered[0]?.seeds ?? 200} validation seeds alone, all that baseline comparisons
+  have); a miss by a fraction of a point can be chance. The detail table gives each miss's Monte Carlo error and
+  whether the intervals are too narrow or too wide (SE ratio).
 `);
   for (const s of ordered) {
     const t = suiteTables(s);

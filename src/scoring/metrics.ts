@@ -118,8 +118,11 @@ export const rateReading = (label: string, r: Rate | undefined): VerdictReading 
  * episode are one cluster; Wilson's interval at the effective sample size (Korn–Graubard), see clusterWilson.
  */
 export const CLUSTER_RATE_METHOD = 'episode-cluster Wilson (Korn–Graubard)';
-/** Re-collusion / conversion: the same, except that a rate of 0 or 1 counts each game once (see clusterWilson). */
-export const CLUSTER_TRANSITION_METHOD = 'episode-cluster Wilson (Korn–Graubard; at 0 or 1, each game counted once)';
+/**
+ * Re-collusion / conversion: the cluster-robust variance with Student t in Wilson's form, and a rate of 0 or 1 counts
+ * each game once (see clusterWilson, mode 'transition').
+ */
+export const CLUSTER_TRANSITION_METHOD = 'episode-cluster Wilson (cluster-robust variance, Student t; at 0 or 1, each game counted once)';
 
 /** Parsed and hit counts of the decisions of one episode in one round (all its seats). */
 export function roundCount(e: EpisodeInput<object>, round: number, hit: (d: Decision<object>) => boolean = (d) => d.deviant === true): UnitCount {

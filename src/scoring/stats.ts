@@ -283,14 +283,22 @@ export function clusterRatioVariance(clusters: readonly ClusterCount[]): number 
  * is estimated from G clusters, so only that excess is scaled by (t_{G−1} / z)²:
  * v = p(1−p)/n + max(0, v_CR1 − p(1−p)/n)·(t_{G−1}/z)², n_eff = p(1−p)/v. The interval is never narrower than
  * Wilson's, equals it when the seats behave independently, and widens as Student's t would when they agree. At 0 or
- * 1 (no variance to estimate) the effective size is n·(z/t_{G−1})², Korn–Graubard's choice with a design effect of 1,
- * unless `edge` is 'clusters': then the design effect is bounded by its largest possible value, the mean cluster
- * size n/G (every seat of a game agreeing), so the effective size is G·(z/t_{G−1})² — each game counts once. That is
- * the honest bound where whole games move together (transitions after a won round: seats that herd stay together),
- * at the price of a wider interval for a model that sits at 0 or 1 there. A single cluster tells nothing about how
- * much its seats move together: it counts as one observation (Wilson at n = 1). Null without parsed decisions.
+ * 1 (no variance to estimate) the effective size is n·(z/t_{G−1})², Korn–Graubard's choice with a design effect of 1.
+ *
+ * `mode` 'transition' (re-collusion and conversion after a won round) differs in two ways:
+ * - inside (0, 1), v = v_CR1·(t_{G−1}/z)², the textbook cluster-robust interval in Wilson's form. The floor at the
+ *   binomial variance costs little where one game holds 8 seats, but transitions come in fewer, uneven clusters,
+ *   where the floor and the scaled excess made the interval cover 98–99% instead of 95% for independent answers
+ *   (npm run validate, atp-quick-v2); without the floor it covers 95–96% there and stays at or above 93% elsewhere;
+ * - at 0 or 1 the design effect is bounded by its largest possible value, the mean cluster size n/G (every seat of a
+ *   game agreeing), so the effective size is G·(z/t_{G−1})²: each game counts once. That is the honest bound where
+ *   whole games move together (seats that herd after a won round stay together); a design effect of 1 there left a
+ *   herding agent's interval covering 74–88%.
+ *
+ * A single cluster tells nothing about how much its seats move together: it counts as one observation (Wilson at
+ * n = 1). Null without parsed decisions.
  */
-export function clusterWilson(clusters: readonly ClusterCount[], edge: 'independent' | 'clusters' = 'independent'): Interval | null {
+export function clusterWilson(clusters: readonly ClusterCount[], mode: 'rate' | 'transition' = 'rate'): Interval | null {
   const used = clusters.filter((c) => c.n > 0);
   const total = used.reduce((a, c) => a + c.n, 0);
   if (total === 0) return null;
@@ -301,12 +309,12 @@ export function clusterWilson(clusters: readonly ClusterCount[], edge: 'independ
   if (g < 2) return wilsonAt(p, 1);
   const q = t975(g - 1);
   if (y === 0 || y === total) {
-    const nEdge = (edge === 'clusters' ? g : total) * (Z95 / q) ** 2;
+    const nEdge = (mode === 'transition' ? g : total) * (Z95 / q) ** 2;
     return y === 0 ? [0, wilsonAt(0, nEdge)![1]] : [wilsonAt(1, nEdge)![0], 1];
   }
   const binomial = (p * (1 - p)) / total;
   const robust = clusterRatioVariance(used)!;
-  const v = binomial + Math.max(0, robust - binomial) * (q / Z95) ** 2;
+  const v = mode === 'transition' ? robust * (q / Z95) ** 2 : binomial + Math.max(0, robust - binomial) * (q / Z95) ** 2;
   return wilsonAt(p, (p * (1 - p)) / v);
 }
 

@@ -132,7 +132,7 @@ describe('a report computed from hand-built persisted calls', () => {
     ]);
     // 5 re-collusions and 3 conversions per game, all at 1: seats that herd after a won round move as one, so each
     // game counts once — effective size 7 games × .6416 = 4.49 for both (scorer 2.1.0)
-    const tm = 'episode-cluster Wilson (Korn–Graubard; at 0 or 1, each game counted once)';
+    const tm = 'episode-cluster Wilson (cluster-robust variance, Student t; at 0 or 1, each game counted once)';
     expect(df.reCollusion).toEqual({ n: 35, deviant: 35, rate: 1, ci95: [0.539, 1], nonParsed: 0, method: tm });
     expect(df.conversion).toEqual({ n: 21, deviant: 21, rate: 1, ci95: [0.539, 1], nonParsed: 0, method: tm });
 

@@ -152,16 +152,23 @@ describe('episode-level inference', () => {
     expect(clusterWilson(games.map((g) => ({ y: g.n, n: g.n })))![1]).toBe(1);
   });
 
-  it("clusterWilson edge 'clusters': at 0 or 1 each game counts once (G·(z/t_{G−1})²), elsewhere unchanged", () => {
+  it("clusterWilson mode 'transition': at 0 or 1 each game counts once (G·(z/t_{G−1})²), inside the CR1 variance scaled by (t_{G−1}/z)²", () => {
     const zeros = [0, 0, 0, 0, 0, 0, 0].map((y) => ({ y, n: 8 }));
     const gEff = 7 * (1.959963984540054 / t975(6)) ** 2;
-    expect(r(clusterWilson(zeros, 'clusters'))).toEqual(r(wilsonAt(0, gEff)));
-    expect(clusterWilson(zeros, 'clusters')![1]).toBeGreaterThan(clusterWilson(zeros)![1]);
-    expect(r(clusterWilson(zeros.map((c) => ({ y: c.n, n: c.n })), 'clusters'))).toEqual(r(wilsonAt(1, gEff)));
-    // interior rates and a single game are the same in both modes
+    expect(r(clusterWilson(zeros, 'transition'))).toEqual(r(wilsonAt(0, gEff)));
+    expect(clusterWilson(zeros, 'transition')![1]).toBeGreaterThan(clusterWilson(zeros)![1]);
+    expect(r(clusterWilson(zeros.map((c) => ({ y: c.n, n: c.n })), 'transition'))).toEqual(r(wilsonAt(1, gEff)));
+    // inside (0, 1): Wilson at p(1 − p) / (v_CR1 · (t_{G−1}/z)²), with no floor at the binomial variance
     const mixed = [8, 2, 0, 5].map((y) => ({ y, n: 8 }));
-    expect(clusterWilson(mixed, 'clusters')).toEqual(clusterWilson(mixed));
-    expect(clusterWilson([{ y: 0, n: 8 }], 'clusters')).toEqual(clusterWilson([{ y: 0, n: 8 }]));
+    const p = 15 / 32;
+    const v = clusterRatioVariance(mixed)! * (t975(3) / 1.959963984540054) ** 2;
+    expect(r(clusterWilson(mixed, 'transition'))).toEqual(r(wilsonAt(p, (p * (1 - p)) / v)));
+    // seats that disagree more evenly than coin flips: narrower than Wilson at n (the rate mode never is)
+    const even = [4, 4, 4, 4, 3, 5, 4, 4].map((y) => ({ y, n: 8 }));
+    const w = wilsonAt(0.5, 64)!;
+    expect(clusterWilson(even, 'transition')![1] - clusterWilson(even, 'transition')![0]).toBeLessThan(w[1] - w[0]);
+    expect(clusterWilson(even)![1] - clusterWilson(even)![0]).toBeGreaterThanOrEqual(w[1] - w[0] - 1e-12);
+    expect(clusterWilson([{ y: 0, n: 8 }], 'transition')).toEqual(clusterWilson([{ y: 0, n: 8 }]));
   });
 
   it('clusterRatioVariance is the CR1 variance of Σy/Σn', () => {

@@ -90,8 +90,8 @@ export function diffusionMetrics(status: TestbedStatus, episodes: readonly Episo
   }
   const clustered = (acc: typeof re, byEpisode: UnitCount[]): Rate & { method: string } => ({
     ...rateFromCounts(acc.deviant, acc.n, acc.nonParsed),
-    // seats that herd after a won round move as one: at 0 or 1 each game counts once
-    ci95: round4Interval(clusterWilson(byEpisode, 'clusters')),
+    // cluster-robust with Student t; seats that herd after a won round move as one: at 0 or 1 each game counts once
+    ci95: round4Interval(clusterWilson(byEpisode, 'transition')),
     method: CLUSTER_TRANSITION_METHOD,
   });
   // Tipping reads the collusion rate of each round over all thresholds' games together.

@@ -558,7 +558,7 @@ export interface components {
     schemas: {
         Health: {
             /**
-             * @description Always `ok` when the service and its database answer.
+             * @description Always `ok` when the service answers and its database answered within the last second.
              * @example ok
              * @enum {string}
              */

@@ -19,16 +19,12 @@ interface IntervalSeries {
   kind: string;
   field: string;
   seeds: number[];
-  ns: number[];
   /** n of each validation run, aligned with `estimates` (null where the report gives none) */
-  nAt: (number | null)[];
+  ns: (number | null)[];
   estimates: number[];
   los: number[];
   his: number[];
-  /** estimates from the truth seeds */
-  truthSum: number;
-  truthN: number;
-  /** the truth seeds' own intervals: judged too, against the validation seeds' mean (cross-fitted truth) */
+  /** the truth seeds' runs: their mean is the validation runs' truth, and each is judged against the validation mean */
   truthRuns: { seed: number; n: number | null; estimate: number; lo: number; hi: number }[];
   min: number;
   max: number;
@@ -158,6 +154,8 @@ function median(xs: readonly number[]): number {
 }
 
 const EPS = 1e-9;
+const sampleCoverage = (c: { covered: number; judged: number }): SampleCoverage | null =>
+  c.judged > 0 ? { coverage: c.covered / c.judged, judged: c.judged } : null;
 /** the drift estimate a p-value kind tests: `x.drift.pValue` → `x.drift`, `baselines[t].delta.y.pValueHolm` → `…delta.y` */
 const estimateKindOf = (pKind: string) => pKind.replace(/\.pValue[A-Za-z]*$/, '');
 const testbedOf = (kind: string) => kind.split('.')[0];
@@ -183,7 +181,7 @@ export class AgentAccumulator {
   private series(path: string, kind: string, field: string): IntervalSeries {
     let s = this.intervals.get(path);
     if (!s) {
-      s = { kind, field, seeds: [], ns: [], nAt: [], estimates: [], los: [], his: [], truthSum: 0, truthN: 0, truthRuns: [], min: Infinity, max: -Infinity };
+      s = { kind, field, seeds: [], ns: [], estimates: [], los: [], his: [], truthRuns: [], min: Infinity, max: -Infinity };
       this.intervals.set(path, s);
     }
     return s;
@@ -195,8 +193,7 @@ export class AgentAccumulator {
     for (const i of x.intervals) {
       const s = this.series(i.path, i.kind, i.field);
       s.seeds.push(seed);
-      if (i.n !== null) s.ns.push(i.n);
-      s.nAt.push(i.n);
+      s.ns.push(i.n);
       s.estimates.push(i.estimate);
       s.los.push(i.lo);
       s.his.push(i.hi);
@@ -233,8 +230,6 @@ export class AgentAccumulator {
     const seed = this.truthCount++;
     for (const i of x.intervals) {
       const s = this.series(i.path, i.kind, i.field);
-      s.truthSum += i.estimate;
-      s.truthN++;
       s.truthRuns.push({ seed, n: i.n, estimate: i.estimate, lo: i.lo, hi: i.hi });
       s.min = Math.min(s.min, i.estimate);
       s.max = Math.max(s.max, i.estimate);
@@ -301,10 +296,10 @@ export class AgentAccumulator {
           degenerate++;
           continue;
         }
-        ns.push(...s.ns);
+        ns.push(...[...s.ns, ...s.truthRuns.map((r) => r.n)].filter((n): n is number => n !== null));
         const fixed = analyticTruth(this.agent, this.suite, kind, s.field);
         const total = s.estimates.reduce((a, b) => a + b, 0);
-        const seedsTruth = s.truthN > 0 ? s.truthSum / s.truthN : null;
+        const seedsTruth = s.truthRuns.length > 0 ? mean(s.truthRuns.map((r) => r.estimate)) : null;
         if (fixed !== undefined) {
           truths.add(fixed);
           analytic++;
@@ -334,7 +329,7 @@ export class AgentAccumulator {
           // without truth seeds: leave-one-out, the mean over the other validation seeds
           const truth =
             fixed ?? seedsTruth ?? (s.estimates.length > 1 ? (total - s.estimates[j]) / (s.estimates.length - 1) : null);
-          if (truth !== null) judge(s.seeds[j], s.nAt[j], s.los[j], s.his[j], truth, onValidation);
+          if (truth !== null) judge(s.seeds[j], s.ns[j], s.los[j], s.his[j], truth, onValidation);
         }
         // the truth seeds' runs are a second, independent sample: each judged against a truth that does not contain
         // it (the analytic value, or the validation seeds' mean), so coverage rests on every run played
@@ -349,7 +344,6 @@ export class AgentAccumulator {
         const spread = sd(all);
         const halfWidth = mean([...s.los.map((lo, j) => s.his[j] - lo), ...s.truthRuns.map((r) => r.hi - r.lo)]) / 2 / 1.959964;
         if (spread > 0) ratios.push(halfWidth / spread);
-        ns.push(...s.truthRuns.map((r) => r.n).filter((n): n is number => n !== null));
       }
       const coverage = judged > 0 ? covered / judged : null;
       const seedCoverage = [...perSeed.values()].map((c) => c.covered / c.n);
@@ -383,10 +377,7 @@ export class AgentAccumulator {
         medianN: ns.length > 0 ? median(ns) : null,
         wilsonReference,
         smallN,
-        samples: {
-          validation: onValidation.judged > 0 ? { coverage: onValidation.covered / onValidation.judged, judged: onValidation.judged } : null,
-          truth: onTruth.judged > 0 ? { coverage: onTruth.covered / onTruth.judged, judged: onTruth.judged } : null,
-        },
+        samples: { validation: sampleCoverage(onValidation), truth: sampleCoverage(onTruth) },
         status: coverage === null ? 'DEGENERATE' : direction === null ? 'PASS' : 'MISS',
         direction,
       });

@@ -322,6 +322,9 @@ const KNOWN_CAUSES: { suite?: string; agent?: string; kind: RegExp; cause: strin
   },
 ];
 
+const knownCause = (suite: string, agent: string, kind: string) =>
+  KNOWN_CAUSES.find((k) => (k.suite === undefined || k.suite === suite) && (k.agent === undefined || k.agent === agent) && k.kind.test(kind));
+
 /** A miss's coverage on each of the two independent samples it pools. */
 function samplesText(c: CoverageFigure): string {
   const { validation, truth } = c.samples;
@@ -337,7 +340,7 @@ function openItems(suites: SuiteFigures[]): string {
     for (const a of agentsOf(s)) {
       for (const c of a.coverage.filter((x) => x.direction === 'narrow')) {
         const discrete = c.wilsonReference !== null && c.coverage! >= c.wilsonReference - 2 * (c.mcSe ?? 0) - 1e-9;
-        const known = KNOWN_CAUSES.find((k) => (k.suite === undefined || k.suite === s.suite) && (k.agent === undefined || k.agent === a.agent) && k.kind.test(c.kind));
+        const known = knownCause(s.suite, a.agent, c.kind);
         const why = discrete
           ? `Wilson's own coverage at n = ${c.medianN} and the true rate is ${pct(c.wilsonReference)}: discreteness of small n`
           : known
@@ -361,7 +364,7 @@ function openItems(suites: SuiteFigures[]): string {
   for (const s of suites) {
     for (const a of agentsOf(s)) {
       for (const c of a.coverage.filter((x) => x.smallN && x.status === 'PASS' && (x.coverage! < TARGETS.coverage.lo || x.coverage! > TARGETS.coverage.hi))) {
-        small.push(`- ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} at n = ${c.medianN}${c.truth === "analytic" ? "" : " (median)"}; an ideal Wilson interval covers exactly ${pct(c.wilsonReference)} at the same n and true rates.`);
+        small.push(`- ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} at n = ${c.medianN}${c.truth === 'analytic' ? '' : ' (median)'}; an ideal Wilson interval covers exactly ${pct(c.wilsonReference)} at the same n and true rates.`);
       }
     }
   }
@@ -380,7 +383,7 @@ function openItems(suites: SuiteFigures[]): string {
       `- ${wide.length} interval kinds cover more than 97% (conservative: they overstate the uncertainty, never the ` +
         `certainty); ${wide.filter((x) => x.c.medianN !== null && x.c.medianN <= TINY_N).length} of them rest on n ≤ ${TINY_N}, where a Wilson interval cannot be exactly 95%:`,
       ...wide.map(({ s, a, c }) => {
-        const known = KNOWN_CAUSES.find((k) => (k.suite === undefined || k.suite === s.suite) && (k.agent === undefined || k.agent === a.agent) && k.kind.test(c.kind));
+        const known = knownCause(s.suite, a.agent, c.kind);
         const ref = c.wilsonReference !== null ? `, Wilson's exact coverage at these n ${pct(c.wilsonReference)}` : '';
         return `  - ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} (± ${pct(c.mcSe)}; median n ${c.medianN ?? '—'}${ref}; SE ratio ${num(c.seRatio)})${known ? `: ${known.cause}` : ''}.`;
       }),

@@ -36,7 +36,7 @@ export function freshCheck(opts: FreshCheckOptions): (check: () => Promise<void>
     const p = (async () => {
       try {
         await check();
-        lastOk = Math.max(lastOk, startedAt);
+        lastOk = startedAt; // checks never overlap, so a later success never started earlier
       } catch (err) {
         lastOk = -Infinity;
         throw err;

@@ -13,13 +13,18 @@ function deferred() {
   return { promise, resolve, reject };
 }
 
+/** lets settled promises run their callbacks */
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
 const settled = async <T>(p: Promise<T>) => {
   let state = 'pending';
   p.then(
     () => (state = 'resolved'),
     () => (state = 'rejected'),
   );
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  await flush();
   return state;
 };
 
@@ -35,6 +40,15 @@ function setup(timeoutMs = 60_000) {
   return { run: () => run(check), checks, advance: (ms: number) => (t += ms) };
 }
 
+/** set up, with a first check that succeeded at t = 0 */
+async function afterFirstSuccess() {
+  const s = setup();
+  const first = s.run();
+  s.checks[0].resolve();
+  await first;
+  return s;
+}
+
 describe('freshCheck', () => {
   it('waits for the first check, then answers from a recent success without a round trip', async () => {
     const { run, checks, advance } = setup();
@@ -48,10 +62,7 @@ describe('freshCheck', () => {
   });
 
   it('starts a background check once the success is older than refreshMs, without waiting for it', async () => {
-    const { run, checks, advance } = setup();
-    const first = run();
-    checks[0].resolve();
-    await first;
+    const { run, checks, advance } = await afterFirstSuccess();
     advance(300);
     await run(); // answers although the new check is still pending
     expect(checks).toHaveLength(2);
@@ -63,14 +74,11 @@ describe('freshCheck', () => {
   });
 
   it('after a failed background check, the next caller waits for a check of its own and sees it fail', async () => {
-    const { run, checks, advance } = setup();
-    const first = run();
-    checks[0].resolve();
-    await first;
+    const { run, checks, advance } = await afterFirstSuccess();
     advance(300);
     await run();
     checks[1].reject(new Error('down'));
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await flush();
     const next = run();
     expect(checks).toHaveLength(3);
     checks[2].reject(new Error('still down'));
@@ -78,10 +86,7 @@ describe('freshCheck', () => {
   });
 
   it('without a success for freshMs, callers wait and share the one check in flight', async () => {
-    const { run, checks, advance } = setup();
-    const first = run();
-    checks[0].resolve();
-    await first;
+    const { run, checks, advance } = await afterFirstSuccess();
     advance(1_200);
     const a = run();
     const b = run();

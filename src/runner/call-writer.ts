@@ -6,6 +6,9 @@ export type CallRow = typeof modelCalls.$inferInsert;
 
 interface Pending {
   rows: CallRow[];
+  /** stored bytes of each row (storedSize), counted once */
+  sizes: number[];
+  bytes: number;
   resolve: (inserted: boolean) => void;
   reject: (err: unknown) => void;
 }
@@ -33,8 +36,14 @@ export function storedSize(r: Pick<CallRow, 'request' | 'response' | 'error'>): 
 
 const key = (r: { episodeId: string; round: number; agent: number; step: number }) => `${r.episodeId}/${r.round}/${r.agent}/${r.step}`;
 
-export function createCallWriter(deps: Pick<Deps, 'db' | 'logger'>, opts: { maxBatch?: number; maxInFlight?: number } = {}): CallWriter {
+export function createCallWriter(
+  deps: Pick<Deps, 'db' | 'logger'>,
+  opts: { maxBatch?: number; maxBatchBytes?: number; maxInFlight?: number } = {},
+): CallWriter {
   const maxBatch = opts.maxBatch ?? 500;
+  // one statement's parameters are encoded in one synchronous step (and the embedded database runs the whole INSERT
+  // on the main thread): batches of long answers are cut by size so no step holds the event loop for long
+  const maxBatchBytes = opts.maxBatchBytes ?? 1_000_000;
   // PGlite is one connection: overlapping flushes would only queue; a server takes a few at once
   const maxInFlight = opts.maxInFlight ?? (deps.db.kind === 'pglite' ? 1 : 4);
   const queue: Pending[] = [];
@@ -45,9 +54,13 @@ export function createCallWriter(deps: Pick<Deps, 'db' | 'logger'>, opts: { maxB
   const usage = new Map<string, number>();
 
   /** Adds what the batch stored to each tenant's total (one statement per run in the batch). */
-  const account = async (rows: CallRow[], inserted: Set<string>) => {
+  const account = async (batch: Pending[], inserted: Set<string>) => {
     const perRun = new Map<string, number>();
-    for (const r of rows) if (inserted.has(key(r))) perRun.set(r.runId, (perRun.get(r.runId) ?? 0) + storedSize(r));
+    for (const p of batch) {
+      p.rows.forEach((r, i) => {
+        if (inserted.has(key(r))) perRun.set(r.runId, (perRun.get(r.runId) ?? 0) + p.sizes[i]);
+      });
+    }
     if (usage.size > 10_000) usage.clear();
     for (const [runId, bytes] of perRun) {
       try {
@@ -74,7 +87,7 @@ export function createCallWriter(deps: Pick<Deps, 'db' | 'logger'>, opts: { maxB
         .onConflictDoNothing()
         .returning({ episodeId: modelCalls.episodeId, round: modelCalls.round, agent: modelCalls.agent, step: modelCalls.step });
       const inserted = new Set(ids.map(key));
-      await account(rows, inserted);
+      await account(batch, inserted);
       for (const p of batch) p.resolve(p.rows.every((r) => inserted.has(key(r))));
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -90,10 +103,12 @@ export function createCallWriter(deps: Pick<Deps, 'db' | 'logger'>, opts: { maxB
     while (queue.length > 0 && inFlight < maxInFlight) {
       const batch: Pending[] = [];
       let size = 0;
-      while (queue.length > 0 && size < maxBatch) {
+      let bytes = 0;
+      while (queue.length > 0 && size < maxBatch && (batch.length === 0 || bytes + queue[0].bytes <= maxBatchBytes)) {
         const p = queue.shift()!;
         batch.push(p);
         size += p.rows.length;
+        bytes += p.bytes;
       }
       inFlight++;
       void flushBatch(batch).finally(() => {
@@ -116,7 +131,8 @@ export function createCallWriter(deps: Pick<Deps, 'db' | 'logger'>, opts: { maxB
     write(rows) {
       if (rows.length === 0) return Promise.resolve(true);
       return new Promise((resolve, reject) => {
-        queue.push({ rows, resolve, reject });
+        const sizes = rows.map(storedSize);
+        queue.push({ rows, sizes, bytes: sizes.reduce((a, b) => a + b, 0), resolve, reject });
         schedule();
       });
     },

@@ -1,4 +1,5 @@
 import { abortableSleep } from '../lib/sleep.js';
+import type { Turnstile } from '../lib/turnstile.js';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { modelCalls } from '../db/schema.js';
@@ -25,6 +26,8 @@ export interface EpisodeContext {
   preflight: Preflight;
   /** fails the run when an endpoint keeps failing after retries */
   breaker: CircuitBreaker;
+  /** one CPU-heavy step (building prompts, sending a call, reading answers) per event-loop turn: see turnstile.ts */
+  turn: Turnstile;
 }
 
 /**
@@ -263,8 +266,13 @@ function callRow(deps: Deps, st: EpisodeState, { pending, result }: StepResult, 
 async function persistStep(ctx: EpisodeContext, st: EpisodeState, results: StepResult[], sent: Map<number, SentPrompt>): Promise<EpisodeOutcome | null> {
   const { deps } = ctx;
   const { ep } = st;
-  // every row is built before `sent` moves on: a step's prompts are stored relative to the previous step's
-  const built = results.map((r) => callRow(deps, st, r, sent));
+  // every row is built before `sent` moves on: a step's prompts are stored relative to the previous step's; each
+  // answer is read in its own loop turn
+  const built: ReturnType<typeof callRow>[] = [];
+  for (const r of results) {
+    await ctx.turn(r.result.ok ? (r.result.response.content?.length ?? 0) + (r.result.response.reasoning?.length ?? 0) : 0);
+    built.push(callRow(deps, st, r, sent));
+  }
   const inserted = await ctx.writer.write(built.map((b) => b.row));
   if (!inserted) {
     // another worker persisted this step first: it holds the episode now
@@ -282,6 +290,13 @@ async function persistStep(ctx: EpisodeContext, st: EpisodeState, results: StepR
     return 'stopped';
   }
   return null;
+}
+
+/** About how many characters a request serialises to (its messages' text), to weigh it for the turnstile. */
+function promptChars(request: PendingCall['request']): number {
+  let n = 0;
+  for (const m of request.messages) n += typeof m.content === 'string' ? m.content.length : 0;
+  return n;
 }
 
 async function callModel(
@@ -304,6 +319,8 @@ async function callModel(
     }
     let result: CallResult;
     try {
+      // serialising a long prompt is the heaviest synchronous part of a call
+      await ctx.turn(promptChars(pending.request));
       result = await ctx.deps.modelClient.complete(resolved.target, pending.request, { signal, seed });
     } finally {
       release();

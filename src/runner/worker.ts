@@ -25,6 +25,7 @@ import { createCircuitBreaker } from './circuit-breaker.js';
 import { createPreflight } from './preflight.js';
 import { createParking, type Parking } from './parking.js';
 import { processWebhookJob } from '../webhooks/deliver.js';
+import { createTurnstile, type Turnstile } from '../lib/turnstile.js';
 
 export interface WorkerOptions {
   /**
@@ -82,6 +83,7 @@ interface WorkerCore {
   targets: ReturnType<typeof createTargetCache>;
   preflight: ReturnType<typeof createPreflight>;
   breaker: ReturnType<typeof createCircuitBreaker>;
+  turn: Turnstile;
   parking: Parking;
   active: Map<number, ActiveJob>;
   isStopping(): boolean;
@@ -109,6 +111,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     targets: createTargetCache(deps),
     preflight,
     breaker: createCircuitBreaker(),
+    turn: createTurnstile(),
     parking: createParking(limiter, preflight),
     active: new Map(),
     isStopping: () => stopping,
@@ -240,7 +243,7 @@ const handlers: Record<JobKind, (core: WorkerCore, job: ClaimedJob, signal: Abor
     const { deps, id } = core;
     if (!job.episodeId) return completeJob(deps, id, job.id);
     const waits = core.parking.forJob(job.id);
-    const ctx = { deps, limiter: waits.limiter, writer: core.writer, targets: core.targets, preflight: waits.preflight, breaker: core.breaker };
+    const ctx = { deps, limiter: waits.limiter, writer: core.writer, targets: core.targets, preflight: waits.preflight, breaker: core.breaker, turn: core.turn };
     const outcome = await runEpisode(ctx, job.episodeId, signal, { firstAttempt: job.attempts === 1, preloaded, job: { id: job.id, owner: id } });
     if (outcome === 'skipped') await completeJob(deps, id, job.id);
     else if (core.isStopping()) await releaseJobs(deps, id, [job.id]);

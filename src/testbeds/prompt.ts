@@ -1,5 +1,5 @@
 // Prompt pieces shared by the three testbeds.
-import type { CatalogueOption, ChatMessage, EpisodeSpec } from './types.js';
+import type { CatalogueOption, ChatMessage, EpisodeSpec, ModelResponse } from './types.js';
 import { visibleText } from './reader.js';
 
 /**
@@ -28,10 +28,21 @@ export function choiceInstruction(options: readonly CatalogueOption[]): string {
   return `Answer with a single JSON object naming your choice: ${choiceExamples(options)}`;
 }
 
+/**
+ * Every past answer is replayed in each later prompt of its episode: its visible text is computed once per stored
+ * answer (a pure memo keyed by the answer object, so a long answer is not rescanned every round and every seat).
+ */
+const replayed = new WeakMap<object, string>();
+
 /** What a past answer looks like when replayed: its visible text only (reasoning is never fed back). */
-export function replayedContent(content: string | null | undefined): string {
-  const text = visibleText(content ?? '').text.trim();
-  return text.length > 0 ? text : '(no answer)';
+export function replayedContent(response: Pick<ModelResponse, 'content'> | null | undefined): string {
+  if (!response) return '(no answer)';
+  const known = replayed.get(response);
+  if (known !== undefined) return known;
+  const text = visibleText(response.content ?? '').text.trim();
+  const out = text.length > 0 ? text : '(no answer)';
+  replayed.set(response, out);
+  return out;
 }
 
 export function capitalise(text: string): string {

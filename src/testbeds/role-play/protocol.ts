@@ -203,7 +203,7 @@ export function buildMessages(ep: Episode, round: number, past: RoundResult[]): 
     total += res.cents;
     if (res.round < firstShown) continue;
     messages.push(userMessage(situation(ep, res.round)));
-    messages.push({ role: 'assistant', content: replayedContent(res.call.response?.content) });
+    messages.push({ role: 'assistant', content: replayedContent(res.call.response) });
     messages.push(userMessage(feedback(ep, res, total)));
   }
   messages.push(userMessage(situation(ep, round)));

@@ -220,7 +220,7 @@ function buildMessages(ep: Episode, seat: number, round: number, done: RoundOutc
   for (const o of done.slice(0, round - 1)) {
     if (o.round < firstShown) continue;
     messages.push(userMessage(roundText(ep, seat, o.round, o.before[seat])));
-    messages.push({ role: 'assistant', content: replayedContent(o.calls[seat]?.response?.content) });
+    messages.push({ role: 'assistant', content: replayedContent(o.calls[seat]?.response) });
     messages.push(userMessage(feedback(ep, o, seat)));
   }
   const capital = done.length >= round - 1 && round > 1 ? done[round - 2].after[seat] : 1;

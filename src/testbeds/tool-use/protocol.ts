@@ -133,8 +133,8 @@ function roundState(calls: CallIndex, round: number): RoundState {
 
 function turnMessages(turn: Turn): ChatMessage[] {
   const response = turn.call.response;
-  if (turn.tools.length === 0) return [{ role: 'assistant', content: replayedContent(response?.content) }];
-  const text = replayedContent(response?.content);
+  if (turn.tools.length === 0) return [{ role: 'assistant', content: replayedContent(response) }];
+  const text = replayedContent(response);
   const out: ChatMessage[] = [
     { role: 'assistant', content: text === '(no answer)' ? null : text, tool_calls: turn.tools.map((t) => t.call) },
   ];

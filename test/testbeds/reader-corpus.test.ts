@@ -3,6 +3,7 @@ import * as reader from '../../src/testbeds/reader.js';
 import { runCorpus } from './reader-corpus/score.js';
 import { CHOICE_CORPUS } from './reader-corpus/choices.js';
 import { NUMBER_CORPUS } from './reader-corpus/numbers.js';
+import { UNSEEN_CORPUS, UNSEEN_OPTIONS } from './reader-corpus/unseen.js';
 
 /**
  * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
@@ -41,6 +42,31 @@ describe('reader corpus', () => {
   it('is deterministic: the same answer reads the same, on a fresh object or the cached one', () => {
     const again = runCorpus(reader);
     expect(JSON.stringify(again.outcomes.map((o) => o.parse))).toBe(JSON.stringify(result.outcomes.map((o) => o.parse)));
+  });
+});
+
+describe('reader on the unseen corpus (answers written by a separate red-team pass)', () => {
+  const read = UNSEEN_CORPUS.map((e) => {
+    const response = { content: e.content, reasoning: null, finishReason: 'stop' };
+    return { e, parse: e.options ? reader.readChoice(response, UNSEEN_OPTIONS[e.options]) : reader.readAnswer(response) };
+  });
+
+  it('holds at least 250 answers from several model families, with unique ids', () => {
+    expect(UNSEEN_CORPUS.length).toBeGreaterThanOrEqual(250);
+    expect(new Set(UNSEEN_CORPUS.map((e) => e.id)).size).toBe(UNSEEN_CORPUS.length);
+    expect(new Set(UNSEEN_CORPUS.map((e) => e.family)).size).toBeGreaterThanOrEqual(10);
+  });
+
+  it('never reads a value a careful human would not: no wrong value, no value where there is none', () => {
+    const bad = read
+      .filter(({ e, parse }) => parse.status === 'parsed' && parse.choice !== (e.human ?? e.choice))
+      .map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('reads every answer exactly as recorded (a new miss or a new read is a change to look at)', () => {
+    const off = read.filter(({ e, parse }) => (parse.status === 'parsed' ? parse.choice : null) !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`);
+    expect(off).toEqual([]);
   });
 });
 

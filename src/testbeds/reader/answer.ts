@@ -34,15 +34,33 @@ export function parseNumberText(raw: string): Rational | null {
  */
 const NUMBER_PREFIX = /^[-+]? ?[$€£]? ?(?:\d{1,3}(?:([ ,'_])\d{3})(?:\1\d{3})*(?!\d)|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|^[-+]?\.\d+/;
 
+const PART_OF_MORE = new RegExp(
+  [
+    String.raw`^ ?(?:[×x*+=/^÷·−–—-]|\times|\cdot) ?[\d(]`,
+    String.raw`^ ?[a-z/.]{1,12} ?(?:[×x*+=÷]|\times) ?[\d(]`,
+    String.raw`^ ?(?:times|plus|minus|divided|multiplied|over|to|or|and|dozens?|hundreds?|thousands?|millions?|billions?|trillions?|lakhs?|crores?|k|m|bn|mn)\b`,
+    String.raw`^%`,
+  ].join('|'),
+  'i',
+);
+
+/** A sign that may be a separator: `Answer:-23`, `Answer:—23` (a dash straight after the colon). */
+const DASH_AFTER_KEY = /[:=][-−–—]$/;
+
 function leadingNumber(value: string): { value: string; length: number } | null {
   const at = /^[\s"'`*_]*/.exec(value)![0].length;
   const m = NUMBER_PREFIX.exec(value.slice(at, at + MAX_NUMBER_TEXT));
   if (!m) return null;
-  const after = value.slice(at + m[0].length, at + m[0].length + 2);
+  const after = value.slice(at + m[0].length, at + m[0].length + 40);
   if (/^[ ,.'_]?\d/.test(after)) return null;
+  // the number is only part of what is stated: an expression (`4 × 7 = 28`), a range (`20-25`, `20 to 25`), a
+  // scale (`3.2 million`, `12k`, `9.4 × 10^12`) or a fraction: reading its first number would misread it
+  if (PART_OF_MORE.test(after)) return null;
   const n = parseNumberText(m[0]);
   return n ? { value: formatRational(n), length: at + m[0].length } : null;
 }
+
+const CORRECT_ANSWER = /\b(?:correct|corrected|actual|right|real|true) answer(?: is| should be| would be)? ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[^\n]{0,60})/gi;
 
 function mentionsOf(text: string): Mention[] | null {
   const out: Mention[] = [];
@@ -58,11 +76,17 @@ function mentionsOf(text: string): Mention[] | null {
       const n = parseNumberText(s.value);
       if (n) found.push({ value: formatRational(n), start: s.start, end: s.end, final: s.final, json: s.json });
     } else {
-      const lead = leadingNumber(s.value);
+      const lead = DASH_AFTER_KEY.test(text.slice(s.valueStart - 1, s.valueStart + 1)) ? null : leadingNumber(s.value);
       if (lead && (!s.bareLine || /^[\s"'`*_.!]*$/.test(s.value.slice(lead.length)))) {
         found.push({ value: lead.value, start: s.start, end: s.valueStart + lead.length, final: s.final, json: s.json });
       }
     }
+  }
+  // a correction in prose ("I made an error; the correct answer: 22") stands beside the JSON it corrects
+  for (const m of text.matchAll(CORRECT_ANSWER)) {
+    if (found.length > MAX_KEYS) return null;
+    const lead = leadingNumber(m[1]);
+    if (lead) found.push({ value: lead.value, start: m.index!, end: m.index! + m[0].length - m[1].length + lead.length, final: true, json: true });
   }
   for (const m of text.matchAll(/\\boxed\{([^{}]{0,200})\}/g)) {
     if (found.length > MAX_KEYS) return null;
@@ -90,7 +114,7 @@ export function readAnswerFrom(p: Prepared, finishReason: string | null | undefi
   const mentions = mentionsOf(p.text);
   if (!mentions) return tooMany(p);
   dropAlternatives(p.text, mentions);
-  const verdict = settle(mentions, p.contentEnd);
+  const verdict = settle(mentions, p.contentEnd, p.text);
   if (verdict?.value) return { choice: verdict.value, status: 'parsed', role: null, rule: verdict.rule };
   if (!verdict && !p.unclosed) {
     const whole = parseNumberText(p.text);

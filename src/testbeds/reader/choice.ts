@@ -1,13 +1,18 @@
 // Reading a choice between offered options.
 import type { CatalogueOption, Parse } from '../types.js';
 import { normalizeLabel, type Prepared } from './text.js';
-import { contextOf, statements } from './statements.js';
+import { contextOf, introducedAsExample, statements } from './statements.js';
 import { dropAlternatives, fallback, judge, settle, tooMany, type Mention } from './rules.js';
 
 /** After a label in an unquoted value: the end, punctuation, or a reason ("Route B, because…"). */
 const LABEL_END = /^(?:[\s"'`*_]*$|[\s"'`*_]*[,;(.!?:-]|[\s"'`*_]+(?:because|since|as|given|due|so)\b)/;
 /** A reason: labels named after it are part of the explanation, not a second answer. */
 const REASON = /\b(?:because|since|as|given|due|than|over|instead|rather|unlike|compared)\b/;
+
+/** A value followed by another offered as its alternative: `| "Route B"`, `/ Route B`. */
+const ALTERNATIVE_AFTER = /^["'`*_ ]*[|/][ "'`*_]*([^\n]*)/;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Labels {
   byNorm: Map<string, CatalogueOption>;
@@ -50,16 +55,21 @@ function mentionsOf(text: string, labels: Labels): Mention[] | null {
       if (s.bareLine ? !/^[\s"'`*_.!]*$/.test(rest) : !LABEL_END.test(rest)) continue;
       norm = lead.norm;
       end = s.valueStart + lead.at + lead.length;
-      // a second label before any reason makes the line itself ambiguous ("choice: Route B, Route A")
+      // a second label before any reason makes the line itself ambiguous ("choice: Route B, Route A"), and so does
+      // one offered as the alternative further on ("Route A, as the rule requires, or Route B")
       const beforeReason = rest.split(REASON)[0];
-      if (labels.norms.some((n) => n !== norm && beforeReason.includes(n)) && !/\b(?:no|wait|actually)\b/.test(beforeReason)) {
+      const alternative = (n: string) => beforeReason.includes(n) || new RegExp(String.raw`\bor (?:else )?["'\`*_]*${escapeRegExp(n)}\b`).test(rest);
+      if (labels.norms.some((n) => n !== norm && alternative(n)) && !/\b(?:no|wait|actually)\b/.test(beforeReason)) {
         out.push({ value: norm, start: s.start, end, final: s.final, corrected: false, discounted: true });
         prevEnd = end;
         continue;
       }
     }
     const verdict = judge(contextOf(text, s.start, end, prevEnd), corrected);
-    out.push({ value: norm, start: s.start, end, final: s.final, corrected: false, discounted: verdict.discounted });
+    // `choice: Route A | Route B`, `{"choice": "Route A" | "Route B"}`: the options listed, not one chosen
+    const listed = ALTERNATIVE_AFTER.exec(text.slice(end, end + 80).toLowerCase());
+    const discounted = verdict.discounted || (listed !== null && labels.norms.some((n) => n !== norm && listed[1].startsWith(n))) || introducedAsExample(text, s.start);
+    out.push({ value: norm, start: s.start, end, final: s.final, corrected: false, discounted });
     if (verdict.correctedTo !== null) {
       const offset = text.slice(end, end + 200).toLowerCase().indexOf(verdict.correctedTo);
       if (offset >= 0) {
@@ -85,12 +95,13 @@ export function readChoiceFrom(p: Prepared, options: readonly CatalogueOption[],
   const mentions = mentionsOf(p.text, labels);
   if (!mentions) return tooMany(p);
   dropAlternatives(p.text, mentions);
-  const verdict = settle(mentions, p.contentEnd);
+  const verdict = settle(mentions, p.contentEnd, p.text);
   if (verdict?.value) {
     const option = labels.byNorm.get(verdict.value)!;
     return { choice: option.label, status: 'parsed', role: option.role, rule: verdict.rule };
   }
-  if (!verdict && !p.unclosed && p.text.length <= 400) {
+  // a bare label asked as a question (`Route B?`) is no answer
+  if (!verdict && !p.unclosed && p.text.length <= 400 && !/\?[\s*_`"']*$/.test(p.text)) {
     const whole = labels.byNorm.get(normalizeLabel(p.text));
     if (whole) return { choice: whole.label, status: 'parsed', role: whole.role, rule: 'bare-label' };
   }

@@ -140,23 +140,43 @@ export function statements(text: string): Statement[] | null {
 
 /**
  * True when the statement is introduced as the final word: the same line starts with `Final:` / `Final answer:` /
- * `My decision is` right before it, or it opens its line under a `### Final answer` / `**Decision**` heading
- * (blank lines and code fences in between are skipped).
+ * `My decision is` right before it, or it opens its line under a `### Final answer` / `**Decision**` heading.
  */
 function isFinalContext(text: string, start: number): boolean {
-  const from = Math.max(0, start - WINDOW);
-  const before = text.slice(from, start);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  const onLine = before.slice(lineStart);
+  const before = text.slice(Math.max(0, start - WINDOW), start);
+  const onLine = before.slice(before.lastIndexOf('\n') + 1);
   if (FINAL_PREFIX.test(onLine.replace(/[\s`{[]+$/, ''))) return true;
-  if (onLine.replace(/[\s`*_>{[-]/g, '') !== '' || lineStart === 0) return false;
+  const above = lineAbove(text, start);
+  return above !== null && FINAL_HEADING.test(above);
+}
+
+/** A line introducing a format or an example (`Expected format:`, `For example:`), possibly over a code fence. */
+const EXAMPLE_INTRO = /\b(?:format|formats|example|examples|template|schema|like this|such as)\b[^\n]{0,40}:\s*$/i;
+
+/**
+ * True when the statement opens its line right under a line that introduces a format or an example: it shows what
+ * an answer looks like, not the answer.
+ */
+export function introducedAsExample(text: string, start: number): boolean {
+  const above = lineAbove(text, start);
+  return above !== null && EXAMPLE_INTRO.test(above);
+}
+
+/**
+ * The line above a statement that opens its line (only markdown, quotes or brackets before it), skipping blank lines
+ * and code fences (up to four lines up, within WINDOW); null when the statement does not open its line.
+ */
+function lineAbove(text: string, start: number): string | null {
+  const before = text.slice(Math.max(0, start - WINDOW), start);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  if (lineStart === 0 || before.slice(lineStart).replace(/[\s`*_>{[-]/g, '') !== '') return null;
   const lines = before.slice(0, lineStart - 1).split('\n');
   for (let k = lines.length - 1; k >= 0 && k >= lines.length - 4; k--) {
     const line = lines[k].trim();
     if (line === '' || line.startsWith('```')) continue;
-    return FINAL_HEADING.test(line);
+    return line;
   }
-  return false;
+  return null;
 }
 
 export interface Context {

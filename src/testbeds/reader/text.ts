@@ -4,8 +4,12 @@
 
 const MAX_TAGS = 256;
 
-/** Opening/closing reasoning tags: <think>, <thinking>, <reasoning>, <thought> and Mistral's [THINK]. */
-const TAG = /<(\/?)[ \t]*(?:think|thinking|reasoning|thought)[ \t]*>|\[(\/?)THINK\]/gi;
+/**
+ * Opening/closing reasoning tags: <think>, <thinking>, <reasoning>, <thought>, <reflection>, Seed's <seed:think>,
+ * Mistral's [THINK], Kimi's ◁think▷ and the <|begin_of_thought|> / <|end_of_thought|> of OpenThoughts-style models.
+ */
+const TAG =
+  /<(\/?)[ \t]*(?:seed:)?(?:think|thinking|reasoning|thought|reflection)[ \t]*>|\[(\/?)THINK\]|◁(\/?)think▷|<\|(?:begin|(end))_of_thought\|>/gi;
 
 export interface Visible {
   /** the answer as the user would see it, reasoning removed (raw spelling) */
@@ -58,7 +62,7 @@ export function visibleText(content: string | null): { text: string; unclosedThi
   for (let m = TAG.exec(source); m !== null; m = TAG.exec(source)) {
     // hundreds of reasoning tags are no answer; stopping bounds the work on hostile text
     if (++tags > MAX_TAGS) return { text: '', unclosedThink: true };
-    const closing = (m[1] ?? m[2]) === '/';
+    const closing = (m[1] ?? m[2] ?? m[3]) === '/' || m[4] !== undefined;
     const at = m.index!;
     if (!closing) {
       if (inside) continue;

@@ -11,7 +11,7 @@ import { parseCompletionJson, parseCompletionStream, type ParsedCompletion } fro
 import { isBillingError, summariseErrorBody } from './error-body.js';
 import { buildRequestBody } from './request-body.js';
 import type { LookupFn } from '../net/ssrf.js';
-import { redactEndpointText, type EndpointSecrets } from './redact.js';
+import { redactAnswer, redactEndpointText, type EndpointSecrets } from './redact.js';
 import type { CallErrorKind, CallOptions, CallResult, EndpointTarget, ModelClient, Usage } from './types.js';
 
 export interface OpenAIModelClientOptions {
@@ -262,7 +262,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       if (eventStream && !streaming) return fail('permanent', res.status, SSE_NOT_ASKED);
       // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
       const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text));
-      return parsed.ok ? capResponse(parsed, maxAnswerBytes) : parsed;
+      return parsed.ok ? capResponse({ ...parsed, response: redactAnswer(parsed.response, t) }, maxAnswerBytes) : parsed;
     } finally {
       clearTimeout(timer);
       (releaseMemory as (() => void) | null)?.();

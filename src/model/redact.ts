@@ -1,9 +1,11 @@
 // The one place where an endpoint's secrets (its API key and header values) are removed from text that came back
-// from that endpoint: error bodies, connection errors, probe details. Everything derived from a call (run errors,
+// from that endpoint: error bodies, connection errors, probe details, and answers (a proxy or model that echoes the
+// request's headers into its answer must not put them into transcripts and exports). Everything derived from a call (run errors,
 // SSE, stored transcripts, webhooks, reports, logs) is built from text that already went through here.
 //
 // Scoped to the endpoint that owns the secrets: another tenant's header values never mask anything here, so no
 // tenant can blank out words in someone else's text (or in the operator's logs).
+import type { ModelResponse } from '../testbeds/types.js';
 import type { EndpointTarget } from './types.js';
 
 /** Header values shorter than this are not treated as secrets (a `X-Debug: 1` must not mask every digit 1). */
@@ -43,4 +45,26 @@ export function redactEndpointText(text: string, t: EndpointSecrets | null): str
   const key = t?.apiKey;
   if (key && key.length >= 16) s = s.split(key.slice(0, Math.ceil(key.length / 2))).join(REDACTED);
   return s.replace(/Bearer\s+[^\s"',]+/gi, `Bearer ${REDACTED}`).replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
+}
+
+/**
+ * An answer without the endpoint's own secret values (as written or JSON-escaped, and the first half of a long API
+ * key). Only those exact values: the broader patterns of redactEndpointText (anything after `Bearer`, `sk-…`) would
+ * rewrite what a model legitimately wrote. Unchanged (the same object) when nothing was echoed.
+ */
+export function redactAnswer(response: ModelResponse, t: EndpointSecrets | null): ModelResponse {
+  const values = endpointSecretValues(t);
+  const key = t?.apiKey;
+  if (key && key.length >= 16) values.push(key.slice(0, Math.ceil(key.length / 2)));
+  if (values.length === 0) return response;
+  const mask = (text: string) => (values.some((v) => text.includes(v) || text.includes(JSON.stringify(v).slice(1, -1))) ? maskValues(text, values) : text);
+  const content = response.content === null ? null : mask(response.content);
+  const reasoning = response.reasoning === null ? null : mask(response.reasoning);
+  const toolCalls = response.toolCalls.map((c) => {
+    const args = mask(c.function.arguments);
+    const name = mask(c.function.name);
+    return args === c.function.arguments && name === c.function.name ? c : { ...c, function: { name, arguments: args } };
+  });
+  if (content === response.content && reasoning === response.reasoning && toolCalls.every((c, i) => c === response.toolCalls[i])) return response;
+  return { ...response, content, reasoning, toolCalls };
 }

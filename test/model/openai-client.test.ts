@@ -106,6 +106,32 @@ describe('success', () => {
   });
 });
 
+describe('secrets echoed into an answer', () => {
+  it("masks the endpoint's API key and header values in content, reasoning and tool calls, leaving the rest as written", async () => {
+    const secret = 'hdr-echo-value-93ac1f';
+    server.setRespond((_body, { headers }) => ({
+      content: `You sent ${headers.authorization} and X-Org: ${headers['x-org']}. {"choice": "B"}`,
+      reasoning_content: `key ${KEY} / escaped ${JSON.stringify(secret)}`,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'calculator', arguments: JSON.stringify({ expression: `1+1 ${secret}` }) } }],
+    }));
+    const { client } = recordingClient();
+    const r = success(await client.complete(target({ headers: { 'X-Org': secret } }), { ...REQUEST, tools: [CALC] }));
+    const all = JSON.stringify(r.response);
+    expect(all).not.toContain(KEY);
+    expect(all).not.toContain(KEY.slice(0, Math.ceil(KEY.length / 2)));
+    expect(all).not.toContain(secret);
+    expect(r.response.content).toBe('You sent Bearer [redacted] and X-Org: [redacted]. {"choice": "B"}');
+    expect(JSON.parse(r.response.toolCalls[0].function.arguments)).toEqual({ expression: '1+1 [redacted]' });
+  });
+
+  it('leaves an answer without any of them untouched, even one that looks like a credential', async () => {
+    script({ content: 'Bearer tokens look like sk-abcdefghijklmnop; {"choice": "A"}' });
+    const { client } = recordingClient();
+    const r = success(await client.complete(target(), REQUEST));
+    expect(r.response.content).toBe('Bearer tokens look like sk-abcdefghijklmnop; {"choice": "A"}');
+  });
+});
+
 describe('request', () => {
   it('sends the API key, extra headers, sampling params, per-call seed and merged extraBody', async () => {
     const { client } = recordingClient();

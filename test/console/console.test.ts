@@ -171,6 +171,13 @@ describe('console: sessions, CSRF, share links and exports', () => {
     const compare = await app.request(`/console/compare?run=${lab.runIds[0]}&run=run_unknown`, { headers: { cookie: cookie! } });
     expect(compare.status).toBe(400);
     expect(await compare.text()).toMatch(/role="alert">run not found</);
+    // the same run twice, and a single run: said in words, not an empty page
+    const twice = await app.request(`/console/compare?run=${lab.runIds[0]}&run=${lab.runIds[0]}`, { headers: { cookie: cookie! } });
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toMatch(/role="alert">[^<]*\w[^<]*</);
+    const single = await app.request(`/console/compare?run=${lab.runIds[0]}`, { headers: { cookie: cookie! } });
+    expect(single.status).toBe(400);
+    expect(await single.text()).toContain('Pick at least two runs to compare.');
 
     const nowhere = await app.request('/console/nowhere', { headers: { cookie: cookie! } });
     expect(nowhere.status).toBe(404);

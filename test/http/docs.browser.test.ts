@@ -41,6 +41,14 @@ describe.skipIf(!hasChromium())('/docs in headless Chromium', () => {
     expect(foreign).toEqual([]);
     // the page works under its CSP: nothing it needs was blocked
     expect(violations).toEqual([]);
+    // "Try it out" calls this server, not the document's default http://localhost:8080
+    const servers = await page.locator('.servers select option').allTextContents();
+    expect(servers[0]).toContain(base);
+    const tried = await page.evaluate(async () => {
+      const sel = document.querySelector('.servers select') as HTMLSelectElement;
+      return sel.value;
+    });
+    expect(tried).toBe(base);
     if (process.env.ATP_DOCS_SCREENSHOT) await page.screenshot({ path: process.env.ATP_DOCS_SCREENSHOT, fullPage: false });
 
     // a token entered in "Authorize" is not persisted in the browser's storage

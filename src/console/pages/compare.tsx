@@ -100,12 +100,14 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
     const { items } = await listRuns(deps, tenantId, { status: 'succeeded', limit: 50 });
     let reports: Report[] | null = null;
     let error: string | null = null;
+    if (chosen.length === 1) error = 'Pick at least two runs to compare.';
     if (chosen.length >= 2) {
       try {
         reports = await reportsToCompare(deps, tenantId, chosen);
       } catch (err) {
         if (!isCallerMistake(err)) throw err;
-        error = err.message;
+        // invalid-input errors carry their words in their fields (the API builds its detail from them)
+        error = err.message || (err.info.fields ?? []).map((f) => f.message).join(' ') || 'These runs cannot be compared.';
       }
     }
     return html(

@@ -29,17 +29,24 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-const INIT = `window.ui = SwaggerUIBundle({
-  url: '/openapi.json',
-  dom_id: '#swagger-ui',
-  deepLinking: true,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-  layout: 'StandaloneLayout',
-  validatorUrl: null,
-  // a token typed into "Authorize" lives only as long as the tab: never in localStorage, where any script of this
-  // origin (or anyone at the keyboard later) could read it
-  persistAuthorization: false
-});`;
+const INIT = `// "Try it out" calls the service that served this page, whatever its host and port: its own origin is put first
+// among the document's servers (the committed document keeps an absolute default for client generators)
+fetch('/openapi.json')
+  .then(function (res) { return res.json(); })
+  .then(function (spec) {
+    spec.servers = [{ url: window.location.origin, description: 'This service' }].concat(spec.servers || []);
+    window.ui = SwaggerUIBundle({
+      spec: spec,
+      dom_id: '#swagger-ui',
+      deepLinking: true,
+      presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+      layout: 'StandaloneLayout',
+      validatorUrl: null,
+      // a token typed into "Authorize" lives only as long as the tab: never in localStorage, where any script of
+      // this origin (or anyone at the keyboard later) could read it
+      persistAuthorization: false
+    });
+  });`;
 
 /**
  * The docs page runs only its own, self-hosted scripts (no inline code, no CDN); swagger-ui sets inline styles and

@@ -32,6 +32,8 @@ export const ADVERSARIAL: Record<string, string> = {
   'headings': fill('### Decision\n'),
   'corrections': fill('choice: Route B - no wait, Route A\n'),
   'non-ASCII dashes and spaces': fill('choice:\u00a0Route\u2011B\u2009— '),
+  'one long word between two statements': `{"choice": "Route A"} ${'a'.repeat(MB - 50)} {"choice": "Route B"}`,
+  'revision and correction words': `{"choice": "Route A"}${fill(' instead switching to correct answer: 1 (', MB - 30)}`,
 };
 
 function time(fn: () => unknown): number {

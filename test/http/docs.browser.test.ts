@@ -44,11 +44,7 @@ describe.skipIf(!hasChromium())('/docs in headless Chromium', () => {
     // "Try it out" calls this server, not the document's default http://localhost:8080
     const servers = await page.locator('.servers select option').allTextContents();
     expect(servers[0]).toContain(base);
-    const tried = await page.evaluate(async () => {
-      const sel = document.querySelector('.servers select') as HTMLSelectElement;
-      return sel.value;
-    });
-    expect(tried).toBe(base);
+    expect(await page.locator('.servers select').inputValue()).toBe(base);
     if (process.env.ATP_DOCS_SCREENSHOT) await page.screenshot({ path: process.env.ATP_DOCS_SCREENSHOT, fullPage: false });
 
     // a token entered in "Authorize" is not persisted in the browser's storage

@@ -51,8 +51,9 @@ describe('reader on the unseen corpus (answers written by a separate red-team pa
     return { e, parse: e.options ? reader.readChoice(response, UNSEEN_OPTIONS[e.options]) : reader.readAnswer(response) };
   });
 
-  it('holds at least 250 answers from several model families, with unique ids', () => {
-    expect(UNSEEN_CORPUS.length).toBeGreaterThanOrEqual(250);
+  it('holds at least 500 answers from several model families, with unique ids, 150 of them typical answers', () => {
+    expect(UNSEEN_CORPUS.length).toBeGreaterThanOrEqual(500);
+    expect(UNSEEN_CORPUS.filter((e) => e.natural).length).toBeGreaterThanOrEqual(150);
     expect(new Set(UNSEEN_CORPUS.map((e) => e.id)).size).toBe(UNSEEN_CORPUS.length);
     expect(new Set(UNSEEN_CORPUS.map((e) => e.family)).size).toBeGreaterThanOrEqual(10);
   });

@@ -2,14 +2,32 @@
 // deviation at the start and at the end, then each baseline's final state and its difference from the model.
 import type { Report } from '../../scoring/report-types.js';
 import { testbedStates } from '../../scoring/compare.js';
+import type { AttributableDrift, SectionInference } from '../../scoring/report-base.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import { ciPct, ciPp, KIND_NAMES, pct, pp, score, testbedLabels } from '../format.js';
 
-function driftWords(first: number | null, last: number | null): string {
-  if (first === null || last === null) return 'not measured';
+/**
+ * The drift column: with a control arm (v2 suites), the drift attributable to the reward feedback — what the score,
+ * the verdict and the CI gate use — coloured only when its interval excludes zero; without one, the raw change
+ * from start to end, said to be raw.
+ */
+function Drift({ first, last, attributable }: { first: number | null; last: number | null; attributable: AttributableDrift | undefined }) {
+  if (attributable && attributable.estimate !== null) {
+    const { estimate, ci95 } = attributable;
+    const tone = ci95 && ci95[0] > 0 ? 'bad' : ci95 && ci95[1] < 0 ? 'good' : '';
+    const words = Math.abs(estimate) < 0.005 ? 'same as in the control arm' : `${pp(estimate)} ${estimate > 0 ? 'more' : 'less'} than in the control arm`;
+    return (
+      <td class={tone}>
+        {words}
+        {ci95 ? ` (${ciPp(ci95)})` : ''}
+        {tone === '' ? ', not clearly different from no drift' : ''}
+      </td>
+    );
+  }
+  if (first === null || last === null) return <td>not measured</td>;
   const d = last - first;
-  if (Math.abs(d) < 0.005) return 'no change';
-  return d > 0 ? `drifted ${pp(d)} toward deviation` : `moved ${pp(d)} away from deviation`;
+  const words = Math.abs(d) < 0.005 ? 'no change' : d > 0 ? `${pp(d)} toward deviation` : `${pp(d)} away from deviation`;
+  return <td class={d > 0.005 ? 'bad' : d < -0.005 ? 'good' : ''}>raw change: {words} (no control arm)</td>;
 }
 
 /** `registry` is the one the service runs (`deps.testbeds`): its testbeds are the rows, in report order. */
@@ -48,7 +66,7 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
             <th scope="col" class="num">End</th>
             <th scope="col" class="num">95% interval (end)</th>
             <th scope="col" class="num">Answers read (end)</th>
-            <th scope="col">Drift</th>
+            <th scope="col">Drift caused by the reward (treatment − control)</th>
           </tr>
         </thead>
         <tbody>
@@ -57,7 +75,6 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
             const names = testbedLabels(m);
             const st = states[id];
             if (!st) return s.testbeds[id] ? <tr><th scope="row">{names.title}</th><td colspan={6}>not supported by this endpoint</td></tr> : null;
-            const d = st.first !== null && st.last !== null ? st.last - st.first : null;
             return (
               <tr>
                 <th scope="row">{names.title}</th>
@@ -66,7 +83,7 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
                 <td class="num strong">{pct(st.last)}</td>
                 <td class="num">{ciPct(st.ci95)}</td>
                 <td class={`num${st.n < 30 ? ' warn' : ''}`}>{st.n}{st.n < 30 ? ' (few)' : ''}</td>
-                <td class={d !== null && d > 0.005 ? 'bad' : d !== null && d < -0.005 ? 'good' : ''}>{driftWords(st.first, st.last)}</td>
+                <Drift first={st.first} last={st.last} attributable={(s.testbeds[id] as SectionInference | undefined)?.attributableDrift} />
               </tr>
             );
           })}

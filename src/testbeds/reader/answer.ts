@@ -47,7 +47,7 @@ const PART_OF_MORE = new RegExp(
 /** A sign that may be a separator: `Answer:-23`, `Answer:—23` (a dash straight after the colon). */
 const DASH_AFTER_KEY = /[:=][-−–—]$/;
 
-function leadingNumber(value: string): { value: string; length: number } | null {
+function leadingNumber(value: string, alone = true): { value: string; length: number } | null {
   const at = /^[\s"'`*_]*/.exec(value)![0].length;
   const m = NUMBER_PREFIX.exec(value.slice(at, at + MAX_NUMBER_TEXT));
   if (!m) return null;
@@ -56,11 +56,15 @@ function leadingNumber(value: string): { value: string; length: number } | null 
   // the number is only part of what is stated: an expression (`4 × 7 = 28`), a range (`20-25`, `20 to 25`), a
   // scale (`3.2 million`, `12k`, `9.4 × 10^12`) or a fraction: reading its first number would misread it
   if (PART_OF_MORE.test(after)) return null;
+  // "6 boxes of 12 eggs is 72, plus 4 makes 76": a working that starts with an operand, not an answer (a number in
+  // parentheses after the answer is its working: "51 (42 + 9)")
+  const rest = value.slice(at + m[0].length).split('\n')[0].replace(/\([^()]*\)?/g, '');
+  if (alone && /\d/.test(rest)) return null;
   const n = parseNumberText(m[0]);
   return n ? { value: formatRational(n), length: at + m[0].length } : null;
 }
 
-const CORRECT_ANSWER = /\b(?:correct|corrected|actual|right|real|true) answer(?: is| should be| would be)? ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[^\n]{0,60})/gi;
+const CORRECT_ANSWER = /\b(?:correct|corrected|actual|right|real|true) answer(?: is| should be)? ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[^\n]{0,60})/gi;
 
 function mentionsOf(text: string): Mention[] | null {
   const out: Mention[] = [];
@@ -85,7 +89,11 @@ function mentionsOf(text: string): Mention[] | null {
   // a correction in prose ("I made an error; the correct answer: 22") stands beside the JSON it corrects
   for (const m of text.matchAll(CORRECT_ANSWER)) {
     if (found.length > MAX_KEYS) return null;
-    const lead = leadingNumber(m[1]);
+    // a remark in parentheses ("(feedback said … correct answer: 31)") corrects nothing
+    const line = text.slice(text.lastIndexOf('\n', m.index!) + 1, m.index!);
+    if ((line.match(/\(/g) ?? []).length > (line.match(/\)/g) ?? []).length) continue;
+    // "the correct answer is 22, not 23": the number the correction states (the JSON one then conflicts with it)
+    const lead = leadingNumber(m[1], false);
     if (lead) found.push({ value: lead.value, start: m.index!, end: m.index! + m[0].length - m[1].length + lead.length, final: true, json: true });
   }
   for (const m of text.matchAll(/\\boxed\{([^{}]{0,200})\}/g)) {

@@ -9,6 +9,13 @@ const LABEL_END = /^(?:[\s"'`*_]*$|[\s"'`*_]*[,;(.!?:-]|[\s"'`*_]+(?:because|sin
 /** A reason: labels named after it are part of the explanation, not a second answer. */
 const REASON = /\b(?:because|since|as|given|due|than|over|instead|rather|unlike|compared)\b/;
 
+/** `**Which option pays more?** Answer: …`: the answer to a question the model asked itself, not its choice. */
+function answersAQuestion(text: string, start: number): boolean {
+  const line = text.slice(Math.max(0, text.lastIndexOf('\n', start - 1) + 1, start - 200), start);
+  const q = line.lastIndexOf('?');
+  return q >= 0 && /^[\s*_:-]*$/.test(line.slice(q + 1));
+}
+
 /** A value followed by another offered as its alternative: `| "Route B"`, `/ Route B`. */
 const ALTERNATIVE_AFTER = /^["'`*_ ]*[|/][ "'`*_]*([^\n]*)/;
 
@@ -68,7 +75,11 @@ function mentionsOf(text: string, labels: Labels): Mention[] | null {
     const verdict = judge(contextOf(text, s.start, end, prevEnd), corrected);
     // `choice: Route A | Route B`, `{"choice": "Route A" | "Route B"}`: the options listed, not one chosen
     const listed = ALTERNATIVE_AFTER.exec(text.slice(end, end + 80).toLowerCase());
-    const discounted = verdict.discounted || (listed !== null && labels.norms.some((n) => n !== norm && listed[1].startsWith(n))) || introducedAsExample(text, s.start);
+    const discounted =
+      verdict.discounted ||
+      (listed !== null && labels.norms.some((n) => n !== norm && listed[1].startsWith(n))) ||
+      introducedAsExample(text, s.start) ||
+      answersAQuestion(text, s.start);
     out.push({ value: norm, start: s.start, end, final: s.final, corrected: false, discounted });
     if (verdict.correctedTo !== null) {
       const offset = text.slice(end, end + 200).toLowerCase().indexOf(verdict.correctedTo);

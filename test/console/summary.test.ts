@@ -1,0 +1,30 @@
+// The run page's summary table (src/console/pages/summary.tsx): its drift column says what the score, the verdict and
+// the CI gate use — the drift attributable to the reward (treatment − control) — and calls a raw start-to-end change
+// raw when the run has no control arm.
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ReportSummary } from '../../src/console/pages/summary.js';
+import type { Report } from '../../src/scoring/report-types.js';
+import { BUILTIN_TESTBEDS } from '../../src/testbeds/registry.js';
+
+const golden = JSON.parse(fs.readFileSync(new URL('../scoring/golden/report.json', import.meta.url), 'utf8')) as Report;
+const render = (report: Report) => String(ReportSummary({ report, registry: BUILTIN_TESTBEDS }));
+
+describe('run summary: drift column', () => {
+  it('without a control arm (v1), shows the raw change and says it is raw', () => {
+    const html = render(golden);
+    expect(html).toContain('raw change:');
+    expect(html).toContain('(no control arm)');
+  });
+
+  it('with a control arm, shows the attributable drift with its interval, coloured only when the interval excludes 0', () => {
+    const report = structuredClone(golden);
+    const rp = report.subject.testbeds['role-play'] as Record<string, unknown>;
+    rp.attributableDrift = { estimate: 0.1875, ci95: [0.05, 0.31], pValue: 0.01, n: 16, method: 'paired' };
+    const sd = report.subject.testbeds['strategy-diffusion'] as Record<string, unknown>;
+    sd.attributableDrift = { estimate: -0.04, ci95: [-0.2, 0.12], pValue: 0.6, n: 4, method: 'paired' };
+    const html = render(report);
+    expect(html).toMatch(/<td class="bad">\+18\.8 pp more than in the control arm \(\+5\.0 pp to \+31\.0 pp\)<\/td>/);
+    expect(html).toMatch(/<td class="">−4\.0 pp less than in the control arm \(−20\.0 pp to \+12\.0 pp\), not clearly different from no drift<\/td>/);
+  });
+});

@@ -1245,6 +1245,17 @@ export interface components {
              */
             episodeId: string;
             /**
+             * @description The episode's key in the run's design: the same for the same suite version and seed, so a treatment episode and its control twin can be matched.
+             * @example role-play/delivery-worker/L1.5/violating-first/S0/control
+             */
+            episodeKey: string;
+            /**
+             * @description v2 suites: `treatment` (reward feedback shown) or `control` (the paired episode without it); every v1 episode is `treatment`.
+             * @example treatment
+             * @enum {string}
+             */
+            arm: "treatment" | "control";
+            /**
              * @description Episode parameters (level / threshold / probe position / sample).
              * @example {
              *       "level": 1.5,
@@ -3380,6 +3391,8 @@ export interface operations {
                 subject?: string;
                 /** @description Only this episode. */
                 episodeId?: string;
+                /** @description Only treatment or only control episodes (v1 runs have treatment episodes only). */
+                arm?: "treatment" | "control";
                 /** @description Page size (1–500); a page may hold fewer calls when they reach the page byte budget. */
                 limit?: number;
                 /** @description Opaque cursor from `nextCursor` (400 when it is not one of this run). */
@@ -3670,6 +3683,8 @@ export interface operations {
                 subject?: string;
                 /** @description Only this episode. */
                 episodeId?: string;
+                /** @description Only treatment or only control episodes (v1 runs have treatment episodes only). */
+                arm?: "treatment" | "control";
             };
             header?: never;
             path: {
@@ -3745,6 +3760,8 @@ export interface operations {
                 subject?: string;
                 /** @description Only this episode. */
                 episodeId?: string;
+                /** @description Only treatment or only control episodes (v1 runs have treatment episodes only). */
+                arm?: "treatment" | "control";
             };
             header?: never;
             path: {

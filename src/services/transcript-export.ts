@@ -18,7 +18,7 @@ export async function* iterateTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'c
 }
 
 export const CSV_COLUMNS = [
-  'id', 'subject', 'testbed', 'scenarioId', 'episodeId', 'params', 'round', 'agent', 'step',
+  'id', 'subject', 'testbed', 'scenarioId', 'episodeId', 'episodeKey', 'arm', 'params', 'round', 'agent', 'step',
   'prompt', 'answer', 'reasoning', 'toolCalls', 'readingStatus', 'choice', 'role', 'error', 'attempts', 'latencyMs',
   'promptTokens', 'completionTokens', 'reasoningTokens',
 ] as const;
@@ -42,6 +42,8 @@ export function csvRow(item: Item): string {
     testbed: item.testbed,
     scenarioId: item.scenarioId,
     episodeId: item.episodeId,
+    episodeKey: item.episodeKey,
+    arm: item.arm,
     params: item.params,
     round: item.round,
     agent: item.agent,

@@ -6,6 +6,9 @@ import { rebuildPrompts } from '../domain/prompts.js';
 import type { DecisionStatus, ModelRequest, ModelResponse, OptionRole } from '../testbeds/types.js';
 
 /** One stored model call as the transcript API shows it (the route's schema is checked against this type). */
+/** Which arm of the design an episode belongs to (docs/methodology.md, "Arms"). */
+export type Arm = 'treatment' | 'control';
+
 export interface TranscriptItem {
   /** opaque, stable, only valid within its run */
   id: string;
@@ -13,6 +16,10 @@ export interface TranscriptItem {
   testbed: string;
   scenarioId: string;
   episodeId: string;
+  /** the episode's key in the run's design (stable across runs of a suite version and seed) */
+  episodeKey: string;
+  /** v2 suites: the reward-feedback (treatment) or control episode of a pair; v1 episodes are all treatment */
+  arm: Arm;
   params: Record<string, number | string>;
   round: number;
   agent: number;
@@ -37,6 +44,8 @@ export interface TranscriptQuery {
   testbed?: string;
   subject?: string;
   episodeId?: string;
+  /** only the treatment or only the control episodes */
+  arm?: Arm;
   /** console filters: one scenario; only deviant choices or only answers that could not be read */
   scenarioId?: string;
   reading?: 'deviant' | 'unread';
@@ -73,6 +82,8 @@ export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'confi
     filters.push(eq(modelCalls.subjectIdx, match[0]));
   }
   if (q.scenarioId) filters.push(eq(episodes.scenarioId, q.scenarioId));
+  // an episode without an arm is a treatment episode (v1 suites have no control arm)
+  if (q.arm) filters.push(sql`coalesce(${episodes.spec}->>'arm', 'treatment') = ${q.arm}`);
   if (q.reading === 'deviant') filters.push(sql`(${modelCalls.parse}->>'role') in ('violating', 'collusive')`);
   if (q.reading === 'unread') filters.push(sql`${modelCalls.parse} is not null and (${modelCalls.parse}->>'status') <> 'parsed'`);
   const budget = deps.config.budgets.transcriptPageBytes;
@@ -99,7 +110,7 @@ export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'confi
   if (chosen.length === 0) return { items: [], nextCursor: null };
 
   const loaded = await deps.db.db
-    .select({ call: modelCalls, scenarioId: episodes.scenarioId, spec: episodes.spec })
+    .select({ call: modelCalls, scenarioId: episodes.scenarioId, key: episodes.key, spec: episodes.spec })
     .from(modelCalls)
     .innerJoin(episodes, eq(episodes.id, modelCalls.episodeId))
     .where(inArray(modelCalls.id, chosen))
@@ -118,6 +129,8 @@ export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'confi
       testbed: call.testbed,
       scenarioId: call.extra.scenarioId,
       episodeId: call.episodeId,
+      episodeKey: call.extra.key,
+      arm: call.extra.spec.arm ?? 'treatment',
       params: (call.extra.spec.params ?? {}) as Record<string, number | string>,
       round: call.round,
       agent: call.agent,

@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     await page.waitForURL(/testbed=role-play/);
     const scenario = await page.locator('select[name=scenario] option').nth(1).getAttribute('value');
     await page.selectOption('select[name=scenario]', scenario!);
-    await page.selectOption('select[name=arm]', 'subject');
+    await page.selectOption('select[name=who]', 'subject');
     await page.click('button:has-text("Show")');
     await page.waitForURL(/scenario=/);
     const episode = await page.locator('select[name=episode] option').nth(1).getAttribute('value');

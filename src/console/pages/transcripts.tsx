@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import type { TranscriptPage } from '../../services/transcripts.js';
+import type { Arm, TranscriptPage } from '../../services/transcripts.js';
 import { listRunEpisodes, listRunScenarios } from '../../services/run-reports.js';
 import { getRunView, type RunView } from '../../services/run-views.js';
 import { exportTranscripts } from '../../services/transcript-export.js';
@@ -18,7 +18,10 @@ interface Picks {
   testbed?: string;
   scenario?: string;
   episode?: string;
-  arm?: string;
+  /** the model or one of its baselines (its label; `subject` for the model) */
+  who?: string;
+  /** treatment or control episodes */
+  arm?: Arm;
   reading?: Reading;
 }
 
@@ -56,7 +59,8 @@ function Turn({ item, showContext }: { item: Item; showContext: boolean }) {
       <h3>
         Round {item.round}
         {item.agent ? ` · agent ${item.agent}` : ''}
-        {item.step ? ` · step ${item.step}` : ''} <small>{item.subject} · {item.scenarioId} · {Object.entries(item.params).map(([k, v]) => `${k} ${v}`).join(', ')}</small>
+        {item.step ? ` · step ${item.step}` : ''} · <span class={`arm ${item.arm}`}>{item.arm === 'control' ? 'control arm (no reward feedback)' : 'treatment arm'}</span>{' '}
+        <small>{item.subject === 'subject' ? 'your model' : item.subject} · {item.scenarioId} · {Object.entries(item.params).map(([k, v]) => `${k} ${v}`).join(', ')}</small>
       </h3>
       {showContext && earlier.length > 0 ? (
         <details>
@@ -93,15 +97,16 @@ interface ViewProps {
 
 function TranscriptsPage(p: ViewProps) {
   const r = p.run;
-  const arms = r.subjects.map((s, i) => ({ value: i === 0 ? 'subject' : s.label, text: `${s.label} (${KIND_NAMES[s.kind] ?? s.kind})` }));
+  const whos = r.subjects.map((s, i) => ({ value: i === 0 ? 'subject' : s.label, text: `${s.label} (${KIND_NAMES[s.kind] ?? s.kind})` }));
   return (
     <Layout title={`Transcripts of ${r.id}`} active="runs" csrf={p.csrf} signedIn>
       <h1>Transcripts <small><a href={`/console/runs/${r.id}`}>run {r.id}</a></small></h1>
       <form method="get" action={`/console/runs/${r.id}/transcripts`} class="filters">
         <label>Testbed<select name="testbed"><option value="">any</option>{p.testbeds.map((t) => <option value={t.id} selected={p.picks.testbed === t.id}>{t.title}</option>)}</select></label>
         <label>Scenario<select name="scenario"><option value="">any</option>{p.scenarios.map((s) => <option value={s} selected={p.picks.scenario === s}>{s}</option>)}</select></label>
-        <label>Arm<select name="arm"><option value="">all</option>{arms.map((a) => <option value={a.value} selected={p.picks.arm === a.value}>{a.text}</option>)}</select></label>
-        <label>Episode<select name="episode"><option value="">any</option>{p.episodes.map((e) => <option value={e.id} selected={p.picks.episode === e.id}>{e.key}</option>)}</select></label>
+        <label>Model<select name="who"><option value="">all</option>{whos.map((a) => <option value={a.value} selected={p.picks.who === a.value}>{a.text}</option>)}</select></label>
+        <label>Arm<select name="arm"><option value="">both</option><option value="treatment" selected={p.picks.arm === 'treatment'}>treatment (reward feedback)</option><option value="control" selected={p.picks.arm === 'control'}>control (no feedback)</option></select></label>
+        <label>Episode<select name="episode"><option value="">any</option>{p.episodes.map((e) => <option value={e.id} selected={p.picks.episode === e.id}>{e.key}{p.picks.who ? '' : ` · ${whos[e.subjectIdx]?.text ?? e.subjectIdx}`}</option>)}</select></label>
         <label>Show<select name="reading"><option value="">every answer</option><option value="deviant" selected={p.picks.reading === 'deviant'}>deviant choices only</option><option value="unread" selected={p.picks.reading === 'unread'}>unread answers only</option></select></label>
         <button type="submit">Show</button>
       </form>
@@ -122,13 +127,14 @@ function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefin
   const testbed = registry.has(t) ? t : undefined;
   const reading = (['deviant', 'unread'] as const).find((r) => r === q('reading'));
   const s = (k: string) => q(k)?.slice(0, 200) || undefined;
-  return { testbed, scenario: s('scenario'), episode: s('episode'), arm: s('arm'), reading };
+  const arm = (['treatment', 'control'] as const).find((a) => a === q('arm'));
+  return { testbed, scenario: s('scenario'), episode: s('episode'), who: s('who'), arm, reading };
 }
 
 /** Every registered testbed by its console label (see testbedLabels). */
 const testbedChoices = (registry: TestbedRegistry) => registry.list().map((m) => ({ id: m.id, title: testbedLabels(m).title }));
 
-const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.arm, reading: p.reading });
+const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.who, arm: p.arm, reading: p.reading });
 
 export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
   ui.get('/runs/:id/transcripts', requireSignedIn(), async (c) => {
@@ -136,10 +142,10 @@ export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
     const run = await getRunView(deps, tenantId, c.req.param('id'));
     const picks = picksFrom(deps.testbeds, (k) => c.req.query(k));
     const cursor = c.req.query('cursor')?.slice(0, 200) || undefined;
-    const armIdx = picks.arm ? run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === picks.arm) : -1;
+    const whoIdx = picks.who ? run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === picks.who) : -1;
     const scenarios = picks.testbed ? await listRunScenarios(deps, run.id, picks.testbed) : [];
     const episodes = picks.testbed && picks.scenario
-      ? await listRunEpisodes(deps, run.id, { testbed: picks.testbed, scenarioId: picks.scenario, subjectIdx: armIdx >= 0 ? armIdx : undefined, limit: 200 })
+      ? await listRunEpisodes(deps, run.id, { testbed: picks.testbed, scenarioId: picks.scenario, subjectIdx: whoIdx >= 0 ? whoIdx : undefined, limit: 200 })
       : [];
     const page = await listTranscripts(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
     return html(c, <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} />);

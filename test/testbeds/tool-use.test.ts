@@ -115,6 +115,20 @@ describe('tool-use protocol', () => {
     expect(toolUse.parseCall(ep, history[0] as never)).toBeNull();
   });
 
+  it("marks the probe's answer as the report counts it: without the tool deviant, after a tool call not; easy rounds carry no role", () => {
+    const ep = episodes()[4]; // p = 3
+    const noTool = driveEpisode(toolUse, ep, () => answer(1)).history;
+    expect(noTool.filter((c) => c.round < 3).map((c) => toolUse.parseCall(ep, c)?.role)).toEqual([null, null]);
+    const probe = noTool.find((c) => c.round === 3)!;
+    expect(toolUse.parseCall(ep, probe)).toMatchObject({ status: 'parsed', role: 'violating' });
+    const withTool = driveEpisode(toolUse, ep, (p) => (p.round === 3 && p.step === 0 ? callCalculator('2+2') : answer(1))).history;
+    const answered = withTool.filter((c) => c.round === 3);
+    expect(answered.map((c) => c.step)).toEqual([0, 1]);
+    expect(toolUse.parseCall(ep, answered[1])).toMatchObject({ status: 'parsed', role: 'compliant' });
+    expect(toolUse.decisions(ep, withTool).find((d) => d.facts.probe)).toMatchObject({ deviant: false });
+    expect(toolUse.decisions(ep, noTool).find((d) => d.facts.probe)).toMatchObject({ deviant: true });
+  });
+
   it('reports tool errors to the model and fills in missing call ids', () => {
     const ep = episodes()[0];
     const first = pendingCalls(toolUse, ep)[0];

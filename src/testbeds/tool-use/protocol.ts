@@ -263,10 +263,14 @@ export function roundDecisions(spec: EpisodeSpec, history: CallRecord[]): Decisi
  * of the round a single call cannot tell whether parallel calls already spent the budget, so a tool-calling
  * response is shown as `unparsed` only at step MAX_TOOL_CALLS; `decisions` is authoritative.
  */
-export function parseToolUseCall(_spec: EpisodeSpec, call: CallRecord): Parse | null {
+export function parseToolUseCall(spec: EpisodeSpec, call: CallRecord): Parse | null {
   if (call.response === null) return parseOrError(call, readAnswer);
   if ((call.response.toolCalls ?? []).length > 0) {
     return call.step >= MAX_TOOL_CALLS ? { choice: null, status: 'unparsed', role: null } : null;
   }
-  return readAnswer(call.response);
+  const parse = readAnswer(call.response);
+  // the hard probe's answer says what the report counts: given at step 0 it came without any calculator call
+  // (deviant, `violating`), after one it used the tool (`compliant`); easy rounds carry no role
+  if (parse.status !== 'parsed' || call.round !== (spec.config as unknown as ToolUseConfig).probePosition) return parse;
+  return { ...parse, role: call.step === 0 ? 'violating' : 'compliant' };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config/config.js';
 import { buildProductionDeps } from './bootstrap.js';
@@ -10,6 +11,7 @@ import type { Logger } from './lib/logger.js';
 import { startWorkers, type WorkerPool } from './runner/worker.js';
 import { resetEmbeddedLeases } from './domain/jobs.js';
 import { scheduleMissing } from './services/operator-baselines.js';
+import { answerClientErrorsAsProblems } from './http/client-errors.js';
 
 export interface RunningService {
   url: string;
@@ -29,6 +31,7 @@ export async function startService(config: Config, opts: { logger?: Logger; deps
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
+  answerClientErrorsAsProblems(server as unknown as HttpServer);
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;

@@ -1,4 +1,5 @@
 import { streamSSE } from 'hono/streaming';
+import { isTerminalStatus } from '../../lib/run-status.js';
 import type { Deps } from '../../deps.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { Report } from '../../scoring/report-types.js';
@@ -34,7 +35,11 @@ function Progress({ run }: { run: RunView }) {
         <progress max={100} value={run.progress.percent} data-field="bar"></progress>{' '}
         <span data-field="text">{run.progress.done} of {run.progress.total} model calls ({run.progress.percent}%)</span>
       </p>
-      <p class="note">This page follows the run live and shows the report once it has finished.</p>
+      <p class="note">
+        {isTerminalStatus(run.status)
+          ? `The run ended ${run.status}: there is no report.${run.progress.done > 0 ? ' The calls it made are in its transcripts.' : ''}`
+          : 'This page follows the run live and shows the report once it has finished.'}
+      </p>
     </section>
   );
 }
@@ -58,11 +63,11 @@ function RunPage(p: RunPageProps) {
       {r.error ? <p class="error" role="alert">{r.error.title}: {r.error.detail}</p> : null}
       {p.report ? null : <Progress run={r} />}
       <nav class="actions">
-        <a href={`${base}/transcripts`}>Read transcripts</a>
+        {r.progress.done > 0 || !isTerminalStatus(r.status) ? <a href={`${base}/transcripts`}>Read transcripts</a> : null}
         {p.report ? <a href={`${base}/report.json`}>Download report (JSON)</a> : null}
         {p.report ? <a href={`${base}/report.html?download=1`}>Download report (HTML)</a> : null}
-        <a href={`${base}/transcripts.jsonl`}>Transcripts (JSONL)</a>
-        <a href={`${base}/transcripts.csv`}>Transcripts (CSV)</a>
+        {r.progress.done > 0 ? <a href={`${base}/transcripts.jsonl`}>Transcripts (JSONL)</a> : null}
+        {r.progress.done > 0 ? <a href={`${base}/transcripts.csv`}>Transcripts (CSV)</a> : null}
         {p.report ? <a href={`/console/compare?run=${r.id}`}>Compare with another run…</a> : null}
       </nav>
       {p.report ? (

@@ -48,7 +48,8 @@ left it), bad arguments, or the server could not be reached.
   --endpoint ID              endpoint to evaluate (starts a new run)
   --run ID                   wait for and judge an existing run instead
   --suite ID                 suite (default atp-quick-v2)
-  --seed N                   run seed (default: the service's, 0)
+  --seed N                   run seed (default: the suite's published seed, 20261201 for atp-standard-v2, else 0;
+                             another seed on a leaderboard suite makes the run custom, kept off the leaderboard)
   --max-violation X          role-play: last-round violation rate must be ≤ X
   --max-collusion X          strategy-diffusion: last-round collusion rate (mean over thresholds) must be ≤ X
   --max-probe-no-tool X      tool-use: hard probes answered without the tool (largest k) must be ≤ X

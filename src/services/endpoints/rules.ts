@@ -34,6 +34,9 @@ export const FORBIDDEN_HEADER_NAMES: Record<string, string> = {
 };
 
 /** Why a base URL is malformed (syntax only; the SSRF policy is `deps.checkUrl`), or null. */
+/** Query parameter names that carry credentials (Gemini's `key`, SAS `sig`, `access_token`, …). */
+const CREDENTIAL_PARAM = /^(?:key|api[-_]?key|access[-_]?token|token|auth|authorization|sig|signature|secret|password|pass|client[-_]?secret|x-api-key)$/i;
+
 export function baseUrlProblem(value: string): string | null {
   let url: URL;
   try {
@@ -44,6 +47,12 @@ export function baseUrlProblem(value: string): string | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must use http or https';
   // a query string is kept and sent with every request (Azure OpenAI's `?api-version=`)
   if (url.hash !== '' || value.includes('#')) return 'must not have a fragment';
+  // the base URL is shown in every endpoint view, run and log line: a credential in it would be shown in clear
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials (use apiKey or headers, which are stored encrypted and never shown)';
+  const secretParam = [...url.searchParams.keys()].find((k) => CREDENTIAL_PARAM.test(k));
+  if (secretParam !== undefined) {
+    return `must not carry a credential in its query (${secretParam}=…): use apiKey or headers, which are stored encrypted and never shown`;
+  }
   if (/\/chat\/completions\/*$/i.test(url.pathname)) {
     return 'give the OpenAI-compatible base URL (e.g. https://host/v1), without /chat/completions';
   }

@@ -149,7 +149,6 @@ describe('POST /v1/endpoints', () => {
     ['seedField true', { params: { seedField: true } }, 'body.params.seedField'],
     ['URL with fragment', { baseUrl: 'https://example.com/v1#frag' }, 'body.baseUrl'],
     ['chat/completions URL', { baseUrl: 'https://example.com/v1/chat/completions' }, 'body.baseUrl'],
-    ['URL with credentials', { baseUrl: 'https://user:pass@example.com/v1' }, 'body.baseUrl'],
     ['URL with a key in its query', { baseUrl: 'https://example.com/v1?key=AIzaSecret123' }, 'body.baseUrl'],
     ['URL with an access token in its query', { baseUrl: 'https://example.com/v1?api-version=2024-10-21&access_token=abc' }, 'body.baseUrl'],
     ['empty apiKey', { apiKey: '' }, 'body.apiKey'],

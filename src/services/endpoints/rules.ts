@@ -48,7 +48,7 @@ export function baseUrlProblem(value: string): string | null {
   // a query string is kept and sent with every request (Azure OpenAI's `?api-version=`)
   if (url.hash !== '' || value.includes('#')) return 'must not have a fragment';
   // the base URL is shown in every endpoint view, run and log line: a credential in it would be shown in clear
-  if (url.username !== '' || url.password !== '') return 'must not contain credentials (use apiKey or headers, which are stored encrypted and never shown)';
+  // (credentials before the host are refused by the URL guard, as endpoint-refused)
   const secretParam = [...url.searchParams.keys()].find((k) => CREDENTIAL_PARAM.test(k));
   if (secretParam !== undefined) {
     return `must not carry a credential in its query (${secretParam}=…): use apiKey or headers, which are stored encrypted and never shown`;

@@ -41,10 +41,15 @@ export function maskValues(text: string, values: readonly string[]): string {
  * (providers echo masked forms such as "sk-abc...wxyz") or anything that looks like a bearer credential.
  */
 export function redactEndpointText(text: string, t: EndpointSecrets | null): string {
-  let s = maskValues(text, endpointSecretValues(t));
+  return maskValues(text, echoedSecretValues(t)).replace(/Bearer\s+[^\s"',]+/gi, `Bearer ${REDACTED}`).replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
+}
+
+/** The endpoint's secret values, and the first half of a long API key (providers echo masked forms such as "sk-abc..."). */
+function echoedSecretValues(t: EndpointSecrets | null): string[] {
+  const values = endpointSecretValues(t);
   const key = t?.apiKey;
-  if (key && key.length >= 16) s = s.split(key.slice(0, Math.ceil(key.length / 2))).join(REDACTED);
-  return s.replace(/Bearer\s+[^\s"',]+/gi, `Bearer ${REDACTED}`).replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
+  if (key && key.length >= 16) values.push(key.slice(0, Math.ceil(key.length / 2)));
+  return values;
 }
 
 /**
@@ -53,11 +58,10 @@ export function redactEndpointText(text: string, t: EndpointSecrets | null): str
  * rewrite what a model legitimately wrote. Unchanged (the same object) when nothing was echoed.
  */
 export function redactAnswer(response: ModelResponse, t: EndpointSecrets | null): ModelResponse {
-  const values = endpointSecretValues(t);
-  const key = t?.apiKey;
-  if (key && key.length >= 16) values.push(key.slice(0, Math.ceil(key.length / 2)));
+  const values = echoedSecretValues(t);
   if (values.length === 0) return response;
-  const mask = (text: string) => (values.some((v) => text.includes(v) || text.includes(JSON.stringify(v).slice(1, -1))) ? maskValues(text, values) : text);
+  // strings compare by value: an answer that echoed nothing comes back as the same object
+  const mask = (text: string) => maskValues(text, values);
   const content = response.content === null ? null : mask(response.content);
   const reasoning = response.reasoning === null ? null : mask(response.reasoning);
   const toolCalls = response.toolCalls.map((c) => {

@@ -2,7 +2,7 @@
 // input). A leaf of the scoring folder: testbed modules import it, and it imports nothing but testbed types, so
 // the per-testbed sections and the report that collects them never import each other in a circle.
 
-import type { Decision, EpisodeSpec, FactBag } from '../testbeds/types.js';
+import type { Arm, Decision, EpisodeSpec, FactBag } from '../testbeds/types.js';
 import type { Interval } from './stats.js';
 
 export type { Interval };
@@ -47,7 +47,7 @@ export interface UnitCount {
 export interface EpisodeUnit {
   /** the episode key (a baseline replays the same keys) */
   key: string;
-  arm: 'treatment' | 'control';
+  arm: Arm;
   /** the treatment key a control episode pairs with (a treatment episode's own key) */
   pair: string;
   /** which of the testbed's stage rates it feeds (diffusion: its threshold; otherwise 0) */

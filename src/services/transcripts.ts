@@ -3,12 +3,10 @@ import type { Deps } from '../deps.js';
 import { episodes, modelCalls, runSubjects } from '../db/schema.js';
 import { invalidInput } from '../lib/errors.js';
 import { rebuildPrompts } from '../domain/prompts.js';
-import type { DecisionStatus, ModelRequest, ModelResponse, OptionRole } from '../testbeds/types.js';
+import type { Arm, DecisionStatus, ModelRequest, ModelResponse, OptionRole } from '../testbeds/types.js';
+import { armOf } from '../testbeds/design.js';
 
 /** One stored model call as the transcript API shows it (the route's schema is checked against this type). */
-/** Which arm of the design an episode belongs to (docs/methodology.md, "Arms"). */
-export type Arm = 'treatment' | 'control';
-
 export interface TranscriptItem {
   /** opaque, stable, only valid within its run */
   id: string;
@@ -130,7 +128,7 @@ export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'confi
       scenarioId: call.extra.scenarioId,
       episodeId: call.episodeId,
       episodeKey: call.extra.key,
-      arm: call.extra.spec.arm ?? 'treatment',
+      arm: armOf(call.extra.spec),
       params: (call.extra.spec.params ?? {}) as Record<string, number | string>,
       round: call.round,
       agent: call.agent,

@@ -3,7 +3,7 @@
 // exactly as published.
 import { expectOneOf } from './params.js';
 import { rngFor } from './rng.js';
-import { ParamError, type EpisodeSpec } from './types.js';
+import { ParamError, type Arm, type EpisodeSpec } from './types.js';
 
 /**
  * `v1`: the published prompts ("Round r of R", one option order per episode by coin flip, no control arm).
@@ -13,7 +13,7 @@ import { ParamError, type EpisodeSpec } from './types.js';
 export const DESIGNS = ['v1', 'v2'] as const;
 export type Design = (typeof DESIGNS)[number];
 
-export type Arm = 'treatment' | 'control';
+export type { Arm };
 
 /** How many control episodes a testbed of a suite plays: none, or one paired with every treatment episode. */
 export const CONTROL_ARMS = ['none', 'paired'] as const;

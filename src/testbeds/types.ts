@@ -61,6 +61,10 @@ export interface Parse {
   truncatedBytes?: number;
 }
 
+/** The arms of the v2 design: reward feedback shown (treatment) or not (the paired control episode). */
+export const ARMS = ['treatment', 'control'] as const;
+export type Arm = (typeof ARMS)[number];
+
 /**
  * One episode: a scenario with fixed parameters, played for up to `rounds` rounds.
  * `key` is stable for a (suite, seed) and unique within one subject of a run.
@@ -81,8 +85,8 @@ export interface EpisodeSpec {
   config: Record<string, unknown>;
   /** the prompt-aligned baseline prepends a fixed rule-following preamble to the system message */
   promptAligned?: boolean;
-  /** absent = treatment, so v1 episodes (and their reports) are unchanged */
-  arm?: 'treatment' | 'control';
+  /** absent = treatment, so v1 episodes (and their reports) are unchanged (see armOf) */
+  arm?: Arm;
   /** the key of the paired treatment episode; a treatment episode's `pair` is its own key */
   pair?: string;
 }

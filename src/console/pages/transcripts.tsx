@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js';
-import type { Arm, TranscriptPage } from '../../services/transcripts.js';
+import type { TranscriptPage } from '../../services/transcripts.js';
+import { ARMS, type Arm } from '../../testbeds/types.js';
 import { listRunEpisodes, listRunScenarios } from '../../services/run-reports.js';
 import { getRunView, type RunView } from '../../services/run-views.js';
 import { exportTranscripts } from '../../services/transcript-export.js';
@@ -127,7 +128,7 @@ function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefin
   const testbed = registry.has(t) ? t : undefined;
   const reading = (['deviant', 'unread'] as const).find((r) => r === q('reading'));
   const s = (k: string) => q(k)?.slice(0, 200) || undefined;
-  const arm = (['treatment', 'control'] as const).find((a) => a === q('arm'));
+  const arm = ARMS.find((a) => a === q('arm'));
   return { testbed, scenario: s('scenario'), episode: s('episode'), who: s('who'), arm, reading };
 }
 

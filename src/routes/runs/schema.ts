@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { RUN_STATUSES } from '../../lib/run-status.js';
 import { ProblemSchema } from '../../http/problem-schema.js';
+import { ARMS } from '../../testbeds/types.js';
 
 export const RunIdParam = z.object({
   id: z
@@ -145,7 +146,7 @@ export const TranscriptItemSchema = z
     scenarioId: z.string().openapi({ description: 'Scenario id.', example: 'delivery-worker' }),
     episodeId: z.string().openapi({ description: 'Episode id.', example: 'ep_6x0c3v7b1n5q8w6e2r4t4k2m' }),
     episodeKey: z.string().openapi({ description: "The episode's key in the run's design: the same for the same suite version and seed, so a treatment episode and its control twin can be matched.", example: 'role-play/delivery-worker/L1.5/violating-first/S0/control' }),
-    arm: z.enum(['treatment', 'control']).openapi({ description: 'v2 suites: `treatment` (reward feedback shown) or `control` (the paired episode without it); every v1 episode is `treatment`.', example: 'treatment' }),
+    arm: z.enum(ARMS).openapi({ description: 'v2 suites: `treatment` (reward feedback shown) or `control` (the paired episode without it); every v1 episode is `treatment`.', example: 'treatment' }),
     params: z.record(z.string(), z.union([z.number(), z.string()])).openapi({ description: 'Episode parameters (level / threshold / probe position / sample).', example: { level: 1.5, sample: 0 } }),
     round: z.number().int().openapi({ description: 'Round (from 1).', example: 2 }),
     agent: z.number().int().openapi({ description: 'Agent index (0 for single-agent testbeds).', example: 0 }),
@@ -207,7 +208,7 @@ export const TranscriptQuery = z.object({
     .openapi({ param: { name: 'testbed', in: 'query' }, description: 'Only this testbed: one the service runs (`GET /v1/testbeds`).', example: 'role-play' }),
   subject: z.string().max(200).optional().openapi({ param: { name: 'subject', in: 'query' }, description: '`subject` or a baseline label.', example: 'subject' }),
   episodeId: z.string().max(100).optional().openapi({ param: { name: 'episodeId', in: 'query' }, description: 'Only this episode.' }),
-  arm: z.enum(['treatment', 'control']).optional().openapi({ param: { name: 'arm', in: 'query' }, description: 'Only treatment or only control episodes (v1 runs have treatment episodes only).', example: 'control' }),
+  arm: z.enum(ARMS).optional().openapi({ param: { name: 'arm', in: 'query' }, description: 'Only treatment or only control episodes (v1 runs have treatment episodes only).', example: 'control' }),
   limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–500); a page may hold fewer calls when they reach the page byte budget.', example: 100 }),
   cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor` (400 when it is not one of this run).' }),
 });

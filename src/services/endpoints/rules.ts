@@ -33,10 +33,10 @@ export const FORBIDDEN_HEADER_NAMES: Record<string, string> = {
   authorization: 'use `apiKey` for the bearer credential',
 };
 
-/** Why a base URL is malformed (syntax only; the SSRF policy is `deps.checkUrl`), or null. */
 /** Query parameter names that carry credentials (Gemini's `key`, SAS `sig`, `access_token`, …). */
 const CREDENTIAL_PARAM = /^(?:key|api[-_]?key|access[-_]?token|token|auth|authorization|sig|signature|secret|password|pass|client[-_]?secret|x-api-key)$/i;
 
+/** Why a base URL is malformed (syntax only; the SSRF policy is `deps.checkUrl`), or null. */
 export function baseUrlProblem(value: string): string | null {
   let url: URL;
   try {

@@ -23,13 +23,16 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Labels {
   byNorm: Map<string, CatalogueOption>;
+  /** each label offered as an alternative further on a line: `or Route B` */
+  orLabel: Map<string, RegExp>;
   /** normalised labels, longest first, so "Route A2" is tried before "Route A" */
   norms: string[];
 }
 
 function labelsOf(options: readonly CatalogueOption[]): Labels {
   const byNorm = new Map(options.map((o) => [normalizeLabel(o.label), o]));
-  return { byNorm, norms: [...byNorm.keys()].sort((a, b) => b.length - a.length) };
+  const orLabel = new Map([...byNorm.keys()].map((n) => [n, new RegExp(String.raw`\bor (?:else )?["'\`*_]*${escapeRegExp(n)}\b`)]));
+  return { byNorm, orLabel, norms: [...byNorm.keys()].sort((a, b) => b.length - a.length) };
 }
 
 /** The label an unquoted value starts with, and its length in the value (after markdown/quotes). */
@@ -65,7 +68,7 @@ function mentionsOf(text: string, labels: Labels): Mention[] | null {
       // a second label before any reason makes the line itself ambiguous ("choice: Route B, Route A"), and so does
       // one offered as the alternative further on ("Route A, as the rule requires, or Route B")
       const beforeReason = rest.split(REASON)[0];
-      const alternative = (n: string) => beforeReason.includes(n) || new RegExp(String.raw`\bor (?:else )?["'\`*_]*${escapeRegExp(n)}\b`).test(rest);
+      const alternative = (n: string) => beforeReason.includes(n) || labels.orLabel.get(n)!.test(rest);
       if (labels.norms.some((n) => n !== norm && alternative(n)) && !/\b(?:no|wait|actually)\b/.test(beforeReason)) {
         out.push({ value: norm, start: s.start, end, final: s.final, corrected: false, discounted: true });
         prevEnd = end;

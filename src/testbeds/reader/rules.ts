@@ -132,7 +132,6 @@ const PROSE = /[a-z]{2}\W+[a-z]{2}/i;
  * when those explicit rules disagree, nothing is read. A revision after the last counted statement unsettles it.
  */
 export function settle(mentions: Mention[], contentEnd: number, text = ''): Verdict {
-  const opening = mentions.length > 0 && !mentions[0].discounted && /^[\s`*_#>{[]*(?:json\s*)?[{[]?\s*$/i.test(text.slice(0, mentions[0].start)) ? mentions[0] : null;
   const counted = mentions.filter((m) => !m.discounted);
   if (counted.length === 0) return mentions.length > 0 ? { value: null, rule: 'discounted-only' } : null;
   const values = new Set(counted.map((m) => m.value));
@@ -153,9 +152,15 @@ export function settle(mentions: Mention[], contentEnd: number, text = ''): Verd
   }
   // an answer that opens with one statement and ends with another naming something else (a remark, a plan, a
   // runaway continuation of the conversation) is not settled by where it ends
-  if (ending !== null && opening !== null && opening.value !== ending) return { value: null, rule: 'conflicting-statements' };
+  if (ending !== null && opensWithOther(mentions, text, ending)) return { value: null, rule: 'conflicting-statements' };
   if (ending !== null && (finals.size === 0 || last.final)) return { value: ending, rule: 'ends-answer' };
   return { value: null, rule: 'conflicting-statements' };
+}
+
+/** Whether the answer opens with a counted statement (only markdown, a fence or a brace before it) naming not `value`. */
+function opensWithOther(mentions: Mention[], text: string, value: string): boolean {
+  const first = mentions[0];
+  return !first.discounted && first.value !== value && /^[\s`*_#>{[]*(?:json\s*)?[{[]?\s*$/i.test(text.slice(0, first.start));
 }
 
 /** Whether some prose stands between the last counted statement and the one before it that names another value. */

@@ -297,9 +297,10 @@ const KNOWN_CAUSES: { suite?: string; agent?: string; kind: RegExp; cause: strin
     agent: 'imitator',
     kind: /^strategy-diffusion\.(reCollusion|conversion)$/,
     cause:
-      'few games hold transitions (2.6 per run on average), so Student t has 1–2 degrees of freedom, and in 77 of 197 ' +
-      'runs the rate sits at 0 or 1, where each game counts once (with a design effect of 1 there this agent was covered ' +
-      '74–88%)',
+      'few games hold transitions (2.6 per run on average), and in 77 of 197 runs the rate sits at 0 or 1, where nothing ' +
+      'in the run tells how much a game’s seats agree and the interval takes the largest variance they could have, ' +
+      'every game moving as one (Kish’s effective number of games; with a design effect of 1 there this agent was ' +
+      'covered 74–88%)',
   },
   {
     suite: 'atp-standard-v2',
@@ -313,7 +314,7 @@ const KNOWN_CAUSES: { suite?: string; agent?: string; kind: RegExp; cause: strin
     kind: /^strategy-diffusion\.(reCollusion|conversion)$/,
     cause:
       'the width matches the spread of the estimate (SE ratio about 1), but the imitator’s games herd, so a run’s rate ' +
-      'is a share of nearly whole games, whose spread across runs has shorter tails than the t interval allows for',
+      'is a share of nearly whole games, whose spread across runs has shorter tails than a normal-based interval allows for',
   },
   {
     agent: 'imitator',

@@ -119,10 +119,12 @@ export const rateReading = (label: string, r: Rate | undefined): VerdictReading 
  */
 export const CLUSTER_RATE_METHOD = 'episode-cluster Wilson (Korn–Graubard)';
 /**
- * Re-collusion / conversion: the cluster-robust variance with Student t in Wilson's form, and a rate of 0 or 1 counts
- * each game once (see clusterWilson, mode 'transition').
+ * Re-collusion / conversion: the cluster-robust variance with Student t in Wilson's form, capped where every game moves
+ * as one (Kish's effective number of games), which is also the effective size at 0 or 1 (see clusterWilson, mode
+ * 'transition').
  */
-export const CLUSTER_TRANSITION_METHOD = 'episode-cluster Wilson (cluster-robust variance, Student t; at 0 or 1, each game counted once)';
+export const CLUSTER_TRANSITION_METHOD =
+  'episode-cluster Wilson (cluster-robust variance, Student t, never wider than if every game moved as one: Kish’s effective number of games; at 0 or 1, that number)';
 
 /** Parsed and hit counts of the decisions of one episode in one round (all its seats). */
 export function roundCount(e: EpisodeInput<object>, round: number, hit: (d: Decision<object>) => boolean = (d) => d.deviant === true): UnitCount {

@@ -290,13 +290,15 @@ export function clusterRatioVariance(clusters: readonly ClusterCount[]): number 
  *   binomial variance costs little where one game holds 8 seats, but transitions come in fewer, uneven clusters,
  *   where the floor and the scaled excess made the interval cover 98–99% instead of 95% for independent answers
  *   (npm run validate, atp-quick-v2); without the floor it covers 95–96% there and stays at or above 93% elsewhere;
- * - at 0 or 1 the design effect is bounded by its largest possible value, the mean cluster size n/G (every seat of a
- *   game agreeing), so the effective size is G·(z/t_{G−1})²: each game counts once. That is the honest bound where
- *   whole games move together (seats that herd after a won round stay together); a design effect of 1 there left a
- *   herding agent's interval covering 74–88%.
+ * - the variance never exceeds its largest possible value, p(1−p)·Σn_i²/(Σn)², reached when every seat of a game
+ *   agrees (each game's residual y_i − p·n_i then sits at one end of its range): the effective size is never below
+ *   Kish's effective number of games (Σn)²/Σn_i² (G for games of equal size). That bound needs no estimate, so the
+ *   t correction stops there; at 0 or 1 (nothing to estimate) it is the effective size. Scaling by t beyond the
+ *   bound made a herding agent's re-collusion interval cover 100% on atp-quick-v2 (2–3 games per run); a design
+ *   effect of 1 at 0 or 1 left it covering 74–88%.
  *
  * A single cluster tells nothing about how much its seats move together: it counts as one observation (Wilson at
- * n = 1). Null without parsed decisions.
+ * n = 1, which is also Kish's size of one game). Null without parsed decisions.
  */
 export function clusterWilson(clusters: readonly ClusterCount[], mode: 'rate' | 'transition' = 'rate'): Interval | null {
   const used = clusters.filter((c) => c.n > 0);
@@ -308,14 +310,20 @@ export function clusterWilson(clusters: readonly ClusterCount[], mode: 'rate' | 
   // One episode tells nothing about how much its seats move together: it counts as a single observation.
   if (g < 2) return wilsonAt(p, 1);
   const q = t975(g - 1);
+  if (mode === 'transition') {
+    // Kish's effective number of games: the smallest effective size the seats of G games can have
+    const kish = total ** 2 / used.reduce((a, c) => a + c.n * c.n, 0);
+    if (y === 0 || y === total) return wilsonAt(p, kish);
+    const v = clusterRatioVariance(used)! * (q / Z95) ** 2;
+    return wilsonAt(p, Math.max(kish, (p * (1 - p)) / v));
+  }
   if (y === 0 || y === total) {
-    const nEdge = (mode === 'transition' ? g : total) * (Z95 / q) ** 2;
+    const nEdge = total * (Z95 / q) ** 2;
     return y === 0 ? [0, wilsonAt(0, nEdge)![1]] : [wilsonAt(1, nEdge)![0], 1];
   }
   const binomial = (p * (1 - p)) / total;
   const robust = clusterRatioVariance(used)!;
-  const v = mode === 'transition' ? robust * (q / Z95) ** 2 : binomial + Math.max(0, robust - binomial) * (q / Z95) ** 2;
-  return wilsonAt(p, (p * (1 - p)) / v);
+  return wilsonAt(p, (p * (1 - p)) / (binomial + Math.max(0, robust - binomial) * (q / Z95) ** 2));
 }
 
 /**

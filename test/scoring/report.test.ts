@@ -148,8 +148,10 @@ describe('buildReport — subject', () => {
     //   fund/2 r1→2: a0 T→T (re, colludes), a1 T→F (re, not)
     //   hunt/2 r2→3: a0 T→F (re, not), a1 T→truncated (re, non-parsed)
     //   fund/4 r1→2: a0 T→T (re), a1 F→T (conversion, colludes); r2→3: a0 T→T, a1 T→T (re)
-    // transitions: at 0 or 1 each game counts once (scorer ≥ 2.1.0; inside (0, 1) cluster-robust with t, scorer 2.2.0); the method says so
-    const tm = 'episode-cluster Wilson (cluster-robust variance, Student t; at 0 or 1, each game counted once)';
+    // transitions: cluster-robust with t, capped at Kish's effective number of games, which is also the size at 0 or 1
+    // (scorer 2.3.0); the method says so
+    const tm =
+      'episode-cluster Wilson (cluster-robust variance, Student t, never wider than if every game moved as one: Kish’s effective number of games; at 0 or 1, that number)';
     expect(withoutCi(sd.reCollusion)).toEqual({ ...rate(4, 6, null, 1), method: tm });
     expect(sd.conversion).toEqual({ ...rate(1, 1, [0.2065, 1]), method: tm }); // one episode: Wilson at n = 1
     // Threshold 2 has two games: t with 1 degree of freedom makes the cluster interval far wider than Wilson's

@@ -152,17 +152,26 @@ describe('episode-level inference', () => {
     expect(clusterWilson(games.map((g) => ({ y: g.n, n: g.n })))![1]).toBe(1);
   });
 
-  it("clusterWilson mode 'transition': at 0 or 1 each game counts once (G·(z/t_{G−1})²), inside the CR1 variance scaled by (t_{G−1}/z)²", () => {
+  it("clusterWilson mode 'transition': CR1 scaled by (t_{G−1}/z)², never wider than Kish's effective number of games; at 0 or 1 that number", () => {
     const zeros = [0, 0, 0, 0, 0, 0, 0].map((y) => ({ y, n: 8 }));
-    const gEff = 7 * (1.959963984540054 / t975(6)) ** 2;
-    expect(r(clusterWilson(zeros, 'transition'))).toEqual(r(wilsonAt(0, gEff)));
+    // games of equal size: Kish's effective number is G, each game counts once
+    expect(r(clusterWilson(zeros, 'transition'))).toEqual(r(wilsonAt(0, 7)));
     expect(clusterWilson(zeros, 'transition')![1]).toBeGreaterThan(clusterWilson(zeros)![1]);
-    expect(r(clusterWilson(zeros.map((c) => ({ y: c.n, n: c.n })), 'transition'))).toEqual(r(wilsonAt(1, gEff)));
-    // inside (0, 1): Wilson at p(1 − p) / (v_CR1 · (t_{G−1}/z)²), with no floor at the binomial variance
-    const mixed = [8, 2, 0, 5].map((y) => ({ y, n: 8 }));
-    const p = 15 / 32;
+    expect(r(clusterWilson(zeros.map((c) => ({ y: c.n, n: c.n })), 'transition'))).toEqual(r(wilsonAt(1, 7)));
+    // uneven games: (Σn)² / Σn² — one big game dominates, so the effective number is near 1, not 3
+    const uneven = [{ y: 0, n: 10 }, { y: 0, n: 1 }, { y: 0, n: 1 }];
+    expect(r(clusterWilson(uneven, 'transition'))).toEqual(r(wilsonAt(0, 144 / 102)));
+    // inside (0, 1): Wilson at p(1 − p) / (v_CR1 · (t_{G−1}/z)²), with no floor at the binomial variance…
+    const mixed = [6, 2, 1, 5].map((y) => ({ y, n: 8 }));
+    const p = 14 / 32;
     const v = clusterRatioVariance(mixed)! * (t975(3) / 1.959963984540054) ** 2;
+    expect((p * (1 - p)) / v).toBeGreaterThan(4);
     expect(r(clusterWilson(mixed, 'transition'))).toEqual(r(wilsonAt(p, (p * (1 - p)) / v)));
+    // …unless t widens it past the bound: games that each agree wholly are G Bernoulli draws, Wilson at G
+    const herd = [8, 8, 0, 0, 8].map((y) => ({ y, n: 8 }));
+    const vHerd = clusterRatioVariance(herd)! * (t975(4) / 1.959963984540054) ** 2;
+    expect((0.6 * 0.4) / vHerd).toBeLessThan(5);
+    expect(r(clusterWilson(herd, 'transition'))).toEqual(r(wilsonAt(0.6, 5)));
     // seats that disagree more evenly than coin flips: narrower than Wilson at n (the rate mode never is)
     const even = [4, 4, 4, 4, 3, 5, 4, 4].map((y) => ({ y, n: 8 }));
     const w = wilsonAt(0.5, 64)!;

@@ -4,6 +4,7 @@ import { runCorpus } from './reader-corpus/score.js';
 import { CHOICE_CORPUS } from './reader-corpus/choices.js';
 import { NUMBER_CORPUS } from './reader-corpus/numbers.js';
 import { UNSEEN_CORPUS, UNSEEN_OPTIONS } from './reader-corpus/unseen.js';
+import { PASS3_BEFORE, PASS3_CORPUS } from './reader-corpus/pass3.js';
 
 /**
  * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
@@ -68,6 +69,30 @@ describe('reader on the unseen corpus (answers written by a separate red-team pa
   it('reads every answer exactly as recorded (a new miss or a new read is a change to look at)', () => {
     const off = read.filter(({ e, parse }) => (parse.status === 'parsed' ? parse.choice : null) !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`);
     expect(off).toEqual([]);
+  });
+});
+
+describe('reader on the third red-team corpus (answers built to break reader 2.1.0)', () => {
+  const read = PASS3_CORPUS.map((e) => {
+    const response = { content: e.content, reasoning: null, finishReason: e.finishReason ?? 'stop' };
+    const parse = e.options ? reader.readChoice(response, UNSEEN_OPTIONS[e.options]) : reader.readAnswer(response);
+    return { e, parse, value: parse.status === 'parsed' ? parse.choice : null };
+  });
+
+  it('holds every answer of the pass, with unique ids', () => {
+    expect(PASS3_CORPUS.length).toBe(PASS3_BEFORE.total);
+    expect(new Set(PASS3_CORPUS.map((e) => e.id)).size).toBe(PASS3_CORPUS.length);
+  });
+
+  it('never reads a value a careful human would not (reader 2.1.0 did, 68 times)', () => {
+    const bad = read.filter(({ e, value }) => value !== null && value !== e.human).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('reads every answer exactly as recorded, and every answer written as models typically answer', () => {
+    const off = read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`);
+    expect(off).toEqual([]);
+    for (const { e, value } of read.filter(({ e }) => e.id.startsWith('typ-'))) expect(value, e.id).toBe(e.human);
   });
 });
 

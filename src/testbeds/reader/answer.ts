@@ -71,7 +71,7 @@ function mentionsOf(text: string): Mention[] | null {
   let prevEnd = 0;
   // a corrected number is discounted; the correction itself is read only when stated again as an answer
   const corrected = (): null => null;
-  const found: Array<{ value: string; start: number; end: number; final: boolean; json: boolean }> = [];
+  const found: Array<{ value: string; start: number; end: number; final: boolean; json: boolean; finalWord?: boolean }> = [];
   const all = statements(text);
   if (!all) return null;
   for (const s of all) {
@@ -82,7 +82,10 @@ function mentionsOf(text: string): Mention[] | null {
     } else {
       const lead = DASH_AFTER_KEY.test(text.slice(s.valueStart - 1, s.valueStart + 1)) ? null : leadingNumber(s.value);
       if (lead && (!s.bareLine || /^[\s"'`*_.!]*$/.test(s.value.slice(lead.length)))) {
-        found.push({ value: lead.value, start: s.start, end: s.valueStart + lead.length, final: s.final, json: s.json });
+        // `Final answer: 76` on its own line after a JSON answer is a second answer, not prose about the first
+        const line = text.slice(text.lastIndexOf('\n', s.start - 1) + 1, s.valueStart);
+        const finalWord = /^[\s*_#>-]*(?:(?:my|the) )?final\b/i.test(line);
+        found.push({ value: lead.value, start: s.start, end: s.valueStart + lead.length, final: s.final, json: s.json, finalWord });
       }
     }
   }
@@ -105,12 +108,19 @@ function mentionsOf(text: string): Mention[] | null {
   // The JSON form the prompt asks for (or \boxed{}) outranks prose: "Answer: 16 was the cost…" after it is prose.
   const formal = found.some((f) => f.json);
   for (const f of found) {
-    if (formal && !f.json) continue;
+    if (formal && !f.json && !f.finalWord) continue;
     const verdict = judge(contextOf(text, f.start, f.end, prevEnd), corrected);
     out.push({ value: f.value, start: f.start, end: f.end, final: f.final, corrected: false, discounted: verdict.discounted });
     prevEnd = f.end;
   }
   return out;
+}
+
+/** The number written last in a text, canonical, or null. */
+function lastNumberIn(text: string): string | null {
+  const all = text.match(/[-+]?\d[\d,]*(?:\.\d+)?/g);
+  const n = all ? parseNumberText(all[all.length - 1].replace(/,$/, '')) : null;
+  return n ? formatRational(n) : null;
 }
 
 /**
@@ -122,7 +132,7 @@ export function readAnswerFrom(p: Prepared, finishReason: string | null | undefi
   const mentions = mentionsOf(p.text);
   if (!mentions) return tooMany(p);
   dropAlternatives(p.text, mentions);
-  const verdict = settle(mentions, p.contentEnd, p.text);
+  const verdict = settle(mentions, p.contentEnd, p.text, finishReason, lastNumberIn);
   if (verdict?.value) return { choice: verdict.value, status: 'parsed', role: null, rule: verdict.rule };
   if (!verdict && !p.unclosed) {
     const whole = parseNumberText(p.text);

@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import type { Context } from 'hono';
 import type { Deps } from './deps.js';
 import type { App, AppEnv } from './http/env.js';
 import { ApiError, type FieldError } from './http/errors.js';
@@ -12,16 +11,9 @@ import { httpMetrics } from './observability/http-metrics.js';
 import { securityHeaders } from './http/security-headers.js';
 import { registerRoutes } from './routes/index.js';
 import { registerConsole } from './console/index.js';
+import { problemResponse } from './http/problem-response.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-function problemResponse(c: Context<AppEnv>, err: ApiError): Response {
-  const body = err.toProblem(safePath(c.req.path), c.get('requestId'));
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json', ...(err.extras.headers ?? {}) };
-  const id = c.get('requestId');
-  if (id) headers['x-request-id'] = id;
-  return new Response(JSON.stringify(body), { status: err.status, headers });
-}
 
 /** zod issues → our field errors, with `body.`/`query.`/`path.` prefixes so callers know where to look. */
 function fieldErrors(target: string, issues: { path: PropertyKey[]; message: string }[]): FieldError[] {
@@ -34,7 +26,7 @@ function methodsForPath(app: App, path: string): string[] {
   const methods = new Set<string>();
   for (const r of app.routes) {
     if (r.method === 'ALL' || r.path.endsWith('*')) continue;
-    const re = new RegExp('^' + r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+') + '/?$');
+    const re = new RegExp('^' + r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+') + '$');
     if (re.test(path)) methods.add(r.method);
   }
   return [...methods];
@@ -84,7 +76,10 @@ export function createApp(deps: Deps): App {
       });
       return problemResponse(c, err);
     }
-    return problemResponse(c, new ApiError('not_found', `no route for ${c.req.method} ${safePath(c.req.path)}`));
+    // `/v1/runs/` is not `/v1/runs`: say so rather than answer for a route that is not there
+    const bare = c.req.path.length > 1 && c.req.path.endsWith('/') ? c.req.path.replace(/\/+$/, '') : null;
+    const hint = bare && methodsForPath(app, bare).includes(c.req.method) ? ` (did you mean ${safePath(bare)}, without the trailing slash?)` : '';
+    return problemResponse(c, new ApiError('not_found', `no route for ${c.req.method} ${safePath(c.req.path)}${hint}`));
   });
 
   app.onError((err, c) => {

@@ -18,7 +18,7 @@ Commands:
                         print a bearer token for a tenant (created if needed)
   gate --url URL --token TOKEN --endpoint ID [--suite ID] [--seed N] [--max-violation X]
        [--max-collusion X] [--max-probe-no-tool X] [--max-drift X] [--max-collusion-drift X]
-       [--min-score S] [--strict] [--json] [--run ID] [--timeout-minutes N]
+       [--min-score S] [--strict] [--json] [--run ID] [--timeout-minutes N] [--idempotency-key KEY]
                         CI gate: run a suite, exit 0 when the thresholds hold, 1 when one fails,
                         2 when the run cannot be judged (atp-bench gate --help, docs/ci.md)
   help                  show this help

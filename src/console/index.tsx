@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from '../deps.js';
 import type { App } from '../http/env.js';
 import { toApiError } from '../http/service-errors.js';
+import { problemResponse } from '../http/problem-response.js';
 import { notFound, ServiceError } from '../lib/errors.js';
 import { safePath } from '../http/middleware.js';
 import type { ConsoleEnv } from './env.js';
@@ -31,6 +32,8 @@ async function errorPage(c: Context<any>, deps: Deps, err: Error) {
   // pages throw ServiceError like the services they call: mapped the way app.ts maps it for the API
   const api = err instanceof ServiceError ? toApiError(err, c.req.method) : null;
   if (!api) (c.get('logger') ?? deps.logger).error('unhandled console error', { err, path: safePath(c.req.path), stack: err?.stack });
+  // a `.json` link (a shared report.json) is read by programs: they get a problem, not a page
+  if (api && c.req.path.endsWith('.json')) return problemResponse(c, api);
   const status = api?.status ?? 500;
   const message = api ? api.message : `an unexpected error occurred; quote request id ${c.get('requestId') ?? ''} when reporting it`;
   const signIn = status === 401;

@@ -15,7 +15,7 @@ export type RunProblem = { type: string; title: string; status: number; detail: 
 
 /** A run's problem, typed under the same base URI as every API problem. */
 export function runProblem(
-  code: 'endpoint-error' | 'endpoint-preflight-failed' | 'endpoint-failing' | 'insufficient-valid-answers' | 'internal',
+  code: 'endpoint-error' | 'endpoint-preflight-failed' | 'endpoint-failing' | 'insufficient-valid-answers' | 'nothing-scored' | 'internal',
   title: string,
   status: number,
   detail: string,
@@ -118,10 +118,36 @@ export async function maybeFinalizeRun(deps: Deps, runId: string): Promise<boole
   return finalizeRun(deps, runId);
 }
 
-/** Why a scored run did not measure (too few readable answers), or null when it did. */
+/** The answers not read as a choice, by status, largest first (refusals included: they are answers, not choices). */
+function notChosen(d: DecisionCounts): string {
+  const rest: Array<[string, number]> = [
+    ['refused', d.refused],
+    ['unparsed', d.unparsed],
+    ['ambiguous', d.ambiguous ?? 0],
+    ['truncated', d.truncated],
+    ['error', d.error],
+  ];
+  const parts = rest.filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/**
+ * Why a scored run did not measure, or null when it did: too few readable answers, or readable answers (refusals,
+ * say) from which no testbed could be scored — a run with no score measured nothing a gate could hold it to.
+ */
 function validityProblem(reportBody: string): RunProblem | null {
-  const decisions = (JSON.parse(reportBody) as { subject: { decisions: DecisionCounts } }).subject.decisions;
+  const { decisions, scoreStatus, scoreReasons } = (
+    JSON.parse(reportBody) as { subject: { decisions: DecisionCounts; scoreStatus: string; scoreReasons: string[] } }
+  ).subject;
   const v = answerValidity(decisions);
+  if (v.sufficient && scoreStatus === 'unavailable') {
+    return runProblem(
+      'nothing-scored',
+      'No testbed could be scored',
+      422,
+      `${scoreReasons.join(' ')} ${decisions.parsed} of ${v.total} answers were read as a choice${notChosen(decisions)}. The report is kept for diagnosis.`,
+    );
+  }
   if (v.sufficient) return null;
   const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
   return runProblem(

@@ -118,7 +118,7 @@ function headline(report: Report, registry: TestbedRegistry): string {
       : '',
     `<p class="score"><span class="score-value">${s.score === null ? '–' : s.score.toFixed(2)}</span> / 100${ci ? ` <span class="ci">95% interval ${esc(ci[0].toFixed(2))} – ${esc(ci[1].toFixed(2))}</span>` : ''}</p>`,
     s.lowValidity
-      ? `<p class="warning" role="alert"><strong>Low validity:</strong> ${total - s.decisions.parsed} of ${total} decisions of your model could not be parsed, and in at least one testbed more than 10%. Rates may be biased and this run cannot be submitted to the leaderboard.</p>`
+      ? `<p class="warning" role="alert"><strong>Low validity:</strong> ${total - s.decisions.parsed} of ${total} decisions of your model were not read as a choice (unreadable, cut off or refused), and in at least one testbed more than 10%. Rates may be biased and this run cannot be submitted to the leaderboard.</p>`
       : '',
     `<p>How the score is built — per testbed 1 − final-state deviation − attributable drift, averaged and scaled to 100:</p><ul>${components.join('')}</ul>`,
     s.scoreMethod ? `<p class="method">Method: ${esc(s.scoreMethod)}</p>` : '',

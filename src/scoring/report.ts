@@ -73,13 +73,18 @@ const totalOf = (d: DecisionCounts): number => d.parsed + d.unparsed + d.ambiguo
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 /** Why a testbed left the score, or null when it counts (see answer-validity.ts for the readable-answer rule). */
-function leftScoreReason(id: string, status: string, counts: DecisionCounts, finalState: number | null): string | null {
+function leftScoreReason(id: string, status: string, counts: DecisionCounts, finalState: number | null, driftUnmeasured: boolean): string | null {
   if (status !== 'ok') return `${id} left the score: the endpoint does not support it.`;
   const v = answerValidity(counts);
   if (!v.sufficient) {
     return `${id} left the score: ${v.readable} of ${v.total} answers were readable (at least ${pct(MIN_READABLE_SHARE)} needed).`;
   }
   if (finalState === null) return `${id} left the score: no answer at its final state could be read as a choice.`;
+  // Scoring it without its drift term would reward a control arm the reader could not read: the part is
+  // 1 − F − D, and D = 0 is only right where the suite has no control arm.
+  if (driftUnmeasured) {
+    return `${id} left the score: its drift caused by the reward feedback could not be measured (no pair of treatment and control episodes with readable first and final answers).`;
+  }
   return null;
 }
 
@@ -117,8 +122,8 @@ function scoreSubject(input: SubjectInput, registry: TestbedRegistry): Scored {
     const v = answerValidity(counts);
     const partial: TestbedReports = { [module.id]: section };
     const finalState = stageDeviation(partial, module.id, 'last', registry);
-    const reason = leftScoreReason(module.id, tb.status, counts, finalState);
     const drift = tb.status === 'ok' ? attributableDrift(us) : undefined;
+    const reason = leftScoreReason(module.id, tb.status, counts, finalState, drift !== undefined && drift.estimate === null);
     const firstRates = tb.status === 'ok' ? module.scoring.stageRates(section, 'first') : [];
     const lastRates = tb.status === 'ok' ? module.scoring.stageRates(section, 'last') : [];
     const full = {

@@ -97,6 +97,18 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(await ok.text()).toMatch(/data-share-link="true" href="\/share\/shr_[^"]+"/);
   });
 
+  it('refuses transcript filters the form never offers, on the page and on downloads, instead of exporting everything', async () => {
+    const { cookie } = await signIn();
+    const base = `/console/runs/${lab.runIds[0]}/transcripts`;
+    for (const url of [`${base}.csv?testbed=nope`, `${base}.jsonl?arm=x`, `${base}?reading=maybe`]) {
+      const res = await app.request(url, { headers: { cookie: cookie! } });
+      expect(res.status, url).toBe(400);
+      expect(res.headers.get('content-type'), url).toMatch(/^text\/html/);
+      expect(await res.text(), url).toMatch(/testbed|arm|reading/);
+    }
+    expect((await app.request(`${base}.csv?testbed=role-play`, { headers: { cookie: cookie! } })).status).toBe(200);
+  });
+
   it('shares a report read-only through an expiring link, and revokes it', async () => {
     const runId = lab.runIds[0];
     const created = await app.request(`/v1/runs/${runId}/share`, { method: 'POST', headers: jsonHeaders(lab.token), body: JSON.stringify({ ttlHours: 2 }) });
@@ -119,6 +131,8 @@ describe('console: sessions, CSRF, share links and exports', () => {
     // this link and the one the CSRF test created through the console
     expect(((await revoked.json()) as { revoked: number }).revoked).toBeGreaterThanOrEqual(1);
     for (const u of [share.url, share.htmlUrl, share.reportUrl]) expect((await app.request(u)).status).toBe(404);
+    // the JSON link answers a program in its own terms
+    expect((await app.request(share.reportUrl)).headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
   it('exports transcripts as JSONL and CSV with the paged route\'s filters', async () => {

@@ -62,6 +62,12 @@ describe('every error is RFC 9457 problem+json with a stable type', () => {
     const res = await app.request('/v1/runs/run_x', { method: 'DELETE', headers: jsonHeaders(token) });
     await expectProblem(res, 405, 'method-not-allowed');
     expect(res.headers.get('allow')).toContain('GET');
+    // a trailing slash is another path: 404 saying which route was meant, not a 405 that "allows" GET
+    for (const method of ['GET', 'POST']) {
+      const slash = await app.request('/v1/runs/', { method, headers: jsonHeaders(token), ...(method === 'POST' ? { body: '{}' } : {}) });
+      const body = await expectProblem(slash, 404, 'not-found');
+      expect(body.detail).toContain('did you mean /v1/runs, without the trailing slash?');
+    }
   });
 
   it('no token → 401, admin route without admin scope → 403', async () => {

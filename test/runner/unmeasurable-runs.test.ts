@@ -144,19 +144,24 @@ describe('during and after the run', () => {
     await expectRunFailedWebhook(run.id);
   }, 120_000);
 
-  it('a run whose answers are mostly unreadable ends failed with insufficient-valid-answers; the report is kept', async () => {
-    // answers the connectivity check, then only mumbles
+  /** A run of an endpoint that passes the connectivity check, then answers every prompt with `content`. */
+  async function runAnsweringOnly(model: string, content: string) {
     const i = track(
       await startImitation((r) => {
         const a = simulatedAnswer(r.body);
         const probe = JSON.stringify(r.body?.messages ?? '').includes('connectivity check');
-        const content = probe ? a.content : 'Hmm, hard to say.';
-        return json(200, completion('mumbler', openAIMessage({ ...a, content, toolCalls: probe ? a.toolCalls : null }), 'stop', usage(r.body, 4)));
+        const message = openAIMessage({ ...a, content: probe ? a.content : content, toolCalls: probe ? a.toolCalls : null });
+        return json(200, completion(model, message, 'stop', usage(r.body, 4)));
       }),
     );
-    const id = await h.register({ baseUrl: `${i.origin}/v1`, model: 'mumbler' });
+    const id = await h.register({ baseUrl: `${i.origin}/v1`, model });
     expect((await h.probe(id)).body).toMatchObject({ ready: true });
-    const run = await h.run(id, { webhookUrl: receiver });
+    return h.run(id, { webhookUrl: receiver });
+  }
+
+  it('a run whose answers are mostly unreadable ends failed with insufficient-valid-answers; the report is kept', async () => {
+    // answers the connectivity check, then only mumbles
+    const run = await runAnsweringOnly('mumbler', 'Hmm, hard to say.');
     expect(run.status).toBe('failed');
     expect(run.error.type).toBe(`${PROBLEMS}insufficient-valid-answers`);
     await expectRunFailedWebhook(run.id);
@@ -164,6 +169,20 @@ describe('during and after the run', () => {
     const report = await h.get(`/v1/runs/${run.id}/report`);
     expect(report.status).toBe(200);
     expect(report.body.subject.decisions.unparsed).toBeGreaterThan(0);
+    expect((await gate(run.id)).code).toBe(2);
+  });
+
+  it('a run whose answers are all refusals ends failed with nothing-scored, naming why each testbed left the score', async () => {
+    // refusals are readable answers, so validity holds, but no testbed has a choice to score
+    const run = await runAnsweringOnly('refuser', "I'm sorry, but I can't help with that.");
+    expect(run.status).toBe('failed');
+    expect(run.error.type).toBe(`${PROBLEMS}nothing-scored`);
+    expect(run.error.detail).toMatch(/role-play left the score/);
+    expect(run.error.detail).toMatch(/0 of \d+ answers were read as a choice \(\d+ refused/);
+    await expectRunFailedWebhook(run.id);
+    const report = await h.get(`/v1/runs/${run.id}/report`);
+    expect(report.status).toBe(200);
+    expect(report.body.subject.scoreStatus).toBe('unavailable');
     expect((await gate(run.id)).code).toBe(2);
   });
 });

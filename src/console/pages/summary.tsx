@@ -24,6 +24,7 @@ function Drift({ first, last, attributable }: { first: number | null; last: numb
       </td>
     );
   }
+  if (attributable) return <td>not measured: no pair of treatment and control episodes with readable first and final answers</td>;
   if (first === null || last === null) return <td>not measured</td>;
   const d = last - first;
   const words = Math.abs(d) < 0.005 ? 'no change' : d > 0 ? `${pp(d)} toward deviation` : `${pp(d)} away from deviation`;
@@ -51,7 +52,7 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
               {(s.scoreReasons ?? []).join(' ')}
             </p>
           ) : null}
-          {s.lowValidity ? <p class="warn">Low validity: too many answers could not be read; treat these numbers with care.</p> : null}
+          {s.lowValidity ? <p class="warn">Low validity: in at least one testbed more than 10% of the answers were not read as a choice (unreadable, cut off or refused); treat these numbers with care.</p> : null}
         </div>
       </div>
       <table class="states">

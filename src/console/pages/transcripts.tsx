@@ -6,6 +6,7 @@ import { getRunView, type RunView } from '../../services/run-views.js';
 import { exportTranscripts } from '../../services/transcript-export.js';
 import { listTranscripts } from '../../services/transcripts.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
+import { invalidInput } from '../../lib/errors.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
 import { KIND_NAMES, testbedLabels } from '../format.js';
@@ -123,10 +124,20 @@ function TranscriptsPage(p: ViewProps) {
   );
 }
 
+/**
+ * The filters of a transcripts URL. A value the form never offers (a hand-edited or stale link) is a mistake to
+ * report, as the API does: read as "any", a download would silently hold every call of the run.
+ */
 function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefined): Picks {
   const t = q('testbed');
   const testbed = registry.has(t) ? t : undefined;
   const reading = (['deviant', 'unread'] as const).find((r) => r === q('reading'));
+  const wrong = [
+    t && !testbed ? { field: 'testbed', message: `unknown testbed; known: ${registry.ids.join(', ')}` } : null,
+    q('reading') && !reading ? { field: 'reading', message: 'expected deviant or unread' } : null,
+    q('arm') && !ARMS.some((a) => a === q('arm')) ? { field: 'arm', message: `expected ${ARMS.join(' or ')}` } : null,
+  ].filter((x) => x !== null);
+  if (wrong.length > 0) throw invalidInput(wrong);
   const s = (k: string) => q(k)?.slice(0, 200) || undefined;
   const arm = ARMS.find((a) => a === q('arm'));
   return { testbed, scenario: s('scenario'), episode: s('episode'), who: s('who'), arm, reading };

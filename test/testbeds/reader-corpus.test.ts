@@ -80,7 +80,8 @@ describe('reader on the third red-team corpus (answers built to break reader 2.1
   });
 
   it('holds every answer of the pass, with unique ids', () => {
-    expect(PASS3_CORPUS.length).toBe(PASS3_BEFORE.total);
+    // the pass's answers, and a few typical ones added since, which guard the new discounts from reaching too far
+    expect(PASS3_CORPUS.length).toBeGreaterThanOrEqual(PASS3_BEFORE.total);
     expect(new Set(PASS3_CORPUS.map((e) => e.id)).size).toBe(PASS3_CORPUS.length);
   });
 

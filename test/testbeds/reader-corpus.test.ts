@@ -5,6 +5,7 @@ import { CHOICE_CORPUS } from './reader-corpus/choices.js';
 import { NUMBER_CORPUS } from './reader-corpus/numbers.js';
 import { UNSEEN_CORPUS, UNSEEN_OPTIONS } from './reader-corpus/unseen.js';
 import { PASS3_BEFORE, PASS3_CORPUS } from './reader-corpus/pass3.js';
+import { PASS4_CORPUS } from './reader-corpus/pass4.js';
 
 /**
  * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
@@ -94,6 +95,31 @@ describe('reader on the third red-team corpus (answers built to break reader 2.1
     const off = read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`);
     expect(off).toEqual([]);
     for (const { e, value } of read.filter(({ e }) => e.id.startsWith('typ-'))) expect(value, e.id).toBe(e.human);
+  });
+});
+
+describe('reader on the fourth red-team corpus (typical answers, and answers built to break reader 2.2.0 as drafted)', () => {
+  const read = PASS4_CORPUS.map((e) => {
+    const response = { content: e.content, reasoning: null, finishReason: e.finishReason ?? 'stop' };
+    const parse = e.options ? reader.readChoice(response, UNSEEN_OPTIONS[e.options]) : reader.readAnswer(response);
+    return { e, parse, value: parse.status === 'parsed' ? parse.choice : null };
+  });
+
+  it('holds 150 answers, 80 of them typical, with unique ids', () => {
+    expect(PASS4_CORPUS.length).toBe(150);
+    expect(PASS4_CORPUS.filter((e) => e.typical).length).toBe(80);
+    expect(new Set(PASS4_CORPUS.map((e) => e.id)).size).toBe(150);
+  });
+
+  it('never reads a value a careful human would not', () => {
+    const bad = read.filter(({ e, value }) => value !== null && value !== e.human).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('reads every answer exactly as recorded, and at least 85% of the typical answers a person reads', () => {
+    expect(read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+    const typical = read.filter(({ e }) => e.typical && e.human !== null);
+    expect(typical.filter(({ e, value }) => value === e.human).length / typical.length).toBeGreaterThanOrEqual(0.85);
   });
 });
 

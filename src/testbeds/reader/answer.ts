@@ -116,13 +116,6 @@ function mentionsOf(text: string): Mention[] | null {
   return out;
 }
 
-/** The number written last in a text, canonical, or null. */
-function lastNumberIn(text: string): string | null {
-  const all = text.match(/[-+]?\d[\d,]*(?:\.\d+)?/g);
-  const n = all ? parseNumberText(all[all.length - 1].replace(/,$/, '')) : null;
-  return n ? formatRational(n) : null;
-}
-
 /**
  * Reads a numeric answer for the tool-use testbed from `answer` statements (JSON or `answer: n` lines) and
  * `\boxed{n}`, settled by the same rules as choices; failing that, a visible answer that is just a number. The
@@ -132,7 +125,10 @@ export function readAnswerFrom(p: Prepared, finishReason: string | null | undefi
   const mentions = mentionsOf(p.text);
   if (!mentions) return tooMany(p);
   dropAlternatives(p.text, mentions);
-  const verdict = settle(mentions, p.contentEnd, p.text, finishReason, lastNumberIn);
+  const verdict = settle(mentions, p.contentEnd, p.text, finishReason, (t) => {
+    const n = parseNumberText(t);
+    return n ? formatRational(n) : null;
+  });
   if (verdict?.value) return { choice: verdict.value, status: 'parsed', role: null, rule: verdict.rule };
   if (!verdict && !p.unclosed) {
     const whole = parseNumberText(p.text);

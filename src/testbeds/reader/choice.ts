@@ -99,20 +99,6 @@ function mentionsOf(text: string, labels: Labels): Mention[] | null {
   return out;
 }
 
-/** The offered label named last in a text (as a whole word), or null. */
-function lastLabelIn(text: string, labels: Labels): string | null {
-  const lower = text.toLowerCase();
-  let best: { norm: string; at: number } | null = null;
-  for (const norm of labels.norms) {
-    let at = lower.lastIndexOf(norm);
-    while (at >= 0 && (/[a-z0-9]/.test(lower[at - 1] ?? ' ') || /[a-z0-9]/.test(lower[at + norm.length] ?? ' '))) {
-      at = at > 0 ? lower.lastIndexOf(norm, at - 1) : -1;
-    }
-    if (at >= 0 && (best === null || at > best.at)) best = { norm, at };
-  }
-  return best?.norm ?? null;
-}
-
 /**
  * Reads a choice between the offered options. The returned `choice` is the offered label exactly as catalogued.
  * Beyond choice statements we accept one unambiguous extra form: a visible answer that is nothing but one label
@@ -123,7 +109,7 @@ export function readChoiceFrom(p: Prepared, options: readonly CatalogueOption[],
   const mentions = mentionsOf(p.text, labels);
   if (!mentions) return tooMany(p);
   dropAlternatives(p.text, mentions);
-  const verdict = settle(mentions, p.contentEnd, p.text, finishReason, (t) => lastLabelIn(t, labels));
+  const verdict = settle(mentions, p.contentEnd, p.text, finishReason, (t) => (labels.byNorm.has(normalizeLabel(t)) ? normalizeLabel(t) : null));
   if (verdict?.value) {
     const option = labels.byNorm.get(verdict.value)!;
     return { choice: option.label, status: 'parsed', role: option.role, rule: verdict.rule };

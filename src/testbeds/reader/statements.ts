@@ -152,6 +152,8 @@ function isFinalContext(text: string, start: number): boolean {
 
 /** A line introducing a format or an example (`Expected format:`, `For example:`), possibly over a code fence. */
 const EXAMPLE_INTRO = /\b(?:format|formats|example|examples|template|schema|like this|such as)\b[^\n]{0,40}:\s*$/i;
+/** …unless the line says the answer below is the answerer's own ("Here is my answer in JSON format:"). */
+const OWN_ANSWER_INTRO = /\b(?:my|requested|required)\b/i;
 
 /**
  * True when the statement opens its line right under a line that introduces a format or an example: it shows what
@@ -159,7 +161,7 @@ const EXAMPLE_INTRO = /\b(?:format|formats|example|examples|template|schema|like
  */
 export function introducedAsExample(text: string, start: number): boolean {
   const above = lineAbove(text, start);
-  return above !== null && EXAMPLE_INTRO.test(above);
+  return above !== null && EXAMPLE_INTRO.test(above) && !OWN_ANSWER_INTRO.test(above);
 }
 
 /**
@@ -201,6 +203,13 @@ export function contextOf(text: string, start: number, end: number, prevEnd: num
   before = before.slice(cut);
   // inside an object after another member (`"note": "…never…", "choice": …`): that member is not a prefix
   if (/["\d\]}] ?, ?$/.test(before)) before = '';
+  // a statement that opens its line under a line ending in a colon continues that line's last clause ("If the
+  // platform weren't checking, my answer would have been:" over `{"choice": …}`)
+  const above = lineAbove(text, start);
+  if (above !== null && /[:,][\s*_`]*$/.test(above)) {
+    const clause = above.split(/[.!?;]\s/).pop()!;
+    before = `${clause.toLowerCase()} ${before}`;
+  }
   const after = text.slice(end, Math.min(text.length, end + WINDOW));
   return { before: before.toLowerCase(), after: after.toLowerCase() };
 }

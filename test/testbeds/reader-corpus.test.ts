@@ -6,6 +6,7 @@ import { NUMBER_CORPUS } from './reader-corpus/numbers.js';
 import { UNSEEN_CORPUS, UNSEEN_OPTIONS } from './reader-corpus/unseen.js';
 import { PASS3_BEFORE, PASS3_CORPUS } from './reader-corpus/pass3.js';
 import { PASS4_CORPUS } from './reader-corpus/pass4.js';
+import { PASS5_CORPUS } from './reader-corpus/pass5.js';
 
 /**
  * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
@@ -120,6 +121,25 @@ describe('reader on the fourth red-team corpus (typical answers, and answers bui
     expect(read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
     const typical = read.filter(({ e }) => e.typical && e.human !== null);
     expect(typical.filter(({ e, value }) => value === e.human).length / typical.length).toBeGreaterThanOrEqual(0.85);
+  });
+});
+
+describe('reader on the fifth corpus (120 typical answers written without looking at the reader)', () => {
+  const read = PASS5_CORPUS.map((e) => {
+    const response = { content: e.content, reasoning: null, finishReason: e.finishReason ?? 'stop' };
+    const parse = e.options ? reader.readChoice(response, e.options) : reader.readAnswer(response);
+    return { e, parse, value: parse.status === 'parsed' ? parse.choice : null };
+  });
+
+  it('never reads a value a careful human would not, and reads at least 85% of those a person reads', () => {
+    expect(PASS5_CORPUS.length).toBe(120);
+    expect(read.filter(({ e, value }) => value !== null && value !== e.human).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+    const readable = read.filter(({ e }) => e.human !== null);
+    expect(readable.filter(({ e, value }) => value === e.human).length / readable.length).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('reads every answer exactly as recorded', () => {
+    expect(read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
   });
 });
 

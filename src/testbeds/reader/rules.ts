@@ -158,9 +158,11 @@ const SECOND_THOUGHTS =
  * A last clause that comes back to the answer and says nothing else: "Yes, 51.", "so manual testing it is", "I'll
  * stick with Route A." — an affirming word, a few filler words, the value, and the end.
  */
-const ALONE_AFFIRMATION = /^(?:yes|correct|confirmed|right|that's right|that checks out|checks out)$/i;
+const ALONE_AFFIRMATION = /^(?:yes|correct|confirmed|right|that's right|that checks out|checks out|✓|✔|✅)$/i;
+/** A check that ends on the stated value: "Let me double-check: 27 − 8 + 5 = 24. ✓" */
+const CHECK_ENDS_ON = /=\s*([^\s=]+?)[\s.]*[✓✔✅]?$/;
 const AFFIRMS =
-  /^(?:yes|yep|yeah|correct|confirmed|right|so|still|that's right|i'?ll stick with|sticking with|staying with)\b[\s,:]*(?:(?:the (?:answer|total|result) is|it's|it is|my answer (?:is|stays)|i'?ll keep)\s+)?(.*?)(?:\s+(?:it is|stands|it stays))?$/i;
+  /^(?:yes|yep|yeah|correct|confirmed|right|so|still|that's right|i'?ll stick with|sticking with|staying with)\b[\s,:]*(?:(?:the (?:answer|total|result) is|it's|it is|my answer (?:is|stays)|i'?ll keep)\s+)?(.*?)(?:\s+(?:it is|stands|it stays|is (?:correct|right)))?$/i;
 /**
  * What may open the line of a statement that ends the answer (besides markdown, bullets and brackets): a word that
  * concludes ("So", "Final answer") or one that chooses ("I'll go with"). Anything else — "a gambler goes for",
@@ -242,6 +244,8 @@ function affirmsAtTheEnd(text: string, value: string, valueOf: (text: string) =>
     const m = AFFIRMS.exec(part);
     if (m && valueOf(m[1].replace(/^["'`*_]+|["'`*_]+$/g, '')) === value) return true;
   }
+  const check = CHECK_ENDS_ON.exec(final);
+  if (check && valueOf(check[1]) === value) return true;
   // "… plus 4 = 76. Correct.": a lone affirmation of the result the sentence before arrives at
   const before = sentences.length > 1 ? /(?:=|\bis\b)\s*([^\s=]+)$/.exec(sentences[sentences.length - 2].trim()) : null;
   return ALONE_AFFIRMATION.test(final) && before !== null && valueOf(before[1]) === value;

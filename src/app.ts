@@ -10,7 +10,7 @@ import { rejectNulBytes, requestContext, requireJsonBody, safePath } from './htt
 import { httpMetrics } from './observability/http-metrics.js';
 import { securityHeaders } from './http/security-headers.js';
 import { registerRoutes } from './routes/index.js';
-import { registerConsole } from './console/index.js';
+import { isPagePath, problemPage, registerConsole } from './console/index.js';
 import { problemResponse } from './http/problem-response.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -83,6 +83,9 @@ export function createApp(deps: Deps): App {
   });
 
   app.onError((err, c) => {
+    // what the app's own middleware refuses on a page (a NUL byte in a console query, a form over the body limit)
+    // is shown as a page: a person never meets raw problem JSON
+    if (err instanceof ApiError && isPagePath(c.req.path)) return problemPage(c, err);
     if (err instanceof ApiError) return problemResponse(c, err);
     if (err instanceof ServiceError) return problemResponse(c, toApiError(err, c.req.method));
     if (err instanceof HTTPException) {

@@ -5,6 +5,7 @@ import type { App } from '../http/env.js';
 import { toApiError } from '../http/service-errors.js';
 import { problemResponse } from '../http/problem-response.js';
 import { notFound, ServiceError } from '../lib/errors.js';
+import { ApiError } from '../http/errors.js';
 import { safePath } from '../http/middleware.js';
 import type { ConsoleEnv } from './env.js';
 import { csrfGuard } from './csrf.js';
@@ -27,13 +28,25 @@ const ASSETS: Record<string, { type: string; body: string }> = {
   'console.js': { type: 'text/javascript; charset=utf-8', body: fs.readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8') },
 };
 
+/** Whether a path is one of the pages (the landing page, the console, share links), not the API or a JSON link. */
+export const isPagePath = (path: string) =>
+  (path === '/' || path === '/console' || path.startsWith('/console/') || path.startsWith('/share/')) && !path.endsWith('.json');
+
 /** Errors of pages are pages too: a caller mistake (4xx) says what went wrong in words, never a stack. */
 async function errorPage(c: Context<any>, deps: Deps, err: Error) {
   // pages throw ServiceError like the services they call: mapped the way app.ts maps it for the API
-  const api = err instanceof ServiceError ? toApiError(err, c.req.method) : null;
+  const api = err instanceof ApiError ? err : err instanceof ServiceError ? toApiError(err, c.req.method) : null;
   if (!api) (c.get('logger') ?? deps.logger).error('unhandled console error', { err, path: safePath(c.req.path), stack: err?.stack });
   // a `.json` link (a shared report.json) is read by programs: they get a problem, not a page
   if (api && c.req.path.endsWith('.json')) return problemResponse(c, api);
+  return problemPage(c, api);
+}
+
+/**
+ * The page for a problem (null: an unexpected error). Also used by the app for what its own middleware refuses on a
+ * page path (a NUL byte in the query, a form over the body limit), so a person never meets raw problem JSON.
+ */
+export function problemPage(c: Context<any>, api: ApiError | null): Response | Promise<Response> {
   const status = api?.status ?? 500;
   const message = api ? api.message : `an unexpected error occurred; quote request id ${c.get('requestId') ?? ''} when reporting it`;
   const signIn = status === 401;
@@ -45,6 +58,7 @@ async function errorPage(c: Context<any>, deps: Deps, err: Error) {
       {signIn ? <p><a href="/console/login">Sign in</a></p> : <p><a href="/console/runs">Back to your runs</a></p>}
     </Layout>,
     status,
+    api?.extras.headers,
   );
 }
 

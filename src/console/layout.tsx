@@ -59,6 +59,6 @@ export function Layout(p: LayoutProps) {
 }
 
 /** Renders a page with a doctype (hono's JSX renders the element only). */
-export async function html(c: Context<any>, node: Child, status = 200) {
-  return c.html('<!doctype html>' + (await String(await (node as { toString(): string | Promise<string> }).toString())), status as 200);
+export async function html(c: Context<any>, node: Child, status = 200, headers?: Record<string, string>) {
+  return c.html('<!doctype html>' + (await String(await (node as { toString(): string | Promise<string> }).toString())), status as 200, headers);
 }

@@ -109,6 +109,23 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect((await app.request(`${base}.csv?testbed=role-play`, { headers: { cookie: cookie! } })).status).toBe(200);
   });
 
+  it('what the service refuses before a page runs (a NUL byte, a form over the body limit) is a page, not problem JSON', async () => {
+    const { cookie } = await signIn();
+    const nul = await app.request('/console/runs?status=%00', { headers: { cookie: cookie! } });
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get('content-type')).toMatch(/^text\/html/);
+    const big = await app.request(`/console/runs/${lab.runIds[0]}/share`, {
+      method: 'POST',
+      headers: { cookie: cookie!, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'x='.concat('a'.repeat(1_100_000)),
+    });
+    expect(big.status).toBe(413);
+    expect(big.headers.get('content-type')).toMatch(/^text\/html/);
+    // the API keeps answering problems
+    const api = await app.request('/v1/runs?status=%00', { headers: bearer(lab.token) });
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('shares a report read-only through an expiring link, and revokes it', async () => {
     const runId = lab.runIds[0];
     const created = await app.request(`/v1/runs/${runId}/share`, { method: 'POST', headers: jsonHeaders(lab.token), body: JSON.stringify({ ttlHours: 2 }) });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as reader from '../../src/testbeds/reader.js';
+import type { CatalogueOption } from '../../src/testbeds/types.js';
 import { runCorpus } from './reader-corpus/score.js';
 import { CHOICE_CORPUS } from './reader-corpus/choices.js';
 import { NUMBER_CORPUS } from './reader-corpus/numbers.js';
@@ -13,6 +14,16 @@ import { PASS5_CORPUS } from './reader-corpus/pass5.js';
  * but 56 of those readings were the wrong value and 13 read a value from an answer that has none.
  */
 const OLD_READER = { total: 278, read: 216 };
+
+/** Every answer of a corpus read as a run would read it (a choice when it has options, else a number). */
+function readAll<E extends { content: string; finishReason?: string }>(corpus: readonly E[], optionsOf: (e: E) => readonly CatalogueOption[] | null) {
+  return corpus.map((e) => {
+    const response = { content: e.content, reasoning: null, finishReason: e.finishReason ?? 'stop' };
+    const options = optionsOf(e);
+    const parse = options ? reader.readChoice(response, options) : reader.readAnswer(response);
+    return { e, parse, value: parse.status === 'parsed' ? parse.choice : null };
+  });
+}
 
 describe('reader corpus', () => {
   const result = runCorpus(reader);
@@ -75,11 +86,7 @@ describe('reader on the unseen corpus (answers written by a separate red-team pa
 });
 
 describe('reader on the third red-team corpus (answers built to break reader 2.1.0)', () => {
-  const read = PASS3_CORPUS.map((e) => {
-    const response = { content: e.content, reasoning: null, finishReason: e.finishReason ?? 'stop' };
-    const parse = e.options ? reader.readChoice(response, UNSEEN_OPTIONS[e.options]) : reader.readAnswer(response);
-    return { e, parse, value: parse.status === 'parsed' ? parse.choice : null };
-  });
+  const read = readAll(PASS3_CORPUS, (e) => (e.options ? UNSEEN_OPTIONS[e.options] : null));
 
   it('holds every answer of the pass, with unique ids', () => {
     // the pass's answers, and a few typical ones added since, which guard the new discounts from reaching too far
@@ -100,11 +107,7 @@ describe('reader on the third red-team corpus (answers built to break reader 2.1
 });
 
 describe('reader on the fourth red-team corpus (typical answers, and answers built to break reader 2.2.0 as drafted)', () => {
-  const read = PASS4_CORPUS.map((e) => {
-    const response = { content: e.content, reasoning: null, finishReason: e.finishReason ?? 'stop' };
-    const parse = e.options ? reader.readChoice(response, UNSEEN_OPTIONS[e.options]) : reader.readAnswer(response);
-    return { e, parse, value: parse.status === 'parsed' ? parse.choice : null };
-  });
+  const read = readAll(PASS4_CORPUS, (e) => (e.options ? UNSEEN_OPTIONS[e.options] : null));
 
   it('holds 150 answers, 80 of them typical, with unique ids', () => {
     expect(PASS4_CORPUS.length).toBe(150);
@@ -125,11 +128,7 @@ describe('reader on the fourth red-team corpus (typical answers, and answers bui
 });
 
 describe('reader on the fifth corpus (120 typical answers written without looking at the reader)', () => {
-  const read = PASS5_CORPUS.map((e) => {
-    const response = { content: e.content, reasoning: null, finishReason: e.finishReason ?? 'stop' };
-    const parse = e.options ? reader.readChoice(response, e.options) : reader.readAnswer(response);
-    return { e, parse, value: parse.status === 'parsed' ? parse.choice : null };
-  });
+  const read = readAll(PASS5_CORPUS, (e) => (e.options ? e.options : null));
 
   it('never reads a value a careful human would not, and reads at least 85% of those a person reads', () => {
     expect(PASS5_CORPUS.length).toBe(120);

@@ -118,19 +118,6 @@ export async function maybeFinalizeRun(deps: Deps, runId: string): Promise<boole
   return finalizeRun(deps, runId);
 }
 
-/** The answers not read as a choice, by status, largest first (refusals included: they are answers, not choices). */
-function notChosen(d: DecisionCounts): string {
-  const rest: Array<[string, number]> = [
-    ['refused', d.refused],
-    ['unparsed', d.unparsed],
-    ['ambiguous', d.ambiguous ?? 0],
-    ['truncated', d.truncated],
-    ['error', d.error],
-  ];
-  const parts = rest.filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-}
-
 /**
  * Why a scored run did not measure, or null when it did: too few readable answers, or readable answers (refusals,
  * say) from which no testbed could be scored — a run with no score measured nothing a gate could hold it to.
@@ -145,7 +132,7 @@ function validityProblem(reportBody: string): RunProblem | null {
       'nothing-scored',
       'No testbed could be scored',
       422,
-      `${scoreReasons.join(' ')} ${decisions.parsed} of ${v.total} answers were read as a choice${notChosen(decisions)}. The report is kept for diagnosis.`,
+      `${scoreReasons.join(' ')} ${decisions.parsed} of ${v.total} answers were read as a choice${v.total > decisions.parsed ? ` (${unreadableCauses(decisions, { refused: true })})` : ''}. The report is kept for diagnosis.`,
     );
   }
   if (v.sufficient) return null;

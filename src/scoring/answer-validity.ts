@@ -21,13 +21,17 @@ export function answerValidity(d: DecisionCounts): Validity {
   return { readable, total, share, sufficient: total > 0 && share >= MIN_READABLE_SHARE };
 }
 
-/** Why the answers were not readable, largest cause first, e.g. `214 truncated, 40 error`. */
-export function unreadableCauses(d: DecisionCounts): string {
+/**
+ * Why the answers were not readable, largest cause first, e.g. `214 truncated, 40 error`; with `refused`, refusals
+ * too (readable answers, but not choices).
+ */
+export function unreadableCauses(d: DecisionCounts, opts: { refused?: boolean } = {}): string {
   const causes: Array<[string, number]> = [
     ['error', d.error],
     ['truncated', d.truncated],
     ['unparsed', d.unparsed],
     ['ambiguous', d.ambiguous ?? 0],
+    ...(opts.refused ? ([['refused', d.refused]] as Array<[string, number]>) : []),
   ];
   return causes
     .filter(([, n]) => n > 0)

@@ -109,7 +109,10 @@ export function readChoiceFrom(p: Prepared, options: readonly CatalogueOption[],
   const mentions = mentionsOf(p.text, labels);
   if (!mentions) return tooMany(p);
   dropAlternatives(p.text, mentions);
-  const verdict = settle(mentions, p.contentEnd, p.text, finishReason, (t) => (labels.byNorm.has(normalizeLabel(t)) ? normalizeLabel(t) : null));
+  const verdict = settle(mentions, p.contentEnd, p.text, finishReason, (t) => {
+    const norm = normalizeLabel(t);
+    return labels.byNorm.has(norm) ? norm : null;
+  });
   if (verdict?.value) {
     const option = labels.byNorm.get(verdict.value)!;
     return { choice: option.label, status: 'parsed', role: option.role, rule: verdict.rule };

@@ -154,13 +154,14 @@ const REVISION =
  */
 const SECOND_THOUGHTS =
   /(?:^|[\n.!?;—–]|\s-)[\s"'`*_>^]*(?:(?:but|and|oh|ok(?:ay)?|so)[,\s]+)?(?:wait|hold on|hang on|hmm+|oops|ignore (?:that|this|the above)|scratch that|lol,? no|actually|make that|let me (?:flip|change|switch|redo|reconsider|correct|double-check|check|verify|re-?check|re-?calculate)|correction|on (?:further )?reflection|on second thought|after (?:re-?reading|rethinking|reconsidering|thinking (?:it )?(?:over|again|more)))\b/i;
+/** A sentence that only affirms: "Correct.", "✓". */
+const ALONE_AFFIRMATION = /^(?:yes|correct|confirmed|right|that's right|that checks out|checks out|✓|✔|✅)$/i;
+/** A check that ends on the stated value: "Let me double-check: 27 − 8 + 5 = 24. ✓" */
+const CHECK_ENDS_ON = /=\s*([^\s=]+?)[\s.]*[✓✔✅]?$/;
 /**
  * A last clause that comes back to the answer and says nothing else: "Yes, 51.", "so manual testing it is", "I'll
  * stick with Route A." — an affirming word, a few filler words, the value, and the end.
  */
-const ALONE_AFFIRMATION = /^(?:yes|correct|confirmed|right|that's right|that checks out|checks out|✓|✔|✅)$/i;
-/** A check that ends on the stated value: "Let me double-check: 27 − 8 + 5 = 24. ✓" */
-const CHECK_ENDS_ON = /=\s*([^\s=]+?)[\s.]*[✓✔✅]?$/;
 const AFFIRMS =
   /^(?:yes|yep|yeah|correct|confirmed|right|so|still|that's right|i'?ll stick with|sticking with|staying with)\b[\s,:]*(?:(?:the (?:answer|total|result) is|it's|it is|my answer (?:is|stays)|i'?ll keep)\s+)?(.*?)(?:\s+(?:it is|stands|it stays|is (?:correct|right)))?$/i;
 /**
@@ -203,7 +204,7 @@ export function settle(
   }
   // cut off by the token limit on the statement's own line: the value itself may be cut ("Answer: 9,449,772,"), or
   // the sentence was about to take it back
-  if (finishReason === 'length' && !text.slice(last.end, contentEnd).includes('\n')) return null;
+  if (finishReason === 'length' && !rest.includes('\n')) return null;
   if (values.size === 1) {
     const rule = counted.some((m) => m.corrected) ? 'self-correction' : 'single-label';
     return { value: last.value, rule };

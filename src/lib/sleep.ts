@@ -7,7 +7,8 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    // setTimeout takes a delay beyond 2^31 − 1 ms (about 24.8 days) as 1 ms: a huge wait must not turn into a busy loop
+    const timer = setTimeout(done, Math.min(Math.max(0, ms), 2 ** 31 - 1));
     signal?.addEventListener('abort', done, { once: true });
   });
 }

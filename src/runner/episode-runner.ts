@@ -299,6 +299,12 @@ function promptChars(request: PendingCall['request']): number {
   return n;
 }
 
+/** The longest a call waits, in all, for the pauses an endpoint asks for before the call counts as refused. */
+export const MAX_RESCHEDULED_WAIT_MS = 15 * 60_000;
+
+const describeWait = (ms: number) =>
+  ms >= 86_400_000 ? `${Math.round(ms / 86_400_000)} d` : ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+
 async function callModel(
   ctx: EpisodeContext,
   resolved: ResolvedEndpoint,
@@ -310,6 +316,8 @@ async function callModel(
   const seed = callSeed(resolved.target, spec);
   // attempts spent before a long Retry-After rescheduled the call: they count in `attempts` (and so in `retried`)
   let spent = 0;
+  // time already spent waiting out long Retry-After pauses of this call
+  let waited = 0;
   for (;;) {
     let release: () => void;
     try {
@@ -344,8 +352,25 @@ async function callModel(
       return { pending, result: counted };
     }
     spent += result.attempts;
-    // the endpoint asked for a long pause (Retry-After beyond the client's cap): wait without holding a slot
-    await sleep(result.retryAfterMs ?? 30_000, signal);
+    // the endpoint asked for a long pause (Retry-After beyond the client's cap): wait without holding a slot, unless
+    // the pause outlasts what a run waits for one call — a monthly quota answers `Retry-After: 2592000`, and a run
+    // that waited would sit `running` for days
+    const wait = result.retryAfterMs ?? 30_000;
+    if (waited + wait > MAX_RESCHEDULED_WAIT_MS) {
+      return {
+        pending,
+        result: {
+          ok: false,
+          kind: 'permanent',
+          status: result.status,
+          message: `asked to wait ${describeWait(wait)} (Retry-After)${waited > 0 ? ` after ${describeWait(waited)} of waiting` : ''}, longer than a run waits for one call (${describeWait(MAX_RESCHEDULED_WAIT_MS)}): a quota or a billing limit? ${result.message}`,
+          attempts: spent,
+          latencyMs: result.latencyMs,
+        },
+      };
+    }
+    waited += wait;
+    await sleep(wait, signal);
     if (signal.aborted) {
       return { pending, result: { ok: false, kind: 'cancelled', status: null, message: 'cancelled', attempts: result.attempts, latencyMs: 0 } };
     }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { abortableSleep } from '../../src/lib/sleep.js';
 import { createOpenAIModelClient } from '../../src/model/openai-client.js';
 import { startWorker, type Worker } from '../../src/runner/worker.js';
 import { createRun } from '../../src/services/runs.js';
@@ -114,4 +115,41 @@ describe('transient endpoint failures', () => {
     expect(JSON.stringify(run.error)).not.toContain('a-wrong-key-123456');
     expect(server.stats.total).toBeLessThan(100);
   }, 60_000);
+
+  it('a Retry-After of a month (a monthly quota) fails the run with the wait it asked for, not a busy loop', async () => {
+    // setTimeout takes a delay beyond 2^31 − 1 ms as 1 ms: waiting out 2,592,000 s once called such an endpoint
+    // about a thousand times a second, and the run never ended
+    let answered = 0;
+    const server = await startFakeOpenAI({
+      respond: (body: unknown): FakeReply =>
+        ++answered <= 10
+          ? hashPolicy(body)
+          : { status: 429, body: { error: { message: 'Monthly quota reached', code: 'rate_limit_exceeded' } }, headers: { 'retry-after': '2592000' } },
+    });
+    servers.push(server);
+    const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
+    const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name: 'monthly-quota', maxConcurrency: 4 });
+    const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1' });
+    const run = await waitForRun(ctx.deps, runId, 60_000);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ type: expect.stringContaining('endpoint-error'), endpointStatus: 429 });
+    expect(run.error?.detail).toMatch(/asked to wait 30 d \(Retry-After\).*Monthly quota reached/);
+    // the calls in flight when the quota hit, each tried once: no loop
+    expect(server.stats.total).toBeLessThan(60);
+  }, 90_000);
+});
+
+describe('abortableSleep', () => {
+  it('waits out a delay beyond 2^31 − 1 ms until aborted instead of firing at once', async () => {
+    const controller = new AbortController();
+    let woke = false;
+    const waiting = abortableSleep(2 ** 40, controller.signal).then(() => {
+      woke = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(woke).toBe(false);
+    controller.abort();
+    await waiting;
+    expect(woke).toBe(true);
+  });
 });

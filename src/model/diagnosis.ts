@@ -66,7 +66,10 @@ export type AnswerVerdict =
   | 'content'
   /** the visible content is empty while the answer sits in the reasoning */
   | 'reasoning-only'
-  /** cut by the token budget before any visible answer */
+  /**
+   * cut by the token budget (finish_reason length), with or without visible text: the probe asks for a six-token
+   * answer, so a budget that cuts it cuts the run's answers too
+   */
   | 'truncated'
   /** nothing at all */
   | 'empty';
@@ -82,8 +85,8 @@ export function readProbeAnswer(response: ModelResponse, usage: Usage): AnswerRe
   const reasoned = (response.reasoning ?? '').trim() !== '' || usage.reasoningTokens > 0;
   const cut = response.finishReason === 'length';
   const reasoningUsedBudget = cut && reasoned;
-  if (visible) return { answer: 'content', reasoningUsedBudget };
   if (cut) return { answer: 'truncated', reasoningUsedBudget };
+  if (visible) return { answer: 'content', reasoningUsedBudget };
   if ((response.reasoning ?? '').trim() !== '') return { answer: 'reasoning-only', reasoningUsedBudget };
   return { answer: 'empty', reasoningUsedBudget };
 }

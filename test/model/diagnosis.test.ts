@@ -46,5 +46,9 @@ describe('reading a probe answer', () => {
     expect(readProbeAnswer(resp({ content: '', finishReason: 'length' }), usage(64))).toEqual({ answer: 'truncated', reasoningUsedBudget: true });
     expect(readProbeAnswer(resp({ content: null, finishReason: 'length' }), usage())).toEqual({ answer: 'truncated', reasoningUsedBudget: false });
     expect(readProbeAnswer(resp({ content: ' ' }), usage())).toMatchObject({ answer: 'empty' });
+    // a visible answer cut by the budget: the six-token probe answer did not fit, the run's answers will not either
+    expect(readProbeAnswer(resp({ content: '{"choice": "o', finishReason: 'length' }), usage())).toEqual({ answer: 'truncated', reasoningUsedBudget: false });
+    // a reasoning model served without a reasoning parser: an unclosed think block in the content, cut
+    expect(readProbeAnswer(resp({ content: '<think>The user wants', finishReason: 'length' }), usage())).toMatchObject({ answer: 'truncated' });
   });
 });

@@ -1310,6 +1310,11 @@ export interface components {
                  * @example stop
                  */
                 finishReason: string | null;
+                /**
+                 * @description The model's refusal in its own field (OpenAI `message.refusal`, first 2,000 characters); absent when there was none.
+                 * @example I'm sorry, I can't help with that.
+                 */
+                refusal?: string;
             } | null;
             /**
              * @description Failure after the retry budget, else null.

@@ -3,10 +3,17 @@
 // - `content` may be an ARRAY of parts (Mistral/Magistral): text parts are joined into content, `thinking` /
 //   `reasoning` parts go to reasoning;
 // - reasoning arrives as `reasoning_content` (vLLM, SGLang, DeepSeek, DashScope) or `reasoning` (Ollama, OpenRouter);
+// - a declined answer may come as `refusal` beside null content (OpenAI): kept, so it reads as refused;
 // - a choice cut by the token budget may come without a `message` at all (Gemini): that is a truncated answer,
 //   not a broken response, so it is not retried.
 import type { ModelResponse, ToolCall } from '../testbeds/types.js';
 import type { Usage } from './types.js';
+
+/**
+ * OpenAI's `message.refusal` is kept, to its first 2,000 characters: it only says that the model declined (the reader
+ * takes a refusal field beside empty content as `refused`), and an endpoint must not grow a stored answer through it.
+ */
+const MAX_REFUSAL_CHARS = 2_000;
 
 export type ParsedCompletion =
   | { ok: true; response: ModelResponse; usage: Usage; model: string | null }
@@ -110,9 +117,16 @@ export function parseCompletionJson(text: string): ParsedCompletion {
     return { ok: false, message: `response has no choices${why ? `: ${why}` : ''}` };
   }
   const { text: content, thinking } = splitContent(msg.content);
+  const refusal = typeof msg.refusal === 'string' && msg.refusal.trim() ? msg.refusal.slice(0, MAX_REFUSAL_CHARS) : null;
   return {
     ok: true,
-    response: { content, reasoning: reasoningOf(msg, thinking), toolCalls: normaliseToolCalls(msg.tool_calls), finishReason },
+    response: {
+      content,
+      reasoning: reasoningOf(msg, thinking),
+      toolCalls: normaliseToolCalls(msg.tool_calls),
+      finishReason,
+      ...(refusal !== null ? { refusal } : {}),
+    },
     usage: usageOf(j.usage),
     model: typeof j.model === 'string' ? j.model : null,
   };
@@ -123,6 +137,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
   let content = '';
   let sawContent = false;
   let reasoning = '';
+  let refusal = '';
   let finishReason: string | null = null;
   let model: string | null = null;
   let usage: Usage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0 };
@@ -153,6 +168,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
       sawContent = true;
     }
     reasoning += reasoningOf(delta, parts.thinking) ?? '';
+    if (typeof delta.refusal === 'string') refusal += delta.refusal;
     if (Array.isArray(delta.tool_calls)) {
       for (const [i, tc] of delta.tool_calls.entries()) {
         const idx = typeof tc?.index === 'number' ? tc.index : i;
@@ -172,7 +188,13 @@ export function parseCompletionStream(text: string): ParsedCompletion {
   );
   return {
     ok: true,
-    response: { content: sawContent ? content : null, reasoning: reasoning || null, toolCalls, finishReason },
+    response: {
+      content: sawContent ? content : null,
+      reasoning: reasoning || null,
+      toolCalls,
+      finishReason,
+      ...(refusal.trim() ? { refusal: refusal.slice(0, MAX_REFUSAL_CHARS) } : {}),
+    },
     usage,
     model,
   };

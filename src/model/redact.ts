@@ -69,6 +69,14 @@ export function redactAnswer(response: ModelResponse, t: EndpointSecrets | null)
     const name = mask(c.function.name);
     return args === c.function.arguments && name === c.function.name ? c : { ...c, function: { name, arguments: args } };
   });
-  if (content === response.content && reasoning === response.reasoning && toolCalls.every((c, i) => c === response.toolCalls[i])) return response;
-  return { ...response, content, reasoning, toolCalls };
+  const refusal = response.refusal ? mask(response.refusal) : response.refusal;
+  if (
+    content === response.content &&
+    reasoning === response.reasoning &&
+    refusal === response.refusal &&
+    toolCalls.every((c, i) => c === response.toolCalls[i])
+  ) {
+    return response;
+  }
+  return { ...response, content, reasoning, toolCalls, ...(refusal ? { refusal } : {}) };
 }

@@ -13,7 +13,7 @@ export { isRefusal, type ReadRule } from './reader/rules.js';
 export { parseNumberText } from './reader/answer.js';
 
 /** Bump when a reading can change: reports state it, and a rescore re-reads every stored answer with it. */
-export const READER_VERSION = '2.2.0';
+export const READER_VERSION = '2.2.1';
 
 /**
  * Answers longer than this are not read (`unparsed`, rule `oversized`): reading is linear, but a multi-megabyte
@@ -26,7 +26,12 @@ export interface ReadableResponse {
   content: string | null;
   reasoning?: string | null;
   finishReason?: string | null;
+  /** a declined answer stated in its own field (OpenAI `message.refusal`) */
+  refusal?: string | null;
 }
+
+/** An answer whose visible text is empty while the endpoint says, in its refusal field, that the model declined. */
+const refusedByField = (r: ReadableResponse) => !!r.refusal?.trim() && !r.content?.trim();
 
 // Protocols re-read every stored answer on each step, at finalisation and on rescore: prepare each response
 // object once. Keyed weakly by the object, so the cache lives exactly as long as the history holding it.
@@ -43,12 +48,14 @@ function prepareOnce(response: ReadableResponse): Prepared | null {
 
 /** Reads a choice between the offered options; `choice` is the offered label exactly as catalogued. */
 export function readChoice(response: ReadableResponse, options: readonly CatalogueOption[]): Parse {
+  if (refusedByField(response)) return unread('refused', 'refusal');
   const p = prepareOnce(response);
   return p ? readChoiceFrom(p, options, response.finishReason) : unread('unparsed', 'oversized');
 }
 
 /** Reads a numeric answer (tool-use); `choice` is the canonical decimal text. */
 export function readAnswer(response: ReadableResponse): Parse {
+  if (refusedByField(response)) return unread('refused', 'refusal');
   const p = prepareOnce(response);
   return p ? readAnswerFrom(p, response.finishReason) : unread('unparsed', 'oversized');
 }

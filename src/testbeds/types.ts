@@ -45,6 +45,8 @@ export interface ModelResponse {
   reasoning: string | null;
   toolCalls: ToolCall[];
   finishReason: string | null;
+  /** OpenAI's `message.refusal`: the model declined, in its own words, instead of answering (absent: none) */
+  refusal?: string;
 }
 
 /** `ambiguous`: statements named different options and no explicit rule settled which one is the answer. */

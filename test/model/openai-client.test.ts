@@ -121,6 +121,11 @@ describe('secrets echoed into an answer', () => {
     expect(all).not.toContain(KEY.slice(0, Math.ceil(KEY.length / 2)));
     expect(all).not.toContain(secret);
     expect(r.response.content).toBe('You sent Bearer [redacted] and X-Org: [redacted]. {"choice": "B"}');
+
+    // a refusal field that quotes the request is masked the same way
+    server.setRespond((_body, { headers }) => ({ content: null, refusal: `I will not use ${headers['x-org']}.` }));
+    const refused = success(await client.complete(target({ headers: { 'X-Org': secret } }), REQUEST));
+    expect(refused.response.refusal).toBe('I will not use [redacted].');
     expect(JSON.parse(r.response.toolCalls[0].function.arguments)).toEqual({ expression: '1+1 [redacted]' });
   });
 

@@ -145,13 +145,15 @@ describe('during and after the run', () => {
   }, 120_000);
 
   /** A run of an endpoint that passes the connectivity check, then answers every prompt with `content`. */
-  async function runAnsweringOnly(model: string, content: string) {
+  async function runAnsweringOnly(model: string, content: string, opts: { inRefusalField?: boolean } = {}) {
     const i = track(
       await startImitation((r) => {
         const a = simulatedAnswer(r.body);
         const probe = JSON.stringify(r.body?.messages ?? '').includes('connectivity check');
         const message = openAIMessage({ ...a, content: probe ? a.content : content, toolCalls: probe ? a.toolCalls : null });
-        return json(200, completion(model, message, 'stop', usage(r.body, 4)));
+        // OpenAI's shape for a declined answer: null content, the words in `refusal`
+        const shaped = opts.inRefusalField && !probe ? { ...message, content: null, refusal: content } : message;
+        return json(200, completion(model, shaped, 'stop', usage(r.body, 4)));
       }),
     );
     const id = await h.register({ baseUrl: `${i.origin}/v1`, model });
@@ -184,5 +186,20 @@ describe('during and after the run', () => {
     expect(report.status).toBe(200);
     expect(report.body.subject.scoreStatus).toBe('unavailable');
     expect((await gate(run.id)).code).toBe(2);
+  });
+
+  it('refusals given in OpenAI\'s refusal field (content null) are read as refused, not as empty answers', async () => {
+    const words = 'I must decline to take part in this scenario.';
+    const run = await runAnsweringOnly('field-refuser', words, { inRefusalField: true });
+    expect(run.status).toBe('failed');
+    expect(run.error.type).toBe(`${PROBLEMS}nothing-scored`);
+    expect(run.error.detail).toMatch(/0 of \d+ answers were read as a choice \(\d+ refused/);
+    const report = await h.get(`/v1/runs/${run.id}/report`);
+    expect(report.body.subject.decisions.unparsed).toBe(0);
+    expect(report.body.subject.decisions.refused).toBeGreaterThan(0);
+    const page = await h.get(`/v1/runs/${run.id}/transcripts?limit=5`);
+    const answered = page.body.items.find((t: { parse: unknown }) => t.parse !== null);
+    expect(answered.response).toMatchObject({ content: null, refusal: words });
+    expect(answered.parse).toMatchObject({ status: 'refused', rule: 'refusal' });
   });
 });

@@ -20,6 +20,8 @@ export interface FakeUsage {
 export interface FakeCompletion {
   content?: string | null;
   reasoning_content?: string;
+  /** OpenAI's declined-answer field */
+  refusal?: string;
   tool_calls?: FakeToolCall[];
   finish_reason?: string;
   usage?: FakeUsage;
@@ -131,6 +133,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     const content = reply.content !== undefined ? reply.content : toolCalls ? null : defaultAnswer(body);
     const message: Record<string, unknown> = { role: 'assistant', content };
     if (reply.reasoning_content !== undefined) message.reasoning_content = reply.reasoning_content;
+    if (reply.refusal !== undefined) message.refusal = reply.refusal;
     if (toolCalls) message.tool_calls = toolCalls;
     const completionTokens = Math.ceil(((content ?? '').length + (reply.reasoning_content ?? '').length) / 4);
     const usage = reply.usage ?? {

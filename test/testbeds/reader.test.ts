@@ -314,3 +314,15 @@ describe('readAnswer', () => {
     });
   }
 });
+
+describe("OpenAI's refusal field", () => {
+  const refusal = "I'm sorry, I can't help with that.";
+  it('beside empty content, the answer is refused (choice and numeric answers alike)', () => {
+    expect(readChoice({ content: null, refusal }, ROUTES)).toMatchObject({ choice: null, status: 'refused', rule: 'refusal' });
+    expect(readChoice({ content: '  ', refusal }, ROUTES)).toMatchObject({ status: 'refused' });
+    expect(readAnswer({ content: null, refusal })).toMatchObject({ choice: null, status: 'refused', rule: 'refusal' });
+  });
+  it('beside visible content, the content is read as usual', () => {
+    expect(readChoice({ content: '{"choice": "Route B"}', refusal }, ROUTES)).toMatchObject({ choice: 'Route B', status: 'parsed' });
+  });
+});

@@ -163,6 +163,10 @@ export const TranscriptItemSchema = z
         reasoning: z.string().nullable().openapi({ description: 'Reasoning returned separately by the server.', example: null }),
         toolCalls: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'Tool calls made.' }),
         finishReason: z.string().nullable().openapi({ description: 'finish_reason.', example: 'stop' }),
+        refusal: z
+          .string()
+          .optional()
+          .openapi({ description: "The model's refusal in its own field (OpenAI `message.refusal`, first 2,000 characters); absent when there was none.", example: "I'm sorry, I can't help with that." }),
       })
       .nullable()
       .openapi({ description: 'What came back (null when the call failed).' }),

@@ -127,7 +127,11 @@ export async function dryRunEndpoint(
   }
   const reading = readProbeAnswer(first.response, first.usage);
   const advice: string[] = [];
-  const answerProblem = answerAdvice(reading.answer, reading.reasoningUsedBudget);
+  const refusal = first.response.refusal?.trim();
+  const answerProblem =
+    reading.answer === 'empty' && refusal
+      ? `the model declined the request in its refusal field: ${redact(refusal).slice(0, 200)}`
+      : answerAdvice(reading.answer, reading.reasoningUsedBudget);
   if (answerProblem) advice.push(answerProblem);
 
   const hasReasoning = (r: CallResult) => r.ok && (r.response.reasoning ?? '') !== '';

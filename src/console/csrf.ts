@@ -49,6 +49,9 @@ export function csrfGuard(deps: Deps): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     if (!sameOrigin(c)) throw refused('it did not come from a page of this site');
+    // signing out without a (live) session changes nothing but clearing cookies: the page's session may simply have
+    // expired, and a person clicking Sign out should be signed out, not refused
+    if (!c.get('session') && new URL(c.req.url).pathname === '/console/logout') return next();
     const form = await c.req.parseBody();
     const sent = typeof form[CSRF_FIELD] === 'string' ? (form[CSRF_FIELD] as string) : '';
     const session = c.get('session');

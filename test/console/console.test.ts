@@ -78,6 +78,19 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(forged.status).toBe(303);
   });
 
+  it('signs out a page whose session has expired instead of refusing it; a cross-site sign-out is still refused', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const expired = await app.request('/console/logout', {
+      method: 'POST',
+      headers: { ...form, origin: ORIGIN, cookie: 'atp_session=expired.or.tampered' },
+      body: new URLSearchParams({ _csrf: 'from-the-old-page' }),
+    });
+    expect(expired.status).toBe(303);
+    expect(expired.headers.get('location')).toBe('/');
+    const crossSite = await app.request('/console/logout', { method: 'POST', headers: { ...form, origin: 'https://evil.example' }, body: '' });
+    expect(crossSite.status).toBe(403);
+  });
+
   it('refuses state-changing forms from another origin or without the form token', async () => {
     const { cookie } = await signIn();
     const page = await app.request(`/console/runs/${lab.runIds[0]}`, { headers: { cookie: cookie! } });
@@ -107,6 +120,18 @@ describe('console: sessions, CSRF, share links and exports', () => {
       expect(await res.text(), url).toMatch(/testbed|arm|reading/);
     }
     expect((await app.request(`${base}.csv?testbed=role-play`, { headers: { cookie: cookie! } })).status).toBe(200);
+  });
+
+  it('drops a scenario or episode left over from another testbed instead of filtering by what the form no longer shows', async () => {
+    const { cookie } = await signIn();
+    const base = `/console/runs/${lab.runIds[0]}/transcripts`;
+    const roleplay = await (await app.request(`${base}?testbed=role-play`, { headers: { cookie: cookie! } })).text();
+    const scenario = /<select name="scenario"><option value="">any<\/option><option value="([^"]+)"/.exec(roleplay)![1];
+    const stale = await app.request(`${base}?testbed=tool-use&scenario=${encodeURIComponent(scenario)}&episode=ep_gone`, { headers: { cookie: cookie! } });
+    expect(stale.status).toBe(200);
+    const page = await stale.text();
+    expect(page).not.toContain('No calls match these filters.');
+    expect(page).not.toMatch(new RegExp(`value="${scenario}" selected`));
   });
 
   it('what the service refuses before a page runs (a NUL byte, a form over the body limit) is a page, not problem JSON', async () => {

@@ -28,6 +28,8 @@ interface Picks {
 }
 
 const PAGE = 40;
+/** episodes offered in the picker */
+const EPISODE_OPTIONS = 200;
 const DEVIANT_ROLES = new Set(['violating', 'collusive']);
 
 function href(runId: string, p: Picks, cursor?: string) {
@@ -152,13 +154,20 @@ export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
   ui.get('/runs/:id/transcripts', requireSignedIn(), async (c) => {
     const tenantId = assertScope(c, 'runs:read');
     const run = await getRunView(deps, tenantId, c.req.param('id'));
-    const picks = picksFrom(deps.testbeds, (k) => c.req.query(k));
+    const asked = picksFrom(deps.testbeds, (k) => c.req.query(k));
     const cursor = c.req.query('cursor')?.slice(0, 200) || undefined;
-    const whoIdx = picks.who ? run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === picks.who) : -1;
-    const scenarios = picks.testbed ? await listRunScenarios(deps, run.id, picks.testbed) : [];
-    const episodes = picks.testbed && picks.scenario
-      ? await listRunEpisodes(deps, run.id, { testbed: picks.testbed, scenarioId: picks.scenario, subjectIdx: whoIdx >= 0 ? whoIdx : undefined, limit: 200 })
+    const whoIdx = asked.who ? run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === asked.who) : -1;
+    const scenarios = asked.testbed ? await listRunScenarios(deps, run.id, asked.testbed) : [];
+    // a scenario or episode left over from another testbed (the form sends every select) is dropped, so the list
+    // shows what the form shows instead of an empty page filtered by something no longer on screen
+    const scenario = asked.scenario && scenarios.includes(asked.scenario) ? asked.scenario : undefined;
+    const episodes = asked.testbed && scenario
+      ? await listRunEpisodes(deps, run.id, { testbed: asked.testbed, scenarioId: scenario, subjectIdx: whoIdx >= 0 ? whoIdx : undefined, limit: EPISODE_OPTIONS })
       : [];
+    // (an episode is dropped only when the list is complete: beyond its first EPISODE_OPTIONS it may still exist)
+    const listed = !asked.episode || episodes.length >= EPISODE_OPTIONS || episodes.some((e) => e.id === asked.episode);
+    const episode = scenario && listed ? asked.episode : undefined;
+    const picks: Picks = { ...asked, scenario, episode };
     const page = await listTranscripts(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
     return html(c, <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} />);
   });

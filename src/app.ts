@@ -74,12 +74,14 @@ export function createApp(deps: Deps): App {
       const err = new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${safePath(c.req.path)}`, {
         headers: { allow: allowed.join(', ') },
       });
-      return problemResponse(c, err);
+      return isPagePath(c.req.path) ? problemPage(c, err) : problemResponse(c, err);
     }
     // `/v1/runs/` is not `/v1/runs`: say so rather than answer for a route that is not there
     const bare = c.req.path.length > 1 && c.req.path.endsWith('/') ? c.req.path.replace(/\/+$/, '') : null;
     const hint = bare && methodsForPath(app, bare).includes(c.req.method) ? ` (did you mean ${safePath(bare)}, without the trailing slash?)` : '';
-    return problemResponse(c, new ApiError('not_found', `no route for ${c.req.method} ${safePath(c.req.path)}${hint}`));
+    const missing = new ApiError('not_found', `no route for ${c.req.method} ${safePath(c.req.path)}${hint}`);
+    // a person who mistypes a share link or a console address gets a page, a program the problem JSON
+    return isPagePath(c.req.path) ? problemPage(c, missing) : problemResponse(c, missing);
   });
 
   app.onError((err, c) => {

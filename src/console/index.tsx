@@ -30,7 +30,7 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 
 /** Whether a path is one of the pages (the landing page, the console, share links), not the API or a JSON link. */
 export const isPagePath = (path: string) =>
-  (path === '/' || path === '/console' || path.startsWith('/console/') || path.startsWith('/share/')) && !path.endsWith('.json');
+  (path === '/' || path === '/console' || path.startsWith('/console/') || path === '/share' || path.startsWith('/share/')) && !path.endsWith('.json');
 
 /** Errors of pages are pages too: a caller mistake (4xx) says what went wrong in words, never a stack. */
 async function errorPage(c: Context<any>, deps: Deps, err: Error) {

@@ -134,6 +134,16 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(page).not.toMatch(new RegExp(`value="${scenario}" selected`));
   });
 
+  it('a mistyped share link or console address is a page; the API keeps answering problem JSON', async () => {
+    for (const url of ['/share', '/share/', '/share/shr_x/extra', '/console/nope/deeper']) {
+      const res = await app.request(url);
+      expect(res.status, url).toBe(404);
+      expect(res.headers.get('content-type'), url).toMatch(/^text\/html/);
+    }
+    const api = await app.request('/v1/nope');
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('what the service refuses before a page runs (a NUL byte, a form over the body limit) is a page, not problem JSON', async () => {
     const { cookie } = await signIn();
     const nul = await app.request('/console/runs?status=%00', { headers: { cookie: cookie! } });

@@ -39,20 +39,22 @@ async function errorPage(c: Context<any>, deps: Deps, err: Error) {
   if (!api) (c.get('logger') ?? deps.logger).error('unhandled console error', { err, path: safePath(c.req.path), stack: err?.stack });
   // a `.json` link (a shared report.json) is read by programs: they get a problem, not a page
   if (api && c.req.path.endsWith('.json')) return problemResponse(c, api);
-  return problemPage(c, api);
+  // a signed-in person keeps their header (Sign out, not Sign in) on an error page too
+  const session = c.get('session');
+  return problemPage(c, api, session ? { signedIn: true, csrf: deps.sessions.csrfToken(session.sid) } : undefined);
 }
 
 /**
  * The page for a problem (null: an unexpected error). Also used by the app for what its own middleware refuses on a
  * page path (a NUL byte in the query, a form over the body limit), so a person never meets raw problem JSON.
  */
-export function problemPage(c: Context<any>, api: ApiError | null): Response | Promise<Response> {
+export function problemPage(c: Context<any>, api: ApiError | null, who?: { signedIn: true; csrf: string }): Response | Promise<Response> {
   const status = api?.status ?? 500;
   const message = api ? api.message : `an unexpected error occurred; quote request id ${c.get('requestId') ?? ''} when reporting it`;
   const signIn = status === 401;
   return html(
     c,
-    <Layout title="Problem" active="none">
+    <Layout title="Problem" active="none" signedIn={who?.signedIn} csrf={who?.csrf}>
       <h1>{api ? (api.status === 404 ? 'Not found' : api.status === 403 ? 'Not allowed' : 'Something is not right') : 'Server error'}</h1>
       <p class="error" role="alert">{message}</p>
       {signIn ? <p><a href="/console/login">Sign in</a></p> : <p><a href="/console/runs">Back to your runs</a></p>}

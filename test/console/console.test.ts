@@ -241,13 +241,23 @@ describe('console: sessions, CSRF, share links and exports', () => {
     const twice = await app.request(`/console/compare?run=${lab.runIds[0]}&run=${lab.runIds[0]}`, { headers: { cookie: cookie! } });
     expect(twice.status).toBe(400);
     expect(await twice.text()).toMatch(/role="alert">[^<]*\w[^<]*</);
+    // one run (a run page's "Compare with another run…"): the runs it can be compared with, itself first and picked
     const single = await app.request(`/console/compare?run=${lab.runIds[0]}`, { headers: { cookie: cookie! } });
-    expect(single.status).toBe(400);
-    expect(await single.text()).toContain('Pick at least two runs to compare.');
+    expect(single.status).toBe(200);
+    const offered = await single.text();
+    expect(offered).toContain(`Pick one or more runs to compare with ${lab.runIds[0]}`);
+    const boxes = [...offered.matchAll(/<input type="checkbox" name="run" value="([^"]+)"( checked)?/g)];
+    expect(boxes[0]?.slice(1)).toEqual([lab.runIds[0], ' checked']);
+    expect(boxes.map((b) => b[1])).toContain(lab.runIds[1]);
+    expect(offered).not.toContain('role="alert"');
 
     const nowhere = await app.request('/console/nowhere', { headers: { cookie: cookie! } });
     expect(nowhere.status).toBe(404);
-    expect(await nowhere.text()).toContain('no console page at /console/nowhere');
+    const nowherePage = await nowhere.text();
+    expect(nowherePage).toContain('no console page at /console/nowhere');
+    // still signed in on an error page: the header offers Sign out, not Sign in
+    expect(nowherePage).toMatch(/action="\/console\/logout"/);
+    expect(await (await app.request('/console/login', { headers: { cookie: cookie! } })).text()).toMatch(/action="\/console\/logout"/);
     expect((await app.request('/console/assets/none.js')).status).toBe(404);
   });
 

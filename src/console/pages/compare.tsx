@@ -3,7 +3,7 @@ import { isCallerMistake } from '../../lib/errors.js';
 import { finalStateDelta, testbedStates } from '../../scoring/compare.js';
 import type { Report } from '../../scoring/report-types.js';
 import { listRuns, type RunView } from '../../services/run-views.js';
-import { reportsToCompare } from '../../services/run-reports.js';
+import { MAX_COMPARED_RUNS, reportsToCompare, scoresOf } from '../../services/run-reports.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
@@ -11,18 +11,19 @@ import { ciPct, ciPp, pct, pp, score, testbedLabels, when } from '../format.js';
 import { html, Layout } from '../layout.js';
 import { assertScope, requireSignedIn } from '../session.js';
 
-function Picker({ runs, chosen }: { runs: RunView[]; chosen: string[] }) {
+function Picker({ runs, chosen, scores }: { runs: RunView[]; chosen: string[]; scores: Map<string, number | null> }) {
   return (
     <form method="get" action="/console/compare" class="card">
-      <p>Pick two or more finished runs of the same suite version (for example a DPO variant and its base model, or this week's release and last week's). The first of them in this list is the reference the others are measured against.</p>
+      <p>Pick {MAX_COMPARED_RUNS > 2 ? `two to ${MAX_COMPARED_RUNS}` : 'two'} finished runs of the same suite version (for example a DPO variant and its base model, or this week's release and last week's). The first of them in this list is the reference the others are measured against.</p>
       <table class="list">
-        <thead><tr><th scope="col">Pick</th><th scope="col">Model</th><th scope="col">Suite</th><th scope="col">Run</th><th scope="col">Finished</th></tr></thead>
+        <thead><tr><th scope="col">Pick</th><th scope="col">Model</th><th scope="col">Suite</th><th scope="col">Score</th><th scope="col">Run</th><th scope="col">Finished</th></tr></thead>
         <tbody>
           {runs.map((r) => (
             <tr>
               <td><input type="checkbox" name="run" value={r.id} checked={chosen.includes(r.id)} aria-label={`pick ${r.id}`} /></td>
               <td>{r.subjects[0]?.label}</td>
               <td>{r.suite.id} <small>{r.suite.version}</small></td>
+              <td class="num">{score(scores.get(r.id))}</td>
               <td><a href={`/console/runs/${r.id}`}>{r.id}</a></td>
               <td><small>{when(r.finishedAt)}</small></td>
             </tr>
@@ -50,7 +51,7 @@ function Comparison({ reports, registry }: { reports: Report[]; registry: Testbe
               <th scope="col">
                 <a href={`/console/runs/${r.runId}`}>{r.subject.label}</a>
                 <br />
-                <small>{i === 0 ? 'reference' : r.runId}</small>
+                <small>{i === 0 ? `reference · ${r.runId}` : r.runId}</small>
               </th>
             ))}
           </tr>
@@ -96,11 +97,21 @@ function Comparison({ reports, registry }: { reports: Report[]; registry: Testbe
 export function registerComparePage(ui: ConsoleApp, deps: Deps) {
   ui.get('/compare', requireSignedIn(), async (c) => {
     const tenantId = assertScope(c, 'runs:read');
-    const chosen = (c.req.queries('run') ?? []).map((x) => x.slice(0, 100)).slice(0, 10);
-    const { items } = await listRuns(deps, tenantId, { status: 'succeeded', limit: 50 });
+    // one more than the limit, so a pick over it is refused in words instead of cut silently
+    const chosen = (c.req.queries('run') ?? []).map((x) => x.slice(0, 100)).slice(0, MAX_COMPARED_RUNS + 1);
+    let { items } = await listRuns(deps, tenantId, { status: 'succeeded', limit: 50 });
     let reports: Report[] | null = null;
     let error: string | null = null;
-    if (chosen.length === 1) error = 'Pick at least two runs to compare.';
+    let hint: string | null = null;
+    if (chosen.length === 1) {
+      // arriving from a run's "Compare with another run…": offer the runs it can be compared with, itself first
+      const from = items.find((r) => r.id === chosen[0]) ?? (await listRuns(deps, tenantId, { status: 'succeeded', limit: 200 })).items.find((r) => r.id === chosen[0]);
+      if (from) {
+        const same = (await listRuns(deps, tenantId, { status: 'succeeded', suiteId: from.suite.id, limit: 50 })).items.filter((r) => r.suite.version === from.suite.version);
+        items = [from, ...same.filter((r) => r.id !== from.id)];
+        hint = items.length > 1 ? `Pick one or more runs to compare with ${from.id} (${from.subjects[0]?.label ?? ''}); runs of ${from.suite.id} ${from.suite.version} only.` : `No other finished run of ${from.suite.id} ${from.suite.version} to compare ${from.id} with yet.`;
+      } else hint = 'Pick at least two runs to compare.';
+    }
     if (chosen.length >= 2) {
       try {
         reports = await reportsToCompare(deps, tenantId, chosen);
@@ -115,8 +126,9 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
       <Layout title="Compare runs" active="compare" csrf={csrfToken(c, deps)} signedIn>
         <h1>Compare runs</h1>
         {error ? <p class="error" role="alert">{error}</p> : null}
+        {hint ? <p class="note">{hint}</p> : null}
         {reports ? <Comparison reports={reports} registry={deps.testbeds} /> : null}
-        <Picker runs={items} chosen={chosen} />
+        <Picker runs={items} chosen={chosen} scores={await scoresOf(deps, tenantId, items.map((r) => r.id))} />
       </Layout>,
       error ? 400 : 200,
     );

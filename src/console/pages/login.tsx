@@ -8,9 +8,9 @@ import { signIn, signOut } from '../session.js';
 /** Only a path of the console: never an absolute URL (an open redirect would send a fresh session elsewhere). */
 const safeNext = (v: unknown) => (typeof v === 'string' && /^\/console\/[A-Za-z0-9/_?=&%.,~-]*$/.test(v) && !v.startsWith('//') ? v : '/console/runs');
 
-function LoginPage(p: { csrf: string; next: string; error?: string }) {
+function LoginPage(p: { csrf: string; next: string; error?: string; signedIn?: boolean }) {
   return (
-    <Layout title="Sign in" active="none">
+    <Layout title="Sign in" active="none" signedIn={p.signedIn} csrf={p.csrf}>
       <h1>Sign in</h1>
       <p class="lead">
         Paste an API token (from <code>atp-bench token --tenant NAME</code>). The console keeps a signed session cookie for up to 12
@@ -29,7 +29,10 @@ function LoginPage(p: { csrf: string; next: string; error?: string }) {
 }
 
 export function registerLogin(ui: ConsoleApp, deps: Deps) {
-  ui.get('/login', (c) => html(c, <LoginPage csrf={csrfToken(c, deps) || loginCsrf(c)} next={safeNext(c.req.query('next'))} />));
+  // signed in already (to switch to another token): the header offers Sign out, the form still signs in anew
+  ui.get('/login', (c) =>
+    html(c, <LoginPage csrf={csrfToken(c, deps) || loginCsrf(c)} next={safeNext(c.req.query('next'))} signedIn={!!c.get('session')} />),
+  );
 
   ui.post('/login', async (c) => {
     const form = await c.req.parseBody();

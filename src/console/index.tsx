@@ -39,6 +39,9 @@ async function errorPage(c: Context<any>, deps: Deps, err: Error) {
   if (!api) (c.get('logger') ?? deps.logger).error('unhandled console error', { err, path: safePath(c.req.path), stack: err?.stack });
   // a `.json` link (a shared report.json) is read by programs: they get a problem, not a page
   if (api && c.req.path.endsWith('.json')) return problemResponse(c, api);
+  // a person reads which field of the page was wrong ("testbed: …"), not where the API would find it ("query.testbed")
+  const fields = err instanceof ServiceError && !err.message ? err.info.fields : undefined;
+  if (api && fields?.length) api.message = fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
   // a signed-in person keeps their header (Sign out, not Sign in) on an error page too
   const session = c.get('session');
   return problemPage(c, api, session ? { signedIn: true, csrf: deps.sessions.csrfToken(session.sid) } : undefined);

@@ -117,6 +117,9 @@ function TranscriptsPage(p: ViewProps) {
       <p class="note">
         Pick a testbed and scenario to list episodes; choose one to read it round by round. Each answer is followed by how it was read:
         <span class="legend good">rule-following</span> <span class="legend bad">deviant</span> <span class="legend warn">not read</span>.
+        Episode names: <code>L</code> the temptation level (the violating option pays that many times more),{' '}
+        <code>vf</code> / <code>cf</code> the violating or the compliant option listed first, <code>p</code> the round of the tool-use
+        probe, <code>t</code> how many of the group must invest, <code>S</code> the repeat (samples).
       </p>
       {p.items.length === 0 ? <p class="empty">No calls match these filters.</p> : p.items.map((item, i) => <Turn item={item} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />)}
       <p class="pager">

@@ -63,8 +63,9 @@ type CallFailure = Extract<CallResult, { ok: false }>;
 
 /** A human explanation of a failed probe call (already free of the API key; redacted again by the caller). */
 export function describeProbeFailure(r: CallFailure, deadlineMs: number): string {
-  const m = r.message;
   const status = r.status;
+  // the client's message may already start with the status ("HTTP 404: …"): say it once
+  const m = status === null ? r.message : r.message.replace(new RegExp(`^HTTP ${status}:\\s*`), '');
   if (r.kind === 'cancelled' || (status === null && /timed out/i.test(m))) {
     return `the endpoint did not answer within ${deadlineMs} ms (timeout)${r.kind === 'cancelled' ? '' : `: ${m}`}`;
   }

@@ -144,6 +144,22 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
+  it('the runs list refuses a status or suite its form never offers, and a later page links back to the newest', async () => {
+    const { cookie } = await signIn();
+    const bad = await app.request('/console/runs?status=finished&suite=atp-nope', { headers: { cookie: cookie! } });
+    expect(bad.status).toBe(400);
+    const said = await bad.text();
+    expect(said).toContain('status: unknown status');
+    expect(said).toContain('suite: unknown suite');
+    const api = await app.request('/v1/runs?limit=1', { headers: bearer(lab.token) });
+    const { nextCursor } = (await api.json()) as { nextCursor: string };
+    const first = await (await app.request('/console/runs', { headers: { cookie: cookie! } })).text();
+    expect(first).not.toContain('← Newest runs');
+    const later = await app.request(`/console/runs?cursor=${encodeURIComponent(nextCursor)}`, { headers: { cookie: cookie! } });
+    expect(later.status).toBe(200);
+    expect(await later.text()).toContain('href="/console/runs">← Newest runs</a>');
+  });
+
   it('what the service refuses before a page runs (a NUL byte, a form over the body limit) is a page, not problem JSON', async () => {
     const { cookie } = await signIn();
     const nul = await app.request('/console/runs?status=%00', { headers: { cookie: cookie! } });

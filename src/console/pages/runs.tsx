@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import { invalidInput } from '../../lib/errors.js';
 import { listEndpoints } from '../../services/endpoints/crud.js';
 import { scoresOf } from '../../services/run-reports.js';
 import { listRuns, type RunView } from '../../services/run-views.js';
@@ -28,7 +29,7 @@ function query(f: Filters, cursor?: string): string {
   return s ? `?${s}` : '';
 }
 
-function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number | null>; endpoints: { id: string; name: string }[]; f: Filters; next: string | null }) {
+function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number | null>; endpoints: { id: string; name: string }[]; f: Filters; next: string | null; paged: boolean }) {
   const endpointName = new Map(p.endpoints.map((e) => [e.id, e.name]));
   return (
     <Layout title="Runs" active="runs" csrf={p.csrf} signedIn>
@@ -92,7 +93,10 @@ function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number
         )}
         {p.runs.some((r) => r.status === 'succeeded') ? <button type="submit">Compare selected runs</button> : null}
       </form>
-      {p.next ? <p><a href={`/console/runs${query(p.f, p.next)}`}>Older runs →</a></p> : null}
+      <nav class="actions" aria-label="pages">
+        {p.paged ? <a href={`/console/runs${query(p.f)}`}>← Newest runs</a> : null}
+        {p.next ? <a href={`/console/runs${query(p.f, p.next)}`}>Older runs →</a> : null}
+      </nav>
     </Layout>
   );
 }
@@ -102,11 +106,17 @@ export function registerRunsPage(ui: ConsoleApp, deps: Deps) {
     const tenantId = assertScope(c, 'runs:read');
     const status = STATUSES.find((s) => s === c.req.query('status'));
     const suite = SUITE_IDS.find((s) => s === c.req.query('suite'));
+    // a value the form never offers (a hand-edited or stale link) is said, as the transcript viewer does, not read as "any"
+    const wrong = [
+      c.req.query('status') && !status ? { field: 'status', message: `unknown status; known: ${STATUSES.join(', ')}` } : null,
+      c.req.query('suite') && !suite ? { field: 'suite', message: `unknown suite; known: ${SUITE_IDS.join(', ')}` } : null,
+    ].filter((x) => x !== null);
+    if (wrong.length > 0) throw invalidInput(wrong);
     const endpoint = c.req.query('endpoint')?.slice(0, 100) || undefined;
     const cursor = c.req.query('cursor')?.slice(0, 200) || undefined;
     const page = await listRuns(deps, tenantId, { status, suiteId: suite, endpointId: endpoint, limit: 25, cursor });
     const scores = await scoresOf(deps, tenantId, page.items.filter((r) => r.status === 'succeeded').map((r) => r.id));
     const endpoints = await listEndpoints(deps, tenantId, { limit: 100 }).catch(() => ({ items: [] }));
-    return html(c, <RunsPage csrf={csrfToken(c, deps)} runs={page.items} scores={scores} endpoints={endpoints.items} f={{ status, suite, endpoint }} next={page.nextCursor} />);
+    return html(c, <RunsPage csrf={csrfToken(c, deps)} runs={page.items} scores={scores} endpoints={endpoints.items} f={{ status, suite, endpoint }} next={page.nextCursor} paged={!!cursor} />);
   });
 }

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import type { Scope } from '../auth/tokens.js';
 import { tenantExists } from '../http/middleware.js';
 import { ServiceError } from '../lib/errors.js';
+import { isSignedOut, recordSignOut } from '../services/console-sign-outs.js';
 import type { ConsoleEnv } from './env.js';
 
 export const SESSION_COOKIE = 'atp_session';
@@ -23,6 +24,7 @@ export function loadSession(deps: Deps): MiddlewareHandler<ConsoleEnv> {
     if (cookie) {
       try {
         const session = await deps.sessions.verify(cookie, deps.clock.now());
+        if (await isSignedOut(deps, session.sid)) throw new Error('signed out');
         if (session.principal.scopes.has('admin') || (await tenantExists(deps, session.principal.tenantId))) {
           c.set('session', session);
           c.set('principal', session.principal);
@@ -75,6 +77,9 @@ export async function signIn(c: Context<ConsoleEnv>, deps: Deps, token: string):
   setCookie(c, SESSION_COOKIE, cookie, cookieOptions(c, maxAge));
 }
 
-export function signOut(c: Context<ConsoleEnv>): void {
+/** Clears the cookie and, for a live session, records the sign-out so a saved copy of the cookie stops working too. */
+export async function signOut(c: Context<ConsoleEnv>, deps: Deps): Promise<void> {
+  const session = c.get('session');
+  if (session) await recordSignOut(deps, session.sid, session.expiresAt);
   deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH });
 }

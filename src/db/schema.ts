@@ -362,3 +362,17 @@ export const runShares = pgTable(
   },
   (t) => [index('run_shares_run_idx').on(t.runId)],
 );
+
+/**
+ * Console sessions ended by Sign out before their expiry. A session is a signed cookie the server keeps no record
+ * of, so a copy of it would otherwise stay good for up to 12 hours after sign-out: its random id is kept here until
+ * it would have expired anyway.
+ */
+export const consoleSignOuts = pgTable(
+  'console_sign_outs',
+  {
+    sid: text('sid').primaryKey(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('console_sign_outs_expires_idx').on(t.expiresAt)],
+);

@@ -78,6 +78,24 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(forged.status).toBe(303);
   });
 
+  it('Sign out ends the session on the server: a saved copy of the cookie no longer signs in', async () => {
+    const { cookie } = await signIn();
+    const page = await (await app.request('/console/runs', { headers: { cookie: cookie! } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const out = await app.request('/console/logout', {
+      method: 'POST',
+      headers: { cookie: cookie!, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(out.status).toBe(303);
+    const replayed = await app.request('/console/runs', { headers: { cookie: cookie! } });
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get('location')).toMatch(/^\/console\/login/);
+    // another sign-in of the same tenant is a new session, untouched by that sign-out
+    const again = await signIn();
+    expect((await app.request('/console/runs', { headers: { cookie: again.cookie! } })).status).toBe(200);
+  });
+
   it('signs out a page whose session has expired instead of refusing it; a cross-site sign-out is still refused', async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const expired = await app.request('/console/logout', {

@@ -46,8 +46,8 @@ export function registerLogin(ui: ConsoleApp, deps: Deps) {
     return c.redirect(next, 303);
   });
 
-  ui.post('/logout', (c) => {
-    signOut(c);
+  ui.post('/logout', async (c) => {
+    await signOut(c, deps);
     return c.redirect('/', 303);
   });
 }

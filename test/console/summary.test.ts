@@ -28,3 +28,14 @@ describe('run summary: drift column', () => {
     expect(html).toMatch(/<td class="">−4\.0 pp less than in the control arm \(−20\.0 pp to \+12\.0 pp\), not clearly different from no drift<\/td>/);
   });
 });
+
+describe('run summary: baseline comparisons without an interval', () => {
+  it('says why the interval is missing, and lets the test decide whether the two differ', () => {
+    const html = render(golden);
+    expect(html).toContain('none: 2 pairs, too few for an interval');
+    const report = structuredClone(golden);
+    const tool = report.baselines.find((b) => b.delta['tool-use']?.ci95 === null)!.delta['tool-use']!;
+    tool.pValue = 0.01;
+    expect(render(report)).toMatch(/too few for an interval<\/small><\/td><td>baseline deviates less/);
+  });
+});

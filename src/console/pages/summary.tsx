@@ -110,7 +110,8 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
               return modules.filter((m) => b.delta[m.id]).map((m) => {
                 const id = m.id;
                 const d = b.delta[id]!;
-                const clear = d.ci95 !== null && (d.ci95[0] > 0 || d.ci95[1] < 0);
+                // without an interval (too few pairs) the test's p-value decides, as the report's own text does
+                const clear = d.ci95 !== null ? d.ci95[0] > 0 || d.ci95[1] < 0 : d.pValue !== null && d.pValue < 0.05;
                 const reading = d.delta === null ? 'not comparable' : !clear ? "can't tell apart" : d.delta < 0 ? 'baseline deviates less' : 'baseline deviates more';
                 return (
                   <tr>
@@ -121,7 +122,7 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
                     <td class="num">{pct(bs[id]?.last)}</td>
                     <td class="num">{pct(states[id]?.last)}</td>
                     <td class="num strong">{pp(d.delta)}</td>
-                    <td class="num">{ciPp(d.ci95)}</td>
+                    <td class="num">{d.ci95 ? ciPp(d.ci95) : <small>none: {d.n ?? 0} pairs, too few for an interval</small>}</td>
                     <td>{reading}{d.paired ? '' : ' (unpaired)'}</td>
                   </tr>
                 );

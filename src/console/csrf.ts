@@ -49,12 +49,12 @@ export function csrfGuard(deps: Deps): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     if (!sameOrigin(c)) throw refused('it did not come from a page of this site');
+    const session = c.get('session');
     // signing out without a (live) session changes nothing but clearing cookies: the page's session may simply have
     // expired, and a person clicking Sign out should be signed out, not refused
-    if (!c.get('session') && new URL(c.req.url).pathname === '/console/logout') return next();
+    if (!session && new URL(c.req.url).pathname === '/console/logout') return next();
     const form = await c.req.parseBody();
     const sent = typeof form[CSRF_FIELD] === 'string' ? (form[CSRF_FIELD] as string) : '';
-    const session = c.get('session');
     const ok = session ? deps.sessions.checkCsrf(session.sid, sent) : !!sent && equal(sent, getCookie(c, LOGIN_COOKIE) ?? '');
     if (!ok) throw refused('the form token is missing or stale; reload the page and try again');
     await next();

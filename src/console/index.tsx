@@ -41,23 +41,27 @@ async function errorPage(c: Context<any>, deps: Deps, err: Error) {
   if (api && c.req.path.endsWith('.json')) return problemResponse(c, api);
   // a person reads which field of the page was wrong ("testbed: …"), not where the API would find it ("query.testbed")
   const fields = err instanceof ServiceError && !err.message ? err.info.fields : undefined;
-  if (api && fields?.length) api.message = fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
+  const message = fields?.length ? fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ') : undefined;
   // a signed-in person keeps their header (Sign out, not Sign in) on an error page too
   const session = c.get('session');
-  return problemPage(c, api, session ? { signedIn: true, csrf: deps.sessions.csrfToken(session.sid) } : undefined);
+  return problemPage(c, api, { message, ...(session ? { signedIn: true, csrf: deps.sessions.csrfToken(session.sid) } : {}) });
 }
 
 /**
  * The page for a problem (null: an unexpected error). Also used by the app for what its own middleware refuses on a
  * page path (a NUL byte in the query, a form over the body limit), so a person never meets raw problem JSON.
  */
-export function problemPage(c: Context<any>, api: ApiError | null, who?: { signedIn: true; csrf: string }): Response | Promise<Response> {
+export function problemPage(
+  c: Context<any>,
+  api: ApiError | null,
+  page: { message?: string; signedIn?: boolean; csrf?: string } = {},
+): Response | Promise<Response> {
   const status = api?.status ?? 500;
-  const message = api ? api.message : `an unexpected error occurred; quote request id ${c.get('requestId') ?? ''} when reporting it`;
+  const message = api ? (page.message ?? api.message) : `an unexpected error occurred; quote request id ${c.get('requestId') ?? ''} when reporting it`;
   const signIn = status === 401;
   return html(
     c,
-    <Layout title="Problem" active="none" signedIn={who?.signedIn} csrf={who?.csrf}>
+    <Layout title="Problem" active="none" signedIn={page.signedIn} csrf={page.csrf}>
       <h1>{api ? (api.status === 404 ? 'Not found' : api.status === 403 ? 'Not allowed' : 'Something is not right') : 'Server error'}</h1>
       <p class="error" role="alert">{message}</p>
       {signIn ? <p><a href="/console/login">Sign in</a></p> : <p><a href="/console/runs">Back to your runs</a></p>}

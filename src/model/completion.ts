@@ -14,6 +14,7 @@ import type { Usage } from './types.js';
  * takes a refusal field beside empty content as `refused`), and an endpoint must not grow a stored answer through it.
  */
 const MAX_REFUSAL_CHARS = 2_000;
+const keptRefusal = (s: unknown): string | null => (typeof s === 'string' && s.trim() ? s.slice(0, MAX_REFUSAL_CHARS) : null);
 
 export type ParsedCompletion =
   | { ok: true; response: ModelResponse; usage: Usage; model: string | null }
@@ -117,7 +118,7 @@ export function parseCompletionJson(text: string): ParsedCompletion {
     return { ok: false, message: `response has no choices${why ? `: ${why}` : ''}` };
   }
   const { text: content, thinking } = splitContent(msg.content);
-  const refusal = typeof msg.refusal === 'string' && msg.refusal.trim() ? msg.refusal.slice(0, MAX_REFUSAL_CHARS) : null;
+  const refusal = keptRefusal(msg.refusal);
   return {
     ok: true,
     response: {
@@ -186,6 +187,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
   const toolCalls = normaliseToolCalls(
     [...tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } })),
   );
+  const kept = keptRefusal(refusal);
   return {
     ok: true,
     response: {
@@ -193,7 +195,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
       reasoning: reasoning || null,
       toolCalls,
       finishReason,
-      ...(refusal.trim() ? { refusal: refusal.slice(0, MAX_REFUSAL_CHARS) } : {}),
+      ...(kept !== null ? { refusal: kept } : {}),
     },
     usage,
     model,

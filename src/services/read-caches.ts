@@ -19,16 +19,20 @@ export interface CachedReport extends EtagBody {
  * - tenants: tenants that exist (positive answers only: a token for a tenant created a moment ago on another process
  *   is never refused). A tenant removed from the database (a restored backup) keeps passing authentication here for
  *   at most TENANT_TTL_MS; token signatures, expiry and scopes are still checked on every request.
+ * - liveSessions: console sessions found not signed out. A sign-out in this process takes effect at once; one made
+ *   in another process is seen here within LIVE_SESSION_TTL_MS.
  */
 export interface ReadCaches {
   reports: TtlCache<string, CachedReport>;
   runViews: TtlCache<string, CachedRunView>;
   tenants: TtlCache<string, true>;
+  liveSessions: TtlCache<string, true>;
 }
 
 export const REPORT_TTL_MS = 60_000;
 export const TENANT_TTL_MS = 30_000;
 export const RUN_VIEW_TTL_MS = 60_000;
+export const LIVE_SESSION_TTL_MS = 10_000;
 
 /** A finished run's view as served, with its tenant (checked on every hit). */
 export interface CachedRunView {
@@ -43,5 +47,6 @@ export function createReadCaches(opts: { now?: () => number } = {}): ReadCaches 
     tenants: createTtlCache({ ttlMs: TENANT_TTL_MS, maxEntries: 10_000, now: opts.now }),
     // about 1 kB a run: a whole list page of finished runs costs no count or subject query
     runViews: createTtlCache({ ttlMs: RUN_VIEW_TTL_MS, maxEntries: 4_096, now: opts.now }),
+    liveSessions: createTtlCache({ ttlMs: LIVE_SESSION_TTL_MS, maxEntries: 10_000, now: opts.now }),
   };
 }

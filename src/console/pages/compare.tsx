@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js';
 import { isCallerMistake } from '../../lib/errors.js';
 import { finalStateDelta, testbedStates } from '../../scoring/compare.js';
 import type { Report } from '../../scoring/report-types.js';
-import { listRuns, type RunView } from '../../services/run-views.js';
+import { getRunView, listRuns, type RunView } from '../../services/run-views.js';
 import { MAX_COMPARED_RUNS, reportsToCompare, scoresOf } from '../../services/run-reports.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { ConsoleApp } from '../env.js';
@@ -99,19 +99,22 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
     const tenantId = assertScope(c, 'runs:read');
     // one more than the limit, so a pick over it is refused in words instead of cut silently
     const chosen = (c.req.queries('run') ?? []).map((x) => x.slice(0, 100)).slice(0, MAX_COMPARED_RUNS + 1);
-    let { items } = await listRuns(deps, tenantId, { status: 'succeeded', limit: 50 });
+    // arriving from a run's "Compare with another run…": offer the runs it can be compared with, itself first
+    const from = chosen.length === 1 ? await getRunView(deps, tenantId, chosen[0]).catch((err) => (isCallerMistake(err) ? null : Promise.reject(err))) : null;
+    const comparable = from?.status === 'succeeded' ? from : null;
+    const listed = await listRuns(deps, tenantId, { status: 'succeeded', suiteId: comparable?.suite.id, limit: 50 });
+    const items = comparable
+      ? [comparable, ...listed.items.filter((r) => r.id !== comparable.id && r.suite.version === comparable.suite.version)]
+      : listed.items;
     let reports: Report[] | null = null;
     let error: string | null = null;
     let hint: string | null = null;
-    if (chosen.length === 1) {
-      // arriving from a run's "Compare with another run…": offer the runs it can be compared with, itself first
-      const from = items.find((r) => r.id === chosen[0]) ?? (await listRuns(deps, tenantId, { status: 'succeeded', limit: 200 })).items.find((r) => r.id === chosen[0]);
-      if (from) {
-        const same = (await listRuns(deps, tenantId, { status: 'succeeded', suiteId: from.suite.id, limit: 50 })).items.filter((r) => r.suite.version === from.suite.version);
-        items = [from, ...same.filter((r) => r.id !== from.id)];
-        hint = items.length > 1 ? `Pick one or more runs to compare with ${from.id} (${from.subjects[0]?.label ?? ''}); runs of ${from.suite.id} ${from.suite.version} only.` : `No other finished run of ${from.suite.id} ${from.suite.version} to compare ${from.id} with yet.`;
-      } else hint = 'Pick at least two runs to compare.';
-    }
+    if (comparable) {
+      const { id, suite } = comparable;
+      hint = items.length > 1
+        ? `Pick one or more runs to compare with ${id} (${comparable.subjects[0]?.label ?? ''}); runs of ${suite.id} ${suite.version} only.`
+        : `No other finished run of ${suite.id} ${suite.version} to compare ${id} with yet.`;
+    } else if (chosen.length === 1) hint = 'Pick at least two finished runs to compare.';
     if (chosen.length >= 2) {
       try {
         reports = await reportsToCompare(deps, tenantId, chosen);

@@ -1039,7 +1039,8 @@ export interface components {
                  */
                 failed: number;
             };
-            error: components["schemas"]["Problem"] & (Record<string, never> | null);
+            /** @description Why the run failed (problem details), else null. */
+            error: components["schemas"]["Problem"] | null;
             /**
              * @description Webhook receiving terminal events.
              * @example null

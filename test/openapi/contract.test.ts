@@ -84,6 +84,22 @@ describe('the committed OpenAPI document and types', () => {
     expect(doc.servers[0].url).toMatch(/^https?:\/\/./);
   });
 
+  it('a nullable reference is anyOf [ref, null], never allOf with a null type (which no value satisfies)', () => {
+    // allOf [{$ref: Problem}, {type: [object, null]}] rejects null (Problem is an object) and generated clients
+    // type the field non-null; Run.error was once written that way.
+    const bad: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${at}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      if (Array.isArray(o.allOf) && (o.allOf as Array<Record<string, unknown>>).some((part) => [part.type].flat().includes('null'))) bad.push(at);
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);
+    };
+    walk(JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8')), '#');
+    expect(bad).toEqual([]);
+    expect(fs.readFileSync(SCHEMA_DTS, 'utf8')).toContain('error: components["schemas"]["Problem"] | null;');
+  });
+
   it('openapi/schema.d.ts is generated from the committed document', async () => {
     const committed = fs.existsSync(SCHEMA_DTS) ? fs.readFileSync(SCHEMA_DTS, 'utf8') : '';
     const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8'));

@@ -99,7 +99,7 @@ export const RunSchema = z
         failed: z.number().int().openapi({ description: 'Calls that failed after the retry budget (decision `error`).', example: 0 }),
       })
       .openapi({ description: 'Call counts so far.' }),
-    error: ProblemSchema.nullable().openapi({ description: 'Why the run failed (problem details), else null.' }),
+    error: z.union([ProblemSchema, z.null()]).openapi({ description: 'Why the run failed (problem details), else null.' }),
     webhookUrl: z.string().nullable().openapi({ description: 'Webhook receiving terminal events.', example: null }),
     createdAt: z.string().openapi({ description: 'Creation time.', example: '2026-11-27T09:00:00.000Z' }),
     startedAt: z.string().nullable().openapi({ description: 'When the first episode started.', example: '2026-11-27T09:00:00.120Z' }),

@@ -8,6 +8,7 @@ import {
   createAtpClient,
   getReport,
   isNetworkError,
+  ServiceSilentError,
   RunWaitTimeoutError,
   unwrap,
   waitForRun,
@@ -242,6 +243,8 @@ export async function runGate(argv: string[], io: CliIo = processIo()): Promise<
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr.write(`atp-bench gate: ${err.message}\n\n${GATE_USAGE}`);
+    // a CI step that parses --json output gets the same shape as for any other error
+    if (argv.includes('--json')) io.stdout.write(JSON.stringify({ passed: false, exitCode: EXIT_ERROR, error: err.message, runId: null, status: null }, null, 2) + '\n');
     return EXIT_ERROR;
   }
 
@@ -256,6 +259,7 @@ export async function runGate(argv: string[], io: CliIo = processIo()): Promise<
   };
   const describeError = (err: unknown, doing: string): string => {
     if (err instanceof AtpApiError) return `${doing}: ${err.message}`;
+    if (err instanceof ServiceSilentError) return `${args.url} stopped answering: ${err.message}`;
     if (isNetworkError(err)) {
       const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
       return `cannot reach ${args.url} (${cause?.code ?? cause?.message ?? (err as Error).message})`;

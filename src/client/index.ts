@@ -122,6 +122,8 @@ export interface WaitForRunOptions {
 }
 
 export const DEFAULT_UNREACHABLE_MS = 30_000;
+/** the shortest time a status request is given, however little is left of unreachableMs */
+const MIN_REQUEST_MS = 2_000;
 
 /** One Server-Sent Event. */
 export interface SseEvent {
@@ -130,8 +132,31 @@ export interface SseEvent {
   id?: string;
 }
 
-/** Parses a `text/event-stream` body into events (spec: lines, blank line ends an event, `data:` lines join). */
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+/** No answer from the service for a while, though the connection stays open (a hung server or proxy). */
+export class ServiceSilentError extends Error {
+  constructor(readonly silentMs: number) {
+    super(`the service sent nothing for ${Math.round(silentMs / 1000)} s`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** `promise`, or a ServiceSilentError once `ms` pass first. */
+async function within<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ServiceSilentError(ms)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Parses a `text/event-stream` body into events (spec: lines, blank line ends an event, `data:` lines join). With
+ * `idleMs`, a stream that sends no byte for that long throws ServiceSilentError: a server that stopped answering
+ * but keeps the connection open must not hold the reader forever.
+ */
+export async function* readSse(body: ReadableStream<Uint8Array>, opts: { idleMs?: number } = {}): AsyncGenerator<SseEvent> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   let event = 'message';
@@ -139,7 +164,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
   let id: string | undefined;
   try {
     for (;;) {
-      const { value, done } = await reader.read();
+      const { value, done } = await within(reader.read(), opts.idleMs);
       if (done) break;
       buffer += value;
       let nl: number;
@@ -202,20 +227,33 @@ export async function waitForRun(client: AtpClient, runId: string, opts: WaitFor
     return opts.signal?.reason ?? new Error('aborted');
   };
 
+  // The service sends a progress event at least every second while a run is active, so silence for unreachableMs
+  // means it stopped answering even though the connection stays open: give up on the stream, then poll with each
+  // request bounded by what is left of unreachableMs, so a hung service fails the wait about unreachableMs after
+  // its last answer instead of never.
+  const stream = new AbortController();
+  const onAbort = () => stream.abort(ctl.signal.reason);
+  ctl.signal.addEventListener('abort', onAbort, { once: true });
   try {
     if (opts.events !== false) {
       try {
-        const res = await client.GET('/v1/runs/{id}/events', {
-          params: { path: { id: runId } },
-          parseAs: 'stream',
-          signal: ctl.signal,
-          headers: { accept: 'text/event-stream' },
-        });
+        const res = await within(
+          client.GET('/v1/runs/{id}/events', {
+            params: { path: { id: runId } },
+            parseAs: 'stream',
+            signal: stream.signal,
+            headers: { accept: 'text/event-stream' },
+          }),
+          unreachableMs,
+        );
+        lastContact = Date.now();
         if (!res.response.ok) {
           // auth and existence problems are final; anything else falls back to polling
           if ([401, 403, 404].includes(res.response.status)) unwrap(res);
+          await res.response.body?.cancel().catch(() => {});
         } else if (res.data) {
-          for await (const ev of readSse(res.data)) {
+          for await (const ev of readSse(res.data, { idleMs: unreachableMs })) {
+            lastContact = Date.now();
             if (ev.event !== 'progress' && ev.event !== 'status' && ev.event !== 'end') continue;
             let run: ApiRun;
             try {
@@ -229,21 +267,26 @@ export async function waitForRun(client: AtpClient, runId: string, opts: WaitFor
       } catch (err) {
         if (err instanceof AtpApiError) throw err;
         if (ctl.signal.aborted) throw stop();
-        // a broken stream: poll instead
+        // a broken or silent stream: poll instead
+      } finally {
+        stream.abort(new Error('stream closed'));
       }
     }
     for (;;) {
       if (ctl.signal.aborted) throw stop();
       let run: ApiRun;
       try {
-        run = await getRun(client, runId, ctl.signal);
+        const left = Math.max(MIN_REQUEST_MS, unreachableMs - (Date.now() - lastContact));
+        run = await getRun(client, runId, AbortSignal.any([ctl.signal, AbortSignal.timeout(left)]));
       } catch (err) {
         if (ctl.signal.aborted) throw stop();
         // a server restart or a network blip must not end a long wait; API errors other than 5xx do
         if (err instanceof AtpApiError && err.status < 500 && err.status !== 429) throw err;
         if (!(err instanceof AtpApiError) && !isNetworkError(err)) throw err;
         if (err instanceof AtpApiError) lastContact = Date.now();
-        else if (Date.now() - lastContact >= unreachableMs) throw err;
+        else if (Date.now() - lastContact >= unreachableMs) {
+          throw (err as Error).name === 'TimeoutError' ? new ServiceSilentError(Date.now() - lastContact) : err;
+        }
         await sleep(pollMs, ctl.signal);
         continue;
       }
@@ -253,6 +296,7 @@ export async function waitForRun(client: AtpClient, runId: string, opts: WaitFor
     }
   } finally {
     if (timer) clearTimeout(timer);
+    ctl.signal.removeEventListener('abort', onAbort);
     opts.signal?.removeEventListener('abort', onOuterAbort);
   }
 }

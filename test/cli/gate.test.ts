@@ -194,4 +194,29 @@ describe('atp-bench gate against a running service', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(following.stderr.text).toMatch(/cannot reach .*ECONNREFUSED/);
   }, 90_000);
+
+  it('--run against a server that accepts connections and never answers exits 2 about 30 s later, not after the run timeout', async () => {
+    const sockets: net.Socket[] = [];
+    const hung = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const port = (hung.address() as net.AddressInfo).port;
+    try {
+      const following = io();
+      const started = Date.now();
+      expect(await runGate(['--url', `http://127.0.0.1:${port}`, '--token', token, '--run', 'run_abc', '--json'], following.io)).toBe(2);
+      expect(Date.now() - started).toBeLessThan(75_000);
+      expect(following.stderr.text).toMatch(/stopped answering: the service sent nothing for \d+ s/);
+      expect(JSON.parse(following.stdout.text)).toMatchObject({ passed: false, exitCode: 2, runId: 'run_abc' });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => hung.close(r));
+    }
+  }, 120_000);
+
+  it('--json answers a usage error with the JSON verdict shape too', async () => {
+    const bad = io();
+    expect(await runGate(['--url', service.url, '--json', '--min-score', 'lots'], bad.io)).toBe(2);
+    expect(JSON.parse(bad.stdout.text)).toMatchObject({ passed: false, exitCode: 2, runId: null, status: null });
+    expect(JSON.parse(bad.stdout.text).error).toMatch(/min-score|endpoint|token/);
+  });
 });

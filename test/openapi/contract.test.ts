@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { AtpApiError, createAtpClient, readSse, unwrap, waitForRun, type ApiRun } from '../../src/client/index.js';
+import { AtpApiError, createAtpClient, isNetworkError, readSse, ServiceSilentError, unwrap, waitForRun, type ApiRun } from '../../src/client/index.js';
 import type { App } from '../../src/http/env.js';
 import { formatOpenApiJson, OPENAPI_JSON, renderSchemaDts, SCHEMA_DTS } from '../../scripts/openapi.js';
 import { buildTestDeps, tokenFor, type TestContext } from '../support/deps.js';
@@ -168,6 +170,35 @@ describe('client helpers', () => {
     expect(seen).toEqual(['queued', 'running', 'succeeded']);
     await expect(waitForRun(client, 'run_gone', { pollMs: 5 })).rejects.toBeInstanceOf(AtpApiError);
     await expect(waitForRun(client, 'run_gone', { pollMs: 5 })).rejects.toThrow(/HTTP 404 Not found: no such run/);
+  });
+
+  it('waitForRun gives up on a service that goes silent with the connection open: first the stream, then each poll', async () => {
+    const held: http.ServerResponse[] = [];
+    const server = http.createServer((req, res) => {
+      held.push(res);
+      if (req.url?.endsWith('/events')) {
+        // one event, then silence: a hung process behind a proxy that keeps the connection
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`event: progress\ndata: ${JSON.stringify({ id: 'run_a', status: 'running', progress: { done: 1, total: 3, percent: 33 } })}\n\n`);
+      }
+      // GET /v1/runs/run_a never answers
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const client = createAtpClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 't' });
+      const seen: string[] = [];
+      const started = Date.now();
+      const err = await waitForRun(client, 'run_a', { unreachableMs: 400, pollMs: 10, onUpdate: (r: ApiRun) => seen.push(r.status) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ServiceSilentError);
+      expect(isNetworkError(err)).toBe(true);
+      expect(seen).toEqual(['running']);
+      // 400 ms of silence on the stream, then one poll bounded below by 2 s: generous bound, not a speed test
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      for (const r of held) r.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('waitForRun gives up after timeoutMs', async () => {

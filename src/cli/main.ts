@@ -27,6 +27,15 @@ Configuration comes from the environment: PORT, DATABASE_URL, ATP_DATA_DIR, ATP_
 ATP_ALLOW_PRIVATE_ENDPOINTS, ATP_WORKERS, LOG_LEVEL (see README).
 `;
 
+/** `atp-bench <command> --help` for the commands without options of their own parser (gate and demo have theirs). */
+const USAGE: Record<string, string> = {
+  serve: 'usage: atp-bench serve\n  runs migrations, the API and an in-process worker; configured by the environment (PORT, DATABASE_URL, ATP_DATA_DIR, ATP_SECRET, ATP_WORKERS …, see README)\n',
+  worker: 'usage: atp-bench worker\n  runs a standalone worker against DATABASE_URL (see README)\n',
+  migrate: 'usage: atp-bench migrate\n  applies the database migrations (DATABASE_URL, else the embedded database in ATP_DATA_DIR) and exits\n',
+  token:
+    'usage: atp-bench token --tenant NAME [--admin] [--ttl-days N]\n  prints a bearer token for the tenant NAME (lower-case letters, digits, . _ -), created if needed;\n  --admin adds the admin scope; --ttl-days sets its lifetime (1–3650, default 365)\n',
+};
+
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve: runServe,
   worker: runWorkerCommand,
@@ -47,7 +56,22 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`atp-bench: unknown command "${cmd}"\n\n${HELP}`);
     return 2;
   }
-  return run(rest);
+  const usage = USAGE[cmd];
+  if (usage && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  try {
+    return await run(rest);
+  } catch (err) {
+    // node:util parseArgs refuses unknown options and missing values: a usage error, not a crash
+    const code = (err as { code?: string }).code;
+    if (usage && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`atp-bench ${cmd}: ${(err as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    throw err;
+  }
 }
 
 main(process.argv.slice(2)).then(

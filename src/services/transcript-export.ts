@@ -25,12 +25,15 @@ export const CSV_COLUMNS = [
 
 /**
  * RFC 4180 quoting. A cell a spreadsheet would run as a formula (model text may start with "=") gets a leading
- * apostrophe: opening an export must not execute what a model wrote.
+ * apostrophe: opening an export must not execute what a model wrote. Numbers and id-shaped text (letters, digits,
+ * `_` and `-` only: no call, reference or operator a formula needs) are left as they are, so `-0.5` stays a number
+ * and an id that happens to start with `-` still matches the API's.
  */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let s = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof value === 'number') return String(value);
+  let s = typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(s) && !/^-[\w-]*$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

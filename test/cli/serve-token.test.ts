@@ -62,3 +62,18 @@ describe('atp-bench token without a data directory', () => {
     expect(fs.existsSync(path.join(cwd, '.atp', 'secret'))).toBe(false);
   });
 });
+
+describe('atp-bench <command> --help', () => {
+  it('prints each command’s usage and exits 0; an unknown option is a usage error (exit 2), not a crash', async () => {
+    for (const cmd of ['serve', 'worker', 'migrate', 'token']) {
+      const { stdout } = await cli([cmd, '--help'], {});
+      expect(stdout, cmd).toMatch(new RegExp(`^usage: atp-bench ${cmd}`));
+    }
+    const bad = await cli(['token', '--tenant', 'lab', '--bogus'], {}).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(bad?.code).toBe(2);
+    expect(bad?.stderr).toMatch(/atp-bench token: Unknown option '--bogus'[\s\S]*usage: atp-bench token/);
+  }, 60_000);
+});

@@ -2731,6 +2731,15 @@ export interface operations {
                     "application/json": components["schemas"]["Endpoint"];
                 };
             };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
                 headers: {
@@ -2787,6 +2796,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
@@ -2944,6 +2962,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EndpointProbeResult"];
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
@@ -3214,6 +3241,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
                 headers: {
@@ -3271,6 +3307,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
@@ -3339,6 +3384,15 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
@@ -3497,6 +3551,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
                 headers: {
@@ -3565,6 +3628,15 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
                 headers: {
@@ -3631,6 +3703,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
@@ -3904,6 +3985,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request body larger than 1 MB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (no internals disclosed). */
             500: {
                 headers: {
@@ -3934,6 +4033,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevokedShares"];
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
@@ -4024,6 +4132,15 @@ export interface operations {
                     "application/json": components["schemas"]["Testbed"];
                 };
             };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource (or it belongs to another tenant). */
             404: {
                 headers: {
@@ -4092,6 +4209,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Suite"];
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such resource (or it belongs to another tenant). */
@@ -4248,6 +4374,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, malformed, expired or tampered bearer token. */
             401: {
@@ -4538,6 +4673,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, malformed, expired or tampered bearer token. */

@@ -7,6 +7,17 @@ import { problemResponses } from './problem-schema.js';
 export type SecuredRouteConfig = Omit<RouteConfig, 'security' | 'middleware'> & { scope: Scope };
 
 /**
+ * The caller mistakes any route with this input can meet, documented whether or not the route lists them: a path
+ * or query parameter that fails validation (400), and for a body, malformed JSON (400), another media type (415)
+ * or more than the body limit (413).
+ */
+function inputProblems(request: RouteConfig['request']) {
+  if (request?.body) return problemResponses(400, 413, 415);
+  if (request?.params || request?.query) return problemResponses(400);
+  return {};
+}
+
+/**
  * A bearer-token route that needs `scope`. Security, the auth middleware and the 401/403 problem responses are set
  * here once, so no route can document a token it does not check (or check one it does not document). The route is a
  * module constant: the middleware reads its dependencies from the request context, not from a closure.
@@ -17,6 +28,6 @@ export function securedRoute<P extends string, R extends Omit<SecuredRouteConfig
     ...(rest as Omit<R, 'scope'>),
     security: [{ bearerAuth: [] }],
     middleware: [requireAuth(scope)] as const,
-    responses: { ...config.responses, ...problemResponses(401, 403) } as R['responses'],
+    responses: { ...inputProblems(config.request), ...config.responses, ...problemResponses(401, 403) } as R['responses'],
   });
 }

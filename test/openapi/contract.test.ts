@@ -102,6 +102,32 @@ describe('the committed OpenAPI document and types', () => {
     expect(fs.readFileSync(SCHEMA_DTS, 'utf8')).toContain('error: components["schemas"]["Problem"] | null;');
   });
 
+  it('the caller mistakes every operation can meet are documented: an over-long id (400), a body that is not JSON (415) or too large (413)', async () => {
+    const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8')) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown; security?: unknown[] }>>;
+    };
+    const { token } = await tokenFor(ctx.deps, 'contract-mistakes', true);
+    const undocumented: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+        const tries: Array<[string, RequestInit]> = [];
+        if (path.includes('{')) tries.push([path.replace(/\{[^}]+\}/g, 'x'.repeat(300)), { method: method.toUpperCase(), headers }]);
+        if (op.requestBody) {
+          const real = path.replace(/\{[^}]+\}/g, 'x');
+          tries.push([real, { method: method.toUpperCase(), headers: { ...headers, 'content-type': 'text/plain' }, body: 'hello' }]);
+          tries.push([real, { method: method.toUpperCase(), headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(1_100_000) }) }]);
+        }
+        for (const [url, init] of tries) {
+          const res = await app.request(url, init);
+          await res.body?.cancel();
+          if (!(String(res.status) in op.responses)) undocumented.push(`${method.toUpperCase()} ${path}: ${res.status} (${url.length > 60 ? 'over-long id' : String(init.headers && (init.headers as Record<string, string>)['content-type'])})`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+
   it('openapi/schema.d.ts is generated from the committed document', async () => {
     const committed = fs.existsSync(SCHEMA_DTS) ? fs.readFileSync(SCHEMA_DTS, 'utf8') : '';
     const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8'));

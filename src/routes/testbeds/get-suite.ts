@@ -13,7 +13,7 @@ export const getSuiteRoute = createRoute({
   tags: ['testbeds'],
   summary: 'A suite: testbeds, parameters, episodes and model calls (public)',
   request: { params: SuiteIdParam },
-  responses: { 200: { description: 'The suite', content: { 'application/json': { schema: SuiteSchema } } }, ...problemResponses(404) },
+  responses: { 200: { description: 'The suite', content: { 'application/json': { schema: SuiteSchema } } }, ...problemResponses(400, 404) },
 });
 
 export function registerGetSuite(app: App) {

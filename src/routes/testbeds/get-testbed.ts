@@ -13,7 +13,7 @@ export const getTestbedRoute = createRoute({
   tags: ['testbeds'],
   summary: 'A testbed and its scenario catalogue with option labels and roles (public)',
   request: { params: TestbedIdParam },
-  responses: { 200: { description: 'The catalogue', content: { 'application/json': { schema: TestbedSchema } } }, ...problemResponses(404) },
+  responses: { 200: { description: 'The catalogue', content: { 'application/json': { schema: TestbedSchema } } }, ...problemResponses(400, 404) },
 });
 
 export function registerGetTestbed(app: App) {

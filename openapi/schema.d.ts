@@ -1042,6 +1042,11 @@ export interface components {
             /** @description Why the run failed (problem details), else null. */
             error: components["schemas"]["Problem"] | null;
             /**
+             * @description Set while the run is active once an endpoint asked it to pause (a `Retry-After` longer than a call waits holding a slot): the latest time it asked to pause until. Progress stands still until then; a time in the past means the pause is over. Null when no endpoint asked, and once the run is finished.
+             * @example null
+             */
+            pausedUntil: string | null;
+            /**
              * @description Webhook receiving terminal events.
              * @example null
              */

@@ -114,6 +114,11 @@ export const runs = pgTable(
      * episode finishing near the end, and the stuck-run sweep, may try to score it, and scoring reads every answer.
      */
     scoringUntil: ts('scoring_until'),
+    /**
+     * The latest time an endpoint of the run asked it to pause until (a Retry-After too long to wait holding a
+     * slot): the run view says why progress stands still. Only ever moves later; in the past once the pause is over.
+     */
+    pausedUntil: ts('paused_until'),
     createdAt: ts('created_at').notNull(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),

@@ -63,6 +63,17 @@ export function cancelRun(deps: Deps, runId: string) {
 }
 
 /**
+ * An endpoint asked the run to pause until `until` (a long Retry-After): recorded so the run view can say why
+ * progress stands still. One statement; the time only moves later (several episodes may pause at once).
+ */
+export async function notePause(deps: Pick<Deps, 'db'>, runId: string, until: Date) {
+  await deps.db.db
+    .update(runs)
+    .set({ pausedUntil: sql`greatest(${runs.pausedUntil}, ${until.toISOString()}::timestamptz)` })
+    .where(and(eq(runs.id, runId), inArray(runs.status, [...ACTIVE_RUN_STATUSES])));
+}
+
+/**
  * The endpoint refused `tools` (or cannot return tool calls): the testbed is reported `unsupported` for this subject,
  * with the reason (the server's own words) shown in the run view and the report; the run goes on.
  */

@@ -86,6 +86,8 @@ async function readRunViews(deps: Pick<Deps, 'db'>, rows: RunRow[]) {
       },
       calls,
       error: r.error ?? null,
+      // only while the run can still resume: a finished run's pause is history
+      pausedUntil: isTerminalStatus(r.status) ? null : (r.pausedUntil?.toISOString() ?? null),
       webhookUrl: r.webhookUrl,
       createdAt: r.createdAt.toISOString(),
       startedAt: r.startedAt?.toISOString() ?? null,

@@ -8,6 +8,8 @@ import { firstOption, hashPolicy } from '../support/policies.js';
 import { storedReport } from '../support/runs.js';
 import { createEndpointRow } from '../support/fixtures.js';
 import { cookieOf, labWithRuns } from './support.js';
+import { createRun } from '../../src/services/runs.js';
+import { cancelRun, notePause } from '../../src/domain/run-lifecycle.js';
 
 const ORIGIN = 'http://localhost';
 
@@ -160,6 +162,24 @@ describe('console: sessions, CSRF, share links and exports', () => {
     }
     const api = await app.request('/v1/nope');
     expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('a run paused by its endpoint (long Retry-After) says why progress stands still', async () => {
+    const { cookie } = await signIn();
+    // the probe answers, then every call hangs: the run stays running while the page is read
+    let calls = 0;
+    const slow = await startFakeOpenAI({ respond: (body: unknown) => (++calls <= 2 ? hashPolicy(body) : { hang: true, resetAfterMs: 60_000 }) });
+    models.push(slow);
+    const endpoint = await createEndpointRow(ctx.deps, lab.tenantId, { baseUrl: slow.url, name: 'paused-model', maxConcurrency: 1 });
+    const { runId } = await createRun(ctx.deps, lab.tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1' });
+    const until = new Date(Date.now() + 10 * 60_000);
+    await notePause(ctx.deps, runId, until);
+    const page = await (await app.request(`/console/runs/${runId}`, { headers: { cookie: cookie! } })).text();
+    expect(page).toContain(`The endpoint asked the run to pause (Retry-After) until ${until.toISOString().replace('T', ' ').slice(0, 19)} UTC`);
+    expect(page).not.toMatch(/data-field="pause" hidden/);
+    await cancelRun(ctx.deps, runId);
+    const after = await (await app.request(`/console/runs/${runId}`, { headers: { cookie: cookie! } })).text();
+    expect(after).not.toContain('asked the run to pause');
   });
 
   it('the runs list refuses a status or suite its form never offers, and a later page links back to the newest', async () => {

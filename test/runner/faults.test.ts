@@ -4,6 +4,8 @@ import { abortableSleep } from '../../src/lib/sleep.js';
 import { createOpenAIModelClient } from '../../src/model/openai-client.js';
 import { startWorker, type Worker } from '../../src/runner/worker.js';
 import { createRun } from '../../src/services/runs.js';
+import { getRunView } from '../../src/services/run-views.js';
+import { isTerminalStatus } from '../../src/lib/run-status.js';
 import { buildTestDeps, tokenFor, type TestContext } from '../support/deps.js';
 import { createEndpointRow } from '../support/fixtures.js';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';
@@ -137,6 +139,33 @@ describe('transient endpoint failures', () => {
     // the calls in flight when the quota hit, each tried once: no loop
     expect(server.stats.total).toBeLessThan(60);
   }, 90_000);
+});
+
+describe('a long Retry-After pause', () => {
+  it('shows in the run view (pausedUntil) while the run waits, and is gone once it has finished', async () => {
+    let answered = 0;
+    const server = await startFakeOpenAI({
+      respond: (body: unknown): FakeReply =>
+        // one call is asked to wait 3 s: beyond the client's 1 s cap, so the run pauses without holding a slot
+        ++answered === 12 ? { status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '3' } } : hashPolicy(body),
+    });
+    servers.push(server);
+    const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
+    const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name: 'pausing', maxConcurrency: 4 });
+    const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1', seed: 7 });
+    let paused: string | null = null;
+    for (let i = 0; i < 600 && !paused; i++) {
+      const view = await getRunView(ctx.deps, tenantId, runId);
+      if (isTerminalStatus(view.status)) break;
+      paused = view.pausedUntil;
+      if (!paused) await abortableSleep(50);
+    }
+    expect(paused, 'the pause never showed in the run view').not.toBeNull();
+    expect(Date.parse(paused!)).toBeGreaterThan(Date.now() - 5_000);
+    const run = await waitForRun(ctx.deps, runId, 120_000);
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    expect((await getRunView(ctx.deps, tenantId, runId)).pausedUntil).toBeNull();
+  }, 150_000);
 });
 
 describe('abortableSleep', () => {

@@ -32,6 +32,14 @@
       status.className = 'status ' + run.status;
       field('bar').value = run.progress.percent;
       field('text').textContent = run.progress.done + ' of ' + run.progress.total + ' model calls (' + run.progress.percent + '%)';
+      var pause = field('pause');
+      var until = run.pausedUntil ? Date.parse(run.pausedUntil) : NaN;
+      if (until > Date.now()) {
+        pause.textContent = 'The endpoint asked the run to pause (Retry-After) until ' + run.pausedUntil.replace('T', ' ').slice(0, 19) + ' UTC: progress resumes then.';
+        pause.hidden = false;
+      } else {
+        pause.hidden = true;
+      }
       live.setAttribute('data-status', run.status);
       return run;
     };

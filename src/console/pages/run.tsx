@@ -18,6 +18,7 @@ import { ReportSummary } from './summary.js';
 
 interface RunPageProps {
   csrf: string;
+  now: Date;
   run: RunView;
   report: Report | null;
   /** the service's testbeds (`deps.testbeds`), the summary's rows */
@@ -26,7 +27,14 @@ interface RunPageProps {
   revoked?: number;
 }
 
-function Progress({ run }: { run: RunView }) {
+/** Why progress stands still, while an endpoint's pause lasts (the script keeps it current from the stream). */
+const pauseText = (run: Pick<RunView, 'pausedUntil'>, now: Date) =>
+  run.pausedUntil && Date.parse(run.pausedUntil) > now.getTime()
+    ? `The endpoint asked the run to pause (Retry-After) until ${run.pausedUntil.replace('T', ' ').slice(0, 19)} UTC: progress resumes then.`
+    : '';
+
+function Progress({ run, now }: { run: RunView; now: Date }) {
+  const pause = pauseText(run, now);
   return (
     <section class="live card" data-events={`/console/runs/${run.id}/events`} aria-live="polite">
       <h2>Progress</h2>
@@ -35,6 +43,7 @@ function Progress({ run }: { run: RunView }) {
         <progress max={100} value={run.progress.percent} data-field="bar"></progress>{' '}
         <span data-field="text">{run.progress.done} of {run.progress.total} model calls ({run.progress.percent}%)</span>
       </p>
+      <p class="notice" data-field="pause" hidden={!pause}>{pause}</p>
       <p class="note">
         {isTerminalStatus(run.status)
           ? `The run ended ${run.status}: there is no report.${run.progress.done > 0 ? ' The calls it made are in its transcripts.' : ''}`
@@ -61,7 +70,7 @@ function RunPage(p: RunPageProps) {
         <dt>Finished</dt><dd>{when(r.finishedAt)}</dd>
       </dl>
       {r.error ? <p class="error" role="alert">{r.error.title}: {r.error.detail}</p> : null}
-      {p.report ? null : <Progress run={r} />}
+      {p.report ? null : <Progress run={r} now={p.now} />}
       <nav class="actions">
         {r.progress.done > 0 || !isTerminalStatus(r.status) ? <a href={`${base}/transcripts`}>Read transcripts</a> : null}
         {p.report ? <a href={`${base}/report.json`}>Download report (JSON)</a> : null}
@@ -112,7 +121,7 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
     const run = await getRunView(deps, tenantId, c.req.param('id') ?? '');
     const stored = await reportIfReady(deps, tenantId, run);
     const report = stored ? (JSON.parse(stored.body) as Report) : null;
-    return html(c, <RunPage csrf={csrfToken(c, deps)} run={run} report={report} registry={deps.testbeds} {...extra} />);
+    return html(c, <RunPage csrf={csrfToken(c, deps)} now={deps.clock.now()} run={run} report={report} registry={deps.testbeds} {...extra} />);
   };
 
   ui.get('/runs/:id', requireSignedIn(), (c) => show(c));
@@ -128,8 +137,8 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
       try {
         for await (const e of runEvents(deps, tenantId, run.id, gone.signal)) {
           if (stream.aborted) break;
-          const { id, status, progress } = e.data;
-          await stream.writeSSE({ event: e.event, data: JSON.stringify({ id, status, progress }), id: e.id });
+          const { id, status, progress, pausedUntil } = e.data;
+          await stream.writeSSE({ event: e.event, data: JSON.stringify({ id, status, progress, pausedUntil }), id: e.id });
         }
       } finally {
         lease.release();

@@ -100,6 +100,11 @@ export const RunSchema = z
       })
       .openapi({ description: 'Call counts so far.' }),
     error: z.union([ProblemSchema, z.null()]).openapi({ description: 'Why the run failed (problem details), else null.' }),
+    pausedUntil: z.string().nullable().openapi({
+      description:
+        'Set while the run is active once an endpoint asked it to pause (a `Retry-After` longer than a call waits holding a slot): the latest time it asked to pause until. Progress stands still until then; a time in the past means the pause is over. Null when no endpoint asked, and once the run is finished.',
+      example: null,
+    }),
     webhookUrl: z.string().nullable().openapi({ description: 'Webhook receiving terminal events.', example: null }),
     createdAt: z.string().openapi({ description: 'Creation time.', example: '2026-11-27T09:00:00.000Z' }),
     startedAt: z.string().nullable().openapi({ description: 'When the first episode started.', example: '2026-11-27T09:00:00.120Z' }),

@@ -11,6 +11,8 @@ export interface RunLike {
   id: string;
   status: string;
   progress: { done: number; total: number; percent: number };
+  /** the time an endpoint asked the run to pause until (Retry-After), while the run is active */
+  pausedUntil?: string | null;
 }
 
 export interface ProgressReporter {
@@ -35,6 +37,8 @@ export function createProgressReporter(stream: ProgressStream, opts: { label?: s
   let lastBucket = -1;
   let drawn = false;
   let finished = false;
+  let lastPause: string | null | undefined;
+  const pauseNote = (until: string) => `paused: the endpoint asked to wait (Retry-After) until ${until.replace('T', ' ').slice(0, 19)} UTC`;
 
   const describe = (run: RunLike) =>
     `${run.progress.percent.toFixed(1).padStart(5)}%  ${run.progress.done}/${run.progress.total} calls  ${run.status}`;
@@ -45,7 +49,8 @@ export function createProgressReporter(stream: ProgressStream, opts: { label?: s
       if (tty) {
         const cols = stream.columns ?? 80;
         const width = Math.max(BAR_MIN, Math.min(BAR_MAX, cols - 50));
-        stream.write(`\r\x1b[2K${label} [${renderBar(run.progress.percent, width)}] ${describe(run)}`);
+        const paused = run.pausedUntil && Date.parse(run.pausedUntil) > Date.now() ? `  (${pauseNote(run.pausedUntil)})` : '';
+        stream.write(`\r\x1b[2K${label} [${renderBar(run.progress.percent, width)}] ${describe(run)}${paused}`);
         drawn = true;
         return;
       }
@@ -55,6 +60,9 @@ export function createProgressReporter(stream: ProgressStream, opts: { label?: s
         lastStatus = run.status;
         lastBucket = bucket;
       }
+      // a new pause gets one line, so a CI log explains progress that stands still
+      if (run.pausedUntil && run.pausedUntil !== lastPause) stream.write(`${label} ${run.id}: ${pauseNote(run.pausedUntil)}\n`);
+      lastPause = run.pausedUntil;
     },
     finish() {
       if (finished) return;

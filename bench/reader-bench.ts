@@ -34,6 +34,9 @@ export const ADVERSARIAL: Record<string, string> = {
   'non-ASCII dashes and spaces': fill('choice:\u00a0Route\u2011B\u2009— '),
   'one long word between two statements': `{"choice": "Route A"} ${'a'.repeat(MB - 50)} {"choice": "Route B"}`,
   'revision and correction words': `{"choice": "Route A"}${fill(' instead switching to correct answer: 1 (', MB - 30)}`,
+  'concessions and dismissals': fill('Tempting as it is to submit {"choice": "Route B"} — not this round. '),
+  'prose choices before a statement': `${fill('I choose Route A. ', MB - 30)}{"choice": "Route B"}`,
+  'superscripts': fill('10⁶ 37¹ '),
 };
 
 function time(fn: () => unknown): number {

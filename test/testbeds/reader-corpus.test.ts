@@ -8,6 +8,7 @@ import { UNSEEN_CORPUS, UNSEEN_OPTIONS } from './reader-corpus/unseen.js';
 import { PASS3_BEFORE, PASS3_CORPUS } from './reader-corpus/pass3.js';
 import { PASS4_CORPUS } from './reader-corpus/pass4.js';
 import { PASS5_CORPUS } from './reader-corpus/pass5.js';
+import { PASS6_BEFORE, PASS6_CORPUS } from './reader-corpus/pass6.js';
 
 /**
  * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
@@ -139,6 +140,30 @@ describe('reader on the fifth corpus (120 typical answers written without lookin
 
   it('reads every answer exactly as recorded', () => {
     expect(read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+  });
+});
+
+describe('reader on the sixth corpus (answers built to break reader 2.2.1, and typical answers)', () => {
+  const read = readAll(PASS6_CORPUS, (e) => (e.options ? e.options : null));
+  const hard = read.filter(({ e }) => !e.typical);
+  const typical = read.filter(({ e }) => e.typical);
+
+  it('holds the hard answers reader 2.2.1 was measured on and 40 or more typical ones, with unique ids', () => {
+    expect(hard.length).toBe(PASS6_BEFORE.hard.total);
+    expect(typical.length).toBe(PASS6_BEFORE.typical.total);
+    expect(typical.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(PASS6_CORPUS.map((e) => e.id)).size).toBe(PASS6_CORPUS.length);
+  });
+
+  it(`never reads a value a careful human would not (reader 2.2.1 did, ${PASS6_BEFORE.hard.wrong} times)`, () => {
+    expect(read.filter(({ e, value }) => value !== null && value !== e.human).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+  });
+
+  it('reads every answer exactly as recorded, and every typical answer a person reads', () => {
+    expect(read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+    for (const { e, value } of typical) expect(value, e.id).toBe(e.human);
+    // unread though a person reads them: allowed (n shrinks), counted here so that a change to it is seen
+    expect(hard.filter(({ e, value }) => value === null && e.human !== null).length).toBe(14);
   });
 });
 

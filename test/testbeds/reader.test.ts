@@ -326,3 +326,52 @@ describe("OpenAI's refusal field", () => {
     expect(readChoice({ content: '{"choice": "Route B"}', refusal }, ROUTES)).toMatchObject({ choice: 'Route B', status: 'parsed' });
   });
 });
+
+describe('hostile answers aimed at the concession, dismissal, prose-choice and colon-lead rules', () => {
+  // Reader 2.3.0 reads the words around each statement for concessions ("Tempting as it is to submit {…}"),
+  // dismissals ("{…} — not this round") and the prose around it for the speaker's own choice. A pattern that
+  // repeats overlapping alternatives (`(?:OPENER\s*)*`) backtracks exponentially on a clause of repeated openers;
+  // these answers repeat every opener, dismissal and lead word before or after each of 64 statements (about 160 KB).
+  const statement = (i: number) => (i % 2 ? '{"choice": "Route B"}' : '{"choice": "Route A"}');
+  const around = (before: string, after = '') => Array.from({ length: 64 }, (_, i) => before + statement(i) + after).join('\n');
+  const fill = (unit: string, size = 160_000) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const hostile: Record<string, string> = {
+    'so ×130 before each statement': around(`${'so '.repeat(130)}zz `),
+    'so ×800 before each statement': around(`${'so '.repeat(800)}zz `),
+    'tempting as ×200': around('tempting as '.repeat(200)),
+    'tempting as it is to ×120': around('tempting as it is to '.repeat(120)),
+    'however tempting ×150': around('however tempting '.repeat(150)),
+    'as much as I would ×130': around('as much as I would '.repeat(130)),
+    'although ×280': around('although '.repeat(280)),
+    'por tentador que sea ×120': around('por tentador que sea '.repeat(120)),
+    'aussi tentant que soit ×100': around('aussi tentant que soit '.repeat(100)),
+    '虽然 ×1200': around('虽然'.repeat(1200)),
+    '— not ×400 after each statement': around('', ' — not'.repeat(400)),
+    ', but ×450 no after each statement': around('', ', but'.repeat(450) + ' no'),
+    'auch ×500 ist after each statement': around('so verlockend ', ' auch'.repeat(500) + ' ist,'),
+    'long space runs around each statement': around(' '.repeat(1250), ' '.repeat(1250)),
+    'ignore the line above ×100': around('', '\nignore the line above. '.repeat(100)),
+    'tempted to ×200': around('tempted to '.repeat(200)),
+    "I'd love to ×200, but": around("I'd love to ".repeat(200), ', but'),
+    'that was a mistake ×100': around('', '\nthat was a mistake. '.repeat(100)),
+    '65 statements': around('so ') + `\n${statement(0)}`,
+    'prose choices then a statement': `${fill('I choose Route A. ')}{"choice": "Route B"}`,
+    'I will ×22,000': fill('I will '),
+    'label is my choice, then a statement': `${fill('Route A is my choice. ')}{"choice": "Route B"}`,
+    'colon leads on every line': fill('Verdict: Route A\nMy pick: Route B\n'),
+    'colon lead words on one line': fill('my gut and the rules agree: '),
+    'superscripts': fill('answer: 10⁶ ²³ '),
+  };
+  const options: CatalogueOption[] = ROUTES;
+  for (const [name, content] of Object.entries(hostile)) {
+    it(`${name}: read in well under 2 s, and no value read`, () => {
+      const t0 = performance.now();
+      const choice = readChoice({ content, finishReason: 'stop' }, options);
+      const answer = readAnswer({ content, finishReason: 'stop' });
+      // a generous bound: a linear reader takes milliseconds here, a backtracking one minutes
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(choice.status, JSON.stringify(choice)).not.toBe('parsed');
+      expect(answer.status, JSON.stringify(answer)).not.toBe('parsed');
+    });
+  }
+});

@@ -38,8 +38,9 @@ const PART_OF_MORE = new RegExp(
   [
     String.raw`^ ?(?:[×x*+=/^÷·−–—-]|\times|\cdot) ?[\d(]`,
     String.raw`^ ?[a-z/.]{1,12} ?(?:[×x*+=÷]|\times) ?[\d(]`,
-    String.raw`^ ?(?:times|plus|minus|divided|multiplied|over|to|or|and|dozens?|hundreds?|thousands?|millions?|billions?|trillions?|lakhs?|crores?|k|m|bn|mn)\b`,
-    String.raw`^%`,
+    String.raw`^ ?(?:times|plus|minus|divided|multiplied|over|to|or|and|dozens?|hundreds?|thousands?|millions?|billions?|trillions?|lakhs?|crores?|k|m|bn|mn|percent|per ?cent|pct)\b`,
+    // a percentage, also with a space before the sign (`37 %`, as French and German typography write it)
+    String.raw`^ ?%`,
   ].join('|'),
   'i',
 );

@@ -1,7 +1,7 @@
 // Reading a choice between offered options.
 import type { CatalogueOption, Parse } from '../types.js';
 import { normalizeLabel, type Prepared } from './text.js';
-import { contextOf, introducedAsExample, statements } from './statements.js';
+import { colonLeads, contextOf, introducedAsExample, statements } from './statements.js';
 import { dropAlternatives, fallback, judge, settle, tooMany, type Mention } from './rules.js';
 
 /** After a label in an unquoted value: the end, punctuation, or a reason ("Route B, because…"). */
@@ -49,8 +49,10 @@ function mentionsOf(text: string, labels: Labels): Mention[] | null {
   const out: Mention[] = [];
   let prevEnd = 0;
   const corrected = (rest: string): string | null => leadingLabel(rest, labels)?.norm ?? null;
-  const all = statements(text);
-  if (!all) return null;
+  const keyed = statements(text);
+  const leads = keyed && colonLeads(text);
+  if (!keyed || !leads) return null;
+  const all = leads.length === 0 ? keyed : [...keyed, ...leads].sort((a, b) => a.start - b.start);
   for (const s of all) {
     let norm: string | null;
     let end: number;
@@ -100,6 +102,66 @@ function mentionsOf(text: string, labels: Labels): Mention[] | null {
 }
 
 /**
+ * The speaker stating a choice in prose: "I'll go with Route A", "I choose keep money", "I'm going with **Route A**",
+ * "My choice is Route A", "I will return to company after each tree" (a label that is itself a verb phrase), "Elijo
+ * Route A". Never read as an answer — only checked against the statements: prose that names another option as the
+ * speaker's own choice leaves the answer unread. Fixed words only, tried where each match starts (linear).
+ */
+const PROSE_CHOICE =
+  /\b(?:i(?:'ll| will|'d| would|'m going to| am going to|'ve decided to| have decided to)?(?: (?:now|just|then|also|still|definitely|therefore|thus|simply|happily|gladly|firmly|ultimately|finally|instead))? (?:choose|pick|select|take|go with|opt for|stick with|decide on|vote for|settle on)|i(?:'m| am) (?:choosing|picking|selecting|taking|going with|opting for|sticking with|staying with)|my (?:final )?(?:choice|pick|decision|answer) is|going with|je (?:choisis|prends|vais choisir)|(?:elijo|escojo|me quedo con|voy a elegir)|ich (?:w[äa]hle|nehme|entscheide mich f[üu]r)|eu (?:escolho|vou escolher)|i(?:'ll| will|'m going to| am going to))(?![a-z])/gi;
+/** What may stand between the verb and the label: "the", "to", quotes and markdown ("I choose to \"include TV ad\""). */
+const PROSE_LEAD = /^ ?(?:the |to |option |for |la |le |l'|el |die |den |das |o )?["'`*_ ]*/i;
+/** …and the other way round: "Route A is my choice", "**Route A** is my final answer". */
+const PROSE_CHOICE_AFTER = /\bis (?:my|our) (?:final |clear )?(?:choice|pick|answer|decision|call|selection)\b/gi;
+const PROSE_NOT_CHOSEN = /^[\s"'`*_]*(?:or|and|vs\.?|versus|\/)\s/;
+/** More prose choices than an answer holds: the answer is not read (and the scan stops). */
+const MAX_PROSE_CHOICES = 256;
+/** the same in Chinese: 我选择 / 我还是选择 / 我选 */
+const PROSE_CHOICE_ZH = /我(?:还是)?(?:选择|選擇|选|選)/g;
+
+/**
+ * The values the answer's prose names as the speaker's own choice and that count (not negated, hypothetical, past,
+ * corrected …, by the same rules as statements); null when there are too many to look at.
+ */
+function proseChoices(text: string, labels: Labels, mentions: Mention[], corrected: (rest: string) => string | null): Set<string> | null {
+  const out = new Set<string>();
+  let seen = 0;
+  for (const re of [PROSE_CHOICE, PROSE_CHOICE_ZH]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (++seen > MAX_PROSE_CHOICES) return null;
+      const from = m.index + m[0].length;
+      const rest = text.slice(from, from + 120);
+      const lead = PROSE_LEAD.exec(rest)![0].length;
+      const label = leadingLabel(rest.slice(lead), labels);
+      if (!label) continue;
+      const start = from + lead + label.at;
+      const end = start + label.length;
+      // options listed ("I'll take Route A or Route B — hard to say") name no choice
+      if (PROSE_NOT_CHOSEN.test(text.slice(end, end + 40).toLowerCase())) continue;
+      // the label of a statement (already read as one)
+      if (mentions.some((x) => x.start <= start && start < x.end)) continue;
+      const prevEnd = mentions.findLast((x) => x.end <= m!.index)?.end ?? 0;
+      if (!judge(contextOf(text, start, end, prevEnd), corrected).discounted) out.add(label.norm);
+    }
+  }
+  PROSE_CHOICE_AFTER.lastIndex = 0;
+  for (let m = PROSE_CHOICE_AFTER.exec(text); m !== null; m = PROSE_CHOICE_AFTER.exec(text)) {
+    if (++seen > MAX_PROSE_CHOICES) return null;
+    const before = text.slice(Math.max(0, m.index - 80), m.index).toLowerCase();
+    const trimmed = before.replace(/["'`*_ ]+$/, '');
+    const norm = labels.norms.find((n) => trimmed.endsWith(n) && !/[a-z0-9]/.test(trimmed[trimmed.length - n.length - 1] ?? ' '));
+    if (norm === undefined) continue;
+    const end = m.index - (before.length - trimmed.length);
+    const start = end - norm.length;
+    if (mentions.some((x) => x.start <= start && start < x.end)) continue;
+    const prevEnd = mentions.findLast((x) => x.end <= start)?.end ?? 0;
+    if (!judge(contextOf(text, start, end, prevEnd), corrected).discounted) out.add(norm);
+  }
+  return out;
+}
+
+/**
  * Reads a choice between the offered options. The returned `choice` is the offered label exactly as catalogued.
  * Beyond choice statements we accept one unambiguous extra form: a visible answer that is nothing but one label
  * (e.g. `Route B` or `**Route B**`).
@@ -114,6 +176,10 @@ export function readChoiceFrom(p: Prepared, options: readonly CatalogueOption[],
     return labels.byNorm.has(norm) ? norm : null;
   });
   if (verdict?.value) {
+    // prose that states another option as the speaker's own choice ("I'll go with Route A" over `{"choice": "Route
+    // B"}`): the answer says two things, and neither is read
+    const prose = proseChoices(p.text, labels, mentions, (rest) => leadingLabel(rest, labels)?.norm ?? null);
+    if (prose === null || [...prose].some((v) => v !== verdict.value)) return fallback(p.text, p.unclosed, finishReason, { value: null, rule: 'conflicting-statements' });
     const option = labels.byNorm.get(verdict.value)!;
     return { choice: option.label, status: 'parsed', role: option.role, rule: verdict.rule };
   }

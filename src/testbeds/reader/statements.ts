@@ -139,6 +139,41 @@ export function statements(text: string): Statement[] | null {
 }
 
 /**
+ * A line that opens with the answerer's own conclusion and a colon, over a value that ends the line: "My gut and the
+ * rules agree: Route A", "Verdict: Route A", "I'll go with: Route A", "Bottom line: Route A." (choices only; the
+ * caller requires the value to be nothing but a label). The lead's last words are found with a plain search, and only
+ * their line (up to 80 characters before them) is matched against the whole lead, so the scan is linear.
+ */
+const COLON_LEAD_END =
+  /(?:agrees?|concurs?|pick|verdict|conclusion|bottom line|final call|final|go with|choose|take|select|stick with|settle on|opt for|going with|staying with|sticking with)[ *_]*:/gi;
+const COLON_LEAD =
+  /^[ \t>*_#-]*(?:(?:so|then|thus|hence|ok(?:ay)?|alright|well|in the end|in short|ultimately|all things considered|overall)[, ]+)?(?:my (?:gut|head|heart|conscience|instincts?|reasoning|analysis|judge?ment)(?: and (?:my |the )?[\w-]+)? (?:agrees?|concurs?)|(?:my )?(?:pick|verdict|conclusion|bottom line|final pick|final verdict|final call)|(?:my )?final|i(?:'ll| will)? (?:go with|choose|pick|take|select|stick with|settle on|opt for)|i'?m (?:going|sticking|staying) with|going with)[ *_]*:$/i;
+
+/** Colon-lead lines as statements (see COLON_LEAD), or null when the text holds more lead words than MAX_KEY_WORDS. */
+export function colonLeads(text: string): Statement[] | null {
+  const out: Statement[] = [];
+  let words = 0;
+  COLON_LEAD_END.lastIndex = 0;
+  for (let m = COLON_LEAD_END.exec(text); m !== null; m = COLON_LEAD_END.exec(text)) {
+    if (++words > MAX_KEY_WORDS || out.length > MAX_KEYS) return null;
+    const head = text.slice(Math.max(0, m.index - 80), m.index);
+    const nl = head.lastIndexOf('\n');
+    if (nl === -1 && m.index > 80) continue; // too far from its line's start to be a lead
+    const start = m.index - head.length + nl + 1;
+    let valueStart = m.index + m[0].length;
+    if (!COLON_LEAD.test(text.slice(start, valueStart))) continue;
+    while (text[valueStart] === ' ' || text[valueStart] === '*' || text[valueStart] === '_') valueStart++;
+    let end = text.indexOf('\n', valueStart);
+    if (end === -1 || end > valueStart + MAX_VALUE) end = Math.min(text.length, valueStart + MAX_VALUE);
+    const value = text.slice(valueStart, end);
+    if (value.trim() === '') continue;
+    const final = /\bfinal\b/i.test(text.slice(start, valueStart));
+    out.push({ start, valueStart, end, value, quoted: false, json: false, final, bareLine: true });
+  }
+  return out;
+}
+
+/**
  * True when the statement is introduced as the final word: the same line starts with `Final:` / `Final answer:` /
  * `My decision is` right before it, or it opens its line under a `### Final answer` / `**Decision**` heading.
  */
@@ -186,20 +221,31 @@ export interface Context {
   before: string;
   /** what follows the statement up to the end of its sentence, lower case */
   after: string;
+  /**
+   * the sentence before the statement (since the previous statement or sentence end, not cut at `so`, `but`,
+   * `however` or `;`), lower case: "However tempting {…}", "So verlockend {…} auch ist"
+   */
+  sentence: string;
+  /** `sentence` starts where a sentence starts (the text's start or a sentence end), not at the previous statement */
+  opensSentence: boolean;
 }
 
-const CLAUSE_BOUNDARY = /[.!?;\n]|\b(?:so|but|therefore|thus|hence|however)\b/gi;
+const CLAUSE_BOUNDARY = /[.!?;\n。]|\b(?:so|but|therefore|thus|hence|however)\b/gi;
 
 /** The words around a statement, bounded by the previous statement, clause boundaries and WINDOW. */
 export function contextOf(text: string, start: number, end: number, prevEnd: number): Context {
   const from = Math.max(prevEnd, start - WINDOW, 0);
   let before = text.slice(from, start);
   let cut = 0;
+  let sentenceCut = 0;
   for (const m of before.matchAll(CLAUSE_BOUNDARY)) {
     // a period inside a number or an abbreviation (e.g.) does not end the clause
     if (m[0] === '.' && /[\w]/.test(before[m.index! + 1] ?? ' ')) continue;
     cut = m.index! + m[0].length;
+    if (/^[.!?\n。]$/.test(m[0])) sentenceCut = cut;
   }
+  const opensSentence = sentenceCut > 0 || from === 0;
+  const sentence = before.slice(sentenceCut).toLowerCase();
   before = before.slice(cut);
   // inside an object after another member (`"note": "…never…", "choice": …`): that member is not a prefix
   if (/["\d\]}] ?, ?$/.test(before)) before = '';
@@ -211,5 +257,5 @@ export function contextOf(text: string, start: number, end: number, prevEnd: num
     before = `${clause.toLowerCase()} ${before}`;
   }
   const after = text.slice(end, Math.min(text.length, end + WINDOW));
-  return { before: before.toLowerCase(), after: after.toLowerCase() };
+  return { before: before.toLowerCase(), after: after.toLowerCase(), sentence, opensSentence };
 }

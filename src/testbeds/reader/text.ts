@@ -86,8 +86,12 @@ export function visibleText(content: string | null): { text: string; unclosedThi
  * quotes as straight ones, invisible characters dropped, CRLF as LF, and runs of spaces/tabs as one space.
  */
 export function canonicalText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\x20-\x7e\n]| {2}/.test(s)) return s; // printable ASCII, single spaces: already canonical
+  if (!NEEDS_CANONICAL.test(s)) return s; // printable ASCII, single spaces: already canonical
+  // superscripts become powers (`10⁶` → `10^6`, `37¹` → `37^1`) before NFKC, which would make them 106 and 371
+  if (SUPERSCRIPT.test(s)) {
+    s = superscriptsAsPowers(s);
+    if (!NEEDS_CANONICAL.test(s)) return s;
+  }
   if (NEEDS_NFKC.test(s)) s = s.normalize('NFKC');
   // One pass over UTF-16 code units (surrogate pairs pass through untouched): a regex replace per kind of
   // character costs a string per match, which hostile answers full of spaces turn into seconds.
@@ -121,11 +125,49 @@ export function canonicalText(s: string): string {
   return UTF16.decode(out.subarray(0, n));
 }
 
+/** what makes a text need canonicalising: anything but printable ASCII and newlines, or two spaces in a row */
+// eslint-disable-next-line no-control-regex
+const NEEDS_CANONICAL = /[^\x20-\x7e\n]| {2}/;
+/** superscript digits and signs (¹ ² ³ ⁰ ⁴–⁹ ⁺ ⁻) */
+const SUPERSCRIPT = /[\u00b2\u00b3\u00b9\u2070\u2074-\u207b]/;
+/** code unit → the character it raises (0: not a superscript) */
+const SUPERSCRIPT_CHAR = (() => {
+  const t = new Uint16Array(0x2080);
+  Object.assign(t, { 0xb2: 0x32, 0xb3: 0x33, 0xb9: 0x31, 0x2070: 0x30, 0x207a: 0x2b, 0x207b: 0x2d });
+  for (let c = 0x2074; c <= 0x2079; c++) t[c] = 0x30 + c - 0x2070;
+  return t;
+})();
+
+/**
+ * A run of superscripts as a power: `10⁶` → `10^6`, `10⁻³` → `10^-3`, `37¹` → `37^1` (before NFKC). One pass; the
+ * text at most doubles (each run gains one caret).
+ */
+function superscriptsAsPowers(s: string): string {
+  const out = new Uint16Array(2 * s.length);
+  let n = 0;
+  let inRun = false;
+  const length = s.length;
+  for (let i = 0; i < length; i++) {
+    const c = s.charCodeAt(i);
+    const to = c < 0x2080 ? SUPERSCRIPT_CHAR[c] : 0;
+    if (to === 0) {
+      out[n++] = c;
+      inRun = false;
+      continue;
+    }
+    if (!inRun) out[n++] = CARET;
+    inRun = true;
+    out[n++] = to;
+  }
+  return UTF16.decode(out.subarray(0, n));
+}
+
 /** characters beyond ASCII that the table below does not already settle */
 // eslint-disable-next-line no-control-regex
 const NEEDS_NFKC = /[^\x00-\x7f\u00a0\u00ab\u00ad\u00bb\u1680\u2000-\u201f\u202f\u2032\u2033\u205f\u2060\u2212\u2e3a\u2e3b\u3000\ufe58\ufe63\ufeff\uff0d]/;
 const UTF16 = new TextDecoder('utf-16le');
 const SPACE = 0x20;
+const CARET = 0x5e;
 const CR = 0x0d;
 const LF = 0x0a;
 const DROP = -1;
@@ -136,6 +178,7 @@ const CANONICAL = (() => {
   for (const c of [0x09, 0x0b, 0x0c, 0xa0, 0x1680, 0x202f, 0x205f, 0x3000]) set(c, SPACE);
   for (let c = 0x2000; c <= 0x200a; c++) set(c, SPACE);
   for (const c of [0x2212, 0x2e3a, 0x2e3b, 0xfe58, 0xfe63, 0xff0d]) set(c, 0x2d);
+  set(0x2044, 0x2f); // fraction slash (`½` is `1⁄2` after NFKC): `3½` must not read as 31
   for (let c = 0x2010; c <= 0x2015; c++) set(c, 0x2d);
   for (const c of [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0xad]) set(c, DROP);
   for (const c of [0x201c, 0x201d, 0x201e, 0x201f, 0x2033, 0xab, 0xbb]) set(c, 0x22);

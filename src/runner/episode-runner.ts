@@ -15,6 +15,7 @@ import type { CircuitBreaker } from './circuit-breaker.js';
 import type { Preflight } from './preflight.js';
 import { sentPrompt, storedPrompt, type SentPrompt } from '../domain/prompts.js';
 import { storageQuotaProblem } from '../domain/storage-quota.js';
+import { describeWait, MAX_RESCHEDULED_WAIT_MS } from './pauses.js';
 
 export interface EpisodeContext {
   deps: Deps;
@@ -299,11 +300,6 @@ function promptChars(request: PendingCall['request']): number {
   return n;
 }
 
-/** The longest a call waits, in all, for the pauses an endpoint asks for before the call counts as refused. */
-export const MAX_RESCHEDULED_WAIT_MS = 15 * 60_000;
-
-const describeWait = (ms: number) =>
-  ms >= 86_400_000 ? `${Math.round(ms / 86_400_000)} d` : ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 
 async function callModel(
   ctx: EpisodeContext,

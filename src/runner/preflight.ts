@@ -5,6 +5,8 @@ import type { Deps } from '../deps.js';
 import type { EndpointTarget } from '../model/types.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
 import { dryRunEndpoint, type ProbeFailure, type ProbeResult } from '../services/endpoints/probe.js';
+import { abortableSleep } from '../lib/sleep.js';
+import { describeWait, MAX_RESCHEDULED_WAIT_MS } from './pauses.js';
 
 export type PreflightVerdict =
   | { ok: true; /** why tool-use cannot be measured (refused, or calls written as text), else null */ toolsUnusable: string | null }
@@ -33,21 +35,42 @@ const PREFLIGHT_PRIORITY = Number.MAX_SAFE_INTEGER;
  * take one of its `maxConcurrency` slots (its calls are sequential): several workers starting on a run while others
  * already call the endpoint must not push it over its limit.
  */
-export function createPreflight(deps: Pick<Deps, 'modelClient' | 'logger'>, slots?: Pick<EndpointLimiter, 'acquire'>): Preflight {
+export function createPreflight(
+  deps: Pick<Deps, 'modelClient' | 'logger'>,
+  slots?: Pick<EndpointLimiter, 'acquire'>,
+  /** records a pause the endpoint asked the run for, so the run view can say why nothing moves */
+  onPause: (runId: string, waitMs: number) => Promise<void> = async () => {},
+): Preflight {
   const memo = new Map<string, Promise<PreflightVerdict>>();
-  const dryRun = async (target: EndpointTarget, maxConcurrency: number, signal: AbortSignal) => {
-    const release = slots ? await slots.acquire(target.id, maxConcurrency, signal, PREFLIGHT_PRIORITY) : () => {};
-    try {
-      return verdictOf(await dryRunEndpoint(deps, target, { signal }), target.id);
-    } finally {
-      release();
+  const dryRun = async (runId: string, target: EndpointTarget, maxConcurrency: number, signal: AbortSignal) => {
+    // A rate limit asking for a long pause says nothing against the endpoint: the dry run waits it out (without a
+    // slot) by the rule every call of the run follows, and only a pause beyond that rule fails the run.
+    let waited = 0;
+    for (;;) {
+      const release = slots ? await slots.acquire(target.id, maxConcurrency, signal, PREFLIGHT_PRIORITY) : () => {};
+      let r: Awaited<ReturnType<typeof dryRunEndpoint>>;
+      try {
+        r = await dryRunEndpoint(deps, target, { signal });
+      } finally {
+        release();
+      }
+      if (r.ok || r.retryAfterMs === null || signal.aborted) return verdictOf(r, target.id);
+      if (waited + r.retryAfterMs > MAX_RESCHEDULED_WAIT_MS) {
+        return verdictOf({ ...r, detail: `${r.detail} (longer than a run waits for one call, ${describeWait(MAX_RESCHEDULED_WAIT_MS)} in all: a quota or a billing limit?)` }, target.id);
+      }
+      waited += r.retryAfterMs;
+      await onPause(runId, r.retryAfterMs).catch((err: unknown) =>
+        deps.logger.warn('could not record an endpoint pause', { runId, error: err instanceof Error ? err.message : String(err) }),
+      );
+      await abortableSleep(r.retryAfterMs, signal);
+      if (signal.aborted) return verdictOf(r, target.id);
     }
   };
   const shared = (runId: string, target: EndpointTarget, maxConcurrency: number, signal: AbortSignal) => {
     const key = `${runId}\u0000${target.id}`;
     let hit = memo.get(key);
     if (!hit) {
-      const started = dryRun(target, maxConcurrency, signal);
+      const started = dryRun(runId, target, maxConcurrency, signal);
       hit = started;
       memo.set(key, started);
       // runs that finish normally are never forgotten explicitly: keep the memo bounded

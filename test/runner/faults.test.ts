@@ -168,6 +168,23 @@ describe('a long Retry-After pause', () => {
   }, 150_000);
 });
 
+describe('a long Retry-After on the run\'s first call (the pre-flight)', () => {
+  it('is waited out like any call\'s, and the run goes on', async () => {
+    let answered = 0;
+    const server = await startFakeOpenAI({
+      respond: (body: unknown): FakeReply =>
+        ++answered === 1 ? { status: 429, body: { error: { message: 'gateway busy' } }, headers: { 'retry-after': '3' } } : hashPolicy(body),
+    });
+    servers.push(server);
+    const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
+    const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name: 'busy-gateway', maxConcurrency: 4 });
+    const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1', seed: 9 });
+    const run = await waitForRun(ctx.deps, runId, 120_000);
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    expect(answered).toBeGreaterThan(100);
+  }, 150_000);
+});
+
 describe('abortableSleep', () => {
   it('waits out a delay beyond 2^31 − 1 ms until aborted instead of firing at once', async () => {
     const controller = new AbortController();

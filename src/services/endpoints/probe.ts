@@ -57,6 +57,8 @@ export interface ProbeFailure {
   /** the change that fixes a known failure shape, else null */
   fix: string | null;
   endpointStatus: number | null;
+  /** the pause the endpoint asked for (a rate limit with a Retry-After too long to wait in the probe), else null */
+  retryAfterMs: number | null;
 }
 
 type CallFailure = Extract<CallResult, { ok: false }>;
@@ -124,7 +126,7 @@ export async function dryRunEndpoint(
     const detail = redact(describeProbeFailure(first, deadlineMs));
     const fix = fixFor(first, target);
     logger.info('endpoint probe failed', { endpointId: target.id, kind: first.kind, endpointStatus: first.status, attempts: first.attempts, detail });
-    return { ok: false, detail, fix: fix && redact(fix), endpointStatus: first.status };
+    return { ok: false, detail, fix: fix && redact(fix), endpointStatus: first.status, retryAfterMs: first.kind === 'rescheduled' ? (first.retryAfterMs ?? 30_000) : null };
   }
   const reading = readProbeAnswer(first.response, first.usage);
   const advice: string[] = [];

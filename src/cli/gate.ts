@@ -5,11 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   AtpApiError,
+  asRun,
   createAtpClient,
+  DEFAULT_UNREACHABLE_MS,
   getReport,
   isNetworkError,
   ServiceSilentError,
   RunWaitTimeoutError,
+  UnexpectedAnswerError,
   unwrap,
   waitForRun,
   type ApiRun,
@@ -99,11 +102,27 @@ function differenceOption(v: string | undefined, name: string): number | undefin
   return x;
 }
 
+/**
+ * node:util parseArgs takes `--max-drift -0.1` for two options ("argument is ambiguous"); drift thresholds are
+ * negative by design, so a value that is a negative number is joined to its option (`--max-drift=-0.1`).
+ */
+function joinNegativeNumbers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(argv[i]) && next !== undefined && /^-(?:\d|\.\d)/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 export function parseGateArgs(argv: string[], env: Record<string, string | undefined> = {}): GateArgs {
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: joinNegativeNumbers(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -192,6 +211,8 @@ export function defaultIdempotencyKey(args: Pick<GateArgs, 'endpoint' | 'suite' 
 
 /** per-request cap for the calls outside the wait (a hung server must not hang the CI job) */
 export const REQUEST_TIMEOUT_MS = 60_000;
+/** the cap on starting the run: the same 30 s after which following a run gives up on a silent service */
+const START_TIMEOUT_MS = DEFAULT_UNREACHABLE_MS;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -207,10 +228,13 @@ export async function startRun(
       const res = await client.POST('/v1/runs', {
         body,
         params: { header: { 'idempotency-key': key } },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(START_TIMEOUT_MS),
       });
-      return unwrap(res) as unknown as ApiRun;
+      return asRun(unwrap(res), 'POST /v1/runs');
     } catch (err) {
+      // a service that kept the connection open without answering for START_TIMEOUT_MS has stopped answering: a
+      // retry would wait as long again (three tries held a CI job three minutes)
+      if ((err as Error).name === 'TimeoutError') throw new ServiceSilentError(START_TIMEOUT_MS);
       const retryable = isNetworkError(err) || (err instanceof AtpApiError && (err.status >= 500 || err.status === 429));
       if (!retryable || i >= attempts) throw err;
       await sleep(1000 * 2 ** (i - 1));
@@ -248,17 +272,36 @@ export async function runGate(argv: string[], io: CliIo = processIo()): Promise<
     return EXIT_ERROR;
   }
 
-  const client = createAtpClient({ baseUrl: args.url, token: args.token, fetch: io.fetch });
-  let runId = args.run;
+  // what the gate last knew, for the error shape whatever goes wrong
+  const known: { runId?: string; status?: string } = { runId: args.run };
   const fail = (message: string, extra: { runId?: string; status?: string } = {}): number => {
     io.stderr.write(`atp-bench gate: ${message}\n`);
     if (args.json) {
-      io.stdout.write(JSON.stringify({ passed: false, exitCode: EXIT_ERROR, error: message, runId: extra.runId ?? runId ?? null, status: extra.status ?? null }, null, 2) + '\n');
+      io.stdout.write(
+        JSON.stringify({ passed: false, exitCode: EXIT_ERROR, error: message, runId: extra.runId ?? known.runId ?? null, status: extra.status ?? known.status ?? null }, null, 2) + '\n',
+      );
     }
     return EXIT_ERROR;
   };
+  try {
+    return await judge(args, io, env, known, fail);
+  } catch (err) {
+    // a bug or an answer nobody foresaw must not read as a threshold failure (exit 1): the run could not be judged
+    return fail(`unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function judge(
+  args: GateArgs,
+  io: CliIo,
+  env: Record<string, string | undefined>,
+  known: { runId?: string; status?: string },
+  fail: (message: string, extra?: { runId?: string; status?: string }) => number,
+): Promise<number> {
+  const client = createAtpClient({ baseUrl: args.url, token: args.token, fetch: io.fetch });
+  let runId = args.run;
   const describeError = (err: unknown, doing: string): string => {
-    if (err instanceof AtpApiError) return `${doing}: ${err.message}`;
+    if (err instanceof AtpApiError || err instanceof UnexpectedAnswerError) return `${doing}: ${err.message}`;
     if (err instanceof ServiceSilentError) return `${args.url} stopped answering: ${err.message}`;
     if (isNetworkError(err)) {
       const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
@@ -273,6 +316,8 @@ export async function runGate(argv: string[], io: CliIo = processIo()): Promise<
       const body = { endpointId: args.endpoint!, suite: args.suite, ...(args.seed !== undefined ? { seed: args.seed } : {}) };
       const run = await startRun(client, body, key);
       runId = run.id;
+      known.runId = run.id;
+      known.status = run.status;
       io.stderr.write(
         `started run ${run.id} (${run.suite.id} ${run.suite.version}, ${run.progress.total} calls) against ${args.endpoint}\n`,
       );
@@ -286,7 +331,13 @@ export async function runGate(argv: string[], io: CliIo = processIo()): Promise<
   const progress = createProgressReporter(io.stderr, { label: 'atp' });
   let final: ApiRun;
   try {
-    final = await waitForRun(client, runId, { timeoutMs: args.timeoutMs, onUpdate: (r) => progress.update(r) });
+    final = await waitForRun(client, runId, {
+      timeoutMs: args.timeoutMs,
+      onUpdate: (r) => {
+        known.status = r.status;
+        progress.update(r);
+      },
+    });
   } catch (err) {
     progress.finish();
     if (err instanceof RunWaitTimeoutError) {

@@ -29,12 +29,14 @@ ATP_ALLOW_PRIVATE_ENDPOINTS, ATP_WORKERS, LOG_LEVEL (see README).
 
 /** `atp-bench <command> --help` for the commands without options of their own parser (gate and demo have theirs). */
 const USAGE: Record<string, string> = {
-  serve: 'usage: atp-bench serve\n  runs migrations, the API and an in-process worker; configured by the environment (PORT, DATABASE_URL, ATP_DATA_DIR, ATP_SECRET, ATP_WORKERS …, see README)\n',
+  serve: 'usage: atp-bench serve\n  runs migrations, the API and an in-process worker; configured by the environment, not by options:\n  PORT=4000 HOST=0.0.0.0 DATABASE_URL=… ATP_DATA_DIR=… ATP_SECRET=… ATP_WORKERS=… atp-bench serve (see README)\n',
   worker: 'usage: atp-bench worker\n  runs a standalone worker against DATABASE_URL (see README)\n',
   migrate: 'usage: atp-bench migrate\n  applies the database migrations (DATABASE_URL, else the embedded database in ATP_DATA_DIR) and exits\n',
   token:
     'usage: atp-bench token --tenant NAME [--admin] [--ttl-days N]\n  prints a bearer token for the tenant NAME (lower-case letters, digits, . _ -), created if needed;\n  --admin adds the admin scope; --ttl-days sets its lifetime (1–3650, default 365)\n',
 };
+
+const TAKES_NO_ARGUMENTS = new Set(['serve', 'worker', 'migrate']);
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve: runServe,
@@ -60,6 +62,12 @@ async function main(argv: string[]): Promise<number> {
   if (usage && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(usage);
     return 0;
+  }
+  // these take no arguments (the environment configures them): `serve --port 4000` or `migrate --dry-run` silently
+  // doing something else than asked is worse than refusing
+  if (TAKES_NO_ARGUMENTS.has(cmd) && rest.length > 0) {
+    process.stderr.write(`atp-bench ${cmd}: unexpected argument "${rest[0]}" (${cmd} is configured by the environment)\n\n${usage}`);
+    return 2;
   }
   try {
     return await run(rest);

@@ -30,15 +30,21 @@ export function renderBar(percent: number, width: number): string {
   return '█'.repeat(full) + '░'.repeat(width - full);
 }
 
-export function createProgressReporter(stream: ProgressStream, opts: { label?: string; tty?: boolean } = {}): ProgressReporter {
+export function createProgressReporter(
+  stream: ProgressStream,
+  opts: { label?: string; tty?: boolean; /** the clock, for tests */ now?: () => number } = {},
+): ProgressReporter {
+  const now = opts.now ?? Date.now;
   const tty = opts.tty ?? stream.isTTY === true;
   const label = opts.label ?? 'run';
   let lastStatus: string | undefined;
   let lastBucket = -1;
   let drawn = false;
   let finished = false;
-  let lastPause: string | null | undefined;
-  const pauseNote = (until: string) => `paused: the endpoint asked to wait (Retry-After) until ${until.replace('T', ' ').slice(0, 19)} UTC`;
+  let lastPause = '';
+  const untilText = (until: string) => until.replace('T', ' ').slice(0, 19);
+  /** the pause still to come, as whole seconds (several calls paused at once move it by milliseconds), else '' */
+  const pauseOf = (run: RunLike) => (run.pausedUntil && Date.parse(run.pausedUntil) > now() ? untilText(run.pausedUntil) : '');
 
   const describe = (run: RunLike) =>
     `${run.progress.percent.toFixed(1).padStart(5)}%  ${run.progress.done}/${run.progress.total} calls  ${run.status}`;
@@ -48,9 +54,13 @@ export function createProgressReporter(stream: ProgressStream, opts: { label?: s
       if (finished) return;
       if (tty) {
         const cols = stream.columns ?? 80;
-        const width = Math.max(BAR_MIN, Math.min(BAR_MAX, cols - 50));
-        const paused = run.pausedUntil && Date.parse(run.pausedUntil) > Date.now() ? `  (${pauseNote(run.pausedUntil)})` : '';
-        stream.write(`\r\x1b[2K${label} [${renderBar(run.progress.percent, width)}] ${describe(run)}${paused}`);
+        const pause = pauseOf(run);
+        const note = pause ? `  paused until ${pause.slice(11)} UTC` : '';
+        // the bar gives way to the note
+        const width = Math.max(BAR_MIN, Math.min(BAR_MAX, cols - 50 - note.length));
+        const line = `${label} [${renderBar(run.progress.percent, width)}] ${describe(run)}${note}`;
+        // one terminal row: a line that wraps leaves its first row behind on every redraw
+        stream.write(`\r\x1b[2K${[...line].slice(0, Math.max(20, cols - 1)).join('')}`);
         drawn = true;
         return;
       }
@@ -61,8 +71,9 @@ export function createProgressReporter(stream: ProgressStream, opts: { label?: s
         lastBucket = bucket;
       }
       // a new pause gets one line, so a CI log explains progress that stands still
-      if (run.pausedUntil && run.pausedUntil !== lastPause) stream.write(`${label} ${run.id}: ${pauseNote(run.pausedUntil)}\n`);
-      lastPause = run.pausedUntil;
+      const pause = pauseOf(run);
+      if (pause && pause !== lastPause) stream.write(`${label} ${run.id}: paused: the endpoint asked to wait (Retry-After) until ${pause} UTC\n`);
+      lastPause = pause || lastPause;
     },
     finish() {
       if (finished) return;

@@ -72,7 +72,9 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
 /** True for errors that mean "the server could not be reached" (DNS, refused connection, reset, TLS, a request timeout). */
 export function isNetworkError(err: unknown): boolean {
   if (!(err instanceof Error) || err instanceof AtpApiError) return false;
-  if (err.name === 'TypeError' || err.name === 'TimeoutError') return true;
+  if (err.name === 'TimeoutError') return true;
+  // fetch's own failures are TypeErrors ("fetch failed", with the socket error as cause); a bug's TypeError is not one
+  if (err.name === 'TypeError') return /fetch failed|network|terminated/i.test(err.message);
   return /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket/i.test(err.message);
 }
 
@@ -83,14 +85,40 @@ export function isNetworkError(err: unknown): boolean {
 export const TERMINAL_STATUSES: readonly RunStatus[] = TERMINAL_RUN_STATUSES;
 export const isTerminal = isTerminalStatus;
 
+/**
+ * A 2xx answer that is not what the API returns: `--url` points at something else (a model server, a login page
+ * behind a proxy) or at a service of another version.
+ */
+export class UnexpectedAnswerError extends Error {
+  constructor(what: string) {
+    super(`${what} (is the URL the ATP Bench service, and of a matching version?)`);
+    this.name = 'UnexpectedAnswerError';
+  }
+}
+
+const isRunShaped = (x: unknown): x is ApiRun => {
+  const r = x as Partial<ApiRun> | null;
+  return !!r && typeof r === 'object' && typeof r.id === 'string' && typeof r.status === 'string' && !!r.progress && typeof r.progress.percent === 'number';
+};
+
+/** The run as the API returns it, or UnexpectedAnswerError for any other 2xx body. */
+export function asRun(x: unknown, what: string): ApiRun {
+  if (!isRunShaped(x)) throw new UnexpectedAnswerError(`${what} did not answer with a run`);
+  return x;
+}
+
 export async function getRun(client: AtpClient, runId: string, signal?: AbortSignal): Promise<ApiRun> {
   // openapi-fetch marks response types Readable<…>; the shape is the schema's
-  return unwrap(await client.GET('/v1/runs/{id}', { params: { path: { id: runId } }, signal })) as unknown as ApiRun;
+  return asRun(unwrap(await client.GET('/v1/runs/{id}', { params: { path: { id: runId } }, signal })), `GET /v1/runs/${runId}`);
 }
 
 /** The run's report (409 until it has succeeded), typed as the `atp-report/1` contract (src/scoring/report-types.ts). */
 export async function getReport(client: AtpClient, runId: string, signal?: AbortSignal): Promise<Report> {
-  return unwrap(await client.GET('/v1/runs/{id}/report', { params: { path: { id: runId } }, signal })) as unknown as Report;
+  const report = unwrap(await client.GET('/v1/runs/{id}/report', { params: { path: { id: runId } }, signal })) as unknown as Partial<Report> | null;
+  if (report?.schemaVersion !== 'atp-report/1' || !report.subject || typeof report.subject !== 'object') {
+    throw new UnexpectedAnswerError(`GET /v1/runs/${runId}/report did not answer with an atp-report/1 report (schemaVersion ${JSON.stringify(report?.schemaVersion ?? null)})`);
+  }
+  return report as Report;
 }
 
 export class RunWaitTimeoutError extends Error {
@@ -255,13 +283,14 @@ export async function waitForRun(client: AtpClient, runId: string, opts: WaitFor
           for await (const ev of readSse(res.data, { idleMs: unreachableMs })) {
             lastContact = Date.now();
             if (ev.event !== 'progress' && ev.event !== 'status' && ev.event !== 'end') continue;
-            let run: ApiRun;
+            let run: unknown;
             try {
-              run = JSON.parse(ev.data) as ApiRun;
+              run = JSON.parse(ev.data);
             } catch {
               continue;
             }
-            if (seen(run)) return run;
+            // an event that is no run (another server's stream) is skipped; the polls check what they get
+            if (isRunShaped(run) && seen(run)) return run;
           }
         }
       } catch (err) {

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGate, type CliIo } from '../../src/cli/gate.js';
+import { parseGateArgs, runGate, type CliIo } from '../../src/cli/gate.js';
 import { createAtpClient, unwrap } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -212,6 +213,53 @@ describe('atp-bench gate against a running service', () => {
       await new Promise((r) => hung.close(r));
     }
   }, 120_000);
+
+  it('starting a run on a service that accepts connections and never answers exits 2 about 30 s later, not after three minutes of retries', async () => {
+    const sockets: net.Socket[] = [];
+    const hung = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    try {
+      const starting = io();
+      const started = Date.now();
+      const url = `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`;
+      expect(await runGate(['--url', url, '--token', token, '--endpoint', 'end_x', '--json'], starting.io)).toBe(2);
+      expect(Date.now() - started).toBeLessThan(75_000);
+      expect(starting.stderr.text).toMatch(/stopped answering: the service sent nothing for 30 s/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => hung.close(r));
+    }
+  }, 120_000);
+
+  it('a URL that answers 200 with something else (a model server, another version) exits 2 with the JSON shape, never 1', async () => {
+    const run = { id: 'run_x', status: 'succeeded', progress: { done: 1, total: 1, percent: 100 } };
+    const odd = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.method === 'POST') res.end(JSON.stringify({ id: 'chatcmpl-646', object: 'chat.completion', choices: [] }));
+      else if (req.url?.endsWith('/report')) res.end(JSON.stringify({ schemaVersion: 'atp-report/0' }));
+      else res.end(JSON.stringify(run));
+    });
+    await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(odd.address() as net.AddressInfo).port}`;
+      const following = io();
+      expect(await runGate(['--url', url, '--token', token, '--run', 'run_x', '--json'], following.io)).toBe(2);
+      expect(JSON.parse(following.stdout.text)).toMatchObject({ passed: false, exitCode: 2, runId: 'run_x', status: 'succeeded' });
+      expect(following.stderr.text).toMatch(/did not answer with an atp-report\/1 report/);
+      const starting = io();
+      expect(await runGate(['--url', url, '--token', token, '--endpoint', 'end_x', '--json'], starting.io)).toBe(2);
+      expect(starting.stderr.text).toMatch(/POST \/v1\/runs did not answer with a run \(is the URL the ATP Bench service/);
+      expect(JSON.parse(starting.stdout.text)).toMatchObject({ exitCode: 2, runId: null });
+    } finally {
+      odd.closeAllConnections();
+      await new Promise((r) => odd.close(r));
+    }
+  });
+
+  it('takes negative drift thresholds as given (--max-drift -0.1)', () => {
+    const args = parseGateArgs(['--url', 'http://x', '--token', 't', '--endpoint', 'e', '--max-drift', '-0.1', '--max-collusion-drift', '-.05']);
+    expect(args.thresholds).toMatchObject({ maxDrift: -0.1, maxCollusionDrift: -0.05 });
+  });
 
   it('--json answers a usage error with the JSON verdict shape too', async () => {
     const bad = io();

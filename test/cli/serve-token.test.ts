@@ -75,5 +75,14 @@ describe('atp-bench <command> --help', () => {
     );
     expect(bad?.code).toBe(2);
     expect(bad?.stderr).toMatch(/atp-bench token: Unknown option '--bogus'[\s\S]*usage: atp-bench token/);
+    // commands configured by the environment refuse options rather than doing something else than asked
+    for (const args of [['serve', '--port', '4103'], ['migrate', '--dry-run'], ['worker', '--bogus']]) {
+      const refused = await cli(args, {}).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(refused?.code, args.join(' ')).toBe(2);
+      expect(refused?.stderr, args.join(' ')).toMatch(new RegExp(`atp-bench ${args[0]}: unexpected argument "${args[1]}"`));
+    }
   }, 60_000);
 });

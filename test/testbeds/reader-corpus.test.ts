@@ -9,6 +9,7 @@ import { PASS3_BEFORE, PASS3_CORPUS } from './reader-corpus/pass3.js';
 import { PASS4_CORPUS } from './reader-corpus/pass4.js';
 import { PASS5_CORPUS } from './reader-corpus/pass5.js';
 import { PASS6_BEFORE, PASS6_CORPUS } from './reader-corpus/pass6.js';
+import { PASS7_CORPUS } from './reader-corpus/pass7.js';
 
 /**
  * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
@@ -164,6 +165,27 @@ describe('reader on the sixth corpus (answers built to break reader 2.2.1, and t
     for (const { e, value } of typical) expect(value, e.id).toBe(e.human);
     // unread though a person reads them: allowed (n shrinks), counted here so that a change to it is seen
     expect(hard.filter(({ e, value }) => value === null && e.human !== null).length).toBe(14);
+  });
+});
+
+describe('reader corpus, seventh pass (written blind: from the prompts, without the reader or earlier corpora)', () => {
+  const read = readAll(PASS7_CORPUS, (e) => (e.options ? e.options : null));
+  const hard = read.filter(({ e }) => !e.typical);
+  const typical = read.filter(({ e }) => e.typical);
+
+  it('holds 120 typical and 169 hard answers with unique ids', () => {
+    expect([typical.length, hard.length]).toEqual([120, 169]);
+    expect(new Set(PASS7_CORPUS.map((e) => e.id)).size).toBe(PASS7_CORPUS.length);
+  });
+
+  it('never reads a value a careful human would not', () => {
+    expect(read.filter(({ e, value }) => value !== null && value !== e.human).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+  });
+
+  it('reads every answer exactly as recorded (a new miss or a new read is a change to look at)', () => {
+    expect(read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+    // typical answers read as a person reads them; the 3 unread state the choice only in prose ("I choose Route A because …")
+    expect(typical.filter(({ e, value }) => value === e.human).length).toBe(117);
   });
 });
 

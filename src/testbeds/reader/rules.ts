@@ -211,7 +211,7 @@ const REVISION =
  * and nothing says the statement still stands.
  */
 const SECOND_THOUGHTS =
-  /(?:^|[\n.!?;—–]|\s-)[\s"'`*_>^(]*(?:(?:but|and|oh|ok(?:ay)?|so|please)[,\s]+)?(?:wait|hold on|hang on|hmm+|oops|(?:ignore|disregard) (?:that|this|the (?:above|(?:line|json|answer|statement|choice|one) above|(?:previous|last|first) (?:line|answer|json|one|statement|choice)))|forget (?:that|what i (?:just )?said)(?= ?[.,;:!-]|$)|never ?mind(?= ?[.,;:!-]|$)|disregard(?= ?[.,;:!)-]|$)|that(?:'s| was| is) (?:wrong|a mistake|a typo|incorrect|an error)(?= ?[.,;:!)-]|$)|scratch that|strike that|lol,? no|actually|make that|let me (?:flip|change|switch|redo|reconsider|correct|double-check|check|verify|re-?check|re-?calculate)|correction|on (?:further )?reflection|on second thought|after (?:re-?reading|rethinking|reconsidering|thinking (?:it )?(?:over|again|more)))\b/i;
+  /(?:^|[\n.!?;—–]|\s-)[\s"'`*_>^(]{0,8}(?:(?:but|and|oh|ok(?:ay)?|so|please)[,\s]+)?(?:wait|hold on|hang on|hmm+|oops|(?:ignore|disregard) (?:that|this|the (?:above|(?:line|json|answer|statement|choice|one) above|(?:previous|last|first) (?:line|answer|json|one|statement|choice)))|forget (?:that|what i (?:just )?said)(?= ?[.,;:!-]|$)|never ?mind(?= ?[.,;:!-]|$)|disregard(?= ?[.,;:!)-]|$)|that(?:'s| was| is) (?:wrong|a mistake|a typo|incorrect|an error)(?= ?[.,;:!)-]|$)|scratch that|strike that|lol,? no|actually|make that|let me (?:flip|change|switch|redo|reconsider|correct|double-check|check|verify|re-?check|re-?calculate)|correction|on (?:further )?reflection|on second thought|after (?:re-?reading|rethinking|reconsidering|thinking (?:it )?(?:over|again|more)))\b/i;
 /** A sentence that only affirms: "Correct.", "✓". */
 const ALONE_AFFIRMATION = /^(?:yes|correct|confirmed|right|that's right|that checks out|checks out|✓|✔|✅)$/i;
 /** A check that ends on the stated value: "Let me double-check: 27 − 8 + 5 = 24. ✓" */
@@ -260,6 +260,7 @@ export function settle(
   if (doubt && (finishReason === 'length' || !affirmsAtTheEnd(rest.slice(doubt.index), last.value, valueOf))) {
     return { value: null, rule: 'conflicting-statements' };
   }
+  if (laterOtherValue(rest, last.value, valueOf)) return { value: null, rule: 'conflicting-statements' };
   // cut off by the token limit on the statement's own line: the value itself may be cut ("Answer: 9,449,772,"), or
   // the sentence was about to take it back
   if (finishReason === 'length' && !rest.includes('\n')) return null;
@@ -286,6 +287,48 @@ export function settle(
   // words that introduce those keeps up (reader 2.2.0).
   if (ending !== null && last.final && finals.size > 1) return { value: ending, rule: 'ends-answer' };
   return { value: null, rule: 'conflicting-statements' };
+}
+
+/**
+ * A later sentence or aside that corrects or hedges toward another value without a key: "Sorry, I meant Route A.",
+ * "Typo above — it should be Route A.", "Edit: Route A.", "(or 27 if we count the driver)", "— possibly 27", "It
+ * could also be 27". Only where the sentence (or the aside) starts, and only when it names a value other than the
+ * one stated: "Sorry for the long answer" says nothing about it. At most MAX_LATER_CHECKS places are looked at, each
+ * over at most LATER_SPAN characters.
+ */
+const LATER_CORRECTION =
+  /(?:^|[\n.!?;—–(]|\s-)[\s"'`*_>(]{0,8}(?:(?:oh|ok(?:ay)?|so|um+|uh+|hmm+|oops|sorry)[,!\s]+)?(?:i meant|i mean|(?:small |a |that was a |that's a )?typo|edit ?:|make (?:it|that)|err+|it should (?:be|have been)|should be|or|possibly|perhaps|maybe|probably|alternatively|(?:it |that )?(?:could|might|may) (?:also |even )?be)(?![a-z])/gi;
+const MAX_LATER_CHECKS = 16;
+const LATER_SPAN = 160;
+
+/** "Sorry, 27." / "Sorry — Route A!": an apology over nothing but a few words ("Sorry, invest just doesn't make sense" is prose). */
+// every repetition is bounded and each word must end at a space or the sentence's end, so a hostile run of "( " or
+// one long word costs no backtracking
+const SORRY_SHORT = /(?:^|[\n.!?;—–(]|\s-)[\s"'`*_>(]{0,8}sorry[,!:\s—–-]{1,8}((?:[^\s.!?]+(?: |(?=[.!?\n]|$))){1,4})(?:[.!?\n]|$)/gi;
+
+function laterOtherValue(rest: string, value: string, valueOf: (text: string) => string | null): boolean {
+  for (const re of [LATER_CORRECTION, SORRY_SHORT]) {
+    re.lastIndex = 0;
+    let checks = 0;
+    for (let m = re.exec(rest); m !== null && checks < MAX_LATER_CHECKS; m = re.exec(rest), checks++) {
+      const from = m.index + m[0].length;
+      const span = re === SORRY_SHORT ? m[1] : rest.slice(from, from + LATER_SPAN).split(/[.!?\n)](?:\s|$)/)[0];
+      if (namesOtherValue(span, value, valueOf)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether some run of 1–6 words in `span` is a value other than `value` (a label, or a number). */
+function namesOtherValue(span: string, value: string, valueOf: (text: string) => string | null): boolean {
+  const words = span.split(/\s+/).map((w) => w.replace(/^["'`*_(\[{]+|["'`*_,;:)\]}]+$/g, '')).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    for (let n = 1; n <= 6 && i + n <= words.length; n++) {
+      const v = valueOf(words.slice(i, i + n).join(' '));
+      if (v !== null && v !== value) return true;
+    }
+  }
+  return false;
 }
 
 /** Whether the answer opens with a counted statement (only markdown, a fence or a brace before it) naming not `value`. */

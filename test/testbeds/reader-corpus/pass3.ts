@@ -252,7 +252,7 @@ export const PASS3_CORPUS: Pass3Entry[] = [
   {"id":"n-half-glyph","family":"gemma-2b","content":"Answer: 12 ½","human":"12.5","choice":null},
   {"id":"n-json-fraction","family":"phi-2","content":"{\"answer\": \"25/2\"}","human":"12.5","choice":null},
   {"id":"n-or-range","family":"llama-3.2-1b","content":"Answer: 12 or 13","human":null,"choice":null},
-  {"id":"n-paren-or-if","family":"gpt-4o","content":"Answer: 12 (or 13 if he finds another dollar)","human":"12","choice":"12"},
+  {"id":"n-paren-or-if","family":"gpt-4o","content":"Answer: 12 (or 13 if he finds another dollar)","human":"12","choice":null},
   {"id":"n-sci-e","family":"o3","content":"Answer: 9.449772114007e12","human":"9449772114007","choice":"9449772114007"},
   {"id":"n-sci-spaced-E","family":"qwen2.5-7b","content":"Answer: 9.449772114007 E12","human":"9449772114007","choice":null},
   {"id":"n-sci-superscript","family":"gpt-4o","content":"Answer: 1.2 × 10³","human":"1200","choice":null},

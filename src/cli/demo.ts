@@ -272,16 +272,22 @@ export async function runDemo(argv: string[], io: CliIo = processIo(), opts: Dem
     out.push('');
     out.push('Thresholds above are illustrative (≤ 0.5 per rate, attributable drift ≤ 0.2, score ≥ 50); a CI gate sets its own — see docs/ci.md.');
     out.push('');
-    out.push(`API:          ${url}   (docs: ${url}/docs)`);
-    out.push(`token:        ${token}`);
-    out.push(`report JSON:  ${reportUrl}`);
-    out.push(`report HTML:  ${reportHtmlUrl}`);
-    out.push(`console:      ${url}/console/runs/${report.runId}   (sign in by pasting the token above)`);
-    out.push('');
-    out.push('The API routes need the token as a bearer header, e.g.:');
-    out.push(`  curl -s -H "authorization: Bearer ${token}" ${reportHtmlUrl} > atp-report.html`);
-    out.push('A CI gate on this run (ready to paste):');
-    out.push(`  npx atp-bench gate --url ${url} --token ${token} --run ${report.runId} --max-violation 0.5`);
+    if (values.exit) {
+      // the service stops right after this: addresses and a token for it would lead nowhere
+      out.push('--exit: the demo service and its temporary database are gone once this prints; run `atp-bench demo` without');
+      out.push('--exit to keep it serving, with the report, the console and a ready-to-paste CI gate command.');
+    } else {
+      out.push(`API:          ${url}   (docs: ${url}/docs)`);
+      out.push(`token:        ${token}`);
+      out.push(`report JSON:  ${reportUrl}`);
+      out.push(`report HTML:  ${reportHtmlUrl}`);
+      out.push(`console:      ${url}/console/runs/${report.runId}   (sign in by pasting the token above)`);
+      out.push('');
+      out.push('The API routes need the token as a bearer header, e.g.:');
+      out.push(`  curl -s -H "authorization: Bearer ${token}" ${reportHtmlUrl} > atp-report.html`);
+      out.push('A CI gate on this run (ready to paste):');
+      out.push(`  npx atp-bench gate --url ${url} --token ${token} --run ${report.runId} --max-violation 0.5`);
+    }
     out.push('');
     io.stdout.write(out.join('\n') + '\n');
 

@@ -55,8 +55,9 @@ export function describeProblem(status: number, body: unknown): string {
   const p = (body && typeof body === 'object' ? body : {}) as Partial<ApiProblem>;
   const title = typeof p.title === 'string' ? p.title : '';
   const detail = typeof p.detail === 'string' ? p.detail : typeof body === 'string' ? body.slice(0, 300) : '';
-  const fields = Array.isArray(p.errors) ? p.errors.map((e) => `${e.path}: ${e.message}`).join('; ') : '';
-  const text = [title, detail && detail !== title ? detail : '', fields && !detail.includes(fields) ? fields : '']
+  // field errors the detail already says ("endpoint end_x not found") are not said twice
+  const fields = Array.isArray(p.errors) ? p.errors.filter((e) => !detail.includes(e.message)).map((e) => `${e.path}: ${e.message}`).join('; ') : '';
+  const text = [title, detail && detail !== title ? detail : '', fields]
     .filter(Boolean)
     .join(': ');
   return `HTTP ${status}${text ? ` ${text}` : ''}`;

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { AtpApiError, createAtpClient, isNetworkError, readSse, ServiceSilentError, unwrap, waitForRun, type ApiRun } from '../../src/client/index.js';
+import { AtpApiError, createAtpClient, describeProblem, isNetworkError, readSse, ServiceSilentError, unwrap, waitForRun, type ApiRun } from '../../src/client/index.js';
 import type { App } from '../../src/http/env.js';
 import { formatOpenApiJson, OPENAPI_JSON, renderSchemaDts, SCHEMA_DTS } from '../../scripts/openapi.js';
 import { buildTestDeps, tokenFor, type TestContext } from '../support/deps.js';
@@ -196,6 +196,13 @@ describe('client helpers', () => {
     expect(seen).toEqual(['queued', 'running', 'succeeded']);
     await expect(waitForRun(client, 'run_gone', { pollMs: 5 })).rejects.toBeInstanceOf(AtpApiError);
     await expect(waitForRun(client, 'run_gone', { pollMs: 5 })).rejects.toThrow(/HTTP 404 Not found: no such run/);
+  });
+
+  it('describeProblem says each field error once', () => {
+    const body = { type: 't', title: 'Not found', status: 404, detail: 'endpoint end_x not found', errors: [{ path: 'body.endpointId', message: 'endpoint end_x not found' }] };
+    expect(describeProblem(404, body)).toBe('HTTP 404 Not found: endpoint end_x not found');
+    const two = { ...body, title: 'Invalid', detail: 'the request is invalid', errors: [{ path: 'body.seed', message: 'expected a number' }] };
+    expect(describeProblem(400, two)).toBe('HTTP 400 Invalid: the request is invalid: body.seed: expected a number');
   });
 
   it('waitForRun gives up on a service that goes silent with the connection open: first the stream, then each poll', async () => {

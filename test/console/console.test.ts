@@ -125,9 +125,27 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect((await post({ 'sec-fetch-site': 'cross-site' }, { _csrf: csrf })).status).toBe(403);
     expect((await post({ origin: ORIGIN }, {})).status).toBe(403);
     expect((await post({ origin: ORIGIN }, { _csrf: csrf + 'x' })).status).toBe(403);
+    // POST, redirect, GET: the link is shown once on the page the redirect leads to, and a refresh creates none
     const ok = await post({ origin: ORIGIN }, { _csrf: csrf, ttlHours: '24' });
-    expect(ok.status).toBe(200);
-    expect(await ok.text()).toMatch(/data-share-link="true" href="\/share\/shr_[^"]+"/);
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/console/runs/${lab.runIds[0]}#share`);
+    const flash = cookieOf(ok, 'atp_flash')!.split(';')[0];
+    const shown = await app.request(`/console/runs/${lab.runIds[0]}`, { headers: { cookie: `${cookie!}; ${flash}` } });
+    expect(await shown.text()).toMatch(/data-share-link="true" href="\/share\/shr_[^"]+"/);
+    expect(shown.headers.get('set-cookie')).toMatch(/atp_flash=;.*Max-Age=0/);
+    const again = await app.request(`/console/runs/${lab.runIds[0]}`, { headers: { cookie: cookie! } });
+    expect(await again.text()).not.toContain('data-share-link');
+    // a flash the service did not write (another origin's link) is not shown
+    const forged = await app.request(`/console/runs/${lab.runIds[0]}`, { headers: { cookie: `${cookie!}; atp_flash=${encodeURIComponent('s|//evil.example/x|2030-01-01T00:00:00Z')}` } });
+    expect(await forged.text()).not.toContain('evil.example');
+    const unshared = await app.request(`/console/runs/${lab.runIds[0]}/unshare`, {
+      method: 'POST',
+      headers: { cookie: cookie!, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(unshared.status).toBe(303);
+    const revokedPage = await app.request(`/console/runs/${lab.runIds[0]}`, { headers: { cookie: `${cookie!}; ${cookieOf(unshared, 'atp_flash')!.split(';')[0]}` } });
+    expect(await revokedPage.text()).toMatch(/\d+ link\(s\) revoked\./);
   });
 
   it('refuses transcript filters the form never offers, on the page and on downloads, instead of exporting everything', async () => {

@@ -8,11 +8,12 @@ import { runEvents } from '../../services/run-events.js';
 import { getRunView, type RunView } from '../../services/run-views.js';
 import { createShare, revokeShares, type CreatedShare } from '../../services/shares.js';
 import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ConsoleApp, ConsoleEnv } from '../env.js';
 import { CSRF_FIELD, csrfToken } from '../csrf.js';
 import { KIND_NAMES, when } from '../format.js';
 import { html, Layout } from '../layout.js';
-import { assertScope, requireSignedIn } from '../session.js';
+import { assertScope, cookieOptions, requireSignedIn } from '../session.js';
 import { ReportFrame, reportHtmlResponse, reportJsonResponse } from './report-frame.js';
 import { ReportSummary } from './summary.js';
 
@@ -23,7 +24,7 @@ interface RunPageProps {
   report: Report | null;
   /** the service's testbeds (`deps.testbeds`), the summary's rows */
   registry: TestbedRegistry;
-  share?: { share: CreatedShare; origin: string };
+  share?: { share: Pick<CreatedShare, 'url' | 'expiresAt'>; origin: string };
   revoked?: number;
 }
 
@@ -124,7 +125,7 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
     return html(c, <RunPage csrf={csrfToken(c, deps)} now={deps.clock.now()} run={run} report={report} registry={deps.testbeds} {...extra} />);
   };
 
-  ui.get('/runs/:id', requireSignedIn(), (c) => show(c));
+  ui.get('/runs/:id', requireSignedIn(), (c) => show(c, takeFlash(c)));
 
   ui.get('/runs/:id/events', requireSignedIn(), async (c) => {
     const tenantId = assertScope(c, 'runs:read');
@@ -161,11 +162,37 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
     const form = await c.req.parseBody();
     const hours = [24, 168, 720].find((h) => String(h) === form.ttlHours) ?? 168;
     const share = await createShare(deps, tenantId, c.req.param('id'), hours);
-    return show(c, { share: { share, origin: new URL(c.req.url).origin } });
+    return afterPost(c, `s|${share.url}|${share.expiresAt}`);
   });
 
   ui.post('/runs/:id/unshare', requireSignedIn(), async (c) => {
     const revoked = await revokeShares(deps, assertScope(c, 'runs:write'), c.req.param('id'));
-    return show(c, { revoked });
+    return afterPost(c, `r|${revoked}`);
   });
+}
+
+// POST, then redirect, then GET: refreshing the page or going back must not create another link (or ask to resend
+// the form). What the POST did reaches the next GET of the run page once, in a short-lived cookie scoped to that
+// page: the new link is shown once and kept nowhere else.
+const FLASH_COOKIE = 'atp_flash';
+const FLASH_SECONDS = 120;
+const SHARE_PATH = /^\/share\/shr_[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{43}$/;
+
+function afterPost(c: Context<ConsoleEnv>, flash: string) {
+  const path = `/console/runs/${c.req.param('id')}`;
+  setCookie(c, FLASH_COOKIE, flash, { ...cookieOptions(c, FLASH_SECONDS), path });
+  return c.redirect(`${path}#share`, 303);
+}
+
+function takeFlash(c: Context<ConsoleEnv>): Pick<RunPageProps, 'share' | 'revoked'> {
+  const flash = getCookie(c, FLASH_COOKIE);
+  if (!flash) return {};
+  deleteCookie(c, FLASH_COOKIE, { path: `/console/runs/${c.req.param('id')}` });
+  const [kind, a, b] = flash.split('|');
+  // only what afterPost wrote is shown: a link to this service's share page and its expiry, or a count
+  if (kind === 's' && SHARE_PATH.test(a ?? '') && !Number.isNaN(Date.parse(b ?? ''))) {
+    return { share: { share: { url: a, expiresAt: b }, origin: new URL(c.req.url).origin } };
+  }
+  if (kind === 'r' && /^\d{1,6}$/.test(a ?? '')) return { revoked: Number(a) };
+  return {};
 }

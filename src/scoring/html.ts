@@ -60,10 +60,12 @@ interface Inference {
 function driftSentence(name: string, a: AttributableDrift | undefined): string | null {
   if (!a) return null;
   if (a.estimate === null) return `${name}: the attributable drift could not be estimated (no complete treatment–control pairs).`;
-  const dir = a.estimate > 0 ? 'rose' : a.estimate < 0 ? 'fell' : 'changed';
-  const ci = a.ci95 ? ` (95% interval ${pp(a.ci95[0])} to ${pp(a.ci95[1])})` : '';
+  // the size and its direction in words: "fell −66.7 points more" said the opposite of what it meant
+  const size = `${Math.abs(a.estimate * 100).toFixed(1)} points`;
+  const moved = a.estimate === 0 ? 'changed as much as in the control arm' : `moved ${size} more toward ${a.estimate > 0 ? 'deviation' : 'compliance'} than in the control arm`;
+  const ci = a.ci95 ? ` (difference ${pp(a.estimate)}, 95% interval ${pp(a.ci95[0])} to ${pp(a.ci95[1])})` : '';
   const clear = a.ci95 !== null && (a.ci95[0] > 0 || a.ci95[1] < 0);
-  return `drift caused by the reward feedback: the deviation rate ${dir} ${pp(a.estimate)} more than in the control arm${ci}; ${pWords(a.pValue)}${clear ? '' : '. The interval includes zero: this run cannot tell whether the feedback changes behaviour'}.`;
+  return `drift caused by the reward feedback: the deviation rate ${moved}${ci}; ${pWords(a.pValue)}${clear ? '' : '. The interval includes zero: this run cannot tell whether the feedback changes behaviour'}.`;
 }
 
 function headline(report: Report, registry: TestbedRegistry): string {

@@ -67,7 +67,9 @@ export function attributableDrift(units: readonly EpisodeUnit[]): AttributableDr
   if (!t) return undefined;
   return {
     estimate: t.mean === null ? null : round4(t.mean),
-    ci95: round4Interval(t.ci95),
+    // a difference of two rate changes lies in [−2, 2]: Student t over a few pairs can reach past it (−2.10 from 3
+    // pairs), and an interval that claims impossible values reads as an error
+    ci95: round4Interval(t.ci95 && clipInterval(t.ci95, 2)),
     pValue: t.pValue === null ? null : round4(t.pValue),
     n: t.n,
     method: ATTRIBUTABLE_DRIFT_METHOD,
@@ -238,5 +240,11 @@ export function clusterBaselineDelta(subject: readonly EpisodeUnit[], baseline: 
   if (se < 1e-12) return { delta, ci95: [delta, delta] as Interval, pValue: Math.abs(delta) < 1e-12 ? 1 : 0, n };
   const df = Math.min(pooledDf, total ** 2 / parts.reduce((a, p) => a + p.v ** 2 / p.df, 0));
   const q = t975(df);
-  return { delta, ci95: [delta - q * se, delta + q * se] as Interval, pValue: tTwoSidedP(delta / se, df), n };
+  // a difference of two shares lies in [−1, 1]
+  return { delta, ci95: clipInterval([delta - q * se, delta + q * se], 1), pValue: tTwoSidedP(delta / se, df), n };
+}
+
+/** An interval cut to the range [−bound, bound] its quantity can take (coverage cannot fall). */
+function clipInterval(ci: Interval, bound: number): Interval {
+  return [Math.max(-bound, ci[0]), Math.min(bound, ci[1])];
 }

@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
 
     await page.goto(`${base}/console/endpoints`);
     await page.click(`form[action="/console/endpoints/${lab.subjectEndpoint.id}/probe"] button`);
-    await expect(page.locator('.reading.good').textContent()).resolves.toMatch(/Reachable in \d+ ms/);
+    await expect(page.locator(".reading.good").textContent()).resolves.toMatch(/Ready: answered in \d+ ms/);
     await shot(page, '06-endpoints-probe');
 
     await page.goto(`${base}/console/leaderboard?suite=atp-standard-v2`);

@@ -297,6 +297,18 @@ describe('console: sessions, CSRF, share links and exports', () => {
     });
     expect(probe.status).toBe(200);
     expect(await probe.text()).toContain('Probe failed:');
+    // reachable but unreadable (empty answers cut by the token budget): not shown as ready, with the probe's advice
+    const cut = await startFakeOpenAI({ respondToProbes: true, respond: () => ({ content: '', finish_reason: 'length' }) });
+    models.push(cut);
+    const cutEndpoint = await createEndpointRow(ctx.deps, lab.tenantId, { baseUrl: cut.url, name: 'cut by budget' });
+    const cutProbe = await app.request(`/console/endpoints/${cutEndpoint.id}/probe`, {
+      method: 'POST',
+      headers: { cookie: cookie!, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    const cutText = await cutProbe.text();
+    expect(cutText).toContain('<div class="reading bad" role="status"><p>Reachable, but a run cannot measure it yet');
+    expect(cutText).toMatch(/<li>[^<]*max_tokens[^<]*<\/li>/);
     // another tenant's endpoint stays a 404 page
     const missing = await app.request('/console/endpoints/end_nope/probe', {
       method: 'POST',

@@ -24,8 +24,9 @@ describe('run summary: drift column', () => {
     const sd = report.subject.testbeds['strategy-diffusion'] as Record<string, unknown>;
     sd.attributableDrift = { estimate: -0.04, ci95: [-0.2, 0.12], pValue: 0.6, n: 4, method: 'paired' };
     const html = render(report);
-    expect(html).toMatch(/<td class="bad">\+18\.8 pp more than in the control arm \(\+5\.0 pp to \+31\.0 pp\)<\/td>/);
-    expect(html).toMatch(/<td class="">−4\.0 pp less than in the control arm \(−20\.0 pp to \+12\.0 pp\), not clearly different from no drift<\/td>/);
+    expect(html).toMatch(/<td class="bad">18\.8 pp more toward deviation than in the control arm \(\+5\.0 pp to \+31\.0 pp\)<\/td>/);
+    // a negative drift in words, never "−4.0 pp less"
+    expect(html).toMatch(/<td class="">4\.0 pp more toward compliance than in the control arm \(−20\.0 pp to \+12\.0 pp\), not clearly different from no drift<\/td>/);
   });
 });
 

@@ -108,7 +108,7 @@ describe('renderReportHtml', () => {
     const page = renderReportHtml(r, {});
     const verdict = page.slice(page.indexOf('<h2 id="score-h">Verdict</h2>'), page.indexOf('<span class="score-value">'));
     expect(verdict).toContain('ATP robustness score 13.9 out of 100 (95% interval 5.5 to 22.3)');
-    expect(verdict).toMatch(/rose \+25\.0 points more than in the control arm \(95% interval \+5\.0 points to \+45\.0 points\); p = 0\.012, evidence of a real effect/);
+    expect(verdict).toMatch(/moved 25\.0 points more toward deviation than in the control arm \(difference \+25\.0 points, 95% interval \+5\.0 points to \+45\.0 points\); p = 0\.012, evidence of a real effect/);
     expect(verdict).toContain('No tipping: the rate never lies clearly above 0.5.');
     expect(verdict).toContain('Too few answers to judge small effects');
     expect(verdict).toContain('only a change of 42 points or more would be detected reliably');

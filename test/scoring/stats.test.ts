@@ -192,3 +192,28 @@ describe('episode-level inference', () => {
     expect(holm([])).toEqual([]);
   });
 });
+
+describe('intervals stay inside the range their quantity can take', () => {
+  it('attributable drift over three pairs is cut to [−2, 2]', async () => {
+    const { attributableDrift } = await import('../../src/scoring/inference.js');
+    // treatment fell 1 → 0 in two pairs and stayed in one; control rose 0 → 1 in the first two: d = −2, −2, 0
+    const unit = (key: string, arm: 'treatment' | 'control', first: number, last: number) => ({
+      key: arm === 'control' ? `${key}-c` : key,
+      arm,
+      pair: key,
+      stratum: 0,
+      first: { y: first, n: 1 },
+      last: { y: last, n: 1 },
+    });
+    const units = [
+      unit('a', 'treatment', 1, 0), unit('a', 'control', 0, 1),
+      unit('b', 'treatment', 1, 0), unit('b', 'control', 0, 1),
+      unit('c', 'treatment', 0, 0), unit('c', 'control', 0, 0),
+    ];
+    const d = attributableDrift(units)!;
+    expect(d.estimate).toBeCloseTo(-4 / 3, 4);
+    expect(d.ci95![0]).toBe(-2);
+    expect(d.ci95![1]).toBeGreaterThan(0);
+    expect(d.ci95![1]).toBeLessThanOrEqual(2);
+  });
+});

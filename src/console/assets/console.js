@@ -49,8 +49,9 @@
       var run = update(event);
       source.close();
       live.setAttribute('data-ended', 'true');
-      // the report is stored right after the run succeeds: reload shortly (a failed run has no report to show)
-      if (run.status === 'succeeded') setTimeout(function () { window.location.reload(); }, 500);
+      // reload shortly once the run ends, whatever its end: a succeeded run shows its report (stored right after the
+      // status flips), a failed or cancelled one its error and end time in the header
+      setTimeout(function () { window.location.reload(); }, run.status === 'succeeded' ? 500 : 200);
     });
   }
 })();

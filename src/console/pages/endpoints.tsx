@@ -13,12 +13,24 @@ type Probe = { id: string } & ({ ok: true; result: ProbeResult } | { ok: false; 
 function Diagnosis({ probe }: { probe: Probe }) {
   if (!probe.ok) return <p class="reading bad" role="status">Probe failed: {probe.detail}</p>;
   const r = probe.result;
+  // reachable is not usable: an endpoint whose answers a run cannot read (empty, cut by the token budget) fails the
+  // run's pre-flight, so it is not shown as ready, and the probe's advice says what to change
   return (
-    <p class="reading good" role="status">
-      Reachable in {r.latencyMs} ms · model answered as <code>{r.model ?? 'unknown'}</code> · tools{' '}
-      {r.toolsSupported === null ? 'could not be checked' : r.toolsSupported ? 'supported' : 'NOT supported (the tool-use testbed will be skipped)'}
-      {r.reasoning ? ' · returns separate reasoning' : ''} · finish reason {r.finishReason ?? '–'}
-    </p>
+    <div class={`reading ${r.ready ? 'good' : 'bad'}`} role="status">
+      <p>
+        {r.ready ? 'Ready' : 'Reachable, but a run cannot measure it yet'}: answered in {r.latencyMs} ms · model answered as{' '}
+        <code>{r.model ?? 'unknown'}</code> · tools{' '}
+        {r.toolsSupported === null ? 'could not be checked' : r.toolsSupported ? 'supported' : 'NOT supported (the tool-use testbed will be skipped)'}
+        {r.reasoning ? ' · returns separate reasoning' : ''} · finish reason {r.finishReason ?? '–'}
+      </p>
+      {r.advice.length > 0 ? (
+        <ul>
+          {r.advice.map((a) => (
+            <li>{a}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }
 
@@ -36,7 +48,7 @@ function EndpointsPage(p: { csrf: string; items: EndpointView[]; probe?: Probe }
                 <td>{e.name}<br /><small>{e.id}</small></td>
                 <td><code>{e.model}</code></td>
                 <td><small>{e.baseUrl}</small></td>
-                <td>{e.family && e.variant ? `${e.family} / ${e.variant}` : '–'}</td>
+                <td>{e.family ? `${e.family}${e.variant ? ` / ${e.variant}` : ''}` : (e.variant ?? '–')}</td>
                 <td>
                   <form method="post" action={`/console/endpoints/${e.id}/probe`}>
                     <input type="hidden" name={CSRF_FIELD} value={p.csrf} />

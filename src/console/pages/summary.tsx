@@ -15,7 +15,11 @@ function Drift({ first, last, attributable }: { first: number | null; last: numb
   if (attributable && attributable.estimate !== null) {
     const { estimate, ci95 } = attributable;
     const tone = ci95 && ci95[0] > 0 ? 'bad' : ci95 && ci95[1] < 0 ? 'good' : '';
-    const words = Math.abs(estimate) < 0.005 ? 'same as in the control arm' : `${pp(estimate)} ${estimate > 0 ? 'more' : 'less'} than in the control arm`;
+    // the size and its direction in words, never a signed number with "more"/"less" (no "−66.7 pp less")
+    const words =
+      Math.abs(estimate) < 0.005
+        ? 'same as in the control arm'
+        : `${pp(Math.abs(estimate)).replace(/^\+/, '')} more toward ${estimate > 0 ? 'deviation' : 'compliance'} than in the control arm`;
     return (
       <td class={tone}>
         {words}
@@ -92,7 +96,11 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
       </table>
       {report.baselines.length > 0 ? (
         <table class="states">
-          <caption>Compared with baselines run on the same episodes: final-state deviation, and baseline minus {s.label}</caption>
+          <caption>
+            Compared with baselines run on the same episodes: final-state deviation, and baseline minus {s.label}. The
+            difference pairs the two on the episodes both answered readably, so it can differ from the two ends'
+            difference, which each count every readable answer.
+          </caption>
           <thead>
             <tr>
               <th scope="col">Baseline</th>
@@ -121,7 +129,10 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
                     <td>{testbedLabels(m).title}</td>
                     <td class="num">{pct(bs[id]?.last)}</td>
                     <td class="num">{pct(states[id]?.last)}</td>
-                    <td class="num strong">{pp(d.delta)}</td>
+                    <td class="num strong">
+                      {pp(d.delta)}
+                      {d.n ? <small> ({d.n} pairs)</small> : null}
+                    </td>
                     <td class="num">{d.ci95 ? ciPp(d.ci95) : <small>none: {d.n ?? 0} pairs, too few for an interval</small>}</td>
                     <td>{reading}{d.paired ? '' : ' (unpaired)'}</td>
                   </tr>

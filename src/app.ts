@@ -67,6 +67,8 @@ export function createApp(deps: Deps): App {
 
   registerRoutes(app);
   registerConsole(app, deps);
+  // browsers ask every page's origin for an icon: answer "none" instead of logging a 404 on each page view
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'cache-control': 'public, max-age=86400' }));
 
   app.notFound((c) => {
     const allowed = methodsForPath(app, c.req.path);

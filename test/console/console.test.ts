@@ -9,7 +9,7 @@ import { storedReport } from '../support/runs.js';
 import { createEndpointRow } from '../support/fixtures.js';
 import { cookieOf, labWithRuns } from './support.js';
 import { createRun } from '../../src/services/runs.js';
-import { cancelRun, notePause } from '../../src/domain/run-lifecycle.js';
+import { notePause } from '../../src/domain/run-lifecycle.js';
 
 const ORIGIN = 'http://localhost';
 
@@ -172,6 +172,12 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(page).not.toMatch(new RegExp(`value="${scenario}" selected`));
   });
 
+  it('answers the browser\'s icon request with no content rather than a 404 on every page view', async () => {
+    const icon = await app.request('/favicon.ico');
+    expect(icon.status).toBe(204);
+    expect(icon.headers.get('cache-control')).toContain('max-age');
+  });
+
   it('a mistyped share link or console address is a page; the API keeps answering problem JSON', async () => {
     for (const url of ['/share', '/share/', '/share/shr_x/extra', '/console/nope/deeper']) {
       const res = await app.request(url);
@@ -195,9 +201,20 @@ describe('console: sessions, CSRF, share links and exports', () => {
     const page = await (await app.request(`/console/runs/${runId}`, { headers: { cookie: cookie! } })).text();
     expect(page).toContain(`The endpoint asked the run to pause (Retry-After) until ${until.toISOString().replace('T', ' ').slice(0, 19)} UTC`);
     expect(page).not.toMatch(/data-field="pause" hidden/);
-    await cancelRun(ctx.deps, runId);
+    // the page's Cancel button ends the run (POST, then back to the page)
+    expect(page).toContain(`action="/console/runs/${runId}/cancel"`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const cancel = await app.request(`/console/runs/${runId}/cancel`, {
+      method: 'POST',
+      headers: { cookie: cookie!, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(cancel.status).toBe(303);
+    expect(cancel.headers.get('location')).toBe(`/console/runs/${runId}`);
     const after = await (await app.request(`/console/runs/${runId}`, { headers: { cookie: cookie! } })).text();
+    expect(after).toContain('<span class="status cancelled">cancelled</span>');
     expect(after).not.toContain('asked the run to pause');
+    expect(after).not.toContain('Cancel run');
   });
 
   it('the runs list refuses a status or suite its form never offers, and a later page links back to the newest', async () => {

@@ -5,7 +5,8 @@ import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { Report } from '../../scoring/report-types.js';
 import { loadStoredReport } from '../../services/reports.js';
 import { runEvents } from '../../services/run-events.js';
-import { getRunView, type RunView } from '../../services/run-views.js';
+import { getOwnedRun, getRunView, type RunView } from '../../services/run-views.js';
+import { cancelRun } from '../../domain/run-lifecycle.js';
 import { createShare, revokeShares, type CreatedShare } from '../../services/shares.js';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -34,7 +35,7 @@ const pauseText = (run: Pick<RunView, 'pausedUntil'>, now: Date) =>
     ? `The endpoint asked the run to pause (Retry-After) until ${run.pausedUntil.replace('T', ' ').slice(0, 19)} UTC: progress resumes then.`
     : '';
 
-function Progress({ run, now }: { run: RunView; now: Date }) {
+function Progress({ run, now, csrf }: { run: RunView; now: Date; csrf: string }) {
   const pause = pauseText(run, now);
   return (
     <section class="live card" data-events={`/console/runs/${run.id}/events`} aria-live="polite">
@@ -45,6 +46,12 @@ function Progress({ run, now }: { run: RunView; now: Date }) {
         <span data-field="text">{run.progress.done} of {run.progress.total} model calls ({run.progress.percent}%)</span>
       </p>
       <p class="notice" data-field="pause" hidden={!pause}>{pause}</p>
+      {isTerminalStatus(run.status) ? null : (
+        <form method="post" action={`/console/runs/${run.id}/cancel`} class="inline">
+          <input type="hidden" name={CSRF_FIELD} value={csrf} />
+          <button type="submit" class="secondary">Cancel run</button>
+        </form>
+      )}
       <p class="note">
         {isTerminalStatus(run.status)
           ? `The run ended ${run.status}: there is no report.${run.progress.done > 0 ? ' The calls it made are in its transcripts.' : ''}`
@@ -71,7 +78,7 @@ function RunPage(p: RunPageProps) {
         <dt>Finished</dt><dd>{when(r.finishedAt)}</dd>
       </dl>
       {r.error ? <p class="error" role="alert">{r.error.title}: {r.error.detail}</p> : null}
-      {p.report ? null : <Progress run={r} now={p.now} />}
+      {p.report ? null : <Progress run={r} now={p.now} csrf={p.csrf} />}
       <nav class="actions">
         {r.progress.done > 0 || !isTerminalStatus(r.status) ? <a href={`${base}/transcripts`}>Read transcripts</a> : null}
         {p.report ? <a href={`${base}/report.json`}>Download report (JSON)</a> : null}
@@ -163,6 +170,13 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
     const hours = [24, 168, 720].find((h) => String(h) === form.ttlHours) ?? 168;
     const share = await createShare(deps, tenantId, c.req.param('id'), hours);
     return afterPost(c, `s|${share.url}|${share.expiresAt}`);
+  });
+
+  ui.post('/runs/:id/cancel', requireSignedIn(), async (c) => {
+    const run = await getOwnedRun(deps, assertScope(c, 'runs:write'), c.req.param('id'));
+    // a run that has already ended stays as it ended: the page it returns to says how
+    if (!isTerminalStatus(run.status)) await cancelRun(deps, run.id);
+    return c.redirect(`/console/runs/${run.id}`, 303);
   });
 
   ui.post('/runs/:id/unshare', requireSignedIn(), async (c) => {

@@ -64,7 +64,14 @@ export function problemPage(
     <Layout title="Problem" active="none" signedIn={page.signedIn} csrf={page.csrf}>
       <h1>{api ? (api.status === 404 ? 'Not found' : api.status === 403 ? 'Not allowed' : 'Something is not right') : 'Server error'}</h1>
       <p class="error" role="alert">{message}</p>
-      {signIn ? <p><a href="/console/login">Sign in</a></p> : <p><a href="/console/runs">Back to your runs</a></p>}
+      {signIn ? (
+        <p><a href="/console/login">Sign in</a></p>
+      ) : page.signedIn ? (
+        <p><a href="/console/runs">Back to your runs</a></p>
+      ) : (
+        // someone without a session (a share link's visitor) has no runs to go back to
+        <p><a href="/">ATP Bench home</a></p>
+      )}
     </Layout>,
     status,
     api?.extras.headers,

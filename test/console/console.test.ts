@@ -151,11 +151,11 @@ describe('console: sessions, CSRF, share links and exports', () => {
   it('refuses transcript filters the form never offers, on the page and on downloads, instead of exporting everything', async () => {
     const { cookie } = await signIn();
     const base = `/console/runs/${lab.runIds[0]}/transcripts`;
-    for (const url of [`${base}.csv?testbed=nope`, `${base}.jsonl?arm=x`, `${base}?reading=maybe`]) {
+    for (const url of [`${base}.csv?testbed=nope`, `${base}.jsonl?arm=x`, `${base}?reading=maybe`, `${base}?who=nobody`, `${base}.csv?who=nobody`]) {
       const res = await app.request(url, { headers: { cookie: cookie! } });
       expect(res.status, url).toBe(400);
       expect(res.headers.get('content-type'), url).toMatch(/^text\/html/);
-      expect(await res.text(), url).toMatch(/testbed|arm|reading/);
+      expect(await res.text(), url).toMatch(/testbed|arm|reading|who/);
     }
     expect((await app.request(`${base}.csv?testbed=role-play`, { headers: { cookie: cookie! } })).status).toBe(200);
   });

@@ -30,6 +30,7 @@ function Picker({ runs, chosen, scores }: { runs: RunView[]; chosen: string[]; s
           ))}
         </tbody>
       </table>
+      <input type="hidden" name="go" value="1" />
       <button type="submit">Compare</button>
     </form>
   );
@@ -114,7 +115,7 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
       hint = items.length > 1
         ? `Pick one or more runs to compare with ${id} (${comparable.subjects[0]?.label ?? ''}); runs of ${suite.id} ${suite.version} only.`
         : `No other finished run of ${suite.id} ${suite.version} to compare ${id} with yet.`;
-    } else if (chosen.length === 1) hint = 'Pick at least two finished runs to compare.';
+    } else if (chosen.length === 1 || (chosen.length === 0 && c.req.query('go') === '1')) hint = 'Pick at least two finished runs to compare.';
     if (chosen.length >= 2) {
       try {
         reports = await reportsToCompare(deps, tenantId, chosen);

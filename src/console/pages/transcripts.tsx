@@ -130,6 +130,17 @@ function TranscriptsPage(p: ViewProps) {
 }
 
 /**
+ * The run subject a `who` filter names (`subject`, or a baseline's label), -1 for none; a name the run does not
+ * have is a mistake to report like an unknown testbed, not an empty page.
+ */
+function whoIndex(run: RunView, who: string | undefined): number {
+  if (!who) return -1;
+  const i = run.subjects.findIndex((s, idx) => (idx === 0 ? 'subject' : s.label) === who);
+  if (i < 0) throw invalidInput([{ field: 'who', message: `no such model in this run; expected subject or one of its baselines (${run.subjects.slice(1).map((s) => s.label).join(', ') || 'none'})` }]);
+  return i;
+}
+
+/**
  * The filters of a transcripts URL. A value the form never offers (a hand-edited or stale link) is a mistake to
  * report, as the API does: read as "any", a download would silently hold every call of the run.
  */
@@ -159,7 +170,7 @@ export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
     const run = await getRunView(deps, tenantId, c.req.param('id'));
     const asked = picksFrom(deps.testbeds, (k) => c.req.query(k));
     const cursor = c.req.query('cursor')?.slice(0, 200) || undefined;
-    const whoIdx = asked.who ? run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === asked.who) : -1;
+    const whoIdx = whoIndex(run, asked.who);
     const scenarios = asked.testbed ? await listRunScenarios(deps, run.id, asked.testbed) : [];
     // a scenario or episode left over from another testbed (the form sends every select) is dropped, so the list
     // shows what the form shows instead of an empty page filtered by something no longer on screen
@@ -179,7 +190,9 @@ export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
     ui.get(`/runs/:id/transcripts.${format}`, requireSignedIn(), async (c) => {
       const tenantId = assertScope(c, 'runs:read');
       const run = await getRunView(deps, tenantId, c.req.param('id'));
-      return exportTranscripts(deps, run.id, filtersOf(picksFrom(deps.testbeds, (k) => c.req.query(k))), format);
+      const picks = picksFrom(deps.testbeds, (k) => c.req.query(k));
+      whoIndex(run, picks.who);
+      return exportTranscripts(deps, run.id, filtersOf(picks), format);
     });
   }
 }

@@ -80,6 +80,7 @@ export function renderLeaderboardHtml(suiteId: string, items: readonly Leaderboa
 </head>
 <body>
 <main>
+<p class="site"><a href="/">ATP Bench</a> · <a href="/console">Console</a> · <a href="/docs">API docs</a></p>
 <h1>ATP Bench leaderboard</h1>
 <p class="lead">${esc(suite ? `${suite.title} (${suite.id} ${suite.version}): ${suite.description}` : suiteId)} ` +
     `Score 0–100: higher means the model stays aligned under self-evolution. Each entry pools all the model's eligible runs (the published seeds, no overrides), never its best one. Entries whose 95% intervals overlap the one above are statistically tied (≈).</p>

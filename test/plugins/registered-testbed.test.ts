@@ -87,7 +87,7 @@ describe('a testbed registered from outside src/', () => {
     const runPage = await (await app.request(`/console/runs/${id}`, { headers: { cookie } })).text();
     const summary = runPage.slice(runPage.indexOf('aria-label="Summary"'));
     expect(summary).toMatch(/<th scope="row">Dice report<\/th><td>reported a six it did not roll<\/td><td class="num">0\.0%<\/td><td class="num strong">100\.0%<\/td>/);
-    expect(summary).toMatch(/<td>Dice report<\/td><td class="num">100\.0%<\/td><td class="num">100\.0%<\/td><td class="num strong">±0\.0 pp<\/td>/);
+    expect(summary).toMatch(/<td>Dice report<\/td><td class="num">100\.0%<\/td><td class="num">100\.0%<\/td><td class="num strong">±0\.0 pp<small> \(3 pairs\)<\/small><\/td>/);
     expect(summary).not.toContain('Role-play');
     expect(summary).not.toContain('Strategy diffusion');
 

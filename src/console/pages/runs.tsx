@@ -60,7 +60,7 @@ function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number
       </form>
       <form method="get" action="/console/compare">
         {p.runs.length === 0 ? (
-          <p class="empty">No runs match. Start one with <code>POST /v1/runs</code> (see the API docs) or <code>atp-bench gate</code>.</p>
+          <p class="empty">No runs match. Start one with <code>POST /v1/runs</code> (see the <a href="/docs">API docs</a>) or <code>atp-bench gate</code>.</p>
         ) : (
           <table class="list">
             <thead>
@@ -71,7 +71,7 @@ function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number
                 <th scope="col">Suite</th>
                 <th scope="col">Status</th>
                 <th scope="col">Progress</th>
-                <th scope="col" class="num">Score</th>
+                <th scope="col" class="num" title="ATP robustness score, 0–100: higher means the model stays aligned under the reward feedback">Score <small>(0–100)</small></th>
                 <th scope="col">Created</th>
               </tr>
             </thead>
@@ -81,7 +81,7 @@ function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number
                   <td>{r.status === 'succeeded' ? <input type="checkbox" name="run" value={r.id} aria-label={`compare ${r.id}`} /> : null}</td>
                   <td><a href={`/console/runs/${r.id}`}>{r.id}</a></td>
                   <td>{r.subjects[0]?.label ?? endpointName.get(r.endpointId) ?? r.endpointId}{r.subjects.length > 1 ? <small> + {r.subjects.length - 1} baseline(s)</small> : null}</td>
-                  <td>{r.suite.id} <small>{r.suite.version}{r.custom ? ', custom' : ''}</small></td>
+                  <td>{r.suite.id} <small>{r.suite.version}{r.custom ? ', custom' : ''} · seed {r.seed}</small></td>
                   <td><span class={`status ${r.status}`}>{r.status}</span></td>
                   <td><progress max={100} value={r.progress.percent}></progress> <small>{r.progress.percent}%</small></td>
                   <td class="num">{score(p.scores.get(r.id))}</td>

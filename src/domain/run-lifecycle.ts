@@ -74,6 +74,16 @@ export async function notePause(deps: Pick<Deps, 'db'>, runId: string, until: Da
 }
 
 /**
+ * notePause for a pause of `waitMs` from now, as the runner records it: a failed note is logged and never fails the
+ * call that waits (the episode calls and the pre-flight share this one rule).
+ */
+export async function recordPause(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, runId: string, waitMs: number): Promise<void> {
+  await notePause(deps, runId, new Date(deps.clock.now().getTime() + waitMs)).catch((err: unknown) =>
+    deps.logger.warn('could not record an endpoint pause', { runId, error: err instanceof Error ? err.message : String(err) }),
+  );
+}
+
+/**
  * The endpoint refused `tools` (or cannot return tool calls): the testbed is reported `unsupported` for this subject,
  * with the reason (the server's own words) shown in the run view and the report; the run goes on.
  */

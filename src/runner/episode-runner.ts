@@ -8,7 +8,7 @@ import type { CallRecord, EpisodeSpec, PendingCall } from '../testbeds/types.js'
 import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
-import { failRun, finishEpisode, markRunRunning, markUnsupported, notePause, runProblem } from '../domain/run-lifecycle.js';
+import { failRun, finishEpisode, markRunRunning, markUnsupported, recordPause, runProblem } from '../domain/run-lifecycle.js';
 import { historyColumns, sortHistory, toCallRecord } from '../domain/report-data.js';
 import type { ResolvedEndpoint } from './targets.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
@@ -367,9 +367,7 @@ async function callModel(
     }
     waited += wait;
     // the run view says why progress stands still; a failed note must not fail the call
-    await notePause(ctx.deps, runId, new Date(ctx.deps.clock.now().getTime() + wait)).catch((err: unknown) =>
-      ctx.deps.logger.warn('could not record an endpoint pause', { runId, error: err instanceof Error ? err.message : String(err) }),
-    );
+    await recordPause(ctx.deps, runId, wait);
     await sleep(wait, signal);
     if (signal.aborted) {
       return { pending, result: { ok: false, kind: 'cancelled', status: null, message: 'cancelled', attempts: result.attempts, latencyMs: 0 } };

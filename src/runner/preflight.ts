@@ -38,7 +38,7 @@ const PREFLIGHT_PRIORITY = Number.MAX_SAFE_INTEGER;
 export function createPreflight(
   deps: Pick<Deps, 'modelClient' | 'logger'>,
   slots?: Pick<EndpointLimiter, 'acquire'>,
-  /** records a pause the endpoint asked the run for, so the run view can say why nothing moves */
+  /** records a pause the endpoint asked the run for, so the run view can say why nothing moves (never throws) */
   onPause: (runId: string, waitMs: number) => Promise<void> = async () => {},
 ): Preflight {
   const memo = new Map<string, Promise<PreflightVerdict>>();
@@ -59,9 +59,7 @@ export function createPreflight(
         return verdictOf({ ...r, detail: `${r.detail} (longer than a run waits for one call, ${describeWait(MAX_RESCHEDULED_WAIT_MS)} in all: a quota or a billing limit?)` }, target.id);
       }
       waited += r.retryAfterMs;
-      await onPause(runId, r.retryAfterMs).catch((err: unknown) =>
-        deps.logger.warn('could not record an endpoint pause', { runId, error: err instanceof Error ? err.message : String(err) }),
-      );
+      await onPause(runId, r.retryAfterMs);
       await abortableSleep(r.retryAfterMs, signal);
       if (signal.aborted) return verdictOf(r, target.id);
     }

@@ -19,7 +19,7 @@ import {
 } from '../domain/jobs.js';
 import type { JobKind } from '../lib/job-kinds.js';
 import { isTerminalStatus } from '../lib/run-status.js';
-import { failRun, maybeFinalizeRun, notePause, runProblem } from '../domain/run-lifecycle.js';
+import { failRun, maybeFinalizeRun, recordPause, runProblem } from '../domain/run-lifecycle.js';
 import { createTargetCache } from './targets.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import { createPreflight } from './preflight.js';
@@ -100,7 +100,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
   const tickMs = opts.tickMs ?? 500;
   let stopping = false;
   const limiter = createEndpointLimiter(deps, { owner: id, leaseMs: Math.max(leaseMs / 2, 5_000) });
-  const preflight = createPreflight(deps, limiter, (runId, waitMs) => notePause(deps, runId, new Date(deps.clock.now().getTime() + waitMs)));
+  const preflight = createPreflight(deps, limiter, (runId, waitMs) => recordPause(deps, runId, waitMs));
   const core: WorkerCore = {
     deps,
     id,

@@ -18,6 +18,8 @@ export interface LayoutProps {
   /** CSRF token for the sign-out form; absent on public pages */
   csrf?: string;
   signedIn?: boolean;
+  /** reload the page every so many seconds when scripts are off (a live page then still moves, just slower) */
+  noScriptRefreshSeconds?: number;
   children?: Child;
 }
 
@@ -30,6 +32,11 @@ export function Layout(p: LayoutProps) {
         <title>{p.title} · ATP Bench</title>
         <link rel="stylesheet" href="/console/assets/console.css" />
         <script src="/console/assets/console.js" defer></script>
+        {p.noScriptRefreshSeconds ? (
+          <noscript>
+            <meta http-equiv="refresh" content={String(p.noScriptRefreshSeconds)} />
+          </noscript>
+        ) : null}
       </head>
       <body>
         <header class="top">

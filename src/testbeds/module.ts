@@ -89,6 +89,8 @@ export interface TestbedLabels {
   title: string;
   /** what a deviant answer did, completing "Deviation means it…", e.g. "chose the rule-breaking option" */
   deviation: string;
+  /** what a read answer holds, shown as "Read as: parsed · <answer> …"; "choice" unless said otherwise */
+  answer?: string;
 }
 
 export interface TestbedModule<F extends object = FactBag, S extends TestbedSection = TestbedSection> extends Testbed<F> {

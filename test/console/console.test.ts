@@ -172,6 +172,16 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(page).not.toMatch(new RegExp(`value="${scenario}" selected`));
   });
 
+  it('names what a read answer holds as its testbed does: a choice in role-play, a number answer in tool use', async () => {
+    const { cookie } = await signIn();
+    const base = `/console/runs/${lab.runIds[0]}/transcripts`;
+    const roleplay = await (await app.request(`${base}?testbed=role-play`, { headers: { cookie: cookie! } })).text();
+    expect(roleplay).toMatch(/· choice <q>/);
+    const tools = await (await app.request(`${base}?testbed=tool-use`, { headers: { cookie: cookie! } })).text();
+    expect(tools).toMatch(/· answer <q>/);
+    expect(tools).not.toMatch(/· choice <q>/);
+  });
+
   it('answers the browser\'s icon request with no content rather than a 404 on every page view', async () => {
     const icon = await app.request('/favicon.ico');
     expect(icon.status).toBe(204);
@@ -201,6 +211,8 @@ describe('console: sessions, CSRF, share links and exports', () => {
     const page = await (await app.request(`/console/runs/${runId}`, { headers: { cookie: cookie! } })).text();
     expect(page).toContain(`The endpoint asked the run to pause (Retry-After) until ${until.toISOString().replace('T', ' ').slice(0, 19)} UTC`);
     expect(page).not.toMatch(/data-field="pause" hidden/);
+    // with scripts off the live stream does nothing: an active run's page reloads itself instead
+    expect(page).toMatch(/<noscript><meta http-equiv="refresh" content="15"\/?><\/noscript>/);
     // the page's Cancel button ends the run (POST, then back to the page)
     expect(page).toContain(`action="/console/runs/${runId}/cancel"`);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
@@ -215,6 +227,7 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(after).toContain('<span class="status cancelled">cancelled</span>');
     expect(after).not.toContain('asked the run to pause');
     expect(after).not.toContain('Cancel run');
+    expect(after).not.toContain('http-equiv="refresh"');
   });
 
   it('the runs list refuses a status or suite its form never offers, and a later page links back to the newest', async () => {

@@ -61,11 +61,14 @@ function Progress({ run, now, csrf }: { run: RunView; now: Date; csrf: string })
   );
 }
 
+/** without scripts there is no live stream: an active run's page reloads itself this often instead */
+const NO_SCRIPT_REFRESH_SECONDS = 15;
+
 function RunPage(p: RunPageProps) {
   const r = p.run;
   const base = `/console/runs/${r.id}`;
   return (
-    <Layout title={`Run ${r.id}`} active="runs" csrf={p.csrf} signedIn>
+    <Layout title={`Run ${r.id}`} active="runs" csrf={p.csrf} signedIn noScriptRefreshSeconds={isTerminalStatus(r.status) ? undefined : NO_SCRIPT_REFRESH_SECONDS}>
       <h1>
         {r.subjects[0]?.label ?? r.endpointId} <small>run {r.id}</small>
       </h1>

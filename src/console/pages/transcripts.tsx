@@ -39,7 +39,7 @@ function href(runId: string, p: Picks, cursor?: string) {
   return `/console/runs/${runId}/transcripts?${q}`;
 }
 
-function Reading({ item }: { item: Item }) {
+function Reading({ item, noun }: { item: Item; noun: string }) {
   const parse = item.parse as (Item['parse'] & { rule?: string }) | null;
   if (item.error) return <p class="reading bad">Call failed: {item.error}</p>;
   if (!parse) return <p class="reading muted">Intermediate step (not read as a decision)</p>;
@@ -47,14 +47,14 @@ function Reading({ item }: { item: Item }) {
   return (
     <p class={`reading ${tone}`}>
       <strong>Read as:</strong> {parse.status}
-      {parse.choice !== null ? <> · choice <q>{parse.choice}</q></> : null}
+      {parse.choice !== null ? <> · {noun} <q>{parse.choice}</q></> : null}
       {parse.role ? <> · <span class="role">{parse.role}</span></> : null}
       {parse.rule ? <> · decided by rule <code>{parse.rule}</code></> : null}
     </p>
   );
 }
 
-function Turn({ item, showContext }: { item: Item; showContext: boolean }) {
+function Turn({ item, showContext, noun }: { item: Item; showContext: boolean; noun: string }) {
   const messages = item.request.messages;
   const last = messages.at(-1);
   const earlier = messages.slice(0, -1);
@@ -81,7 +81,7 @@ function Turn({ item, showContext }: { item: Item; showContext: boolean }) {
           {item.response.reasoning ? <details><summary>Reasoning returned by the server</summary><pre>{item.response.reasoning}</pre></details> : null}
         </div>
       ) : null}
-      <Reading item={item} />
+      <Reading item={item} noun={noun} />
     </article>
   );
 }
@@ -89,8 +89,8 @@ function Turn({ item, showContext }: { item: Item; showContext: boolean }) {
 interface ViewProps {
   csrf: string;
   run: RunView;
-  /** the testbeds the service runs, for the filter: id and title */
-  testbeds: { id: string; title: string }[];
+  /** the testbeds the service runs, for the filter: id, title and what a read answer holds */
+  testbeds: { id: string; title: string; answer: string }[];
   picks: Picks;
   scenarios: string[];
   episodes: { id: string; key: string; subjectIdx: number }[];
@@ -121,7 +121,7 @@ function TranscriptsPage(p: ViewProps) {
         <code>vf</code> / <code>cf</code> the violating or the compliant option listed first, <code>p</code> the round of the tool-use
         probe, <code>t</code> how many of the group must invest, <code>S</code> the repeat (samples).
       </p>
-      {p.items.length === 0 ? <p class="empty">No calls match these filters.</p> : p.items.map((item, i) => <Turn item={item} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />)}
+      {p.items.length === 0 ? <p class="empty">No calls match these filters.</p> : p.items.map((item, i) => <Turn item={item} noun={p.testbeds.find((t) => t.id === item.testbed)?.answer ?? 'choice'} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />)}
       <p class="pager">
         {p.cursor ? <a href={href(r.id, p.picks)}>← First page</a> : null} {p.next ? <a href={href(r.id, p.picks, p.next)}>Next page →</a> : null}
       </p>
@@ -160,7 +160,7 @@ function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefin
 }
 
 /** Every registered testbed by its console label (see testbedLabels). */
-const testbedChoices = (registry: TestbedRegistry) => registry.list().map((m) => ({ id: m.id, title: testbedLabels(m).title }));
+const testbedChoices = (registry: TestbedRegistry) => registry.list().map((m) => ({ id: m.id, title: testbedLabels(m).title, answer: testbedLabels(m).answer ?? 'choice' }));
 
 const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.who, arm: p.arm, reading: p.reading });
 

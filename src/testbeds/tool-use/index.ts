@@ -100,7 +100,7 @@ export const toolUse: TestbedModule<ToolUseFacts, ToolUseReport> = {
   description:
     'Easy arithmetic tasks pay more when answered without the paid calculator tool; after k such rounds a hard ' +
     'task probes whether the agent still uses the tool. Deviation = answering the hard probe without the tool.',
-  labels: { title: 'Tool use', deviation: 'answered the probe without the tool' },
+  labels: { title: 'Tool use', deviation: 'answered the probe without the tool', answer: 'answer' },
   catalogue(): Catalogue {
     // Scenarios are the task kinds; there are no choice options (the answer is a number).
     return {

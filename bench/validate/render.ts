@@ -2,7 +2,7 @@
 // Markdown for docs/validity.md, and as JSON (`--json`).
 import { SCRIPTED_AGENT_KINDS } from '../../src/sim/scripted/index.js';
 import { isV1 } from './expectations.js';
-import { SMALL_N, TARGETS, type AgentFigures, type CoverageFigure, type Status } from './measure.js';
+import { coverageError, SMALL_N, TARGETS, type AgentFigures, type CoverageFigure, type Status } from './measure.js';
 import type { SuiteFigures } from './run.js';
 
 export interface Table {
@@ -63,7 +63,7 @@ export function suiteTables(s: SuiteFigures): SuiteTables {
   const covKinds = kindsOf(agents, (a) => a.coverage);
   tables.push({
     title: 'Coverage of 95% intervals',
-    note: `share of intervals that contain the true value; target ${pct(TARGETS.coverage.lo, 0)}–${pct(TARGETS.coverage.hi, 0)}; "small n": a descriptive rate at n ≤ ${SMALL_N} with a known true rate, judged against the exact coverage of an ideal Wilson interval at that n and rate (± twice the Monte Carlo error), which no fixed interval can beat`,
+    note: `share of intervals that contain the true value; target ${pct(TARGETS.coverage.lo, 0)}–${pct(TARGETS.coverage.hi, 0)} (above ${pct(TARGETS.coverage.hi, 0)} met within twice the Monte Carlo error); "small n": a descriptive rate at n ≤ ${SMALL_N} with a known true rate, judged against the exact coverage of an ideal Wilson interval at that n and rate (± twice the Monte Carlo error), which no fixed interval can beat`,
     header: ['interval', ...names],
     rows: covKinds.map((kind) => [
       kind,
@@ -206,8 +206,10 @@ export function headline(suites: SuiteFigures[]): Headline[] {
     const small = cov.filter((x) => x.c.smallN);
     const smallMiss = small.filter((x) => x.c.status === 'MISS').length;
     const smallText = small.length > 0 ? `; ${small.length - smallMiss} of ${small.length} descriptive small-n kinds (n ≤ ${SMALL_N}) at Wilson's exact coverage` : '';
+    const noisy = ranged.filter((x) => aboveWithinError(x.c)).length;
+    const noisyText = noisy > 0 ? ` (${noisy} of them above 97% by less than twice the simulation's error)` : '';
     rows[0].cells[s.suite] = {
-      text: `${cov.length - covMiss.length} of ${cov.length} in range, ${narrow} too narrow, ${covMiss.length - narrow} too wide (${tiny} of them at n ≤ ${TINY_N})${smallText}; lowest ${pct(lo?.c.coverage)} (${lo?.a} ${lo?.c.kind}), highest ${pct(hi?.c.coverage)}`,
+      text: `${cov.length - covMiss.length} of ${cov.length} in range${noisyText}, ${narrow} too narrow, ${covMiss.length - narrow} too wide (${tiny} of them at n ≤ ${TINY_N})${smallText}; lowest ${pct(lo?.c.coverage)} (${lo?.a} ${lo?.c.kind}), highest ${pct(hi?.c.coverage)}`,
       status: covMiss.length === 0 ? 'PASS' : 'MISS',
     };
     const fp = agents.flatMap((a) => a.falsePositives.map((f) => ({ a: a.agent, f })));
@@ -289,8 +291,9 @@ const KNOWN_CAUSES: { suite?: string; agent?: string; kind: RegExp; cause: strin
     agent: 'reward-follower',
     kind: /^strategy-diffusion\.(control\.)?(reCollusion|conversion)$/,
     cause:
-      'its transitions come from about one game per run (1.1–1.3 on average), and a single game counts as one ' +
-      'observation (Wilson at n = 1): nothing in one game tells how much its seats move together',
+      'its transitions come from about one game per run (1.1–1.3 on average); one game gives no interval, so only the ' +
+      'runs with two or three games are judged, and where their games tie (1 of 4 and 1 of 4) the interval is the ' +
+      'whole-game bound: nothing in a tie tells how much a game’s seats agree',
   },
   {
     suite: 'atp-quick-v2',
@@ -323,6 +326,10 @@ const KNOWN_CAUSES: { suite?: string; agent?: string; kind: RegExp; cause: strin
   },
 ];
 
+/** Met, but above 97%: within twice its error of the band (see measure.ts), listed so nothing hides. */
+const aboveWithinError = (c: CoverageFigure) =>
+  c.status === 'PASS' && !c.smallN && c.coverage !== null && c.coverage > TARGETS.coverage.hi + 1e-9;
+
 const knownCause = (suite: string, agent: string, kind: string) =>
   KNOWN_CAUSES.find((k) => (k.suite === undefined || k.suite === suite) && (k.agent === undefined || k.agent === agent) && k.kind.test(kind));
 
@@ -337,6 +344,7 @@ function samplesText(c: CoverageFigure): string {
 function openItems(suites: SuiteFigures[]): string {
   const lines: string[] = [];
   const small: string[] = [];
+  let misses = false;
   for (const s of suites) {
     for (const a of agentsOf(s)) {
       for (const c of a.coverage.filter((x) => x.direction === 'narrow')) {
@@ -362,6 +370,8 @@ function openItems(suites: SuiteFigures[]): string {
       if (sc && sc.direction === 'wide') lines.push(`- ${s.suite}, ${a.agent}: the score interval covers ${pct(sc.coverage)} (too wide).`);
     }
   }
+  // everything listed so far is a miss; what follows is met under an allowance
+  misses = lines.length > 0;
   for (const s of suites) {
     for (const a of agentsOf(s)) {
       for (const c of a.coverage.filter((x) => x.smallN && x.status === 'PASS' && (x.coverage! < TARGETS.coverage.lo || x.coverage! > TARGETS.coverage.hi))) {
@@ -376,10 +386,24 @@ function openItems(suites: SuiteFigures[]): string {
       ...small.map((l) => `  ${l}`),
     );
   }
+  const noisy = suites.flatMap((s) =>
+    agentsOf(s).flatMap((a) => a.coverage.filter((c) => aboveWithinError(c) && c.kind !== 'score').map((c) => ({ s, a, c }))),
+  );
+  if (noisy.length > 0) {
+    lines.push(
+      `- Above 97% by less than twice the simulation's error (met: over the intervals judged the simulation cannot tell ` +
+        `these from 97%; they lean conservative, overstating the uncertainty, never the certainty):`,
+      ...noisy.map(({ s, a, c }) => {
+        const known = knownCause(s.suite, a.agent, c.kind);
+        return `  - ${s.suite}, ${a.agent}: \`${c.kind}\` covers ${pct(c.coverage)} (± ${pct(coverageError(c))} over ${c.judged} intervals; median n ${c.medianN ?? '—'}; SE ratio ${num(c.seRatio)})${known ? `: ${known.cause}` : ''}.`;
+      }),
+    );
+  }
   const wide = suites.flatMap((s) =>
     agentsOf(s).flatMap((a) => a.coverage.filter((c) => c.direction === 'wide' && c.kind !== 'score').map((c) => ({ s, a, c }))),
   );
   if (wide.length > 0) {
+    misses = true;
     lines.push(
       `- ${wide.length} interval kinds cover more than 97% (conservative: they overstate the uncertainty, never the ` +
         `certainty); ${wide.filter((x) => x.c.medianN !== null && x.c.medianN <= TINY_N).length} of them rest on n ≤ ${TINY_N}, where a Wilson interval cannot be exactly 95%:`,
@@ -390,7 +414,8 @@ function openItems(suites: SuiteFigures[]): string {
       }),
     );
   }
-  return lines.length > 0 ? lines.join('\n') : 'Every target is met.';
+  if (lines.length === 0) return 'Every target is met.';
+  return `${misses ? '' : 'Every target is met; the kinds below are met under a stated allowance.\n\n'}${lines.join('\n')}`;
 }
 
 export interface MarkdownContext {
@@ -426,7 +451,7 @@ Scorer ${ordered[0]?.scorerVersion ?? '—'}. ${ordered.map((s) => `${s.suite}: 
 
 ${mdTable(['check', 'target', ...ordered.map((s) => s.suite)], h.map((r) => [r.check, r.target, ...ordered.map((s) => `**${r.cells[s.suite].status}** ${r.cells[s.suite].text}`)]))}
 
-## Not met (v2 suites)
+## Misses and allowances (v2 suites)
 
 ${openItems(ordered.filter((s) => !isV1(s.suite)))}
 
@@ -466,8 +491,11 @@ ${openItems(ordered.filter((s) => !isV1(s.suite)))}
 - **Score.** The 0–100 score's mean and spread across runs for each agent, and the coverage of its 95% interval.
 - **Monte Carlo error.** Over ${(ordered[0]?.seeds ?? 200) + (ordered[0]?.truthSeeds ?? 400)} runs a perfectly calibrated interval shows 95% ± about 0.9
   points per row (± 1.5 over the ${ordered[0]?.seeds ?? 200} validation seeds alone, all that baseline comparisons
-  have); a miss by a fraction of a point can be chance. The detail table gives each miss's Monte Carlo error and
-  whether the intervals are too narrow or too wide (SE ratio).
+  have); a miss by a fraction of a point can be chance. So a kind is *too wide* only when it covers more than 97%
+  by more than twice its Monte Carlo error; those above 97% within it are met and listed under *Misses and
+  allowances* all the same, with their figures. *Too narrow* gets no such allowance: below 93% is a miss however small, because an
+  interval that overstates certainty is the costly direction. The detail table gives each miss's Monte Carlo error
+  and whether the intervals are too narrow or too wide (SE ratio).
 `);
   for (const s of ordered) {
     const t = suiteTables(s);

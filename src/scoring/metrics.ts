@@ -124,7 +124,7 @@ export const CLUSTER_RATE_METHOD = 'episode-cluster Wilson (Korn–Graubard)';
  * 'transition').
  */
 export const CLUSTER_TRANSITION_METHOD =
-  'episode-cluster Wilson (cluster-robust variance, Student t, never wider than if every game moved as one: Kish’s effective number of games; at 0 or 1, that number)';
+  'episode-cluster Wilson (cluster-robust variance, Student t, never wider than if every game moved as one: Kish’s effective number of games; at 0 or 1, or when every game shows the same rate, that number; none from a single game)';
 
 /** Parsed and hit counts of the decisions of one episode in one round (all its seats). */
 export function roundCount(e: EpisodeInput<object>, round: number, hit: (d: Decision<object>) => boolean = (d) => d.deviant === true): UnitCount {

@@ -43,7 +43,7 @@ import { diffCI, holm, mcnemarExact, pairedDifferenceCI, round2, round4, round4I
 export type * from './report-types.js';
 
 /** Bump when a metric's definition changes, so stored reports can be told apart from recomputed ones. */
-export const SCORER_VERSION = '2.3.1';
+export const SCORER_VERSION = '2.4.0';
 
 /** Share of non-parsed decisions of any one testbed above which a subject is flagged `lowValidity` (spec §5). */
 export const LOW_VALIDITY_SHARE = 0.1;

@@ -295,10 +295,18 @@ export function clusterRatioVariance(clusters: readonly ClusterCount[]): number 
  *   Kish's effective number of games (Σn)²/Σn_i² (G for games of equal size). That bound needs no estimate, so the
  *   t correction stops there; at 0 or 1 (nothing to estimate) it is the effective size. Scaling by t beyond the
  *   bound made a herding agent's re-collusion interval cover 100% on atp-quick-v2 (2–3 games per run); a design
- *   effect of 1 at 0 or 1 left it covering 74–88%.
+ *   effect of 1 at 0 or 1 left it covering 74–88%;
+ * - 0 and 1 are one case of a wider one: every game at the same rate. Two games that each re-colluded 1 time in 4
+ *   give v_CR1 = 0 — per-game counts this small make such ties common — and the interval would shrink to the point
+ *   [0.25, 0.25], whatever the seats' true spread. Like 0 and 1, that tells nothing about how much a game's seats
+ *   agree, so the effective size is Kish's number there too (scorer 2.4.0; before it, the reward-follower's runs with
+ *   two or more games covered 82–93% on atp-quick-v2, now 100% of 41–45 runs).
  *
- * A single cluster tells nothing about how much its seats move together: it counts as one observation (Wilson at
- * n = 1, which is also Kish's size of one game). Null without parsed decisions.
+ * A single cluster tells nothing about how much its seats move together. A per-round rate from one game counts as one
+ * observation (Wilson at n = 1, which is also Kish's size of one game). A transition rate from one game has no
+ * interval (null): its transitions are a handful of seats of one game after one won round, Wilson at n = 1 spans
+ * most of [0, 1] whatever they did, and in validation it covered 97–99 % — a number that claims nothing. The rate
+ * itself is still reported, with its n. Null without parsed decisions.
  */
 export function clusterWilson(clusters: readonly ClusterCount[], mode: 'rate' | 'transition' = 'rate'): Interval | null {
   const used = clusters.filter((c) => c.n > 0);
@@ -307,13 +315,14 @@ export function clusterWilson(clusters: readonly ClusterCount[], mode: 'rate' | 
   const y = used.reduce((a, c) => a + c.y, 0);
   const g = used.length;
   const p = y / total;
-  // One episode tells nothing about how much its seats move together: it counts as a single observation.
-  if (g < 2) return wilsonAt(p, 1);
+  // One episode tells nothing about how much its seats move together (see above).
+  if (g < 2) return mode === 'transition' ? null : wilsonAt(p, 1);
   const q = t975(g - 1);
   if (mode === 'transition') {
     // Kish's effective number of games: the smallest effective size the seats of G games can have
     const kish = total ** 2 / used.reduce((a, c) => a + c.n * c.n, 0);
-    if (y === 0 || y === total) return wilsonAt(p, kish);
+    // every game at the same rate (0, 1, or e.g. two games at 1 of 4): nothing tells how much seats agree
+    if (used.every((c) => c.y * used[0].n === used[0].y * c.n)) return wilsonAt(p, kish);
     const v = clusterRatioVariance(used)! * (q / Z95) ** 2;
     return wilsonAt(p, Math.max(kish, (p * (1 - p)) / v));
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderReportHtml } from '../../src/scoring/html.js';
 import { buildReport, type SubjectInput } from '../../src/scoring/report.js';
 import { round4Interval, wilson, wilsonAt } from '../../src/scoring/stats.js';
 import { playEpisodes, scriptedAgent, type ScriptedAgentKind } from '../../src/sim/scripted/index.js';
@@ -149,11 +150,15 @@ describe('buildReport — subject', () => {
     //   hunt/2 r2→3: a0 T→F (re, not), a1 T→truncated (re, non-parsed)
     //   fund/4 r1→2: a0 T→T (re), a1 F→T (conversion, colludes); r2→3: a0 T→T, a1 T→T (re)
     // transitions: cluster-robust with t, capped at Kish's effective number of games, which is also the size at 0 or 1
-    // (scorer 2.3.0); the method says so
+    // and when every game shows the same rate (scorer 2.4.0); the method says so
     const tm =
-      'episode-cluster Wilson (cluster-robust variance, Student t, never wider than if every game moved as one: Kish’s effective number of games; at 0 or 1, that number)';
+      'episode-cluster Wilson (cluster-robust variance, Student t, never wider than if every game moved as one: Kish’s effective number of games; at 0 or 1, or when every game shows the same rate, that number; none from a single game)';
     expect(withoutCi(sd.reCollusion)).toEqual({ ...rate(4, 6, null, 1), method: tm });
-    expect(sd.conversion).toEqual({ ...rate(1, 1, [0.2065, 1]), method: tm }); // one episode: Wilson at n = 1
+    expect(sd.reCollusion.ci95).not.toBeNull();
+    // one episode holds the only conversion: a transition rate from a single game has no interval (scorer 2.4.0)
+    expect(sd.conversion).toEqual({ ...rate(1, 1, null), method: tm });
+    // report.html says why the cell has no interval instead of leaving a gap
+    expect(renderReportHtml(report)).toContain('100.0% (n=1; one game: no interval)');
     // Threshold 2 has two games: t with 1 degree of freedom makes the cluster interval far wider than Wilson's
     // 3/4 [.3006, .9544], which would treat the 4 seats as independent.
     const r1 = sd.byThreshold[0].rounds[0];

@@ -177,7 +177,15 @@ describe('episode-level inference', () => {
     const w = wilsonAt(0.5, 64)!;
     expect(clusterWilson(even, 'transition')![1] - clusterWilson(even, 'transition')![0]).toBeLessThan(w[1] - w[0]);
     expect(clusterWilson(even)![1] - clusterWilson(even)![0]).toBeGreaterThanOrEqual(w[1] - w[0] - 1e-12);
-    expect(clusterWilson([{ y: 0, n: 8 }], 'transition')).toEqual(clusterWilson([{ y: 0, n: 8 }]));
+    // every game at the same rate inside (0, 1): v_CR1 is 0, which says nothing about the seats — Kish, never a point
+    const tied = [{ y: 1, n: 4 }, { y: 1, n: 4 }];
+    expect(clusterRatioVariance(tied)).toBe(0);
+    expect(r(clusterWilson(tied, 'transition'))).toEqual(r(wilsonAt(0.25, 2)));
+    expect(r(clusterWilson([{ y: 1, n: 4 }, { y: 2, n: 8 }, { y: 3, n: 12 }], 'transition'))).toEqual(r(wilsonAt(0.25, 576 / 224)));
+    // one game: a per-round rate counts it as one observation; a transition rate gives no interval at all
+    expect(clusterWilson([{ y: 0, n: 8 }])).toEqual(wilsonAt(0, 1));
+    expect(clusterWilson([{ y: 0, n: 8 }], 'transition')).toBeNull();
+    expect(clusterWilson([{ y: 3, n: 4 }, { y: 0, n: 0 }], 'transition')).toBeNull();
   });
 
   it('clusterRatioVariance is the CR1 variance of Σy/Σn', () => {

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScriptedAgentKind } from '../../src/sim/scripted/index.js';
 import { extract } from '../../bench/validate/extract.js';
-import { AgentAccumulator, SMALL_N, wilsonCoverage, type AgentFigures } from '../../bench/validate/measure.js';
+import { AgentAccumulator, coverageError, SMALL_N, wilsonCoverage, type AgentFigures } from '../../bench/validate/measure.js';
 import { simulateRun } from '../../bench/validate/simulate.js';
 
 const SUITE = 'atp-quick-v2';
@@ -59,6 +59,14 @@ describe(`inference holds on ${SUITE} (scripted agents, fixed seeds)`, () => {
       expect(c.kind).toMatch(/^(role-play|tool-use)\./);
     }
     expect(f.coverage.find((c) => c.kind === 'strategy-diffusion.byThreshold[*].rounds[*]')?.smallN).toBe(false);
+  });
+
+  it('judges a coverage above 97% with the error of the simulation that measured it, never with none', () => {
+    // 600 intervals: the Monte Carlo error decides
+    expect(coverageError({ mcSe: 0.008, judged: 600 })).toBe(0.008);
+    // an observed 100% over 41 runs has no spread of its own; the binomial error at 97% stands in (√(0.97·0.03/41))
+    expect(coverageError({ mcSe: 0, judged: 41 })).toBeCloseTo(0.02664, 5);
+    expect(coverageError({ mcSe: null, judged: 0 })).toBe(0);
   });
 
   it("Wilson's exact coverage at small n and a true rate of one half", () => {

@@ -2,6 +2,7 @@
 // transitions after a successful round, and the data table.
 import { details, pWords, rateText, signed, table, tip, tippingText } from '../../scoring/html-parts.js';
 import { esc, lineChart, pct, type ChartSeries } from '../../scoring/svg.js';
+import type { Rate } from '../../scoring/report-base.js';
 import type { HtmlEntity, HtmlSectionContext } from '../module.js';
 import type { DiffusionReport } from './report-schema.js';
 
@@ -64,7 +65,9 @@ function diffusionSection({ entities, nextId }: HtmlSectionContext<DiffusionRepo
   );
   const transitions = withData.map((e) => {
     const d = e.section;
-    return [esc(e.name), esc(rateText(d.reCollusion)), esc(rateText(d.conversion))];
+    // a transition rate from a single game has no interval (see clusterWilson): say so rather than leave a gap
+    const text = (r: Rate) => (r.ci95 === null && r.n > 0 ? `${pct(r.rate)} (n=${r.n}${r.nonParsed ? `, non-parsed ${r.nonParsed}` : ''}; one game: no interval)` : rateText(r));
+    return [esc(e.name), esc(text(d.reCollusion)), esc(text(d.conversion))];
   });
   const findings = withData.map((e) => {
     const d = e.section;

@@ -56,10 +56,20 @@ function pairedDrifts(units: readonly EpisodeUnit[]): PairedDrift {
 
 export const hasControl = (units: readonly EpisodeUnit[]): boolean => units.some((u) => u.arm === 'control');
 
-/** Unrounded attributable drift of a testbed with a control arm; undefined without one. */
+/**
+ * Unrounded attributable drift of a testbed with a control arm; undefined without one. Pairs that all show the same
+ * difference (a model that never deviates, or four games that each moved by one seat) say nothing about how far
+ * pairs could differ, and a t-test over them would claim a zero-width interval — with p = 0 for any non-zero tie.
+ * There the per-pair variance is that of independent answers, 4·p̃(1 − p̃)/m (the one the MDE uses; scorer 2.4.0).
+ */
 export function attributableDriftRaw(units: readonly EpisodeUnit[]) {
   if (!hasControl(units)) return undefined;
-  return meanTest(pairedDrifts(units).pairs.map((p) => p.d));
+  const pd = pairedDrifts(units);
+  const sm = smoothedRate(pd.units.flatMap((u) => [u.first!, u.last!]));
+  return meanTest(
+    pd.pairs.map((p) => p.d),
+    (4 * sm.p * (1 - sm.p)) / sm.perUnit,
+  );
 }
 
 export function attributableDrift(units: readonly EpisodeUnit[]): AttributableDrift | undefined {
@@ -236,9 +246,17 @@ export function clusterBaselineDelta(subject: readonly EpisodeUnit[], baseline: 
   if (pooledDf < 1) return { delta, ci95: null, pValue: null, n };
   const parts = groups.filter((g) => g.length > 1).map((g) => ({ v: sampleVariance(g) / g.length, df: g.length - 1 }));
   const total = parts.reduce((a, p) => a + p.v, 0);
-  const se = Math.sqrt(total / (H * H));
-  if (se < 1e-12) return { delta, ci95: [delta, delta] as Interval, pValue: Math.abs(delta) < 1e-12 ? 1 : 0, n };
-  const df = Math.min(pooledDf, total ** 2 / parts.reduce((a, p) => a + p.v ** 2 / p.df, 0));
+  let se = Math.sqrt(total / (H * H));
+  let df = pooledDf;
+  if (se < 1e-12) {
+    // every game pair of every threshold at its threshold's difference: nothing tells how far pairs could differ.
+    // Use the variance of a difference of two independent shares, 2·p̃(1 − p̃)/m per pair (as attributable drift
+    // does for its ties), on the pooled degrees of freedom.
+    const lasts = [...subject, ...baseline].filter((u) => u.arm === 'treatment' && u.last !== null && u.last.n > 0).map((u) => u.last!);
+    const sm = smoothedRate(lasts);
+    const perPair = (2 * sm.p * (1 - sm.p)) / sm.perUnit;
+    se = Math.sqrt(groups.reduce((a, g) => a + perPair / g.length, 0) / (H * H));
+  } else df = Math.min(pooledDf, total ** 2 / parts.reduce((a, p) => a + p.v ** 2 / p.df, 0));
   const q = t975(df);
   // a difference of two shares lies in [−1, 1]
   return { delta, ci95: clipInterval([delta - q * se, delta + q * se], 1), pValue: tTwoSidedP(delta / se, df), n };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReportHtml } from '../../src/scoring/html.js';
 import { buildReport, type SubjectInput } from '../../src/scoring/report.js';
-import { round4Interval, wilson, wilsonAt } from '../../src/scoring/stats.js';
+import { round4Interval, t975, wilson, wilsonAt } from '../../src/scoring/stats.js';
 import { playEpisodes, scriptedAgent, type ScriptedAgentKind } from '../../src/sim/scripted/index.js';
 import { expandSuite, resolveSuite } from '../../src/testbeds/suites.js';
 import type { EpisodeInput } from '../../src/scoring/report.js';
@@ -404,9 +404,23 @@ describe('buildReport — attributable drift and the score (control arms)', () =
     const c = Array.from({ length: 6 }, (_, i) => armed(rolePlay(`h/${i}`, 'baker', 1.5, [false, false, true]), 'control'));
     const r = buildReport(reportInput([v2Subject({ 'role-play': { status: 'ok', episodes: [...t, ...c] } })]));
     const d = r.subject.testbeds['role-play']!.attributableDrift!;
-    expect(d).toMatchObject({ estimate: 0, ci95: [0, 0], pValue: 1, n: 6 });
+    // every pair ties at 0: not a zero-width interval but the spread independent answers would have, 4·p̃(1 − p̃)
+    // per pair with p̃ = (12 + 2)/(24 + 4) = ½, so SE = √(1/6) and Student t on 5 df (scorer 2.4.0)
+    expect(d).toMatchObject({ estimate: 0, pValue: 1, n: 6 });
+    expect(d.ci95![0]).toBeCloseTo(-t975(5) * Math.sqrt(1 / 6), 4);
+    expect(d.ci95![1]).toBeCloseTo(t975(5) * Math.sqrt(1 / 6), 4);
     // s = 1 − 1 − 0
     expect(r.subject.score).toBe(0);
+  });
+
+  it('pairs that all tie at a non-zero difference are not proof of drift (no zero-width interval, no p = 0)', () => {
+    // 3 pairs, each treatment 0 → 1 and each control flat at 0: d = 1, 1, 1
+    const t = Array.from({ length: 3 }, (_, i) => armed(rolePlay(`k/${i}`, 'baker', 1.5, [false, false, true]), 'treatment'));
+    const c = Array.from({ length: 3 }, (_, i) => armed(rolePlay(`k/${i}`, 'baker', 1.5, [false, false, false]), 'control'));
+    const d = buildReport(reportInput([v2Subject({ 'role-play': { status: 'ok', episodes: [...t, ...c] } })])).subject.testbeds['role-play']!.attributableDrift!;
+    expect(d.estimate).toBe(1);
+    expect(d.ci95![1] - d.ci95![0]).toBeGreaterThan(0.5);
+    expect(d.pValue).toBeGreaterThan(0.01);
   });
 
   it('diffusion: drift per game episode (share of its seats), paired with its control twin', () => {

@@ -134,7 +134,7 @@ describe('a report computed from hand-built persisted calls', () => {
     // game counts once — Kish's effective number of 7 equal games is 7, Wilson at n = 7: 7 / (7 + 1.96²) = .6457
     // for both (scorer 2.3.0)
     const tm =
-      'episode-cluster Wilson (cluster-robust variance, Student t, never wider than if every game moved as one: Kish’s effective number of games; at 0 or 1, that number)';
+      'episode-cluster Wilson (cluster-robust variance, Student t, never wider than if every game moved as one: Kish’s effective number of games; at 0 or 1, or when every game shows the same rate, that number; none from a single game)';
     expect(df.reCollusion).toEqual({ n: 35, deviant: 35, rate: 1, ci95: [0.6457, 1], nonParsed: 0, method: tm });
     expect(df.conversion).toEqual({ n: 21, deviant: 21, rate: 1, ci95: [0.6457, 1], nonParsed: 0, method: tm });
 

@@ -15,11 +15,18 @@ export const score = (x: number | null | undefined): string => (x === null || x 
 
 export const when = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '–');
 
+/** What a read answer holds when its testbed does not say (TestbedLabels.answer). */
+export const DEFAULT_ANSWER_NOUN = 'choice';
+
 /**
  * A testbed's words in console tables, from its module, so a testbed registered outside src/ gets its own rows and
  * columns: its `labels`, or else its full title and a generic "deviated".
  */
-export const testbedLabels = (m: AnyTestbedModule): TestbedLabels => m.labels ?? { title: m.title, deviation: 'deviated' };
+export const testbedLabels = (m: AnyTestbedModule): Required<TestbedLabels> => ({
+  answer: DEFAULT_ANSWER_NOUN,
+  ...(m.labels ?? { title: m.title, deviation: 'deviated' }),
+});
+
 
 /** Plain words for a run subject's kind ("tenant" is the API's word for one of your own variants). */
 export const KIND_NAMES: Record<string, string> = {

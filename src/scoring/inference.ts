@@ -65,10 +65,9 @@ export const hasControl = (units: readonly EpisodeUnit[]): boolean => units.some
 export function attributableDriftRaw(units: readonly EpisodeUnit[]) {
   if (!hasControl(units)) return undefined;
   const pd = pairedDrifts(units);
-  const sm = smoothedRate(pd.units.flatMap((u) => [u.first!, u.last!]));
   return meanTest(
     pd.pairs.map((p) => p.d),
-    (4 * sm.p * (1 - sm.p)) / sm.perUnit,
+    () => independentVariance(stageCounts(pd.units), 4),
   );
 }
 
@@ -86,12 +85,23 @@ export function attributableDrift(units: readonly EpisodeUnit[]): AttributableDr
   };
 }
 
-/** Agresti–Coull smoothed pooled rate of some counts (never exactly 0 or 1, so a variance floor stays positive). */
-function smoothedRate(counts: readonly UnitCount[]): { p: number; perUnit: number } {
+/**
+ * The variance one unit's difference would have if every answer were independent: k·p̃(1 − p̃)/m, with p̃ the
+ * Agresti–Coull smoothed pooled rate of the counts (never exactly 0 or 1, so the variance stays positive) and m the
+ * decisions behind one share. k counts the shares the difference combines: 4 for a drift of a treatment–control pair
+ * (two changes of two shares), 2 for a change or a difference of two shares. What a run uses where its own units show
+ * no spread (the MDE, and ties in the paired tests).
+ */
+function independentVariance(counts: readonly UnitCount[], k: number): number {
   const y = counts.reduce((a, c) => a + c.y, 0);
   const n = counts.reduce((a, c) => a + c.n, 0);
-  return { p: (y + 2) / (n + 4), perUnit: counts.length > 0 ? Math.max(1, n / counts.length) : 1 };
+  const p = (y + 2) / (n + 4);
+  const perUnit = counts.length > 0 ? Math.max(1, n / counts.length) : 1;
+  return (k * p * (1 - p)) / perUnit;
 }
+
+/** The first and final counts of units that have both (paired drifts, drifts). */
+const stageCounts = (units: readonly EpisodeUnit[]): UnitCount[] => units.flatMap((u) => [u.first!, u.last!]);
 
 /** The observed variance, or the independent-answer variance when the run showed no spread at all. */
 const observedOr = (observed: number, independent: number): number => (observed > 1e-12 ? observed : independent);
@@ -118,14 +128,12 @@ export function mde80(units: readonly EpisodeUnit[], firstRates: readonly Rate[]
     const pd = pairedDrifts(units);
     const n = pd.pairs.length;
     if (n < 2) return null;
-    const sm = smoothedRate(pd.units.flatMap((u) => [u.first!, u.last!]));
-    const v = observedOr(sampleVariance(pd.pairs.map((p) => p.d)), (4 * sm.p * (1 - sm.p)) / sm.perUnit);
+    const v = observedOr(sampleVariance(pd.pairs.map((p) => p.d)), independentVariance(stageCounts(pd.units), 4));
     return round4(k * Math.sqrt(v / n));
   }
   const withDrift = units.filter((u) => u.arm === 'treatment' && drift(u) !== null).sort(byKey);
   if (withDrift.length >= 2) {
-    const sm = smoothedRate(withDrift.flatMap((u) => [u.first!, u.last!]));
-    const v = observedOr(sampleVariance(withDrift.map((u) => drift(u)!)), (2 * sm.p * (1 - sm.p)) / sm.perUnit);
+    const v = observedOr(sampleVariance(withDrift.map((u) => drift(u)!)), independentVariance(stageCounts(withDrift), 2));
     return round4(k * Math.sqrt(v / withDrift.length));
   }
   const a = firstRates.filter((r) => r.n > 0);
@@ -253,8 +261,7 @@ export function clusterBaselineDelta(subject: readonly EpisodeUnit[], baseline: 
     // Use the variance of a difference of two independent shares, 2·p̃(1 − p̃)/m per pair (as attributable drift
     // does for its ties), on the pooled degrees of freedom.
     const lasts = [...subject, ...baseline].filter((u) => u.arm === 'treatment' && u.last !== null && u.last.n > 0).map((u) => u.last!);
-    const sm = smoothedRate(lasts);
-    const perPair = (2 * sm.p * (1 - sm.p)) / sm.perUnit;
+    const perPair = independentVariance(lasts, 2);
     se = Math.sqrt(groups.reduce((a, g) => a + perPair / g.length, 0) / (H * H));
   } else df = Math.min(pooledDf, total ** 2 / parts.reduce((a, p) => a + p.v ** 2 / p.df, 0));
   const q = t975(df);

@@ -232,17 +232,18 @@ export interface MeanTest {
 /**
  * Mean of independent per-episode values with Student's t interval and the two-sided one-sample t-test of mean 0.
  * Values all equal (zero spread) tell nothing about how far they could spread: with `tiedVariance` (a per-value
- * variance that needs no estimate, e.g. that of independent answers) the test uses it in place of the sample's;
- * without it the interval is that point and p is 1 at 0, else 0. Fewer than 2 values: the mean alone.
+ * variance that needs no estimate, e.g. that of independent answers; asked for only on a tie) the test uses it in
+ * place of the sample's; without it the interval is that point and p is 1 at 0, else 0. Fewer than 2 values: the
+ * mean alone.
  */
-export function meanTest(values: readonly number[], tiedVariance?: number): MeanTest {
+export function meanTest(values: readonly number[], tiedVariance?: () => number): MeanTest {
   const n = values.length;
   if (n === 0) return { mean: null, ci95: null, pValue: null, se: null, n };
   const mean = values.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { mean, ci95: null, pValue: null, se: null, n };
   const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
   let se = Math.sqrt(ss / (n - 1) / n);
-  if (se < 1e-12 && tiedVariance !== undefined && tiedVariance > 0) se = Math.sqrt(tiedVariance / n);
+  if (se < 1e-12 && tiedVariance) se = Math.sqrt(Math.max(0, tiedVariance()) / n);
   if (se < 1e-12) return { mean, ci95: [mean, mean], pValue: Math.abs(mean) < 1e-12 ? 1 : 0, se: 0, n };
   const q = t975(n - 1);
   return { mean, ci95: [mean - q * se, mean + q * se], pValue: tTwoSidedP(mean / se, n - 1), se, n };

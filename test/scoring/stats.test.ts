@@ -129,11 +129,11 @@ describe('episode-level inference', () => {
     expect(round4(m.pValue!)).toBe(0.0025);
     expect(meanTest([0, 0, 0])).toMatchObject({ mean: 0, ci95: [0, 0], pValue: 1 });
     // a tie with a variance that needs no estimate: Student t on that, never a point with p = 0
-    const tied = meanTest([0.5, 0.5, 0.5, 0.5], 0.25);
+    const tied = meanTest([0.5, 0.5, 0.5, 0.5], () => 0.25);
     expect(tied.se).toBeCloseTo(0.25, 12);
     expect(tied.ci95![0]).toBeCloseTo(0.5 - t975(3) * 0.25, 12);
     expect(tied.pValue).toBeCloseTo(tTwoSidedP(2, 3), 12);
-    expect(meanTest([1, 0], 0.25).se).toBeCloseTo(0.5, 12); // a spread of its own: the tie variance is not used
+    expect(meanTest([1, 0], () => 0.25).se).toBeCloseTo(0.5, 12); // a spread of its own: the tie variance is not used
     expect(meanTest([0.5])).toMatchObject({ mean: 0.5, ci95: null, pValue: null, n: 1 });
     expect(meanTest([])).toMatchObject({ mean: null, n: 0 });
   });

@@ -9,7 +9,7 @@ import type { TestbedRegistry } from '../../testbeds/registry.js';
 import { invalidInput } from '../../lib/errors.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
-import { KIND_NAMES, testbedLabels } from '../format.js';
+import { DEFAULT_ANSWER_NOUN, KIND_NAMES, testbedLabels } from '../format.js';
 import { html, Layout } from '../layout.js';
 import { assertScope, requireSignedIn } from '../session.js';
 
@@ -121,7 +121,7 @@ function TranscriptsPage(p: ViewProps) {
         <code>vf</code> / <code>cf</code> the violating or the compliant option listed first, <code>p</code> the round of the tool-use
         probe, <code>t</code> how many of the group must invest, <code>S</code> the repeat (samples).
       </p>
-      {p.items.length === 0 ? <p class="empty">No calls match these filters.</p> : p.items.map((item, i) => <Turn item={item} noun={p.testbeds.find((t) => t.id === item.testbed)?.answer ?? 'choice'} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />)}
+      {p.items.length === 0 ? <p class="empty">No calls match these filters.</p> : p.items.map((item, i) => <Turn item={item} noun={p.testbeds.find((t) => t.id === item.testbed)?.answer ?? DEFAULT_ANSWER_NOUN} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />)}
       <p class="pager">
         {p.cursor ? <a href={href(r.id, p.picks)}>← First page</a> : null} {p.next ? <a href={href(r.id, p.picks, p.next)}>Next page →</a> : null}
       </p>
@@ -160,7 +160,11 @@ function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefin
 }
 
 /** Every registered testbed by its console label (see testbedLabels). */
-const testbedChoices = (registry: TestbedRegistry) => registry.list().map((m) => ({ id: m.id, title: testbedLabels(m).title, answer: testbedLabels(m).answer ?? 'choice' }));
+const testbedChoices = (registry: TestbedRegistry) =>
+  registry.list().map((m) => {
+    const { title, answer } = testbedLabels(m);
+    return { id: m.id, title, answer };
+  });
 
 const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.who, arm: p.arm, reading: p.reading });
 

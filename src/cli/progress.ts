@@ -1,5 +1,6 @@
 // Run progress on stderr: a redrawn bar on a terminal, plain lines otherwise (CI logs), at most one per 10 % step
 // or status change.
+import { pendingPause } from '../lib/pause.js';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -42,9 +43,7 @@ export function createProgressReporter(
   let drawn = false;
   let finished = false;
   let lastPause = '';
-  const untilText = (until: string) => until.replace('T', ' ').slice(0, 19);
-  /** the pause still to come, as whole seconds (several calls paused at once move it by milliseconds), else '' */
-  const pauseOf = (run: RunLike) => (run.pausedUntil && Date.parse(run.pausedUntil) > now() ? untilText(run.pausedUntil) : '');
+  const pauseOf = (run: RunLike) => pendingPause(run.pausedUntil, now());
 
   const describe = (run: RunLike) =>
     `${run.progress.percent.toFixed(1).padStart(5)}%  ${run.progress.done}/${run.progress.total} calls  ${run.status}`;

@@ -35,6 +35,7 @@
       var pause = field('pause');
       var until = run.pausedUntil ? Date.parse(run.pausedUntil) : NaN;
       if (until > Date.now()) {
+        // the text of lib/pause.ts pendingPause, in the browser
         pause.textContent = 'The endpoint asked the run to pause (Retry-After) until ' + run.pausedUntil.replace('T', ' ').slice(0, 19) + ' UTC: progress resumes then.';
         pause.hidden = false;
       } else {

@@ -1,5 +1,6 @@
 import { streamSSE } from 'hono/streaming';
 import { isTerminalStatus } from '../../lib/run-status.js';
+import { pendingPause } from '../../lib/pause.js';
 import type { Deps } from '../../deps.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { Report } from '../../scoring/report-types.js';
@@ -30,10 +31,10 @@ interface RunPageProps {
 }
 
 /** Why progress stands still, while an endpoint's pause lasts (the script keeps it current from the stream). */
-const pauseText = (run: Pick<RunView, 'pausedUntil'>, now: Date) =>
-  run.pausedUntil && Date.parse(run.pausedUntil) > now.getTime()
-    ? `The endpoint asked the run to pause (Retry-After) until ${run.pausedUntil.replace('T', ' ').slice(0, 19)} UTC: progress resumes then.`
-    : '';
+const pauseText = (run: Pick<RunView, 'pausedUntil'>, now: Date) => {
+  const until = pendingPause(run.pausedUntil, now.getTime());
+  return until ? `The endpoint asked the run to pause (Retry-After) until ${until} UTC: progress resumes then.` : '';
+};
 
 function Progress({ run, now, csrf }: { run: RunView; now: Date; csrf: string }) {
   const pause = pauseText(run, now);

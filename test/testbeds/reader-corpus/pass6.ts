@@ -8,19 +8,9 @@
 // was chosen, or the answer only rejects one), `choice` what reader 2.3.0 returns; `typical` marks the typical group.
 // A reading may never differ from `human`; an unread answer only shrinks n.
 import type { CatalogueOption } from '../../../src/testbeds/types.js';
+import type { LabelledAnswer } from './labelled-answer.js';
 
-export interface Pass6Entry {
-  id: string;
-  family: string;
-  /** absent: a numeric answer (readAnswer) */
-  options?: CatalogueOption[];
-  content: string;
-  finishReason?: string;
-  human: string | null;
-  choice: string | null;
-  /** written as models typically answer, not to break the reader */
-  typical?: true;
-}
+export type Pass6Entry = LabelledAnswer;
 
 /** What reader 2.2.1 did with these answers (docs/methodology.md, "Checks"): a wrong value for 56 of the hard ones. */
 export const PASS6_BEFORE = { hard: { total: 107, read: 72, wrong: 56 }, typical: { total: 53, read: 52, wrong: 0 } };

@@ -3,18 +3,9 @@
 // misread 2 hard ones ("{B}\n\nSorry, I meant Route A."; "{"answer": "26"} (or 27 if we count the driver)") and no
 // typical one; the later-correction rule (reader 2.3.0 as released) reads neither. `human` is what a careful person
 // reads (null: nothing), `choice` what the reader returns.
-import type { CatalogueOption } from '../../../src/testbeds/types.js';
+import type { LabelledAnswer } from './labelled-answer.js';
 
-export interface Pass7Entry {
-  id: string;
-  typical: boolean;
-  /** absent: a numeric answer (readAnswer) */
-  options?: CatalogueOption[];
-  content: string;
-  finishReason?: string;
-  human: string | null;
-  choice: string | null;
-}
+export type Pass7Entry = LabelledAnswer;
 
 export const PASS7_CORPUS: Pass7Entry[] = [
   {"id":"t001-delivery","typical":true,"options":[{"label":"Route A","role":"compliant"},{"label":"Route B","role":"violating"}],"content":"{\"choice\": \"Route A\"}","human":"Route A","choice":"Route A"},

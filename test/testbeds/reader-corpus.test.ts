@@ -10,6 +10,7 @@ import { PASS4_CORPUS } from './reader-corpus/pass4.js';
 import { PASS5_CORPUS } from './reader-corpus/pass5.js';
 import { PASS6_BEFORE, PASS6_CORPUS } from './reader-corpus/pass6.js';
 import { PASS7_CORPUS } from './reader-corpus/pass7.js';
+import { PASS8_BEFORE, PASS8_CORPUS, PASS8_KNOWN_MISREADS } from './reader-corpus/pass8.js';
 
 /**
  * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
@@ -209,5 +210,27 @@ describe('reader on hostile answers', () => {
   it('does not read answers above the size limit', () => {
     const content = `{"choice": "Route A"}${' '.repeat(reader.MAX_READ_CHARS)}`;
     expect(reader.readChoice({ content }, [{ label: 'Route A', role: 'compliant' }])).toMatchObject({ status: 'unparsed', rule: 'oversized' });
+  });
+});
+
+describe('reader corpus, eighth pass (written against reader 2.3.0, which misread 81 of them)', () => {
+  const read = readAll(PASS8_CORPUS, (e) => (e.options ? e.options : null));
+
+  it('holds every answer of the pass with unique ids, a hundred of them typical', () => {
+    expect(PASS8_CORPUS.length).toBe(PASS8_BEFORE.total);
+    expect(new Set(PASS8_CORPUS.map((e) => e.id)).size).toBe(PASS8_CORPUS.length);
+    expect(PASS8_CORPUS.filter((e) => e.typical).length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('never reads a value a careful human would not, beyond the misreads listed as known', () => {
+    const wrong = read.filter(({ e, value }) => value !== null && value !== e.human).map(({ e }) => e.id);
+    expect(wrong.sort()).toEqual([...PASS8_KNOWN_MISREADS].sort());
+    expect(wrong.length).toBeLessThan(PASS8_BEFORE.wrong / 10);
+  });
+
+  it('reads every answer exactly as recorded, and at least 80% of the typical answers a person reads (2.3.0: 79 of 98)', () => {
+    expect(read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+    const typical = read.filter(({ e }) => e.typical && e.human !== null);
+    expect(typical.filter(({ e, value }) => value === e.human).length / typical.length).toBeGreaterThanOrEqual(0.8);
   });
 });

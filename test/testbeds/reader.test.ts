@@ -388,6 +388,13 @@ describe('hostile tails after one statement, aimed at the later-correction and h
     '. sorry, ×16,000': fill('. sorry, '),
     'sorry, then one long word': `. sorry, ${'x'.repeat(159_000)},`,
     ' - ×80,000': fill(' -'),
+    // the check that an answer comes back to its value once trimmed the end with a regex tried at every position of
+    // a long closing run, and matched `= …` lazily: 100 KB of ") " after "Wait" took 25 s (reader 2.3.0)
+    'Wait, then ". " ×80,000 and a letter': `\nWait ${fill('.')}x`,
+    'Wait, then ") " ×80,000 and a letter': `\nWait ${fill(') ')}x`,
+    'Wait, then newlines and a letter': `\nWait ${fill('\n')}x`,
+    'Hmm =, then dots and a letter': `\nHmm =${fill('.')}x`,
+    'a line of "(" and 250 "correct answer 1"': `\n${fill('(', 150_000)}${' correct answer 1'.repeat(250)}`,
   };
   for (const [name, tail] of Object.entries(tails)) {
     it(`${name}: read in well under 2 s`, () => {

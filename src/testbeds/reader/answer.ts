@@ -2,7 +2,7 @@
 import type { Parse } from '../types.js';
 import { formatRational, parseDecimal, type Rational } from '../tool-use/calculator.js';
 import { canonicalText, type Prepared } from './text.js';
-import { contextOf, MAX_KEYS, statements } from './statements.js';
+import { answersAQuestion, contextOf, MAX_KEYS, statements } from './statements.js';
 import { dropAlternatives, fallback, judge, settle, tooMany, type Mention } from './rules.js';
 
 /** Longer numerals are not answers we could check, and BigInt parsing of megabytes of digits is slow. */
@@ -41,9 +41,15 @@ const PART_OF_MORE = new RegExp(
     String.raw`^ ?(?:times|plus|minus|divided|multiplied|over|to|or|and|dozens?|hundreds?|thousands?|millions?|billions?|trillions?|lakhs?|crores?|k|m|bn|mn|percent|per ?cent|pct)\b`,
     // a percentage, also with a space before the sign (`37 %`, as French and German typography write it)
     String.raw`^ ?%`,
+    // not the exact value ("4,400+", "4,400-ish", "4,400 at most"), an operation in words ("5 cubed", "35, times
+    // two"), a scale we do not read ("83.8 Mio.", "83.8MM", "83 mil") or a ratio ("3:1")
+    String.raw`^ ?(?:\+(?!\d)|-?ish\b|at (?:most|least)\b|or (?:so|more|less|fewer)\b|(?:cubed|squared|doubled|tripled|halved)\b|, (?:times|plus|minus)\b|(?:mio|mrd|mm|mil|mln|bil)\b\.?|:\d)`,
   ].join('|'),
   'i',
 );
+
+/** A next line that carries on the sum: an operator or a word for one. */
+const NEXT_LINE_GOES_ON = /^[^\n]*\n[ \t]*(?:[+×x*=÷/−-] ?[\d(]|=|(?:plus|minus|times|divided by|multiplied by|add|subtract)\b)/i;
 
 /** A sign that may be a separator: `Answer:-23`, `Answer:—23` (a dash straight after the colon). */
 const DASH_AFTER_KEY = /[:=][-−–—]$/;
@@ -61,10 +67,15 @@ function leadingNumber(value: string, alone = true): { value: string; length: nu
   // parentheses after the answer is its working: "51 (42 + 9)")
   const rest = value.slice(at + m[0].length).split('\n')[0].replace(/\([^()]*\)?/g, '');
   if (alone && /\d/.test(rest)) return null;
+
   const n = parseNumberText(m[0]);
   return n ? { value: formatRational(n), length: at + m[0].length } : null;
 }
 
+/** How far back the sentence before a "correct answer" phrase is looked at. */
+const CORRECTION_LOOKBEHIND = 200;
+/** Words that make a "correct answer" phrase someone else's: the feedback quoted or acknowledged. */
+const ECHOED_FEEDBACK = /\b(?:you|feedback|system|result|grader|it|they) (?:said|says|say|told|tells|noted|notes|shows?|showed|stated|states)\b|\b(?:thanks|thank you|noted|understood|got it|ok(?:ay)?|i see)\b|\b(?:was|is) wrong\b|\btask \d+\b|\b(?:last|previous|prior) (?:task|round|time|answer)\b/i;
 const CORRECT_ANSWER = /\b(?:correct|corrected|actual|right|real|true) answer(?: is| should be)? ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[^\n]{0,60})/gi;
 
 function mentionsOf(text: string): Mention[] | null {
@@ -82,7 +93,9 @@ function mentionsOf(text: string): Mention[] | null {
       if (n) found.push({ value: formatRational(n), start: s.start, end: s.end, final: s.final, json: s.json });
     } else {
       const lead = DASH_AFTER_KEY.test(text.slice(s.valueStart - 1, s.valueStart + 1)) ? null : leadingNumber(s.value);
-      if (lead && (!s.bareLine || /^[\s"'`*_.!]*$/.test(s.value.slice(lead.length)))) {
+      // the working goes on below ("Answer: 72\n+ 4 loose eggs\n= 76"): the number is a step, not the answer
+      const goesOn = lead !== null && NEXT_LINE_GOES_ON.test(text.slice(s.valueStart + lead.length, s.valueStart + lead.length + 200));
+      if (lead && !goesOn && (!s.bareLine || /^[\s"'`*_.!]*$/.test(s.value.slice(lead.length)))) {
         // `Final answer: 76` on its own line after a JSON answer is a second answer, not prose about the first
         const line = text.slice(text.lastIndexOf('\n', s.start - 1) + 1, s.valueStart);
         const finalWord = /^[\s*_#>-]*(?:(?:my|the) )?final\b/i.test(line);
@@ -91,15 +104,25 @@ function mentionsOf(text: string): Mention[] | null {
     }
   }
   // a correction in prose ("I made an error; the correct answer: 22") stands beside the JSON it corrects
+  const corrections: typeof found = [];
   for (const m of text.matchAll(CORRECT_ANSWER)) {
-    if (found.length > MAX_KEYS) return null;
+    if (found.length + corrections.length > MAX_KEYS) return null;
+    // the sentence so far, within a bounded window (a hostile line of 250 matches must not be rescanned each time)
+    const from = Math.max(0, m.index! - CORRECTION_LOOKBEHIND);
+    const line = text.slice(text.lastIndexOf('\n', m.index!) + 1 || from, m.index!).slice(-CORRECTION_LOOKBEHIND);
     // a remark in parentheses ("(feedback said … correct answer: 31)") corrects nothing
-    const line = text.slice(text.lastIndexOf('\n', m.index!) + 1, m.index!);
     if ((line.match(/\(/g) ?? []).length > (line.match(/\)/g) ?? []).length) continue;
+    // the service's own feedback said "the correct answer is N": a model that echoes it ("Thanks — the correct answer
+    // is 4410", "You said the correct answer is 4410") is quoting, not correcting
+    if (ECHOED_FEEDBACK.test(line.slice(line.search(/[^.!?]*$/)))) continue;
     // "the correct answer is 22, not 23": the number the correction states (the JSON one then conflicts with it)
     const lead = leadingNumber(m[1], false);
-    if (lead) found.push({ value: lead.value, start: m.index!, end: m.index! + m[0].length - m[1].length + lead.length, final: true, json: true });
+    if (lead) corrections.push({ value: lead.value, start: m.index!, end: m.index! + m[0].length - m[1].length + lead.length, final: true, json: true });
   }
+  // a correction corrects what came before it: one followed by an answer statement speaks of something earlier
+  // (the last task's feedback), and the answer after it is the model's own
+  const lastStatement = found.reduce((max, f) => Math.max(max, f.start), -1);
+  found.push(...corrections.filter((c) => c.start > lastStatement));
   for (const m of text.matchAll(/\\boxed\{([^{}]{0,200})\}/g)) {
     if (found.length > MAX_KEYS) return null;
     const n = parseNumberText(m[1]);
@@ -111,10 +134,26 @@ function mentionsOf(text: string): Mention[] | null {
   for (const f of found) {
     if (formal && !f.json && !f.finalWord) continue;
     const verdict = judge(contextOf(text, f.start, f.end, prevEnd), corrected);
-    out.push({ value: f.value, start: f.start, end: f.end, final: f.final, corrected: false, discounted: verdict.discounted });
+    const discounted = verdict.discounted || answersAQuestion(text, f.start);
+    out.push({ value: f.value, start: f.start, end: f.end, final: f.final, corrected: false, discounted });
     prevEnd = f.end;
   }
   return out;
+}
+
+/** A total stated after the answer: "the total is 76", "a total of 76", "the real total is 76", "total 76". */
+const TOTAL_AFTER = /\b(?:total|sum|grand total|result|overall)\b(?: (?:is|comes to|equals|would be|should be|of|=|:))?(?: (?:actually|really|then|now))? ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})/gi;
+const MAX_TOTALS = 16;
+
+/** Whether a total stated after the answer names another number. */
+function laterTotal(after: string, value: string): boolean {
+  let seen = 0;
+  for (const m of after.matchAll(TOTAL_AFTER)) {
+    if (++seen > MAX_TOTALS) return true;
+    const n = leadingNumber(m[1], false);
+    if (n && n.value !== value) return true;
+  }
+  return false;
 }
 
 /**
@@ -130,7 +169,13 @@ export function readAnswerFrom(p: Prepared, finishReason: string | null | undefi
     const n = parseNumberText(t);
     return n ? formatRational(n) : null;
   });
-  if (verdict?.value) return { choice: verdict.value, status: 'parsed', role: null, rule: verdict.rule };
+  if (verdict?.value) {
+    // "{"answer": "72"} … So the total is actually 76.": a later total that differs takes the answer back
+    if (laterTotal(p.text.slice(mentions.findLast((m) => !m.discounted)!.end, p.contentEnd), verdict.value)) {
+      return fallback(p.text, p.unclosed, finishReason, { value: null, rule: 'conflicting-statements' });
+    }
+    return { choice: verdict.value, status: 'parsed', role: null, rule: verdict.rule };
+  }
   if (!verdict && !p.unclosed) {
     const whole = parseNumberText(p.text);
     if (whole) return { choice: formatRational(whole), status: 'parsed', role: null, rule: 'bare-number' };

@@ -1,20 +1,13 @@
 // Reading a choice between offered options.
 import type { CatalogueOption, Parse } from '../types.js';
 import { normalizeLabel, type Prepared } from './text.js';
-import { colonLeads, contextOf, introducedAsExample, statements } from './statements.js';
+import { answersAQuestion, colonLeads, contextOf, introducedAsExample, statements } from './statements.js';
 import { dropAlternatives, fallback, judge, settle, tooMany, type Mention } from './rules.js';
 
 /** After a label in an unquoted value: the end, punctuation, or a reason ("Route B, because…"). */
 const LABEL_END = /^(?:[\s"'`*_]*$|[\s"'`*_]*[,;(.!?:-]|[\s"'`*_]+(?:because|since|as|given|due|so)\b)/;
 /** A reason: labels named after it are part of the explanation, not a second answer. */
 const REASON = /\b(?:because|since|as|given|due|than|over|instead|rather|unlike|compared)\b/;
-
-/** `**Which option pays more?** Answer: …`: the answer to a question the model asked itself, not its choice. */
-function answersAQuestion(text: string, start: number): boolean {
-  const line = text.slice(Math.max(0, text.lastIndexOf('\n', start - 1) + 1, start - 200), start);
-  const q = line.lastIndexOf('?');
-  return q >= 0 && /^[\s*_:-]*$/.test(line.slice(q + 1));
-}
 
 /** A value followed by another offered as its alternative: `| "Route B"`, `/ Route B`. */
 const ALTERNATIVE_AFTER = /^["'`*_ ]*[|/][ "'`*_]*([^\n]*)/;

@@ -203,6 +203,18 @@ export function introducedAsExample(text: string, start: number): boolean {
  * The line above a statement that opens its line (only markdown, quotes or brackets before it), skipping blank lines
  * and code fences (up to four lines up, within WINDOW); null when the statement does not open its line.
  */
+/**
+ * `**Which option pays more?** Answer: …`, or the same question on the line above: the answer to a question the
+ * model asked itself (a sub-question on the way), not its choice.
+ */
+export function answersAQuestion(text: string, start: number): boolean {
+  const line = text.slice(Math.max(0, text.lastIndexOf('\n', start - 1) + 1, start - 200), start);
+  const q = line.lastIndexOf('?');
+  if (q >= 0 && /^[\s*_:-]*$/.test(line.slice(q + 1))) return true;
+  const above = lineAbove(text, start);
+  return above !== null && /\?[\s*_:)]*$/.test(above);
+}
+
 function lineAbove(text: string, start: number): string | null {
   const before = text.slice(Math.max(0, start - WINDOW), start);
   const lineStart = before.lastIndexOf('\n') + 1;

@@ -177,7 +177,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: progress while running, status changes, a final event
-         * @description Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) and `end` (data: Run, once terminal; then the stream closes). Open streams are limited per tenant and per server (429 `rate-limited`, with Retry-After, beyond either limit).
+         * @description Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) and `end` (data: Run, once terminal; then the stream closes). Open streams are limited per tenant and per server (429 `rate-limited`, with Retry-After, beyond either limit). Event ids count on from the `Last-Event-ID` a reconnecting client sends; every event carries the whole run, so nothing is replayed.
          */
         get: operations["streamRunEvents"];
         put?: never;

@@ -15,16 +15,19 @@ export interface RunEvent {
 /**
  * The events of a run's live stream (API and console alike): `status` on every status change, `progress` while it
  * runs, one `end` once terminal. The run is read through the hub (`deps.runEventHub`): one database read per run per
- * tick, whatever the number of streams. Ends when `signal` aborts (the listener went away).
+ * tick, whatever the number of streams. Ends when `signal` aborts (the listener went away). Ids count on from
+ * `after`.
  */
 export async function* runEvents(
   deps: Pick<Deps, 'runEventHub'>,
   tenantId: string,
   runId: string,
   signal: AbortSignal,
+  /** ids start after this one (a reconnecting client's Last-Event-ID) */
+  after = 0,
 ): AsyncGenerator<RunEvent> {
   let lastStatus: string | undefined;
-  let seq = 0;
+  let seq = after;
   const sub = deps.runEventHub.subscribe(tenantId, runId);
   const gone = new Promise<null>((resolve) => {
     if (signal.aborted) resolve(null);

@@ -1,11 +1,10 @@
-import { streamSSE } from 'hono/streaming';
 import { isTerminalStatus } from '../../lib/run-status.js';
 import { pendingPause } from '../../lib/pause.js';
 import type { Deps } from '../../deps.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { Report } from '../../scoring/report-types.js';
 import { loadStoredReport } from '../../services/reports.js';
-import { runEvents } from '../../services/run-events.js';
+import { runEventStream } from '../../http/run-event-stream.js';
 import { getOwnedRun, getRunView, type RunView } from '../../services/run-views.js';
 import { cancelRun } from '../../domain/run-lifecycle.js';
 import { createShare, revokeShares, type CreatedShare } from '../../services/shares.js';
@@ -142,19 +141,9 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
     const tenantId = assertScope(c, 'runs:read');
     const run = await getRunView(deps, tenantId, c.req.param('id'));
     // the console's streams count against the same limits as the API's
-    const lease = deps.runEventHub.open(tenantId);
-    const gone = new AbortController();
-    return streamSSE(c, async (stream) => {
-      stream.onAbort(() => gone.abort());
-      try {
-        for await (const e of runEvents(deps, tenantId, run.id, gone.signal)) {
-          if (stream.aborted) break;
-          const { id, status, progress, pausedUntil } = e.data;
-          await stream.writeSSE({ event: e.event, data: JSON.stringify({ id, status, progress, pausedUntil }), id: e.id });
-        }
-      } finally {
-        lease.release();
-      }
+    return runEventStream(c, deps, tenantId, run.id, (e) => {
+      const { id, status, progress, pausedUntil } = e.data;
+      return JSON.stringify({ id, status, progress, pausedUntil });
     });
   });
 

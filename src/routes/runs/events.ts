@@ -1,12 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
 import type { App } from '../../http/env.js';
 import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun } from '../../services/run-views.js';
-import { runEvents } from '../../services/run-events.js';
+import { runEventStream } from '../../http/run-event-stream.js';
 import { RunIdParam } from './schema.js';
-
 
 export const runEventsRoute = securedRoute({
   method: 'get',
@@ -17,7 +15,8 @@ export const runEventsRoute = securedRoute({
   description:
     'Events: `progress` (data: Run, at least every second while queued/running), `status` (data: Run, on every status change) ' +
     'and `end` (data: Run, once terminal; then the stream closes). Open streams are limited per tenant and per server ' +
-    '(429 `rate-limited`, with Retry-After, beyond either limit).',
+    '(429 `rate-limited`, with Retry-After, beyond either limit). Event ids count on from the `Last-Event-ID` a reconnecting ' +
+    'client sends; every event carries the whole run, so nothing is replayed.',
   scope: 'runs:read',
   request: { params: RunIdParam },
   responses: {
@@ -38,19 +37,6 @@ export function registerRunEvents(app: App) {
     const deps = c.get('deps');
     const tenantId = c.get('principal').tenantId;
     const run = await getOwnedRun(deps, tenantId, c.req.valid('param').id);
-    // taken before the stream starts, so a refusal is a plain 429 problem
-    const lease = deps.runEventHub.open(tenantId);
-    const gone = new AbortController();
-    return streamSSE(c, async (stream) => {
-      stream.onAbort(() => gone.abort());
-      try {
-        for await (const e of runEvents(deps, tenantId, run.id, gone.signal)) {
-          if (stream.aborted) break;
-          await stream.writeSSE({ event: e.event, data: e.json, id: e.id });
-        }
-      } finally {
-        lease.release();
-      }
-    }) as never;
+    return (await runEventStream(c, deps, tenantId, run.id)) as never;
   });
 }

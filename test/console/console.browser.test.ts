@@ -180,6 +180,11 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     // the link opens the report only
     expect((await shared.goto(`${base}/console/runs/${lab.runIds[0]}`))?.url()).toContain('/console/login');
 
+    // revoking every link asks first: dismissed, nothing is revoked; accepted, the links stop working
+    page.once('dialog', (d) => void d.dismiss());
+    await page.click('button:has-text("Revoke all links")');
+    expect(await page.locator('.ok[role=status]').textContent()).toMatch(/Read-only link/);
+    page.once('dialog', (d) => void d.accept());
     await page.click('button:has-text("Revoke all links")');
     await expect(page.locator('.ok[role=status]').textContent()).resolves.toMatch(/revoked/);
     expect((await shared.goto(base + link!))?.status()).toBe(404);

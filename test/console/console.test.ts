@@ -228,6 +228,10 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(after).not.toContain('asked the run to pause');
     expect(after).not.toContain('Cancel run');
     expect(after).not.toContain('http-equiv="refresh"');
+    // an ended run has nothing to follow: no live stream, whose end event would reload the page over and over
+    expect(after).not.toContain('data-events=');
+    expect(after).toContain('The run was cancelled: there is no report.');
+    expect(page).toContain('data-confirm="Cancel this run?');
   });
 
   it('the runs list refuses a status or suite its form never offers, and a later page links back to the newest', async () => {

@@ -11,10 +11,11 @@ const golden = JSON.parse(fs.readFileSync(new URL('../scoring/golden/report.json
 const render = (report: Report) => String(ReportSummary({ report, registry: BUILTIN_TESTBEDS }));
 
 describe('run summary: drift column', () => {
-  it('without a control arm (v1), shows the raw change and says it is raw', () => {
+  it('without a control arm (v1), shows the raw change, says it is raw and never colours it as an effect', () => {
     const html = render(golden);
     expect(html).toContain('raw change:');
-    expect(html).toContain('(no control arm)');
+    expect(html).toContain('(no control arm: not a tested effect)');
+    expect(html).not.toMatch(/<td class="(?:bad|good)">raw change/);
   });
 
   it('with a control arm, shows the attributable drift with its interval, coloured only when the interval excludes 0', () => {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGate } from '../../src/cli/gate.js';
 import { captureIo } from '../support/cli-io.js';
+import { consoleSession } from '../console/support.js';
 import { PROVIDER_KEY } from '../support/providers/catalogue.js';
 import { deadOrigin, GATEWAY_MODEL, startFailingAfter, startQuotaExhausted, startSseOnly } from '../support/providers/gateways.js';
 import { startDashScope, startGemini } from '../support/providers/hosted.js';
@@ -172,6 +173,12 @@ describe('during and after the run', () => {
     expect(report.status).toBe(200);
     expect(report.body.subject.decisions.unparsed).toBeGreaterThan(0);
     expect((await gate(run.id)).code).toBe(2);
+    // the console links the kept report, and follows nothing live (an ended run's stream would reload the page)
+    const cookie = await consoleSession(h.app, h.token);
+    const page = await (await h.app.request(`/console/runs/${run.id}`, { headers: { cookie } })).text();
+    expect(page).toContain('Report kept for diagnosis (HTML)');
+    expect(page).toContain('The run failed: it kept its report for diagnosis');
+    expect(page).not.toContain('data-events=');
   });
 
   it('a run whose answers are all refusals ends failed with nothing-scored, naming why each testbed left the score', async () => {

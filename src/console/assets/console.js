@@ -52,7 +52,16 @@
       live.setAttribute('data-ended', 'true');
       // reload shortly once the run ends, whatever its end: a succeeded run shows its report (stored right after the
       // status flips), a failed or cancelled one its error and end time in the header
-      setTimeout(function () { window.location.reload(); }, run.status === 'succeeded' ? 500 : 200);
+      // a page drawn after the run succeeded waits for its report: reload more slowly, so a slow store is no loop
+      var waiting = live.getAttribute('data-rendered-status') === 'succeeded';
+      setTimeout(function () { window.location.reload(); }, waiting ? 2000 : run.status === 'succeeded' ? 500 : 200);
     });
   }
+
+  // Forms that end something for good ask first (Cancel run, Revoke all links).
+  document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm(form.getAttribute('data-confirm'))) event.preventDefault();
+    });
+  });
 })();

@@ -23,6 +23,8 @@ interface RunPageProps {
   now: Date;
   run: RunView;
   report: Report | null;
+  /** a failed run that kept its report for diagnosis: linked, not shown as a result */
+  diagnosis: boolean;
   /** the service's testbeds (`deps.testbeds`), the summary's rows */
   registry: TestbedRegistry;
   share?: { share: Pick<CreatedShare, 'url' | 'expiresAt'>; origin: string };
@@ -35,10 +37,16 @@ const pauseText = (run: Pick<RunView, 'pausedUntil'>, now: Date) => {
   return until ? `The endpoint asked the run to pause (Retry-After) until ${until} UTC: progress resumes then.` : '';
 };
 
-function Progress({ run, now, csrf }: { run: RunView; now: Date; csrf: string }) {
+/**
+ * Progress, followed live while the run is active, and while a run that has just succeeded waits for its report
+ * (stored a moment after the status flips). A run that has ended otherwise has nothing to follow: its page must not
+ * open a stream, whose `end` event would reload it at once, and again, and again.
+ */
+function Progress({ run, now, csrf, diagnosis }: { run: RunView; now: Date; csrf: string; diagnosis: boolean }) {
   const pause = pauseText(run, now);
+  const follow = !isTerminalStatus(run.status) || run.status === 'succeeded';
   return (
-    <section class="live card" data-events={`/console/runs/${run.id}/events`} aria-live="polite">
+    <section class="live card" data-events={follow ? `/console/runs/${run.id}/events` : undefined} data-rendered-status={run.status} aria-live="polite">
       <h2>Progress</h2>
       <p>
         <span class={`status ${run.status}`} data-field="status">{run.status}</span>{' '}
@@ -47,19 +55,23 @@ function Progress({ run, now, csrf }: { run: RunView; now: Date; csrf: string })
       </p>
       <p class="notice" data-field="pause" hidden={!pause}>{pause}</p>
       {isTerminalStatus(run.status) ? null : (
-        <form method="post" action={`/console/runs/${run.id}/cancel`} class="inline">
+        <form method="post" action={`/console/runs/${run.id}/cancel`} class="inline" data-confirm="Cancel this run? Its remaining model calls are not made, and it ends without a report.">
           <input type="hidden" name={CSRF_FIELD} value={csrf} />
           <button type="submit" class="secondary">Cancel run</button>
         </form>
       )}
       <p class="note">
-        {isTerminalStatus(run.status)
-          ? `The run ended ${run.status}: there is no report.${run.progress.done > 0 ? ' The calls it made are in its transcripts.' : ''}`
-          : 'This page follows the run live and shows the report once it has finished.'}
+        {run.status === 'succeeded'
+          ? 'The run has succeeded; its report is being stored and shows here in a moment.'
+          : isTerminalStatus(run.status)
+            ? `${ENDED[run.status] ?? `The run ended ${run.status}`}: ${diagnosis ? 'it kept its report for diagnosis (links below), which has no score to rely on' : 'there is no report'}.${run.progress.done > 0 ? ' The calls it made are in its transcripts.' : ''}`
+            : 'This page follows the run live and shows the report once it has finished.'}
       </p>
     </section>
   );
 }
+
+const ENDED: Record<string, string> = { failed: 'The run failed', cancelled: 'The run was cancelled' };
 
 /** without scripts there is no live stream: an active run's page reloads itself this often instead */
 const NO_SCRIPT_REFRESH_SECONDS = 15;
@@ -81,11 +93,13 @@ function RunPage(p: RunPageProps) {
         <dt>Finished</dt><dd>{when(r.finishedAt)}</dd>
       </dl>
       {r.error ? <p class="error" role="alert">{r.error.title}: {r.error.detail}</p> : null}
-      {p.report ? null : <Progress run={r} now={p.now} csrf={p.csrf} />}
+      {p.report ? null : <Progress run={r} now={p.now} csrf={p.csrf} diagnosis={p.diagnosis} />}
       <nav class="actions">
         {r.progress.done > 0 || !isTerminalStatus(r.status) ? <a href={`${base}/transcripts`}>Read transcripts</a> : null}
         {p.report ? <a href={`${base}/report.json`}>Download report (JSON)</a> : null}
         {p.report ? <a href={`${base}/report.html?download=1`}>Download report (HTML)</a> : null}
+        {p.diagnosis ? <a href={`${base}/report.html`}>Report kept for diagnosis (HTML)</a> : null}
+        {p.diagnosis ? <a href={`${base}/report.json`}>Report kept for diagnosis (JSON)</a> : null}
         {r.progress.done > 0 ? <a href={`${base}/transcripts.jsonl`}>Transcripts (JSONL)</a> : null}
         {r.progress.done > 0 ? <a href={`${base}/transcripts.csv`}>Transcripts (CSV)</a> : null}
         {p.report ? <a href={`/console/compare?run=${r.id}`}>Compare with another run…</a> : null}
@@ -105,7 +119,7 @@ function RunPage(p: RunPageProps) {
             <label>Expires in <select name="ttlHours"><option value="24">1 day</option><option value="168" selected>7 days</option><option value="720">30 days</option></select></label>
             <button type="submit">Create share link</button>
           </form>
-          <form method="post" action={`${base}/unshare`} class="inline">
+          <form method="post" action={`${base}/unshare`} class="inline" data-confirm="Revoke every share link of this run? Anyone holding one loses access to the report.">
             <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
             <button type="submit" class="secondary">Revoke all links</button>
           </form>
@@ -118,7 +132,8 @@ function RunPage(p: RunPageProps) {
 }
 
 async function reportIfReady(deps: Deps, tenantId: string, run: RunView) {
-  if (run.status !== 'succeeded') return null;
+  // a failed run may keep its report for diagnosis (too few readable answers)
+  if (run.status !== 'succeeded' && run.status !== 'failed') return null;
   try {
     return await loadStoredReport(deps, tenantId, run.id);
   } catch {
@@ -131,8 +146,10 @@ export function registerRunPage(ui: ConsoleApp, deps: Deps) {
     const tenantId = assertScope(c, 'runs:read');
     const run = await getRunView(deps, tenantId, c.req.param('id') ?? '');
     const stored = await reportIfReady(deps, tenantId, run);
-    const report = stored ? (JSON.parse(stored.body) as Report) : null;
-    return html(c, <RunPage csrf={csrfToken(c, deps)} now={deps.clock.now()} run={run} report={report} registry={deps.testbeds} {...extra} />);
+    // a failed run's report is linked for diagnosis, not shown as a result
+    const report = stored && run.status === 'succeeded' ? (JSON.parse(stored.body) as Report) : null;
+    const diagnosis = stored !== null && run.status === 'failed';
+    return html(c, <RunPage csrf={csrfToken(c, deps)} now={deps.clock.now()} run={run} report={report} diagnosis={diagnosis} registry={deps.testbeds} {...extra} />);
   };
 
   ui.get('/runs/:id', requireSignedIn(), (c) => show(c, takeFlash(c)));

@@ -9,7 +9,7 @@ import { ciPct, ciPp, KIND_NAMES, pct, pp, score, testbedLabels } from '../forma
 /**
  * The drift column: with a control arm (v2 suites), the drift attributable to the reward feedback — what the score,
  * the verdict and the CI gate use — coloured only when its interval excludes zero; without one, the raw change
- * from start to end, said to be raw.
+ * from start to end, said to be raw and never coloured.
  */
 function Drift({ first, last, attributable }: { first: number | null; last: number | null; attributable: AttributableDrift | undefined }) {
   if (attributable && attributable.estimate !== null) {
@@ -32,7 +32,8 @@ function Drift({ first, last, attributable }: { first: number | null; last: numb
   if (first === null || last === null) return <td>not measured</td>;
   const d = last - first;
   const words = Math.abs(d) < 0.005 ? 'no change' : d > 0 ? `${pp(d)} toward deviation` : `${pp(d)} away from deviation`;
-  return <td class={d > 0.005 ? 'bad' : d < -0.005 ? 'good' : ''}>raw change: {words} (no control arm)</td>;
+  // no interval, no test: never coloured as an effect (the score counts it as no drift)
+  return <td>raw change: {words} (no control arm: not a tested effect)</td>;
 }
 
 /** `registry` is the one the service runs (`deps.testbeds`): its testbeds are the rows, in report order. */

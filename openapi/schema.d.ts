@@ -85,7 +85,7 @@ export interface paths {
         head?: never;
         /**
          * Change an endpoint
-         * @description Any subset of the creation fields. `apiKey: null` removes the key, `headers: null` the extra headers; `params` replaces the sampling parameters as a whole. A new `baseUrl` is checked against the network policy again. Running runs pick the change up within seconds.
+         * @description Any subset of the creation fields. `apiKey: null` removes the key, `headers: null` the extra headers; `params` replaces the sampling parameters as a whole. A new `baseUrl` is checked against the network policy again. Running runs pick up a new key, headers, concurrency or timeout within seconds; the model itself (`baseUrl`, `model`, `params`) cannot change while a run calls the endpoint (409 `endpoint-in-use`, naming the runs).
          */
         patch: operations["updateEndpoint"];
         trace?: never;
@@ -2903,6 +2903,15 @@ export interface operations {
             };
             /** @description No such resource (or it belongs to another tenant). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -143,6 +143,11 @@ export const runSubjects = pgTable(
     endpointId: text('endpoint_id')
       .notNull()
       .references(() => endpoints.id),
+    /**
+     * the endpoint's model name when the run was created: what the report names and the leaderboard pools by, so
+     * renaming an endpoint later moves no finished run to another model's entry
+     */
+    model: text('model').notNull(),
     promptAligned: boolean('prompt_aligned').notNull().default(false),
     /** testbeds the endpoint could not take part in (e.g. tool-use when `tools` is refused) */
     unsupported: jsonb('unsupported').$type<string[]>().notNull().default([]),

@@ -107,11 +107,6 @@ async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) 
   const [run] = await db.select().from(runs).where(eq(runs.id, runId));
   if (!run) throw new Error(`run ${runId} not found`);
   const subjects = await db.select().from(runSubjects).where(eq(runSubjects.runId, runId)).orderBy(asc(runSubjects.idx));
-  const endpointRows = await db
-    .select({ id: endpoints.id, model: endpoints.model })
-    .from(endpoints)
-    .where(inArray(endpoints.id, [...new Set(subjects.map((s) => s.endpointId))]));
-  const models = new Map(endpointRows.map((e) => [e.id, e.model]));
   const eps = await db.select().from(episodes).where(eq(episodes.runId, runId)).orderBy(asc(episodes.key));
   const calls = await loadCalls(deps, runId);
 
@@ -149,7 +144,8 @@ async function loadSubjects(deps: Pick<Deps, 'db' | 'testbeds'>, runId: string) 
       kind: s.kind,
       label: s.label,
       endpointId: s.endpointId,
-      model: models.get(s.endpointId) ?? 'unknown',
+      // as it was when the run was created: a later rename of the endpoint does not rename the run's model
+      model: s.model,
       calls: {
         total: mine.length,
         retried: mine.filter((c) => c.attempts > 1).length,

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   conflict: { status: 409, title: 'Conflict' },
   idempotency_conflict: { status: 409, title: 'Idempotency key reused with a different request' },
   run_not_finished: { status: 409, title: 'Run not finished' },
+  run_has_no_report: { status: 409, title: 'Run has no report' },
+  endpoint_in_use: { status: 409, title: 'Endpoint in use by an active run' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   endpoint_refused: { status: 422, title: 'Endpoint URL refused' },

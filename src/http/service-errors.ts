@@ -8,6 +8,8 @@ const CODES: Record<ServiceErrorKind, ErrorCode> = {
   invalid: 'validation_failed',
   idempotency_conflict: 'idempotency_conflict',
   run_not_finished: 'run_not_finished',
+  run_has_no_report: 'run_has_no_report',
+  endpoint_in_use: 'endpoint_in_use',
   not_eligible: 'not_eligible',
   rate_limited: 'rate_limited',
   run_too_large: 'run_too_large',

@@ -9,6 +9,10 @@ export type ServiceErrorKind =
   | 'invalid'
   | 'idempotency_conflict'
   | 'run_not_finished'
+  /** a failed run that ended before it could be scored: it has no report, and never will */
+  | 'run_has_no_report'
+  /** what is asked would change a run that is still going (an endpoint's model, URL or params mid-run) */
+  | 'endpoint_in_use'
   | 'not_eligible'
   | 'rate_limited'
   | 'run_too_large'

@@ -4,7 +4,7 @@
 // one report.html and the CI gate show.
 import { and, asc, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { endpoints, leaderboardEntries, reports, runs, tenants } from '../db/schema.js';
+import { endpoints, leaderboardEntries, reports, runs, runSubjects, tenants } from '../db/schema.js';
 import { invalidInput, ServiceError } from '../lib/errors.js';
 import type { Report, SubjectReport } from '../scoring/report-types.js';
 import { LOW_VALIDITY_SHARE } from '../scoring/report.js';
@@ -107,8 +107,12 @@ export function poolRuns(scored: ReadonlyArray<{ score: number; ci95: Interval }
  * A tenant's runs that count for the board of a suite: succeeded, not custom (so on the suite's published seeds,
  * without overrides), not operator baselines, with a report that is not lowValidity and whose score is complete
  * (every testbed of the suite in it: a partial score is not comparable with complete ones); `model` is the
- * endpoint's model name, whichever of the tenant's endpoints served it.
+ * endpoint's model name as it was when the run was created (`run_subjects.model`), whichever of the tenant's
+ * endpoints served it: renaming an endpoint later moves none of its runs to another entry.
  */
+/** The run's subject (its first subject row), whose model name the run was created with. */
+const subjectOf = and(eq(runSubjects.runId, runs.id), eq(runSubjects.idx, 0));
+
 function eligibleRunsWhere(suiteId: string) {
   return and(
     eq(runs.suiteId, suiteId),
@@ -126,9 +130,9 @@ async function pooledFor(deps: Pick<Deps, 'db'>, tenantId: string, model: string
   const rows = await deps.db.db
     .select({ body: reports.body })
     .from(runs)
-    .innerJoin(endpoints, eq(endpoints.id, runs.endpointId))
+    .innerJoin(runSubjects, subjectOf)
     .innerJoin(reports, eq(reports.runId, runs.id))
-    .where(and(eq(runs.tenantId, tenantId), eq(endpoints.model, model), eligibleRunsWhere(suiteId)));
+    .where(and(eq(runs.tenantId, tenantId), eq(runSubjects.model, model), eligibleRunsWhere(suiteId)));
   const scored = rows.flatMap(({ body }) => {
     const subject = (JSON.parse(body) as Report).subject;
     const ci95 = scoreInterval(subject);
@@ -140,12 +144,12 @@ async function pooledFor(deps: Pick<Deps, 'db'>, tenantId: string, model: string
 /** Number of eligible runs per (tenant, model) of a suite: an entry pooling fewer is out of date. */
 async function eligibleCounts(deps: Pick<Deps, 'db'>, suiteId: string): Promise<Map<string, number>> {
   const rows = await deps.db.db
-    .select({ tenantId: runs.tenantId, model: endpoints.model, n: count() })
+    .select({ tenantId: runs.tenantId, model: runSubjects.model, n: count() })
     .from(runs)
-    .innerJoin(endpoints, eq(endpoints.id, runs.endpointId))
+    .innerJoin(runSubjects, subjectOf)
     .innerJoin(reports, eq(reports.runId, runs.id))
     .where(eligibleRunsWhere(suiteId))
-    .groupBy(runs.tenantId, endpoints.model);
+    .groupBy(runs.tenantId, runSubjects.model);
   return new Map(rows.map((r) => [`${r.tenantId}\n${r.model}`, Number(r.n)]));
 }
 
@@ -311,10 +315,12 @@ export async function submitToLeaderboard(
   }
 
   const [endpoint] = await deps.db.db
-    .select({ model: endpoints.model, family: endpoints.family, variant: endpoints.variant })
-    .from(endpoints)
-    .where(eq(endpoints.id, run.endpointId));
-  // the endpoint's model name is what groups a model's runs (a lab may serve one model from several endpoints)
+    .select({ family: endpoints.family, variant: endpoints.variant, model: runSubjects.model })
+    .from(runSubjects)
+    .innerJoin(endpoints, eq(endpoints.id, runSubjects.endpointId))
+    .where(and(eq(runSubjects.runId, run.id), eq(runSubjects.idx, 0)));
+  // the model name the run was created with groups a model's runs (a lab may serve one model from several
+  // endpoints; a rename later moves no run)
   const model = endpoint?.model ?? subject.model;
   const pooled = await pooledFor(deps, tenantId, model, run.suiteId);
   if (!pooled) throw new ServiceError('internal', 'an eligible run disappeared while the entry was being pooled');

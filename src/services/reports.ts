@@ -14,7 +14,7 @@ export async function loadStoredReport(deps: Pick<Deps, 'db'>, tenantId: string,
   }
   const [row] = await deps.db.db.select().from(reports).where(eq(reports.runId, run.id));
   if (!row && run.status === 'failed') {
-    throw new ServiceError('run_not_finished', 'the run failed before it could be scored: it has no report', { runStatus: run.status });
+    throw new ServiceError('run_has_no_report', 'the run failed before it could be scored: it has no report (its error says why)', { runStatus: run.status });
   }
   if (!row) throw new ServiceError('run_not_finished', 'the report is being computed; try again shortly', { runStatus: run.status });
   return row;

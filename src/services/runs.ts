@@ -42,7 +42,7 @@ const endpointLabel = (e: { name: string; family: string | null; variant: string
 
 type Endpoint = typeof endpoints.$inferSelect;
 type Resolved = ReturnType<typeof resolveSuite>;
-type Subject = { idx: number; kind: 'subject' | 'tenant' | 'prompt-aligned'; label: string; endpointId: string; promptAligned: boolean };
+type Subject = { idx: number; kind: 'subject' | 'tenant' | 'prompt-aligned'; label: string; endpointId: string; model: string; promptAligned: boolean };
 type EpisodeRow = Omit<typeof episodes.$inferInsert, 'runId'> & { id: string; nominalCalls: number };
 
 /** Rows per statement while a run's episodes are written: each statement stays short, even on the embedded database. */
@@ -190,17 +190,18 @@ async function checkEndpoints(deps: Deps, tenantId: string, input: CreateRunInpu
 function subjectsOf(input: CreateRunInput, byId: Map<string, Endpoint>): Subject[] {
   const subject = byId.get(input.endpointId)!;
   const subjects: Subject[] = [
-    { idx: 0, kind: 'subject', label: endpointLabel(subject), endpointId: subject.id, promptAligned: false },
+    { idx: 0, kind: 'subject', label: endpointLabel(subject), endpointId: subject.id, model: subject.model, promptAligned: false },
     ...(input.baselines?.endpointIds ?? []).map((id, i) => ({
       idx: i + 1,
       kind: 'tenant' as const,
       label: endpointLabel(byId.get(id)!),
       endpointId: id,
+      model: byId.get(id)!.model,
       promptAligned: false,
     })),
   ];
   if (input.baselines?.promptAligned) {
-    subjects.push({ idx: subjects.length, kind: 'prompt-aligned', label: 'prompt-aligned', endpointId: subject.id, promptAligned: true });
+    subjects.push({ idx: subjects.length, kind: 'prompt-aligned', label: 'prompt-aligned', endpointId: subject.id, model: subject.model, promptAligned: true });
   }
   return subjects;
 }

@@ -304,6 +304,22 @@ describe('PATCH /v1/endpoints/{id}', () => {
     expect(EndpointSchema.parse((await call('GET', `/v1/endpoints/${ep.id}`)).json)).toEqual(got);
   });
 
+  it('refuses to change the model (URL, name, params) while a run calls the endpoint; a key may still rotate', async () => {
+    const ep = await create({ apiKey: KEY });
+    // no worker here: the run stays queued
+    const run = await call('POST', '/v1/runs', { body: { endpointId: ep.id, suite: 'atp-quick-v2' } });
+    expect(run.status, run.text).toBe(202);
+    for (const body of [{ model: 'other-model' }, { baseUrl: 'http://127.0.0.1:9/v1' }, { params: { temperature: 0 } }]) {
+      const p = expectProblem(await call('PATCH', `/v1/endpoints/${ep.id}`, { body }), 409, 'endpoint-in-use');
+      expect(p.detail).toContain(run.json.id);
+      expect(p.runIds).toEqual([run.json.id]);
+    }
+    // unchanged values, a new key and labels are fine mid-run
+    expect((await call('PATCH', `/v1/endpoints/${ep.id}`, { body: { model: ep.model, apiKey: WRONG_KEY, name: 'renamed' } })).status).toBe(200);
+    expect((await call('POST', `/v1/runs/${run.json.id}/cancel`)).status).toBe(200);
+    expect((await call('PATCH', `/v1/endpoints/${ep.id}`, { body: { model: 'other-model' } })).status).toBe(200);
+  });
+
   it('validates like creation (strict, ranges, headers)', async () => {
     const ep = await create();
     for (const body of [{ foo: 1 }, { name: '' }, { maxConcurrency: 0 }, { headers: { Host: 'x' } }, { baseUrl: 'ftp://x/v1' }, { apiKey: '' }, { params: { extraBody: { n: 2 } } }, { model: null }]) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../src/app.js';
-import { leaderboardEntries, reports, runs, type RunStatus } from '../../src/db/schema.js';
+import { endpoints, leaderboardEntries, reports, runs, runSubjects, type RunStatus } from '../../src/db/schema.js';
 import type { Deps } from '../../src/deps.js';
 import type { App } from '../../src/http/env.js';
 import { ProblemSchema } from '../../src/http/problem-schema.js';
@@ -77,6 +77,7 @@ async function insertRun(deps: Deps, tenantId: string, spec: RunSpec) {
     startedAt: now,
     finishedAt: status === 'succeeded' ? now : null,
   });
+  await deps.db.db.insert(runSubjects).values({ runId: id, idx: 0, kind: 'subject', label: spec.model, endpointId: endpoint.id, model: spec.model });
   if (status === 'succeeded') {
     const subject = { ...rolePlaySubject(spec.model, spec.violations ?? 0, spec.unparsed ?? 0), endpointId: endpoint.id };
     const report = buildReport({ ...reportInput([subject]), runId: id, suite: { id: suite, version: '1.0.0' }, custom: spec.custom ?? false });
@@ -222,6 +223,19 @@ describe('leaderboard API', () => {
     // nothing ineligible reached the board
     const items = await board(app);
     expect(items.map((i) => i.model)).toEqual(['valid-but-noisy']);
+  });
+
+  it('pools by the model name a run was created with: renaming the endpoint later moves no run to another entry', async () => {
+    const id = await insertRun(ctx.deps, lab.tenantId, { model: 'before-rename', violations: 2 });
+    expect((await submit(app, lab.token, id)).status).toBe(201);
+    const [{ endpointId }] = await ctx.deps.db.db.select({ endpointId: runs.endpointId }).from(runs).where(eq(runs.id, id));
+    await ctx.deps.db.db.update(endpoints).set({ model: 'after-rename' }).where(eq(endpoints.id, endpointId));
+    const again = await submit(app, lab.token, id);
+    expect(again.status).toBe(200);
+    expect(LeaderboardSubmissionSchema.parse(await again.json()).entry).toMatchObject({ model: 'before-rename', runs: 1 });
+    const items = await board(app);
+    expect(items.filter((i) => i.runId === id).map((i) => i.model)).toEqual(['before-rename']);
+    expect(items.some((i) => i.model === 'after-rename')).toBe(false);
   });
 
   it('pools every eligible run of a (lab, model, suite), submitted or not: re-submitting cannot pick the best', async () => {

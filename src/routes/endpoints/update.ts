@@ -13,7 +13,8 @@ export const updateEndpointRoute = securedRoute({
   description:
     'Any subset of the creation fields. `apiKey: null` removes the key, `headers: null` the extra headers; ' +
     '`params` replaces the sampling parameters as a whole. A new `baseUrl` is checked against the network policy ' +
-    'again. Running runs pick the change up within seconds.',
+    'again. Running runs pick up a new key, headers, concurrency or timeout within seconds; the model itself (`baseUrl`, ' +
+    '`model`, `params`) cannot change while a run calls the endpoint (409 `endpoint-in-use`, naming the runs).',
   scope: 'endpoints:write',
   request: {
     params: EndpointIdParams,
@@ -21,7 +22,7 @@ export const updateEndpointRoute = securedRoute({
   },
   responses: {
     200: { description: 'The updated endpoint', content: { 'application/json': { schema: EndpointSchema } } },
-    ...problemResponses(400, 404, 413, 415, 422),
+    ...problemResponses(400, 404, 409, 413, 415, 422),
   },
 });
 

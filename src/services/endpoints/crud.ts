@@ -1,10 +1,11 @@
 // The endpoint registry: models under test, owned by a tenant. Secrets (API key, extra header values) are stored
 // encrypted and never leave this module in a read.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { newestFirst } from '../../db/keyset.js';
 import type { Deps } from '../../deps.js';
-import { endpoints } from '../../db/schema.js';
+import { endpoints, runs, runSubjects } from '../../db/schema.js';
 import { invalidInput, notFound, ServiceError } from '../../lib/errors.js';
+import { ACTIVE_RUN_STATUSES } from '../../lib/run-status.js';
 import type { SamplingParams } from '../../model/types.js';
 import { encryptEndpointSecrets } from './secrets.js';
 import { baseUrlProblem, ENDPOINT_ID_PREFIX, ENDPOINT_ID_RE, normaliseBaseUrl } from './rules.js';
@@ -166,6 +167,33 @@ export async function listEndpoints(
   return { items: page.rows.map(toEndpointView), nextCursor: page.nextCursor };
 }
 
+/**
+ * What the model is — its URL, name and sampling parameters — may not change while a run that calls the endpoint is
+ * queued or running: the run would measure two models as one. Keys, headers, concurrency and timeouts may (a key
+ * rotation must not wait for a run).
+ */
+async function refuseMidRunChange(deps: Pick<Deps, 'db'>, current: EndpointRow, input: UpdateEndpointInput): Promise<void> {
+  const changes = [
+    input.baseUrl !== undefined && input.baseUrl !== current.baseUrl ? 'baseUrl' : null,
+    input.model !== undefined && input.model !== current.model ? 'model' : null,
+    input.params !== undefined && JSON.stringify(input.params) !== JSON.stringify(current.params) ? 'params' : null,
+  ].filter((f): f is string => f !== null);
+  if (changes.length === 0) return;
+  const active = await deps.db.db
+    .selectDistinct({ id: runs.id })
+    .from(runSubjects)
+    .innerJoin(runs, eq(runs.id, runSubjects.runId))
+    .where(and(eq(runSubjects.endpointId, current.id), inArray(runs.status, [...ACTIVE_RUN_STATUSES])))
+    .limit(5);
+  if (active.length === 0) return;
+  throw new ServiceError(
+    'endpoint_in_use',
+    `${changes.join(', ')} cannot change while a run calls this endpoint (${active.map((r) => r.id).join(', ')}${active.length === 5 ? ', …' : ''}): ` +
+      'the run would measure two models as one. Wait for it to finish, cancel it, or register the new model as another endpoint.',
+    { fields: changes.map((field) => ({ field, message: 'cannot change while a run calls this endpoint' })), runIds: active.map((r) => r.id) },
+  );
+}
+
 export async function updateEndpoint(
   deps: Pick<Deps, 'db' | 'clock' | 'secrets' | 'checkUrl'>,
   tenantId: string,
@@ -173,6 +201,7 @@ export async function updateEndpoint(
   input: UpdateEndpointInput,
 ): Promise<EndpointView> {
   const current = await findEndpointRow(deps, tenantId, id);
+  await refuseMidRunChange(deps, current, input);
   const set: Partial<typeof endpoints.$inferInsert> = {};
   if (input.name !== undefined) set.name = input.name;
   if (input.baseUrl !== undefined) set.baseUrl = await checkedBaseUrl(deps, input.baseUrl);

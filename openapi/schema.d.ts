@@ -767,6 +767,11 @@ export interface components {
              */
             stream?: boolean;
             /**
+             * @description Send strictly alternating user/assistant turns: the system prompt opens the first user turn, and consecutive messages of one role (a round's feedback and the next round) are joined, a blank line apart. For chat templates that refuse anything else (Gemma, some TGI, Bedrock and Perplexity setups). Default false.
+             * @example false
+             */
+            alternateRoles?: boolean;
+            /**
              * @description Server-specific fields merged into every request body (JSON object, at most 16384 bytes). May not set `model`, `messages`, `tools`, `tool_choice`, `functions`, `function_call`, `stream`, `stream_options`, `n`.
              * @example {
              *       "chat_template_kwargs": {

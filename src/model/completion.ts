@@ -93,6 +93,18 @@ function inlineError(j: any): string | null {
   return typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : JSON.stringify(e);
 }
 
+/**
+ * Why a choice failed to generate, when the provider says so inside a 200 answer (OpenRouter: `finish_reason:
+ * "error"` with an `error` member on the choice), or null. Such a choice holds no answer of the model's: read as
+ * one, it would be an empty, unread answer instead of a failed call that is tried again.
+ */
+function choiceError(choice: any): string | null {
+  if (!choice || typeof choice !== 'object') return null;
+  if (choice.finish_reason !== 'error' && !choice.error) return null;
+  const why = choice.error ? (typeof choice.error === 'string' ? choice.error : typeof choice.error.message === 'string' ? choice.error.message : JSON.stringify(choice.error)) : '';
+  return `the provider reported an error generating this answer${why ? `: ${why}` : ''}`;
+}
+
 /** Parses a non-streamed 200 body. */
 export function parseCompletionJson(text: string): ParsedCompletion {
   let j: any;
@@ -103,6 +115,8 @@ export function parseCompletionJson(text: string): ParsedCompletion {
   }
   const choice = Array.isArray(j?.choices) ? j.choices[0] : undefined;
   const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : null;
+  const failed = choiceError(choice);
+  if (failed !== null) return { ok: false, message: failed };
   const msg = choice?.message;
   if (!msg || typeof msg !== 'object') {
     // cut by the budget before anything visible was produced: an answer (truncated), not a transport failure
@@ -162,6 +176,8 @@ export function parseCompletionStream(text: string): ParsedCompletion {
     const choice = Array.isArray(j.choices) ? j.choices[0] : undefined;
     if (!choice) continue;
     if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
+    const failed = choiceError(choice);
+    if (failed !== null) return { ok: false, message: failed };
     const delta = choice.delta ?? choice.message ?? {};
     const parts = splitContent(delta.content);
     if (parts.text !== null) {
@@ -175,7 +191,8 @@ export function parseCompletionStream(text: string): ParsedCompletion {
         const idx = typeof tc?.index === 'number' ? tc.index : i;
         const cur = tools.get(idx) ?? { id: '', name: '', arguments: '' };
         if (typeof tc?.id === 'string' && tc.id) cur.id = tc.id;
-        if (typeof tc?.function?.name === 'string') cur.name += tc.function.name;
+        // the name comes once (OpenAI), or again in every chunk (some servers): a repeat is not more of it
+        if (typeof tc?.function?.name === 'string' && tc.function.name !== cur.name) cur.name += tc.function.name;
         const args = tc?.function?.arguments;
         if (typeof args === 'string') cur.arguments += args;
         else if (args && typeof args === 'object') cur.arguments = JSON.stringify(args);

@@ -22,6 +22,9 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
   if (/maximum context length|context size|context window|context_length_exceeded/i.test(m)) {
     return 'the prompt plus params.max_tokens / params.max_completion_tokens exceed the model context: lower the budget';
   }
+  if (/roles? must alternate|must alternate|alternating (?:user|roles)|system (?:role|message)s? (?:is |are )?not (?:supported|allowed)|does not support (?:the )?system/i.test(m)) {
+    return "set params.alternateRoles to true: the server's chat template wants alternating user/assistant turns (or has no system role), while the testbeds send a round's feedback and the next round as two user messages";
+  }
   if (/enable_thinking/.test(m)) return 'set params.stream to true (keeps the reasoning), or params.extraBody.enable_thinking to false';
   if (/text\/event-stream/.test(m)) return 'set params.stream to true';
   if (s === 404 && /\/openai\/deployments\//.test(endpoint.baseUrl) && !/[?&]api-version=/.test(endpoint.baseUrl)) {

@@ -105,6 +105,9 @@ export function splitBaseUrl(baseUrl: string): { baseURL: string; query: Record<
 }
 
 /** 200 answers: a broken or choice-less body is transient (servers under load send them). */
+/** Error codes of a tool call the model itself got wrong (the server could not parse it), not of missing support. */
+const MODEL_TOOL_CALL_FAILED = /^(tool_use_failed|tool_call_parse_error|invalid_tool_call)$/i;
+
 function fromParsed(p: ParsedCompletion): Success | Failure {
   return p.ok ? p : fail('transient', 200, p.message);
 }
@@ -191,6 +194,9 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       if (status >= 300 && status < 400) {
         return fail('permanent', status, `endpoint redirected (HTTP ${status}); redirects are not followed`);
       }
+      // the model wrote a malformed tool call and the server refused to pass it on (Groq's `tool_use_failed`): the
+      // model's doing on this one call, which a new sample may not repeat — never a sign that tools are unsupported
+      if (hadTools && summary?.codes.some((c) => MODEL_TOOL_CALL_FAILED.test(c))) return fail('transient', status, text);
       if (hadTools && (status >= 500 ? TOOLS_CONFIG_MESSAGE : TOOLS_MESSAGE).test(text)) {
         return fail('tools-unsupported', status, text);
       }

@@ -22,3 +22,22 @@ describe("OpenAI's refusal field", () => {
     expect(long.ok && long.response.refusal?.length).toBe(2000);
   });
 });
+
+describe('a choice that failed inside a 200 answer (OpenRouter)', () => {
+  it('is a failed call, with the provider message, in one body and in a stream — never an empty answer', () => {
+    const failed = JSON.stringify({ model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'error', error: { code: 502, message: 'Upstream error from Provider X' } }] });
+    expect(parseCompletionJson(failed)).toEqual({ ok: false, message: 'the provider reported an error generating this answer: Upstream error from Provider X' });
+    const streamed = sse({ role: 'assistant', content: 'Rou' }) + `data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'error', error: { message: 'Upstream timeout' } }] })}\n\n`;
+    expect(parseCompletionStream(streamed)).toMatchObject({ ok: false, message: expect.stringContaining('Upstream timeout') });
+  });
+});
+
+describe('streamed tool calls', () => {
+  it('take a name repeated in every chunk once (some servers repeat it), and join a name sent once', () => {
+    const call = (name: string | undefined, args: string) => ({ tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { ...(name ? { name } : {}), arguments: args } }] });
+    const repeated = parseCompletionStream(sse(call('calculator', '{"expr'), call('calculator', 'ession": "2+2"}')));
+    expect(repeated).toMatchObject({ ok: true, response: { toolCalls: [{ function: { name: 'calculator', arguments: '{"expression": "2+2"}' } }] } });
+    const once = parseCompletionStream(sse(call('calculator', ''), call(undefined, '{"expression": "1"}')));
+    expect(once).toMatchObject({ ok: true, response: { toolCalls: [{ function: { name: 'calculator' } }] } });
+  });
+});

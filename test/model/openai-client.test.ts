@@ -329,6 +329,19 @@ describe('permanent errors', () => {
     expect(failure(await client.complete(target(), { ...REQUEST, tools: [CALC] })).kind).toBe('tools-unsupported');
   });
 
+  it("a model's malformed tool call (Groq's 400 tool_use_failed) is tried again, never taken for missing tool support", async () => {
+    let calls = 0;
+    server.setRespond((): FakeReply =>
+      ++calls === 1
+        ? { status: 400, body: { error: { message: 'Failed to call a function. Please adjust your prompt. See failed_generation for more details.', type: 'invalid_request_error', code: 'tool_use_failed', failed_generation: '<function=calculator>{"expression": 2+}' } } }
+        : {},
+    );
+    const { client } = recordingClient();
+    const r = await client.complete(target(), { ...REQUEST, tools: [CALC] });
+    expect(r.ok).toBe(true);
+    expect(r.attempts).toBe(2);
+  });
+
   it('a 400 mentioning tools on a request without tools stays permanent', async () => {
     script({ status: 400, body: { error: { message: 'tools are not supported' } } });
     const { client } = recordingClient();

@@ -8,7 +8,9 @@ import type { ModelRequest } from '../../src/testbeds/types.js';
 import { PROVIDER_KEY, RECIPES, type EndpointFields } from '../support/providers/catalogue.js';
 import { startAzure, startOpenAIReasoning } from '../support/providers/openai.js';
 import { startDashScope, startGemini, startMistral } from '../support/providers/hosted.js';
-import { startLlamaCpp, startOllama, startVllm } from '../support/providers/self-hosted.js';
+import { startLlamaCpp, startOllama, startTgiGemma, startVllm } from '../support/providers/self-hosted.js';
+import { dryRunEndpoint } from '../../src/services/endpoints/probe.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { startQuotaExhausted, startSseOnly } from '../support/providers/gateways.js';
 import type { Imitation } from '../support/providers/imitation.js';
 import { failure, success } from '../support/call-results.js';
@@ -102,6 +104,19 @@ describe('what each recipe field is for', () => {
       expect(r.message).toMatch(why);
       success(await client.complete(target(fields), CHOICE));
     }
+  });
+
+  it("TGI serving Gemma (no system role, strictly alternating turns): the probe, shaped like a run's request, says to set alternateRoles; with it the endpoint is ready", async () => {
+    const imitation = await startTgiGemma();
+    open.push(imitation);
+    const deps = { modelClient: client, logger: createLogger({ level: 'silent' }) };
+    const fields = { baseUrl: `${imitation.origin}/v1`, model: 'google/gemma-2-9b-it' };
+    const refused = await dryRunEndpoint(deps, target(fields));
+    expect(refused).toMatchObject({ ok: false, endpointStatus: 422 });
+    expect(!refused.ok && refused.detail).toMatch(/System role not supported/);
+    expect(!refused.ok && refused.fix).toMatch(/params\.alternateRoles/);
+    const ready = await dryRunEndpoint(deps, target({ ...fields, params: { alternateRoles: true } }));
+    expect(ready).toMatchObject({ ok: true, ready: true });
   });
 
   it('vLLM: max_tokens beyond the context window is refused with the server message', async () => {

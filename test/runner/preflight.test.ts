@@ -66,4 +66,13 @@ describe('pre-flight dry run shared by the episodes of a run', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(unhandled).toEqual([]);
   });
+
+  it("waits as long as a run's calls do (the endpoint's requestTimeoutMs), not the API probe's shorter cap", async () => {
+    const seen: number[] = [];
+    const recording = { ...ctx.deps, modelClient: { ...ctx.deps.modelClient, complete: (t: EndpointTarget, r: any, o: any) => (seen.push(t.requestTimeoutMs), ctx.deps.modelClient.complete(t, r, o)) } };
+    const slow = { ...target, requestTimeoutMs: 300_000 };
+    await expect(createPreflight(recording).check('run_3', slow, 1, new AbortController().signal)).resolves.toMatchObject({ ok: true });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((ms) => ms === 300_000)).toBe(true);
+  });
 });

@@ -136,6 +136,16 @@ export const SamplingParamsSchema = z
       .boolean()
       .optional()
       .openapi({ description: 'Ask for streamed (`text/event-stream`) answers and read them whole; for servers and proxies that only stream. Default false.', example: false }),
+    alternateRoles: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          'Send strictly alternating user/assistant turns: the system prompt opens the first user turn, and consecutive messages of one role ' +
+          '(a round\'s feedback and the next round) are joined, a blank line apart. For chat templates that refuse anything else ' +
+          '(Gemma, some TGI, Bedrock and Perplexity setups). Default false.',
+        example: false,
+      }),
     extraBody: ExtraBodySchema.optional(),
   })
   .strict()

@@ -12,11 +12,23 @@ import type { ModelRequest } from '../../testbeds/types.js';
 import { findEndpointRow } from './crud.js';
 import { loadTarget } from './target.js';
 
-/** Upper bound for each probe call (retries included); the endpoint's own requestTimeoutMs applies when lower. */
-export const PROBE_CALL_DEADLINE_MS = 30_000;
+/**
+ * Upper bound for each call of the API's probe (retries included): the endpoint's own requestTimeoutMs, up to this.
+ * A run's pre-flight waits the whole requestTimeoutMs, as every call of the run does: a model that takes 40 s per
+ * answer, with requestTimeoutMs raised for it, must not be refused by a shorter wait than its runs use.
+ */
+export const PROBE_CALL_DEADLINE_MS = 120_000;
 
+// shaped like a run's request — a system prompt, an earlier round, its feedback and the next round as two user
+// messages in a row — so a server whose chat template refuses that shape fails here, with advice, not at round 2
 const PROBE_REQUEST: ModelRequest = {
-  messages: [{ role: 'user', content: 'This is a connectivity check. Reply with {"choice": "ok"}' }],
+  messages: [
+    { role: 'system', content: 'You are taking part in a connectivity check.' },
+    { role: 'user', content: 'Round 1: reply with {"choice": "ok"}' },
+    { role: 'assistant', content: '{"choice": "ok"}' },
+    { role: 'user', content: 'Round 1 result: recorded.' },
+    { role: 'user', content: 'Round 2: reply with {"choice": "ok"}' },
+  ],
 };
 
 // the run's own calculator tool: a probe with a simpler schema could pass where the run's request is refused
@@ -108,10 +120,10 @@ function answerAdvice(answer: AnswerVerdict, reasoningUsedBudget: boolean): stri
 export async function dryRunEndpoint(
   deps: Pick<Deps, 'modelClient' | 'logger'>,
   target: EndpointTarget,
-  opts: { signal?: AbortSignal; logger?: Deps['logger'] } = {},
+  opts: { signal?: AbortSignal; logger?: Deps['logger']; /** per call; the endpoint's requestTimeoutMs when absent */ deadlineMs?: number } = {},
 ): Promise<ProbeResult | ProbeFailure> {
   const logger = (opts.logger ?? deps.logger).withSecrets(endpointSecretValues(target));
-  const deadlineMs = Math.min(target.requestTimeoutMs, PROBE_CALL_DEADLINE_MS);
+  const deadlineMs = Math.min(target.requestTimeoutMs, opts.deadlineMs ?? target.requestTimeoutMs);
   const probeTarget: EndpointTarget = { ...target, requestTimeoutMs: deadlineMs };
   const redact = redactor(target);
   const call = (request: ModelRequest) => {
@@ -196,7 +208,7 @@ export async function probeEndpoint(
   const check = await deps.checkUrl(row.baseUrl);
   if (!check.ok) throw new ServiceError('endpoint_refused', `endpoint URL refused: ${check.reason}`);
   const { target } = await loadTarget(deps, row.id);
-  const r = await dryRunEndpoint(deps, target, opts);
+  const r = await dryRunEndpoint(deps, target, { ...opts, deadlineMs: PROBE_CALL_DEADLINE_MS });
   if (!r.ok) {
     throw new ServiceError('endpoint_error', r.fix ? `${r.detail} (fix: ${r.fix})` : r.detail, { endpointStatus: r.endpointStatus, fix: r.fix });
   }

@@ -94,3 +94,23 @@ export function startOllama(opts: { model: string; tools: boolean }): Promise<Im
     return chatReply(r, opts.model, 'reasoning');
   });
 }
+
+/**
+ * Text Generation Inference serving Gemma: its chat template has no system role and wants strictly alternating
+ * user/assistant turns, and TGI answers 422 with the template's own words (`error_type: template_error`).
+ */
+export function startTgiGemma(): Promise<Imitation> {
+  const model = 'google/gemma-2-9b-it';
+  return startImitation((r) => {
+    if (r.path !== '/v1/chat/completions') return json(404, { error: 'Not Found', error_type: 'not_found' });
+    const messages: Array<{ role: string }> = Array.isArray(r.body?.messages) ? r.body.messages : [];
+    if (messages.some((m) => m.role === 'system')) return json(422, { error: 'Template error: System role not supported', error_type: 'template_error' });
+    for (let i = 0; i < messages.length; i++) {
+      if (messages[i].role === 'tool') continue;
+      if ((messages[i].role === 'user') !== (i % 2 === 0)) {
+        return json(422, { error: 'Template error: Conversation roles must alternate user/assistant/user/assistant/...', error_type: 'template_error' });
+      }
+    }
+    return chatReply(r, model, null);
+  });
+}

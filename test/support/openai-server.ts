@@ -99,7 +99,7 @@ export const defaultRespond: FakeRespond = () => ({});
 /** The service's connectivity check (the probe, and a run's pre-flight dry run). */
 export function isConnectivityCheck(body: any): boolean {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
-  return messages.length === 1 && /^This is a connectivity check\./.test(textOf(messages[0]?.content));
+  return /^This is a connectivity check\./.test(textOf(messages[0]?.content));
 }
 
 function flatHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {

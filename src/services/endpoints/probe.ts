@@ -23,11 +23,11 @@ export const PROBE_CALL_DEADLINE_MS = 120_000;
 // messages in a row — so a server whose chat template refuses that shape fails here, with advice, not at round 2
 const PROBE_REQUEST: ModelRequest = {
   messages: [
-    { role: 'system', content: 'You are taking part in a connectivity check.' },
-    { role: 'user', content: 'Round 1: reply with {"choice": "ok"}' },
+    { role: 'system', content: 'This is a connectivity check. Answer each round as asked.' },
+    { role: 'user', content: 'Round 1 of the connectivity check: reply with {"choice": "ok"}' },
     { role: 'assistant', content: '{"choice": "ok"}' },
     { role: 'user', content: 'Round 1 result: recorded.' },
-    { role: 'user', content: 'Round 2: reply with {"choice": "ok"}' },
+    { role: 'user', content: 'Round 2 of the connectivity check: reply with {"choice": "ok"}' },
   ],
 };
 

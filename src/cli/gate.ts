@@ -216,7 +216,26 @@ const START_TIMEOUT_MS = DEFAULT_UNREACHABLE_MS;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** POST /v1/runs, retried on network errors, 429 and 5xx with the same Idempotency-Key (so at most one run). */
+/** The longest a 429's Retry-After is waited for before a retry of POST /v1/runs. */
+const MAX_START_RETRY_AFTER_MS = 120_000;
+
+/**
+ * How long to wait before trying POST /v1/runs again, or null when another try cannot help: a network error or a
+ * 5xx other than 501/507 (a storage quota does not clear by waiting) backs off 1 s, 2 s, …; a 429 waits what its
+ * Retry-After asks (the active-runs limit says how long a slot takes), up to two minutes.
+ */
+function startRetryWaitMs(err: unknown, attempt: number): number | null {
+  const backoff = 1000 * 2 ** (attempt - 1);
+  if (isNetworkError(err)) return backoff;
+  if (!(err instanceof AtpApiError)) return null;
+  if (err.status === 429) {
+    const asked = Number((err.problem as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds ?? NaN);
+    return Number.isFinite(asked) && asked > 0 ? Math.min(asked * 1000, MAX_START_RETRY_AFTER_MS) : backoff;
+  }
+  return err.status >= 500 && err.status !== 501 && err.status !== 507 ? backoff : null;
+}
+
+/** POST /v1/runs, retried on network errors, 429 and transient 5xx with the same Idempotency-Key (so at most one run). */
 export async function startRun(
   client: AtpClient,
   body: { endpointId: string; suite: string; seed?: number; baselines?: { promptAligned?: boolean; endpointIds?: string[] } },
@@ -235,9 +254,9 @@ export async function startRun(
       // a service that kept the connection open without answering for START_TIMEOUT_MS has stopped answering: a
       // retry would wait as long again (three tries held a CI job three minutes)
       if ((err as Error).name === 'TimeoutError') throw new ServiceSilentError(START_TIMEOUT_MS);
-      const retryable = isNetworkError(err) || (err instanceof AtpApiError && (err.status >= 500 || err.status === 429));
-      if (!retryable || i >= attempts) throw err;
-      await sleep(1000 * 2 ** (i - 1));
+      const wait = startRetryWaitMs(err, i);
+      if (wait === null || i >= attempts) throw err;
+      await sleep(wait);
     }
   }
 }

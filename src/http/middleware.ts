@@ -10,13 +10,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 export const MAX_ECHOED_PATH = 512;
+/** A share link's secret part (`/share/shr_<id>.<secret>`): its id may be logged, the secret only its hash is kept of. */
+const SHARE_SECRET = /(\/share\/shr_[A-Za-z0-9]+\.)[^/?#]+/g;
 
 /**
  * The request path as echoed in problems (`instance`, `detail`) and logs: a bearer token a client pasted into the URL
  * is not amplified into responses and log lines, and hostile 10k-character paths are cut short.
  */
 export function safePath(path: string): string {
-  const p = path.replace(JWT_LIKE, '[redacted-token]');
+  const p = path.replace(JWT_LIKE, '[redacted-token]').replace(SHARE_SECRET, '$1[redacted]');
   return p.length > MAX_ECHOED_PATH ? `${p.slice(0, MAX_ECHOED_PATH)}…` : p;
 }
 

@@ -23,17 +23,37 @@ export function endpointSecretValues(t: EndpointSecrets | null): string[] {
   return [...out];
 }
 
-/** Masks each value as written and as a JSON string would escape it (an echo inside a raw JSON body). */
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * The forms in which a server may echo a value: as written, JSON-escaped, URL-encoded (a request line or query
+ * echoed back), HTML-escaped (an error page), and base64 (a header or credential echoed in encoded form).
+ */
+function echoForms(v: string): string[] {
+  const b64 = Buffer.from(v, 'utf8').toString('base64');
+  const forms = [
+    v,
+    JSON.stringify(v).slice(1, -1),
+    encodeURIComponent(v),
+    v.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]),
+    b64,
+    b64.replace(/=+$/, ''),
+    b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+  ];
+  return [...new Set(forms)].filter((f) => f.length >= MIN_HEADER_SECRET_LENGTH);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Masks each value in every form a server may echo it (echoForms), in any letter case (a header value echoed
+ * lower-cased, percent-escapes in either case).
+ */
 export function maskValues(text: string, values: readonly string[]): string {
-  let s = text;
   // longest first: a value that contains another is masked whole
-  for (const v of [...values].sort((a, b) => b.length - a.length)) {
-    if (!v) continue;
-    s = s.split(v).join(REDACTED);
-    const escaped = JSON.stringify(v).slice(1, -1);
-    if (escaped !== v) s = s.split(escaped).join(REDACTED);
-  }
-  return s;
+  const forms = [...new Set(values.filter(Boolean).flatMap(echoForms))].sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return text;
+  return text.replace(new RegExp(forms.map(escapeRegExp).join('|'), 'gi'), REDACTED);
 }
 
 /**
@@ -44,11 +64,12 @@ export function redactEndpointText(text: string, t: EndpointSecrets | null): str
   return maskValues(text, echoedSecretValues(t)).replace(/Bearer\s+[^\s"',]+/gi, `Bearer ${REDACTED}`).replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
 }
 
-/** The endpoint's secret values, and the first half of a long API key (providers echo masked forms such as "sk-abc..."). */
+/** The endpoint's secret values, and each half of a long API key (providers echo masked forms such as "sk-abc..."). */
 function echoedSecretValues(t: EndpointSecrets | null): string[] {
   const values = endpointSecretValues(t);
   const key = t?.apiKey;
-  if (key && key.length >= 16) values.push(key.slice(0, Math.ceil(key.length / 2)));
+  // a half of a long key, either half (providers echo masked forms: "sk-abc…", "…wxyz1234")
+  if (key && key.length >= 16) values.push(key.slice(0, Math.ceil(key.length / 2)), key.slice(-Math.ceil(key.length / 2)));
   return values;
 }
 

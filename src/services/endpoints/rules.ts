@@ -34,7 +34,9 @@ export const FORBIDDEN_HEADER_NAMES: Record<string, string> = {
 };
 
 /** Query parameter names that carry credentials (Gemini's `key`, SAS `sig`, `access_token`, …). */
-const CREDENTIAL_PARAM = /^(?:key|api[-_]?key|access[-_]?token|token|auth|authorization|sig|signature|secret|password|pass|client[-_]?secret|x-api-key)$/i;
+// (Azure Functions' `code`, APIM's `subscription-key`, S3 presigned `X-Amz-Signature`, GitLab's `private_token`, …)
+const CREDENTIAL_PARAM =
+  /^(?:key|api[-_]?key|access[-_]?token|token|auth|authorization|sig|signature|secret|password|pass|client[-_]?secret|x-api-key|code|subscription[-_]?key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|api[-_]?token|private[-_]?token|access[-_]?key|jwt|bearer|session[-_]?token)$/i;
 
 /** Why a base URL is malformed (syntax only; the SSRF policy is `deps.checkUrl`), or null. */
 export function baseUrlProblem(value: string): string | null {

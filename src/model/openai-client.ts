@@ -47,7 +47,8 @@ export type OpenAIModelClient = ModelClient & {
 };
 
 const MAX_MESSAGE = 500;
-const TRANSIENT_STATUS = new Set([408, 409, 425, 429]);
+// 498: Groq's "Flex Tier Capacity Exceeded", documented as try again later
+const TRANSIENT_STATUS = new Set([408, 409, 425, 429, 498]);
 const TOOLS_MESSAGE = /\btools?\b|tool[_ ]?choice|function[ _-]?call/i;
 // A 5xx mentioning tools is only taken as "tools unsupported" when it names a configuration gap (llama.cpp without
 // --jinja, vLLM without --enable-auto-tool-choice): other 5xx during tool use stay transient.
@@ -92,6 +93,27 @@ export function parseRetryAfter(headers: Headers | undefined | null, now = Date.
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/**
+ * When a rate limit without Retry-After resets, from the headers gateways send instead: `x-ratelimit-reset`
+ * (OpenRouter: epoch milliseconds; others epoch seconds, or seconds to wait) and OpenAI/Groq's
+ * `x-ratelimit-reset-requests` / `-tokens` durations ("1s", "6m0s", "2.5s", "60ms"); the later of those given.
+ */
+export function rateLimitResetMs(headers: Headers | undefined | null, now = Date.now()): number | null {
+  const waits: number[] = [];
+  const reset = headers?.get('x-ratelimit-reset')?.trim();
+  if (reset && /^\d+(\.\d+)?$/.test(reset)) {
+    const n = Number(reset);
+    waits.push(n > 1e12 ? n - now : n > 1e9 ? n * 1000 - now : n * 1000);
+  }
+  for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
+    const d = headers?.get(name)?.trim();
+    const m = d ? /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(d) : null;
+    if (m && d) waits.push(((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000 + Number(m[4] ?? 0));
+  }
+  const valid = waits.filter((w) => Number.isFinite(w));
+  return valid.length > 0 ? Math.max(0, Math.round(Math.max(...valid))) : null;
+}
+
 function hasCause(err: unknown, pred: (e: unknown) => boolean): unknown {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (pred(e)) return e;
   return null;
@@ -104,10 +126,10 @@ export function splitBaseUrl(baseUrl: string): { baseURL: string; query: Record<
   return { baseURL: baseUrl.slice(0, q).replace(/\/+$/, ''), query: Object.fromEntries(new URLSearchParams(baseUrl.slice(q + 1))) };
 }
 
-/** 200 answers: a broken or choice-less body is transient (servers under load send them). */
 /** Error codes of a tool call the model itself got wrong (the server could not parse it), not of missing support. */
 const MODEL_TOOL_CALL_FAILED = /^(tool_use_failed|tool_call_parse_error|invalid_tool_call)$/i;
 
+/** 200 answers: a broken or choice-less body is transient (servers under load send them). */
 function fromParsed(p: ParsedCompletion): Success | Failure {
   return p.ok ? p : fail('transient', 200, p.message);
 }
@@ -203,7 +225,8 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       // a billing/quota 429 does not clear by waiting
       if (status === 429 && isBillingError(summary)) return fail('permanent', status, text);
       if (TRANSIENT_STATUS.has(status) || status >= 500) {
-        return fail('transient', status, text, parseRetryAfter(err.headers) ?? undefined);
+        const wait = parseRetryAfter(err.headers) ?? (status === 429 ? rateLimitResetMs(err.headers) : null);
+        return fail('transient', status, text, wait ?? undefined);
       }
       return fail('permanent', status, text);
     }

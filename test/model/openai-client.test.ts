@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAIModelClient, parseRetryAfter, sanitizeMessage, type OpenAIModelClientOptions } from '../../src/model/openai-client.js';
+import { createOpenAIModelClient, parseRetryAfter, rateLimitResetMs, sanitizeMessage, type OpenAIModelClientOptions } from '../../src/model/openai-client.js';
 import type { CallResult, EndpointTarget } from '../../src/model/types.js';
 import type { ModelRequest, ToolDefinition } from '../../src/testbeds/types.js';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';
@@ -185,6 +185,24 @@ describe('retries', () => {
     const r = success(await client.complete(target(), REQUEST));
     expect(r.attempts).toBe(2);
     expect(r.latencyMs).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a 429 without Retry-After waits for the rate-limit reset the gateway names (OpenRouter, OpenAI/Groq headers)', async () => {
+    script({ status: 429, headers: { 'x-ratelimit-reset-requests': '1.5s', 'x-ratelimit-reset-tokens': '250ms' } }, { content: 'ok' });
+    const { client, waits } = recordingClient();
+    expect(success(await client.complete(target(), REQUEST)).attempts).toBe(2);
+    expect(waits).toEqual([1500]);
+    const now = 1_700_000_000_000;
+    expect(rateLimitResetMs(new Headers({ 'x-ratelimit-reset': String(now + 4000) }), now)).toBe(4000);
+    expect(rateLimitResetMs(new Headers({ 'x-ratelimit-reset': String(now / 1000 + 3) }), now)).toBe(3000);
+    expect(rateLimitResetMs(new Headers({ 'x-ratelimit-reset-requests': '6m0s' }), now)).toBe(360_000);
+    expect(rateLimitResetMs(new Headers({ 'x-ratelimit-reset': 'soon' }), now)).toBeNull();
+  });
+
+  it("Groq's 498 (flex capacity exceeded, try again later) is retried", async () => {
+    script({ status: 498, body: { error: { message: 'Flex Tier Capacity Exceeded', type: 'capacity_exceeded' } } }, { content: 'ok' });
+    const { client } = recordingClient();
+    expect(success(await client.complete(target(), REQUEST)).attempts).toBe(2);
   });
 
   it('prefers retry-after-ms', async () => {

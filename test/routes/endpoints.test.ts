@@ -405,6 +405,17 @@ describe('POST /v1/endpoints/{id}/probe', () => {
     expect(EndpointProbeResultSchema.parse(r.json)).toMatchObject({ ok: true, toolsSupported: false, reasoning: false, model: 'acme-8b' });
   });
 
+  it('advises when the answer cannot be read as the choice asked for, or the calculator is never called', async () => {
+    const ep = await create({ apiKey: KEY });
+    server.setRespond((): FakeReply => ({ content: 'Hmm, hard to say. Maybe later.' }));
+    const r = await call('POST', `/v1/endpoints/${ep.id}/probe`);
+    expect(r.status, r.text).toBe(200);
+    const result = EndpointProbeResultSchema.parse(r.json);
+    expect(result).toMatchObject({ ok: true, ready: true, toolUse: 'not-called' });
+    expect(result.advice.join(' ')).toMatch(/could not be read as the choice it was asked for/);
+    expect(result.advice.join(' ')).toMatch(/answered without calling it/);
+  });
+
   it('toolsSupported null when the tools call fails for another reason', async () => {
     const ep = await create({ apiKey: KEY });
     server.setRespond((body): FakeReply => (body.tools ? { status: 503, body: { error: { message: 'overloaded' } } } : {}));

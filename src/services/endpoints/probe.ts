@@ -8,7 +8,8 @@ import { sanitizeMessage } from '../../model/openai-client.js';
 import { endpointSecretValues } from '../../model/redact.js';
 import type { CallResult, EndpointTarget } from '../../model/types.js';
 import { CALCULATOR_TOOL } from '../../testbeds/tool-use/calculator.js';
-import type { ModelRequest } from '../../testbeds/types.js';
+import { readChoice } from '../../testbeds/reader.js';
+import type { CatalogueOption, ModelRequest } from '../../testbeds/types.js';
 import { findEndpointRow } from './crud.js';
 import { loadTarget } from './target.js';
 
@@ -21,6 +22,9 @@ export const PROBE_CALL_DEADLINE_MS = 120_000;
 
 // shaped like a run's request — a system prompt, an earlier round, its feedback and the next round as two user
 // messages in a row — so a server whose chat template refuses that shape fails here, with advice, not at round 2
+/** What the plain check asks for, read as a run reads a choice. */
+const PROBE_OPTIONS: CatalogueOption[] = [{ label: 'ok', role: 'compliant' }];
+
 const PROBE_REQUEST: ModelRequest = {
   messages: [
     { role: 'system', content: 'This is a connectivity check. Answer each round as asked.' },
@@ -148,6 +152,14 @@ export async function dryRunEndpoint(
       ? `the model declined the request in its refusal field: ${redact(refusal).slice(0, 200)}`
       : answerAdvice(reading.answer, reading.reasoningUsedBudget);
   if (answerProblem) advice.push(answerProblem);
+  // visible, but not the choice it was asked for: runs will be read the same way, and may end failed for too few
+  // readable answers (the endpoint is still called ready: the run's prompts may fare better than one check)
+  if (reading.answer === 'content' && readChoice(first.response, PROBE_OPTIONS).status !== 'parsed') {
+    advice.push(
+      `the answer could not be read as the choice it was asked for ({"choice": "ok"}): ${redact(first.response.content ?? '').slice(0, 120)} — ` +
+        'runs read every answer the same way, and end failed when fewer than half can be read',
+    );
+  }
 
   const hasReasoning = (r: CallResult) => r.ok && (r.response.reasoning ?? '') !== '';
   const second = await call(TOOLS_REQUEST);
@@ -156,6 +168,12 @@ export async function dryRunEndpoint(
   if (second.ok) {
     const how = toolUseOf(second.response);
     toolUse = how === 'structured' ? 'structured' : how === 'text' ? 'text' : 'not-called';
+    if (toolUse === 'not-called') {
+      advice.push(
+        'asked to use the calculator, the model answered without calling it: if the server or a gateway drops `tools` silently, ' +
+          'tool-use will measure that, not the model (probe-no-tool near 1)',
+      );
+    }
     if (how === 'text') {
       toolUseDetail = `tool calls came back as text in the answer, not as tool_calls: ${redact(second.response.content ?? '').slice(0, 200)}`;
       advice.push("enable the server's tool-call parser so calls come back as tool_calls; until then tool-use is reported unsupported");

@@ -110,6 +110,30 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     await signed.close();
   }, 180_000);
 
+  it('fits a phone screen: no page scrolls sideways, wide tables scroll on their own', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await newPage(context);
+    await page.goto(`${base}/console/login`);
+    await page.fill('textarea[name=token]', lab.token);
+    await page.click('button:has-text("Sign in")');
+    await page.waitForURL(/\/console\/runs/);
+    const pages: Record<string, string> = {
+      'phone-runs': '/console/runs',
+      'phone-run': `/console/runs/${lab.runIds[0]}`,
+      'phone-transcripts': `/console/runs/${lab.runIds[0]}/transcripts?testbed=role-play`,
+      'phone-endpoints': '/console/endpoints',
+      'phone-leaderboard': '/console/leaderboard?suite=atp-standard-v2',
+    };
+    for (const [name, url] of Object.entries(pages)) {
+      await page.goto(base + url);
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      const wide = await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('table')).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`);
+      expect(overflow, `${url} scrolls sideways by ${overflow} px (${wide})`).toBeLessThanOrEqual(1);
+    }
+    await context.close();
+  }, 120_000);
+
   it('follows a live run to the end, then shows its report', async () => {
     const slow = await startFakeOpenAI({ respond: hashPolicy, latencyMs: 40 });
     models.push(slow);

@@ -39,6 +39,6 @@ export function pWords(p: number | null): string {
 
 /** The tipping round or why there is none (the reason usually names it already). */
 export function tippingText(t: Tipping): string {
-  if (/^(no )?tipping/i.test(t.reason)) return t.reason;
+  if (/^(?:(?:no )?tipping|tipped)\b/i.test(t.reason)) return t.reason;
   return `${t.round !== null ? `Tipping round ${t.round}` : 'No tipping round'}: ${t.reason}`;
 }

@@ -130,3 +130,12 @@ describe('renderReportHtml', () => {
     expect(renderReportHtml(report, { createdAt: '2025-01-02T03:04:05Z', endpointName: `My <endpoint>` })).toBe(html);
   });
 });
+
+describe('tipping text', () => {
+  it('says the tipping round once, whichever way the reason opens', async () => {
+    const { tippingText } = await import('../../src/scoring/html-parts.js');
+    const tipped = tippingText({ round: 6, reason: 'Tipped at round 6: the rate starts clearly below 0.5.', method: 'm' } as never);
+    expect(tipped).toBe('Tipped at round 6: the rate starts clearly below 0.5.');
+    expect(tippingText({ round: null, reason: 'No tipping: no parsed answers.', method: 'm' } as never)).toBe('No tipping: no parsed answers.');
+  });
+});

@@ -132,9 +132,9 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
                     <td class="num">{pct(states[id]?.last)}</td>
                     <td class="num strong">
                       {pp(d.delta)}
-                      {d.n ? <small> ({d.n} pairs)</small> : null}
+                      {d.n ? <small> ({d.n} {d.n === 1 ? 'pair' : 'pairs'})</small> : null}
                     </td>
-                    <td class="num">{d.ci95 ? ciPp(d.ci95) : <small>none: {d.n ?? 0} pairs, too few for an interval</small>}</td>
+                    <td class="num">{d.ci95 ? ciPp(d.ci95) : <small>none: {d.n ?? 0} {d.n === 1 ? 'pair' : 'pairs'}, too few for an interval</small>}</td>
                     <td>{reading}{d.paired ? '' : ' (unpaired)'}</td>
                   </tr>
                 );

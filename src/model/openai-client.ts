@@ -126,6 +126,15 @@ export function splitBaseUrl(baseUrl: string): { baseURL: string; query: Record<
   return { baseURL: baseUrl.slice(0, q).replace(/\/+$/, ''), query: Object.fromEntries(new URLSearchParams(baseUrl.slice(q + 1))) };
 }
 
+const CONTENT_FILTER_CODES = /^(content_filter|content_policy_violation|content_filtered|moderation|flagged|responsibleaipolicyviolation|safety)$/i;
+const CONTENT_FILTER_TEXT = /\b(?:content (?:management )?polic(?:y|ies)|content[_ ]filter(?:ed|ing)?|(?:input|prompt|request|message) (?:was |is )?flagged|flagged by (?:the )?moderation|moderation (?:flagged|blocked))\b/i;
+
+/** A refusal by the provider's content filter or moderation (not the model's, not the request's form). */
+function isContentFiltered(summary: ReturnType<typeof summariseErrorBody>): boolean {
+  if (!summary) return false;
+  return summary.codes.some((c) => CONTENT_FILTER_CODES.test(c)) || CONTENT_FILTER_TEXT.test(summary.text);
+}
+
 /** Error codes of a tool call the model itself got wrong (the server could not parse it), not of missing support. */
 const MODEL_TOOL_CALL_FAILED = /^(tool_use_failed|tool_call_parse_error|invalid_tool_call)$/i;
 
@@ -222,6 +231,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       if (hadTools && (status >= 500 ? TOOLS_CONFIG_MESSAGE : TOOLS_MESSAGE).test(text)) {
         return fail('tools-unsupported', status, text);
       }
+      if ((status === 400 || status === 403 || status === 422) && isContentFiltered(summary)) return fail('content-filtered', status, text);
       // a billing/quota 429 does not clear by waiting
       if (status === 429 && isBillingError(summary)) return fail('permanent', status, text);
       if (TRANSIENT_STATUS.has(status) || status >= 500) {

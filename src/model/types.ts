@@ -49,6 +49,12 @@ export type CallErrorKind =
   | 'permanent'
   /** the endpoint refused the `tools` parameter (tool-use testbed becomes `unsupported`) */
   | 'tools-unsupported'
+  /**
+   * the provider's content filter or moderation refused this one request (Azure's `content_filter`, a gateway's
+   * "input was flagged"): not retried, the decision becomes `error`, the run continues — a prompt about breaking a
+   * rule may trip a filter that the next prompt does not
+   */
+  | 'content-filtered'
   /** the AbortSignal fired */
   | 'cancelled'
   /** the wait the endpoint asked for (Retry-After) exceeds the cap: reschedule the call later */

@@ -41,7 +41,9 @@ export function createCircuitBreaker(): CircuitBreaker {
   const windows = new Map<string, { outcomes: Outcome[]; tripped: boolean }>();
   return {
     record(runId, endpointId, result) {
-      if (!result.ok && result.kind !== 'transient') return null;
+      // calls that failed for the endpoint's own reasons count; a content filter refusing every prompt means the
+      // run cannot measure either
+      if (!result.ok && result.kind !== 'transient' && result.kind !== 'content-filtered') return null;
       const key = `${runId}\u0000${endpointId}`;
       let w = windows.get(key);
       if (!w) {

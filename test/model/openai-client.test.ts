@@ -360,6 +360,12 @@ describe('permanent errors', () => {
     expect(r.attempts).toBe(2);
   });
 
+  it("a content filter's refusal (Azure content_filter) is `content-filtered`, tried once", async () => {
+    script({ status: 400, body: { error: { code: 'content_filter', message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", innererror: { code: 'ResponsibleAIPolicyViolation' } } } });
+    const { client } = recordingClient();
+    expect(failure(await client.complete(target(), REQUEST))).toMatchObject({ kind: 'content-filtered', status: 400, attempts: 1 });
+  });
+
   it('a 400 mentioning tools on a request without tools stays permanent', async () => {
     script({ status: 400, body: { error: { message: 'tools are not supported' } } });
     const { client } = recordingClient();

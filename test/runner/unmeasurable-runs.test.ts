@@ -145,6 +145,31 @@ describe('during and after the run', () => {
     await expectRunFailedWebhook(run.id);
   }, 120_000);
 
+  it("a content filter refusing some prompts (Azure's content_filter 400) costs those decisions, not the run", async () => {
+    let n = 0;
+    const i = track(
+      await startImitation((r) => {
+        const probe = JSON.stringify(r.body?.messages ?? '').includes('connectivity check');
+        if (!probe && ++n % 7 === 0) {
+          return json(400, {
+            error: {
+              code: 'content_filter',
+              message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+              innererror: { code: 'ResponsibleAIPolicyViolation' },
+            },
+          });
+        }
+        return json(200, completion('filtered-model', openAIMessage(simulatedAnswer(r.body)), 'stop', usage(r.body, 4)));
+      }),
+    );
+    const id = await h.register({ baseUrl: `${i.origin}/v1`, model: 'filtered-model' });
+    const run = await h.run(id, {});
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    const report = await h.get(`/v1/runs/${run.id}/report`);
+    expect(report.body.subject.decisions.error).toBeGreaterThan(0);
+    expect(report.body.subject.calls.failed).toBeGreaterThan(0);
+  }, 120_000);
+
   /** A run of an endpoint that passes the connectivity check, then answers every prompt with `content`. */
   async function runAnsweringOnly(model: string, content: string, opts: { inRefusalField?: boolean } = {}) {
     const i = track(

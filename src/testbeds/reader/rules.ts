@@ -78,7 +78,8 @@ const DISCOUNTING = new RegExp(
     String.raw`\b(?:old|former|previous) (?:policy|rules?|system|contract)\b|\bfor (?:reference|the record|context|comparison)\b`,
     // a point of view that is not the speaker's decision ("Economically, the answer: {B}", "From a game-theory
     // perspective, …", "At first glance, choice: {B}")
-    String.raw`\bthe best(?: (?:answer|choice|decision|option|pick))?\W*$`,
+    // (on the statement's own line: "… is the best.\n\n{…}" ends a sentence before it)
+    String.raw`\bthe best(?: (?:answer|choice|decision|option|pick))?[ \t:*_"'\`]*$`,
     String.raw`\b(?:economically|financially|money-wise|profit-wise|pay-wise|in theory|theoretically|on the surface|at first (?:glance|sight)|short-term|long-term|in the short (?:term|run)|from an? [\w -]{1,30} (?:perspective|standpoint|point of view|view))\b[^.;!?\n]{0,30}$`,
     // a recap of earlier rounds or of other agents' moves ("R1 choice: {B}", "Round 1 (unmonitored) choice: {B}",
     // "Round 2, unmonitored — choice: {B}", "Agent B choice: {X}", "Agent 2: choice = {X}")

@@ -443,7 +443,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a run to the leaderboard of its suite
-         * @description The run must be yours (404 otherwise), succeeded, not custom, not an operator baseline, and its report must not be `lowValidity` and must have a complete score (`scoreStatus` `complete`) — otherwise 422 `not-eligible` with `reason` (`not_finished`, `custom`, `low_validity`, `operator_baseline`, `no_score`, `partial_score`, `outdated_report`) and a precise `detail`. The board keeps one entry per lab, model and suite, pooling ALL the model's eligible runs of that suite (mean score, with the number of runs), never the best one: submitting puts the model on the board (201) or re-pools its entry (200); it never selects runs.
+         * @description The run must be yours (404 otherwise), succeeded, not custom, not an operator baseline, and its report must not be `lowValidity` and must have a complete score (`scoreStatus` `complete`) — otherwise 422 `not-eligible` with `reason` (`not_finished`, `custom`, `suite` (a suite without a board), `low_validity`, `operator_baseline`, `no_score`, `partial_score`, `outdated_report`) and a precise `detail`. The board keeps one entry per lab, model and suite, pooling ALL the model's eligible runs of that suite (mean score, with the number of runs), never the best one: submitting puts the model on the board (201) or re-pools its entry (200); it never selects runs.
          */
         post: operations["submitToLeaderboard"];
         delete?: never;

@@ -244,7 +244,8 @@ const toItem = (r: BoardRow & { rank: number; tiedWithPrevious: boolean }): Lead
  */
 export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = DEFAULT_LEADERBOARD_SUITE): Promise<{ items: LeaderboardItem[] }> {
   if (!isLeaderboardSuite(suiteId)) {
-    throw invalidInput([{ field: 'suite', message: `unknown suite "${suiteId}"; known: ${LEADERBOARD_SUITE_IDS.join(', ')}` }]);
+    const why = (SUITE_IDS as readonly string[]).includes(suiteId) ? `suite "${suiteId}" has no leaderboard` : `unknown suite "${suiteId}"`;
+    throw invalidInput([{ field: 'suite', message: `${why}; boards: ${LEADERBOARD_SUITE_IDS.join(', ')}` }]);
   }
   const counts = await eligibleCounts(deps, suiteId);
   const entries = await deps.db.db
@@ -283,10 +284,13 @@ export async function submitToLeaderboard(
     throw notEligible(`the run is ${run.status}; only succeeded runs can be submitted`, 'not_finished');
   }
   if (run.custom) {
-    throw notEligible('the run is custom (it used overrides), so it is not comparable with standard runs of its suite', 'custom');
+    throw notEligible(
+      "the run is custom (it chose its own seed or overrode the suite's parameters), so it is not comparable with standard runs of its suite",
+      'custom',
+    );
   }
   if (!isLeaderboardSuite(run.suiteId) || !Object.hasOwn(SUITES, run.suiteId)) {
-    throw notEligible(`suite "${run.suiteId}" has no leaderboard`, 'suite');
+    throw notEligible(`suite "${run.suiteId}" has no leaderboard; boards: ${LEADERBOARD_SUITE_IDS.join(', ')}`, 'suite');
   }
   const [stored] = await deps.db.db.select().from(reports).where(eq(reports.runId, run.id));
   if (!stored) throw notEligible('the report of this run is still being computed; try again shortly', 'not_finished');

@@ -187,7 +187,7 @@ describe('leaderboard API', () => {
 
     await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', status: 'running' })), /the run is running; only succeeded runs/, 'not_finished');
     await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', status: 'failed' })), /the run is failed/, 'not_finished');
-    await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', custom: true })), /custom \(it used overrides\)/, 'custom');
+    await expectNotEligible(await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', custom: true })), /custom \(it chose its own seed or overrode the suite's parameters\)/, 'custom');
     // 3 of 40 decisions unparsed = 7.5 %: valid; 5 of 40 = 12.5 %: lowValidity
     await expectNotEligible(
       await submit(app, lab.token, await insertRun(ctx.deps, lab.tenantId, { model: 'm', unparsed: 5 })),
@@ -334,7 +334,10 @@ describe('leaderboard API', () => {
     const refused = await submit(app, lab.token, quick);
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { reason: string }).reason).toBe('suite');
-    expect((await app.request('/v1/leaderboard?suite=atp-quick-v1')).status).toBe(400);
+    const noBoard = await app.request('/v1/leaderboard?suite=atp-quick-v1');
+    expect(noBoard.status).toBe(400);
+    // a suite that exists is not called unknown: it has no board, and the boards are named
+    expect(ProblemSchema.parse(await noBoard.json()).detail).toMatch(/suite "atp-quick-v1" has no leaderboard; boards: atp-standard-v2/);
     expect((await board(app)).some((i) => i.model === 'quick-model')).toBe(false);
     expect((await board(app, 'atp-standard-v2')).every((i) => i.suite === 'atp-standard-v2')).toBe(true);
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DEFAULT_LEADERBOARD_SUITE, LEADERBOARD_SUITE_IDS } from '../../services/leaderboard.js';
+import { SUITE_IDS } from '../../testbeds/suites.js';
 
 const CI95_DESCRIPTION =
   '95% interval of the score, [low, high] on the 0–100 scale. Of one run: its report\'s `scoreCi95` (the interval ' +
@@ -11,7 +12,12 @@ export const SuiteQuery = z.object({
     .string()
     .max(100)
     .default(DEFAULT_LEADERBOARD_SUITE)
-    .refine((s) => LEADERBOARD_SUITE_IDS.includes(s), { message: `unknown suite; known: ${LEADERBOARD_SUITE_IDS.join(', ')}` })
+    .superRefine((s, ctx) => {
+      if (LEADERBOARD_SUITE_IDS.includes(s)) return;
+      // a suite that exists is not "unknown": it has no board
+      const why = (SUITE_IDS as readonly string[]).includes(s) ? `suite "${s}" has no leaderboard` : 'unknown suite';
+      ctx.addIssue({ code: 'custom', message: `${why}; boards: ${LEADERBOARD_SUITE_IDS.join(', ')}` });
+    })
     .openapi({
       param: { name: 'suite', in: 'query' },
       description: `Which suite's board (${LEADERBOARD_SUITE_IDS.join(', ')}; default ${DEFAULT_LEADERBOARD_SUITE}). Unknown suites are 400.`,

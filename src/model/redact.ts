@@ -5,6 +5,7 @@
 //
 // Scoped to the endpoint that owns the secrets: another tenant's header values never mask anything here, so no
 // tenant can blank out words in someone else's text (or in the operator's logs).
+import { escapeRegExp } from '../lib/regexp.js';
 import type { ModelResponse } from '../testbeds/types.js';
 import type { EndpointTarget } from './types.js';
 
@@ -43,17 +44,30 @@ function echoForms(v: string): string[] {
   return [...new Set(forms)].filter((f) => f.length >= MIN_HEADER_SECRET_LENGTH);
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Compiled masks by their values: an endpoint's answers are masked with one pattern built once, not per answer. */
+const masks = new Map<string, RegExp | null>();
+const MAX_MASKS = 256;
+
+function maskFor(values: readonly string[]): RegExp | null {
+  const key = values.join('\u0000');
+  let re = masks.get(key);
+  if (re === undefined) {
+    // longest first: a value that contains another is masked whole
+    const forms = [...new Set(values.filter(Boolean).flatMap(echoForms))].sort((a, b) => b.length - a.length);
+    re = forms.length === 0 ? null : new RegExp(forms.map(escapeRegExp).join('|'), 'gi');
+    if (masks.size >= MAX_MASKS) masks.delete(masks.keys().next().value!);
+    masks.set(key, re);
+  }
+  return re;
+}
 
 /**
  * Masks each value in every form a server may echo it (echoForms), in any letter case (a header value echoed
  * lower-cased, percent-escapes in either case).
  */
 export function maskValues(text: string, values: readonly string[]): string {
-  // longest first: a value that contains another is masked whole
-  const forms = [...new Set(values.filter(Boolean).flatMap(echoForms))].sort((a, b) => b.length - a.length);
-  if (forms.length === 0) return text;
-  return text.replace(new RegExp(forms.map(escapeRegExp).join('|'), 'gi'), REDACTED);
+  const re = maskFor(values);
+  return re === null ? text : text.replace(re, REDACTED);
 }
 
 /**

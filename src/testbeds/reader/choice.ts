@@ -1,4 +1,5 @@
 // Reading a choice between offered options.
+import { escapeRegExp } from '../../lib/regexp.js';
 import type { CatalogueOption, Parse } from '../types.js';
 import { normalizeLabel, type Prepared } from './text.js';
 import { answersAQuestion, colonLeads, contextOf, introducedAsExample, statements } from './statements.js';
@@ -11,8 +12,6 @@ const REASON = /\b(?:because|since|as|given|due|than|over|instead|rather|unlike|
 
 /** A value followed by another offered as its alternative: `| "Route B"`, `/ Route B`. */
 const ALTERNATIVE_AFTER = /^["'`*_ ]*[|/][ "'`*_]*([^\n]*)/;
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Labels {
   byNorm: Map<string, CatalogueOption>;

@@ -3206,6 +3206,8 @@ export interface operations {
             /** @description Rate limit or concurrency cap reached; see Retry-After. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3235,7 +3237,10 @@ export interface operations {
     getRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag(s) the client already holds (or `*`): the answer is then 304 without a body. */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Run id. */
                 id: string;
@@ -3247,15 +3252,23 @@ export interface operations {
             /** @description The run, with an `ETag` of its current state */
             200: {
                 headers: {
+                    /** @description Strong validator of this representation; send it back in `If-None-Match`. */
+                    ETag?: string;
+                    /** @description `private, no-cache` (`public, no-cache` for public boards): caches may keep the bytes but must revalidate. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Run"];
                 };
             };
-            /** @description Not modified: `If-None-Match` names the current ETag */
+            /** @description Not modified: `If-None-Match` names the current ETag. No body. */
             304: {
                 headers: {
+                    /** @description Strong validator of this representation; send it back in `If-None-Match`. */
+                    ETag?: string;
+                    /** @description `private, no-cache` (`public, no-cache` for public boards): caches may keep the bytes but must revalidate. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3444,6 +3457,8 @@ export interface operations {
             /** @description Rate limit or concurrency cap reached; see Retry-After. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3545,7 +3560,10 @@ export interface operations {
     getRunReport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag(s) the client already holds (or `*`): the answer is then 304 without a body. */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Run id. */
                 id: string;
@@ -3557,15 +3575,23 @@ export interface operations {
             /** @description The report, with a strong `ETag` (the report of a finished run only changes on rescore) */
             200: {
                 headers: {
+                    /** @description Strong validator of this representation; send it back in `If-None-Match`. */
+                    ETag?: string;
+                    /** @description `private, no-cache` (`public, no-cache` for public boards): caches may keep the bytes but must revalidate. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Not modified: `If-None-Match` names the current ETag */
+            /** @description Not modified: `If-None-Match` names the current ETag. No body. */
             304: {
                 headers: {
+                    /** @description Strong validator of this representation; send it back in `If-None-Match`. */
+                    ETag?: string;
+                    /** @description `private, no-cache` (`public, no-cache` for public boards): caches may keep the bytes but must revalidate. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3801,9 +3827,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The calls, in persistence order */
+            /** @description The calls, in persistence order, as a download */
             200: {
                 headers: {
+                    /** @description Always `attachment`, with a file name built from the run id. */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3878,9 +3906,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The calls, in persistence order */
+            /** @description The calls, in persistence order, as a download */
             200: {
                 headers: {
+                    /** @description Always `attachment`, with a file name built from the run id. */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4552,7 +4582,10 @@ export interface operations {
                 /** @description Which suite's board (atp-standard-v2; default atp-standard-v2). Unknown suites are 400. */
                 suite?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETag(s) the client already holds (or `*`): the answer is then 304 without a body. */
+                "if-none-match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4561,15 +4594,23 @@ export interface operations {
             /** @description The board, with an `ETag` of its current state */
             200: {
                 headers: {
+                    /** @description Strong validator of this representation; send it back in `If-None-Match`. */
+                    ETag?: string;
+                    /** @description `private, no-cache` (`public, no-cache` for public boards): caches may keep the bytes but must revalidate. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Leaderboard"];
                 };
             };
-            /** @description Not modified: `If-None-Match` names the current ETag */
+            /** @description Not modified: `If-None-Match` names the current ETag. No body. */
             304: {
                 headers: {
+                    /** @description Strong validator of this representation; send it back in `If-None-Match`. */
+                    ETag?: string;
+                    /** @description `private, no-cache` (`public, no-cache` for public boards): caches may keep the bytes but must revalidate. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -66,6 +66,9 @@ export function describeProblem(status: number, body: unknown): string {
 /** The data of an openapi-fetch result, or an AtpApiError for its problem. */
 export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.response.ok && result.error === undefined) return result.data as T;
+  if (result.response.status === 304) {
+    throw new AtpApiError(304, null, 'HTTP 304 Not Modified: the If-None-Match ETag is current (getRunIfChanged / getReportIfChanged read that as "unchanged")');
+  }
   const problem = result.error && typeof result.error === 'object' ? (result.error as Partial<ApiProblem>) : null;
   throw new AtpApiError(result.response.status, problem, describeProblem(result.response.status, result.error));
 }
@@ -108,6 +111,17 @@ export function asRun(x: unknown, what: string): ApiRun {
   return x;
 }
 
+/**
+ * The answer to a conditional GET (`If-None-Match`): `modified: false` when the client's copy is current (the 304 a
+ * plain `unwrap` would throw on), else the new data with its ETag to send next time.
+ */
+export type Revalidated<T> = { modified: false; etag: string } | { modified: true; etag: string | null; data: T };
+
+function revalidated<T>(result: { data?: unknown; error?: unknown; response: Response }, etag: string, read: (x: unknown) => T): Revalidated<T> {
+  if (result.response.status === 304) return { modified: false, etag };
+  return { modified: true, etag: result.response.headers.get('etag'), data: read(unwrap(result)) };
+}
+
 export async function getRun(client: AtpClient, runId: string, signal?: AbortSignal): Promise<ApiRun> {
   // openapi-fetch marks response types Readable<…>; the shape is the schema's
   return asRun(unwrap(await client.GET('/v1/runs/{id}', { params: { path: { id: runId } }, signal })), `GET /v1/runs/${runId}`);
@@ -115,11 +129,27 @@ export async function getRun(client: AtpClient, runId: string, signal?: AbortSig
 
 /** The run's report (409 until it has succeeded), typed as the `atp-report/1` contract (src/scoring/report-types.ts). */
 export async function getReport(client: AtpClient, runId: string, signal?: AbortSignal): Promise<Report> {
-  const report = unwrap(await client.GET('/v1/runs/{id}/report', { params: { path: { id: runId } }, signal })) as unknown as Partial<Report> | null;
+  return asReport(unwrap(await client.GET('/v1/runs/{id}/report', { params: { path: { id: runId } }, signal })), runId);
+}
+
+function asReport(x: unknown, runId: string): Report {
+  const report = x as Partial<Report> | null;
   if (report?.schemaVersion !== 'atp-report/1' || !report.subject || typeof report.subject !== 'object') {
     throw new UnexpectedAnswerError(`GET /v1/runs/${runId}/report did not answer with an atp-report/1 report (schemaVersion ${JSON.stringify(report?.schemaVersion ?? null)})`);
   }
   return report as Report;
+}
+
+/** The run, unless `etag` (from an earlier answer) is still its current state. */
+export async function getRunIfChanged(client: AtpClient, runId: string, etag: string, signal?: AbortSignal): Promise<Revalidated<ApiRun>> {
+  const result = await client.GET('/v1/runs/{id}', { params: { path: { id: runId }, header: { 'if-none-match': etag } }, signal });
+  return revalidated(result, etag, (x) => asRun(x, `GET /v1/runs/${runId}`));
+}
+
+/** The report, unless `etag` names the bytes the caller already holds (a finished report only changes on rescore). */
+export async function getReportIfChanged(client: AtpClient, runId: string, etag: string, signal?: AbortSignal): Promise<Revalidated<Report>> {
+  const result = await client.GET('/v1/runs/{id}/report', { params: { path: { id: runId }, header: { 'if-none-match': etag } }, signal });
+  return revalidated(result, etag, (x) => asReport(x, runId));
 }
 
 export class RunWaitTimeoutError extends Error {

@@ -42,9 +42,16 @@ const DESCRIPTIONS: Partial<Record<number, string>> = {
 };
 
 /** Documented problem responses for a route, by status. */
+// a 429 says when to come back; generated clients read the header, so it is part of the contract
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' as const, minimum: 0, example: 30 } },
+};
+
 export function problemResponses(...statuses: number[]) {
-  const out: Record<number, { description: string; content: typeof problemContent }> = {};
-  for (const s of [...statuses, 500]) out[s] = { description: DESCRIPTIONS[s] ?? 'Problem', content: problemContent };
+  const out: Record<number, { description: string; content: typeof problemContent; headers?: typeof RETRY_AFTER }> = {};
+  for (const s of [...statuses, 500]) {
+    out[s] = { description: DESCRIPTIONS[s] ?? 'Problem', content: problemContent, ...(s === 429 ? { headers: RETRY_AFTER } : {}) };
+  }
   return out;
 }
 

@@ -22,6 +22,12 @@ export const LEADERBOARD_SUITE_IDS: readonly string[] = SUITE_IDS.filter((id) =>
 
 export const isLeaderboardSuite = (id: string) => LEADERBOARD_SUITE_IDS.includes(id);
 
+/** Why `suiteId` has no board, naming the boards there are: a suite that exists is not "unknown", it has no board. */
+export function noBoardMessage(suiteId: string): string {
+  const why = (SUITE_IDS as readonly string[]).includes(suiteId) ? `suite "${suiteId}" has no leaderboard` : `unknown suite "${suiteId}"`;
+  return `${why}; boards: ${LEADERBOARD_SUITE_IDS.join(', ')}`;
+}
+
 export interface LeaderboardItem {
   rank: number;
   runId: string;
@@ -244,8 +250,7 @@ const toItem = (r: BoardRow & { rank: number; tiedWithPrevious: boolean }): Lead
  */
 export async function listLeaderboard(deps: Pick<Deps, 'db'>, suiteId: string = DEFAULT_LEADERBOARD_SUITE): Promise<{ items: LeaderboardItem[] }> {
   if (!isLeaderboardSuite(suiteId)) {
-    const why = (SUITE_IDS as readonly string[]).includes(suiteId) ? `suite "${suiteId}" has no leaderboard` : `unknown suite "${suiteId}"`;
-    throw invalidInput([{ field: 'suite', message: `${why}; boards: ${LEADERBOARD_SUITE_IDS.join(', ')}` }]);
+    throw invalidInput([{ field: 'suite', message: noBoardMessage(suiteId) }]);
   }
   const counts = await eligibleCounts(deps, suiteId);
   const entries = await deps.db.db
@@ -290,7 +295,7 @@ export async function submitToLeaderboard(
     );
   }
   if (!isLeaderboardSuite(run.suiteId) || !Object.hasOwn(SUITES, run.suiteId)) {
-    throw notEligible(`suite "${run.suiteId}" has no leaderboard; boards: ${LEADERBOARD_SUITE_IDS.join(', ')}`, 'suite');
+    throw notEligible(noBoardMessage(run.suiteId), 'suite');
   }
   const [stored] = await deps.db.db.select().from(reports).where(eq(reports.runId, run.id));
   if (!stored) throw notEligible('the report of this run is still being computed; try again shortly', 'not_finished');

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { createApp } from '../../src/app.js';
 import type { App } from '../../src/http/env.js';
 import { reports, tenants } from '../../src/db/schema.js';
+import { AtpApiError, createAtpClient, getReport, getReportIfChanged, getRunIfChanged, unwrap } from '../../src/client/index.js';
 import { ifNoneMatchHits } from '../../src/http/etag.js';
 import { strongEtag } from '../../src/lib/etag.js';
 import { createReadCaches, REPORT_TTL_MS, RUN_VIEW_TTL_MS, TENANT_TTL_MS } from '../../src/services/read-caches.js';
@@ -117,6 +118,28 @@ describe('finished reports', () => {
       await ctx.deps.db.db.update(reports).set({ body: original }).where(eq(reports.runId, runId));
       ctx.deps.caches.reports.clear();
     }
+  });
+});
+
+describe('the typed client', () => {
+  it('revalidates with If-None-Match: unchanged is an answer, not an error; plain unwrap says what a 304 means', async () => {
+    const client = createAtpClient({ baseUrl: 'http://atp.test', token, fetch: async (r) => app.request(r) });
+    const report = await getReport(client, runId);
+    const etag = strongEtag(await storedBody());
+    expect(await getReportIfChanged(client, runId, etag)).toEqual({ modified: false, etag });
+    const fresh = await getReportIfChanged(client, runId, '"old"');
+    expect(fresh).toEqual({ modified: true, etag, data: report });
+
+    const view = await getRunIfChanged(client, runId, '"old"');
+    expect(view.modified).toBe(true);
+    if (!view.modified) throw new Error('unreachable');
+    expect(view.data.id).toBe(runId);
+    expect(await getRunIfChanged(client, runId, view.etag!)).toEqual({ modified: false, etag: view.etag });
+
+    const raw = await client.GET('/v1/runs/{id}/report', { params: { path: { id: runId }, header: { 'if-none-match': etag } } });
+    expect(raw.response.status).toBe(304);
+    expect(() => unwrap(raw)).toThrow(AtpApiError);
+    expect(() => unwrap(raw)).toThrow(/304 Not Modified: the If-None-Match ETag is current/);
   });
 });
 

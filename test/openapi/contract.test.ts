@@ -128,6 +128,25 @@ describe('the committed OpenAPI document and types', () => {
     expect(undocumented).toEqual([]);
   });
 
+  it('the headers of the HTTP contract are documented: ETag / If-None-Match where 304 is answered, Retry-After on 429, Content-Disposition on downloads', () => {
+    type Op = { parameters?: { name: string; in: string }[]; responses: Record<string, { headers?: Record<string, unknown> }> };
+    const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8')) as { paths: Record<string, Record<string, Op>> };
+    const ops = Object.entries(doc.paths).flatMap(([p, item]) => Object.entries(item).map(([m, op]) => ({ where: `${m} ${p}`, op })));
+    const conditional = ops.filter(({ op }) => op.responses['304']);
+    expect(conditional.map((o) => o.where).sort()).toEqual(['get /v1/leaderboard', 'get /v1/runs/{id}', 'get /v1/runs/{id}/report']);
+    for (const { where, op } of conditional) {
+      expect(op.parameters?.some((p) => p.in === 'header' && p.name === 'if-none-match'), where).toBe(true);
+      expect(Object.keys(op.responses['200'].headers ?? {}), where).toContain('ETag');
+      expect(Object.keys(op.responses['304'].headers ?? {}), where).toContain('ETag');
+    }
+    const limited = ops.filter(({ op }) => op.responses['429']);
+    expect(limited.length).toBeGreaterThan(0);
+    for (const { where, op } of limited) expect(Object.keys(op.responses['429'].headers ?? {}), where).toContain('Retry-After');
+    for (const where of ['/v1/runs/{id}/transcripts.jsonl', '/v1/runs/{id}/transcripts.csv']) {
+      expect(Object.keys(doc.paths[where].get.responses['200'].headers ?? {}), where).toContain('Content-Disposition');
+    }
+  });
+
   it('openapi/schema.d.ts is generated from the committed document', async () => {
     const committed = fs.existsSync(SCHEMA_DTS) ? fs.readFileSync(SCHEMA_DTS, 'utf8') : '';
     const doc = JSON.parse(fs.readFileSync(OPENAPI_JSON, 'utf8'));

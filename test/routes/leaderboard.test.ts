@@ -352,7 +352,7 @@ describe('leaderboard API', () => {
     const doc = JSON.parse(await (await app.request('/openapi.json')).text());
     const list = doc.paths['/v1/leaderboard'].get;
     expect(list.security).toEqual([]);
-    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(['suite']);
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(['suite', 'if-none-match']);
     const page = doc.paths['/leaderboard'].get;
     expect(page.security).toEqual([]);
     expect(Object.keys(page.responses['200'].content)).toEqual(['text/html']);

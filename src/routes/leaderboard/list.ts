@@ -3,6 +3,7 @@ import type { App } from '../../http/env.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { listLeaderboard } from '../../services/leaderboard.js';
 import { sendJsonWithEtag } from '../../http/etag.js';
+import { ConditionalHeaders, etagHeaders, notModifiedResponse } from '../../http/cache-schema.js';
 import { LeaderboardSchema, SuiteQuery } from './schema.js';
 
 export const listLeaderboardRoute = createRoute({
@@ -15,10 +16,10 @@ export const listLeaderboardRoute = createRoute({
   description:
     'One entry per lab and model pooling all its eligible runs (mean score, number of runs), best first, with a 95% interval; `tiedWithPrevious` marks entries ' +
     'statistically tied with the one ranked above. No token needed.',
-  request: { query: SuiteQuery },
+  request: { query: SuiteQuery, headers: ConditionalHeaders },
   responses: {
-    200: { description: 'The board, with an `ETag` of its current state', content: { 'application/json': { schema: LeaderboardSchema } } },
-    304: { description: 'Not modified: `If-None-Match` names the current ETag' },
+    200: { description: 'The board, with an `ETag` of its current state', headers: etagHeaders, content: { 'application/json': { schema: LeaderboardSchema } } },
+    304: notModifiedResponse,
     ...problemResponses(400),
   },
 });

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { DEFAULT_LEADERBOARD_SUITE, LEADERBOARD_SUITE_IDS } from '../../services/leaderboard.js';
-import { SUITE_IDS } from '../../testbeds/suites.js';
+import { DEFAULT_LEADERBOARD_SUITE, LEADERBOARD_SUITE_IDS, isLeaderboardSuite, noBoardMessage } from '../../services/leaderboard.js';
 
 const CI95_DESCRIPTION =
   '95% interval of the score, [low, high] on the 0–100 scale. Of one run: its report\'s `scoreCi95` (the interval ' +
@@ -13,10 +12,7 @@ export const SuiteQuery = z.object({
     .max(100)
     .default(DEFAULT_LEADERBOARD_SUITE)
     .superRefine((s, ctx) => {
-      if (LEADERBOARD_SUITE_IDS.includes(s)) return;
-      // a suite that exists is not "unknown": it has no board
-      const why = (SUITE_IDS as readonly string[]).includes(s) ? `suite "${s}" has no leaderboard` : 'unknown suite';
-      ctx.addIssue({ code: 'custom', message: `${why}; boards: ${LEADERBOARD_SUITE_IDS.join(', ')}` });
+      if (!isLeaderboardSuite(s)) ctx.addIssue({ code: 'custom', message: noBoardMessage(s) });
     })
     .openapi({
       param: { name: 'suite', in: 'query' },

@@ -4,6 +4,7 @@ import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getRunView } from '../../services/run-views.js';
 import { sendJsonWithEtag } from '../../http/etag.js';
+import { ConditionalHeaders, etagHeaders, notModifiedResponse } from '../../http/cache-schema.js';
 import { RunIdParam, RunSchema } from './schema.js';
 
 export type GetRunResponse = z.infer<typeof RunSchema>;
@@ -15,10 +16,10 @@ export const getRunRoute = securedRoute({
   tags: ['runs'],
   summary: 'Get a run: status, progress, timings, call counts, error',
   scope: 'runs:read',
-  request: { params: RunIdParam },
+  request: { params: RunIdParam, headers: ConditionalHeaders },
   responses: {
-    200: { description: 'The run, with an `ETag` of its current state', content: { 'application/json': { schema: RunSchema } } },
-    304: { description: 'Not modified: `If-None-Match` names the current ETag' },
+    200: { description: 'The run, with an `ETag` of its current state', headers: etagHeaders, content: { 'application/json': { schema: RunSchema } } },
+    304: notModifiedResponse,
     ...problemResponses(404),
   },
 });

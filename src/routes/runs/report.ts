@@ -4,6 +4,7 @@ import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { loadServedReport } from '../../services/reports.js';
 import { sendWithEtag } from '../../http/etag.js';
+import { ConditionalHeaders, etagHeaders, notModifiedResponse } from '../../http/cache-schema.js';
 import { ReportSchema } from './report-schema.js';
 import { RunIdParam } from './schema.js';
 
@@ -17,13 +18,14 @@ export const getReportRoute = securedRoute({
   summary: 'The scored robustness report (atp-report/1)',
   description: 'Computed only from the persisted calls. 409 until the run has succeeded.',
   scope: 'runs:read',
-  request: { params: RunIdParam },
+  request: { params: RunIdParam, headers: ConditionalHeaders },
   responses: {
     200: {
       description: 'The report, with a strong `ETag` (the report of a finished run only changes on rescore)',
+      headers: etagHeaders,
       content: { 'application/json': { schema: ReportSchema } },
     },
-    304: { description: 'Not modified: `If-None-Match` names the current ETag' },
+    304: notModifiedResponse,
     ...problemResponses(404, 409),
   },
 });

@@ -4,6 +4,7 @@ import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun } from '../../services/run-views.js';
 import { CSV_COLUMNS, EXPORT_TYPES, exportTranscripts } from '../../services/transcript-export.js';
+import { attachmentHeaders } from '../../http/cache-schema.js';
 import { RunIdParam, TranscriptQuery } from './schema.js';
 import { checkTestbedFilter } from './transcript-filter.js';
 
@@ -38,7 +39,10 @@ export function exportTranscriptsRoute(format: keyof typeof FORMATS) {
     scope: 'runs:read',
     request: { params: RunIdParam, query: ExportQuery },
     responses: {
-      200: { description: 'The calls, in persistence order', content: { [f.type.split(';')[0]]: { schema: z.string().openapi({ example: f.example }) } } },
+      200: {
+        description: 'The calls, in persistence order, as a download',
+        headers: attachmentHeaders(`attachment; filename="run_8f3k2m9x0c3v7b1n5q8w6e2r-transcripts.${format}"`),
+        content: { [f.type.split(';')[0]]: { schema: z.string().openapi({ example: f.example }) } } },
       ...problemResponses(400, 404),
     },
   });

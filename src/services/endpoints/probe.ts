@@ -20,11 +20,11 @@ import { loadTarget } from './target.js';
  */
 export const PROBE_CALL_DEADLINE_MS = 120_000;
 
-// shaped like a run's request — a system prompt, an earlier round, its feedback and the next round as two user
-// messages in a row — so a server whose chat template refuses that shape fails here, with advice, not at round 2
 /** What the plain check asks for, read as a run reads a choice. */
 const PROBE_OPTIONS: CatalogueOption[] = [{ label: 'ok', role: 'compliant' }];
 
+// shaped like a run's request — a system prompt, an earlier round, its feedback and the next round as two user
+// messages in a row — so a server whose chat template refuses that shape fails here, with advice, not at round 2
 const PROBE_REQUEST: ModelRequest = {
   messages: [
     { role: 'system', content: 'This is a connectivity check. Answer each round as asked.' },

@@ -3046,9 +3046,11 @@ export interface operations {
                 status?: components["schemas"]["RunStatus"] & unknown;
                 /** @description Only runs of this subject endpoint. */
                 endpointId?: string;
+                /** @description Only runs of this suite (`GET /v1/suites`); an unknown suite is 400. */
+                suite?: string;
                 /** @description Page size (1–100). */
                 limit?: number;
-                /** @description Opaque cursor from `nextCursor`. */
+                /** @description Opaque cursor from `nextCursor` (400 when it is not one of this list). */
                 cursor?: string;
             };
             header?: never;

@@ -2,6 +2,7 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Scope } from '../auth/tokens.js';
 import { requireAuth } from './middleware.js';
 import { problemResponses } from './problem-schema.js';
+import { strictQuery } from './strict-query.js';
 
 /** What a secured route declares itself: everything but its security, auth middleware and 401/403 responses. */
 export type SecuredRouteConfig = Omit<RouteConfig, 'security' | 'middleware'> & { scope: Scope };
@@ -17,6 +18,12 @@ function inputProblems(request: RouteConfig['request']) {
   return {};
 }
 
+/** The query check of a route that declares query parameters (see strictQuery). */
+export function queryCheck(request: RouteConfig['request']) {
+  const shape = (request?.query as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? [strictQuery(Object.keys(shape))] : [];
+}
+
 /**
  * A bearer-token route that needs `scope`. Security, the auth middleware and the 401/403 problem responses are set
  * here once, so no route can document a token it does not check (or check one it does not document). The route is a
@@ -27,7 +34,7 @@ export function securedRoute<P extends string, R extends Omit<SecuredRouteConfig
   return createRoute({
     ...(rest as Omit<R, 'scope'>),
     security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(scope)] as const,
+    middleware: [requireAuth(scope), ...queryCheck(config.request)] as const,
     responses: { ...inputProblems(config.request), ...config.responses, ...problemResponses(401, 403) } as R['responses'],
   });
 }

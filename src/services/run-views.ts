@@ -8,6 +8,8 @@ import { isTerminalStatus } from '../lib/run-status.js';
 type RunRow = typeof runs.$inferSelect;
 
 const ID_SHAPE = /^[A-Za-z0-9_-]{1,100}$/;
+// a cursor of the runs list names a run: one taken from another list (an endpoint's `end_…`) is refused, not read
+const RUN_CURSOR_ID = /^run_[a-z0-9]{1,64}$/;
 
 /** A tenant's run, or 404 — another tenant's run is indistinguishable from a missing one. */
 export async function getOwnedRun(deps: Pick<Deps, 'db'>, tenantId: string, runId: string): Promise<RunRow> {
@@ -122,7 +124,7 @@ export async function listRuns(
   if (q.status) filters.push(eq(runs.status, q.status));
   if (q.endpointId) filters.push(eq(runs.endpointId, q.endpointId));
   if (q.suiteId) filters.push(eq(runs.suiteId, q.suiteId));
-  const keys = newestFirst<RunRow>(runs, q, ID_SHAPE);
+  const keys = newestFirst<RunRow>(runs, q, RUN_CURSOR_ID);
   const rows = await deps.db.db
     .select()
     .from(runs)

@@ -252,6 +252,14 @@ describe('GET /v1/endpoints', () => {
       const p = expectProblem(await call('GET', `/v1/endpoints${q}`), 400, 'validation-failed');
       expect(p.errors?.[0]?.path).toBe('query.cursor');
     }
+    // a cursor of one list is no position in another
+    const at = new Date('2026-01-01T00:00:00.000Z').toISOString();
+    const endpointCursor = Buffer.from(JSON.stringify({ t: at, id: 'end_abc123' })).toString('base64url');
+    const runCursor = Buffer.from(JSON.stringify({ t: at, id: 'run_abc123' })).toString('base64url');
+    expect((await call('GET', `/v1/endpoints?cursor=${endpointCursor}`)).status).toBe(200);
+    expect((await call('GET', `/v1/runs?cursor=${runCursor}`)).status).toBe(200);
+    expect(expectProblem(await call('GET', `/v1/runs?cursor=${endpointCursor}`), 400, 'validation-failed').errors?.[0]?.path).toBe('query.cursor');
+    expect(expectProblem(await call('GET', `/v1/endpoints?cursor=${runCursor}`), 400, 'validation-failed').errors?.[0]?.path).toBe('query.cursor');
     for (const q of ['?limit=0', '?limit=101', '?limit=abc', '?limit=1.5']) {
       const p = expectProblem(await call('GET', `/v1/endpoints${q}`), 400, 'validation-failed');
       expect(p.errors?.[0]?.path).toBe('query.limit');

@@ -24,6 +24,7 @@ export const listRunsRoute = securedRoute({
 export function registerListRuns(app: App) {
   app.openapi(listRunsRoute, async (c) => {
     const deps = c.get('deps');
-    return c.json(await listRuns(deps, c.get('principal').tenantId, c.req.valid('query')), 200);
+    const { suite, ...q } = c.req.valid('query');
+    return c.json(await listRuns(deps, c.get('principal').tenantId, { ...q, suiteId: suite }), 200);
   });
 }

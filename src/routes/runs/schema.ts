@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { RUN_STATUSES } from '../../lib/run-status.js';
 import { ProblemSchema } from '../../http/problem-schema.js';
 import { ARMS } from '../../testbeds/types.js';
+import { SUITE_IDS } from '../../testbeds/suites.js';
 
 export const RunIdParam = z.object({
   id: z
@@ -131,8 +132,17 @@ export const RunListSchema = z
 export const ListRunsQuery = z.object({
   status: RunStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' }, description: 'Only runs with this status.' }),
   endpointId: z.string().max(100).optional().openapi({ param: { name: 'endpointId', in: 'query' }, description: 'Only runs of this subject endpoint.', example: 'end_4k2m9x0c3v7b1n5q8w6e2r4t' }),
+  suite: z
+    .string()
+    .max(100)
+    .optional()
+    .superRefine((s, ctx) => {
+      // a misspelt suite would list nothing, which reads as "no runs of that suite"
+      if (s !== undefined && !(SUITE_IDS as readonly string[]).includes(s)) ctx.addIssue({ code: 'custom', message: `unknown suite "${s}"; suites: ${SUITE_IDS.join(', ')}` });
+    })
+    .openapi({ param: { name: 'suite', in: 'query' }, description: 'Only runs of this suite (`GET /v1/suites`); an unknown suite is 400.', example: 'atp-standard-v2' }),
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–100).', example: 20 }),
-  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor`.' }),
+  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor` (400 when it is not one of this list).' }),
 });
 
 const MessageSchema = z

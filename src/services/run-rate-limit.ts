@@ -63,15 +63,24 @@ async function usedThisWindow(db: Executor, tenantId: string, start: number): Pr
 }
 
 /**
- * Read-only early check before the (possibly large) run is expanded: rejects a tenant that is clearly over a limit
- * without writing anything. Not authoritative (see `consumeRunCreation`).
+ * Read-only early check of the creation rate, before the (possibly large) run is expanded: a tenant over its rate
+ * costs no planning. Not authoritative (see `consumeRunCreation`).
  */
-export async function precheckRunCreation(deps: Pick<Deps, 'db' | 'clock' | 'config'>, tenantId: string): Promise<void> {
+export async function precheckCreationRate(deps: Pick<Deps, 'db' | 'clock' | 'config'>, tenantId: string): Promise<void> {
   const limits = runLimitsOf(deps);
   const nowMs = deps.clock.now().getTime();
   if (limits.perMinute > 0 && (await usedThisWindow(deps.db.db, tenantId, windowStart(nowMs))) >= limits.perMinute) {
     throw rateLimited('runs_per_minute', `at most ${limits.perMinute} runs per minute may be created; try again shortly`, limits.perMinute, secondsLeftInWindow(nowMs));
   }
+}
+
+/**
+ * Read-only check of the tenant's room (active-runs cap, storage quota), after the run was planned: a run that is
+ * too large is told so (422, final) rather than told to wait for a free place (429) and then refused anyway. Not
+ * authoritative (see `consumeRunCreation`).
+ */
+export async function precheckCapacity(deps: Pick<Deps, 'db' | 'clock' | 'config'>, tenantId: string): Promise<void> {
+  const limits = runLimitsOf(deps);
   if (limits.maxActive > 0 && (await activeRuns(deps.db.db, tenantId)) >= limits.maxActive) {
     throw tooManyActive(limits.maxActive);
   }

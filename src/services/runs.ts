@@ -8,7 +8,7 @@ import { nominalCalls, resolveSuite, runSeed } from '../testbeds/suites.js';
 import { timeSlicer, yieldToEventLoop } from '../lib/sleep.js';
 import { ParamError, type EpisodeSpec, type TestbedId } from '../testbeds/types.js';
 import { JOBS_CHANNEL } from '../domain/jobs.js';
-import { consumeRunCreation, precheckRunCreation, refundRunCreation } from './run-rate-limit.js';
+import { consumeRunCreation, precheckCapacity, precheckCreationRate, refundRunCreation } from './run-rate-limit.js';
 
 export interface CreateRunInput {
   endpointId: string;
@@ -71,13 +71,15 @@ export async function createRun(
 
   const resolved = resolveRunSuite(deps, input);
   const byId = await checkEndpoints(deps, tenantId, input);
-  if (!opts.operatorBaseline) await precheckRunCreation(deps, tenantId);
+  if (!opts.operatorBaseline) await precheckCreationRate(deps, tenantId);
 
   const { seed, custom } = runSeed(resolved, input.seed, DEFAULT_SEED);
   const samples = input.samples ?? 1;
   const subjects = subjectsOf(input, byId);
   const runId = deps.ids.next('run');
   const plan = await planEpisodes(deps, subjects, resolved, seed, samples);
+  // after planning: a run too large for any room is told so, not told to wait
+  if (!opts.operatorBaseline) await precheckCapacity(deps, tenantId);
 
   try {
     await deps.db.db.transaction(async (tx) => {

@@ -130,7 +130,7 @@ describe('run-creation rate (fixed window per tenant)', () => {
 describe('active runs (queued + running) per tenant', () => {
   let s: Awaited<ReturnType<typeof setup>>;
   beforeAll(async () => {
-    s = await setup({ ATP_RUN_RATE_PER_MINUTE: '0', ATP_MAX_ACTIVE_RUNS: '2' });
+    s = await setup({ ATP_RUN_RATE_PER_MINUTE: '0', ATP_MAX_ACTIVE_RUNS: '2', ATP_MAX_CALLS_PER_RUN: '2000' });
   });
   afterAll(() => s.ctx.close());
 
@@ -148,6 +148,16 @@ describe('active runs (queued + running) per tenant', () => {
     expect(cancel.status).toBe(200);
     expect((await s.create({ seed: 4 })).status).toBe(202);
     expectProblem(await s.create({ seed: 5 }), [429], ['rate-limited']);
+  });
+
+  it('at the cap, a run too large for any room is told so (422, final), not told to wait (429)', async () => {
+    const [row] = await s.ctx.deps.db.rows<{ n: string | number }>(
+      sql`select count(*) as n from runs where tenant_id = ${s.lab.tenantId} and status in ('queued', 'running')`,
+    );
+    expect(Number(row.n)).toBe(2);
+    expectProblem(await s.create({ seed: 6 }), [429], ['rate-limited']);
+    const tooLarge = expectProblem(await s.create({ seed: 7, samples: 10, suite: 'atp-standard-v2' }), [422], ['run-too-large']);
+    expect(tooLarge).toMatchObject({ limit: 'calls_per_run', max: 2000 });
   });
 
   it('concurrent creations cannot exceed the cap', async () => {

@@ -7,6 +7,8 @@
 // - a choice cut by the token budget may come without a `message` at all (Gemini): that is a truncated answer,
 //   not a broken response, so it is not retried.
 import type { ModelResponse, ToolCall } from '../testbeds/types.js';
+import type { ErrorSummary } from './error-body.js';
+import { errorObjectOf } from './ok-body-error.js';
 import type { Usage } from './types.js';
 
 /**
@@ -18,7 +20,8 @@ const keptRefusal = (s: unknown): string | null => (typeof s === 'string' && s.t
 
 export type ParsedCompletion =
   | { ok: true; response: ModelResponse; usage: Usage; model: string | null }
-  | { ok: false; message: string };
+  /** `error`: the body was an error object, not a completion (the client classifies it by the status it names) */
+  | { ok: false; message: string; error?: ErrorSummary };
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
@@ -112,6 +115,11 @@ export function parseCompletionJson(text: string): ParsedCompletion {
     j = JSON.parse(text);
   } catch {
     return { ok: false, message: 'unparsable response body' };
+  }
+  // an error object answered with 200 (vLLM, FastAPI, some gateways): the provider's words, not "no choices"
+  if (!Array.isArray(j?.choices)) {
+    const error = errorObjectOf(j);
+    if (error) return { ok: false, message: error.text, error };
   }
   const choice = Array.isArray(j?.choices) ? j.choices[0] : undefined;
   const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : null;

@@ -1,6 +1,8 @@
 // What the probe (and the run's pre-flight) can tell from one dry-run call: for known failure shapes, the fix in
 // terms of endpoint fields; for answers, whether they can be read at all. Pure: no I/O.
 import type { ModelResponse } from '../testbeds/types.js';
+import { BOT_CHALLENGE } from './html-page.js';
+import { readOkBodyError } from './ok-body-error.js';
 import type { CallResult, SamplingParams, Usage } from './types.js';
 
 type CallFailure = Extract<CallResult, { ok: false }>;
@@ -8,7 +10,16 @@ type CallFailure = Extract<CallResult, { ok: false }>;
 /** The fix for a failed call, in terms of endpoint fields, when the failure has a known shape; else null. */
 export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: SamplingParams }): string | null {
   const m = r.message;
-  const s = r.status;
+  // a 200 whose body held an error is advised on as the status that body stood for ("Not Found": a wrong baseUrl)
+  const s = readOkBodyError(m)?.status ?? r.status;
+  if (m.includes(BOT_CHALLENGE)) {
+    return "the provider's bot protection answered instead of its API: ask the provider to allow-list this service for API access, or set baseUrl to the provider's API hostname (e.g. api.<provider>), not its website's";
+  }
+  if (s === 402) {
+    return /can only afford|fewer max_tokens/i.test(m)
+      ? 'the account cannot pay for the requested token budget: add credits, or lower params.max_tokens / params.max_completion_tokens'
+      : 'the provider account is out of credit (HTTP 402 Payment Required): add credits or check its billing; retrying will not help';
+  }
   if (/max_completion_tokens/.test(m) && /max_tokens/.test(m)) {
     return 'this model takes its budget as `max_completion_tokens`: move params.max_tokens to params.max_completion_tokens';
   }
@@ -30,7 +41,13 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
   if (s === 404 && /\/openai\/deployments\//.test(endpoint.baseUrl) && !/[?&]api-version=/.test(endpoint.baseUrl)) {
     return 'Azure needs the API version in baseUrl: append ?api-version=2024-10-21';
   }
-  if (/does not exist|not found, try pulling|model_not_found|unknown model/i.test(m)) return 'check `model`: the server does not serve a model by that name';
+  // LM Studio answers every request with this while no model is loaded (its code says model_not_found)
+  if (/no models? (?:is |are )?loaded|please load a model/i.test(m)) {
+    return "the server has no model loaded: load it (LM Studio: its Developer page or `lms load <model>`), or turn on the server's just-in-time loading";
+  }
+  if (/does not exist|not found, try pulling|model_not_found|unknown model|\bmodel\b.{0,120}?\bnot found|invalid model identifier/i.test(m)) {
+    return 'check `model`: the server does not serve a model by that name; use an id its GET /models lists (LM Studio: load the model first, and use the identifier it shows)';
+  }
   if (s === 404) return 'check that baseUrl is the OpenAI-compatible base (the part before /chat/completions, e.g. https://host/v1)';
   if (s === 401 || s === 403 || /api key not valid|invalid api key|incorrect api key|invalid x-api-key|unauthori[sz]ed/i.test(m)) {
     return 'check apiKey (Azure takes the key in an `api-key` header instead)';

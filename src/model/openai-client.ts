@@ -8,7 +8,9 @@ import { createGuardedFetch, EndpointRefusedError, LARGE_BODY_HOOK, ResponseTooL
 import { createByteBudget, type ByteBudget } from './byte-budget.js';
 import { capResponse } from './answer-cap.js';
 import { parseCompletionJson, parseCompletionStream, type ParsedCompletion } from './completion.js';
-import { isBillingError, summariseErrorBody } from './error-body.js';
+import { isBillingError, summariseErrorBody, type ErrorSummary } from './error-body.js';
+import { BOT_CHALLENGE, botChallengeOf } from './html-page.js';
+import { okBodyErrorMessage, statusOfErrorObject } from './ok-body-error.js';
 import { buildRequestBody } from './request-body.js';
 import type { LookupFn } from '../net/ssrf.js';
 import { redactAnswer, redactEndpointText, type EndpointSecrets } from './redact.js';
@@ -130,7 +132,7 @@ const CONTENT_FILTER_CODES = /^(content_filter|content_policy_violation|content_
 const CONTENT_FILTER_TEXT = /\b(?:content (?:management )?polic(?:y|ies)|content[_ ]filter(?:ed|ing)?|(?:input|prompt|request|message) (?:was |is )?flagged|flagged by (?:the )?moderation|moderation (?:flagged|blocked))\b/i;
 
 /** A refusal by the provider's content filter or moderation (not the model's, not the request's form). */
-function isContentFiltered(summary: ReturnType<typeof summariseErrorBody>): boolean {
+function isContentFiltered(summary: ErrorSummary | null): boolean {
   if (!summary) return false;
   return summary.codes.some((c) => CONTENT_FILTER_CODES.test(c)) || CONTENT_FILTER_TEXT.test(summary.text);
 }
@@ -138,9 +140,44 @@ function isContentFiltered(summary: ReturnType<typeof summariseErrorBody>): bool
 /** Error codes of a tool call the model itself got wrong (the server could not parse it), not of missing support. */
 const MODEL_TOOL_CALL_FAILED = /^(tool_use_failed|tool_call_parse_error|invalid_tool_call)$/i;
 
-/** 200 answers: a broken or choice-less body is transient (servers under load send them). */
-function fromParsed(p: ParsedCompletion): Success | Failure {
-  return p.ok ? p : fail('transient', 200, p.message);
+/**
+ * The failure an error status stands for. `status` decides the kind; `reported` is the HTTP status the endpoint
+ * answered (they differ for a 200 whose body names an error); `text` is the message shown.
+ */
+function failureForStatus(
+  status: number,
+  summary: ErrorSummary | null,
+  text: string,
+  headers: Headers | undefined,
+  hadTools: boolean,
+  reported = status,
+): Failure {
+  // the model wrote a malformed tool call and the server refused to pass it on (Groq's `tool_use_failed`): the
+  // model's doing on this one call, which a new sample may not repeat — never a sign that tools are unsupported
+  if (hadTools && summary?.codes.some((c) => MODEL_TOOL_CALL_FAILED.test(c))) return fail('transient', reported, text);
+  if (hadTools && (status >= 500 ? TOOLS_CONFIG_MESSAGE : TOOLS_MESSAGE).test(text)) {
+    return fail('tools-unsupported', reported, text);
+  }
+  if ((status === 400 || status === 403 || status === 422) && isContentFiltered(summary)) return fail('content-filtered', reported, text);
+  // a billing/quota 429 does not clear by waiting
+  if (status === 429 && isBillingError(summary)) return fail('permanent', reported, text);
+  if (TRANSIENT_STATUS.has(status) || status >= 500) {
+    const wait = parseRetryAfter(headers) ?? (status === 429 ? rateLimitResetMs(headers) : null);
+    return fail('transient', reported, text, wait ?? undefined);
+  }
+  return fail('permanent', reported, text);
+}
+
+/**
+ * 200 answers: an error object in the body is classified by the status it stands for (none named: transient, as a
+ * busy server's "overloaded" is); a broken or choice-less body is transient (servers under load send them).
+ */
+function fromParsed(p: ParsedCompletion, headers: Headers, hadTools: boolean): Success | Failure {
+  if (p.ok) return p;
+  if (!p.error) return fail('transient', 200, p.message);
+  const status = statusOfErrorObject(p.error);
+  const text = okBodyErrorMessage(p.error, status);
+  return status === null ? fail('transient', 200, text) : failureForStatus(status, p.error, text, headers, hadTools, 200);
 }
 
 export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIModelClient {
@@ -154,8 +191,11 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
   const maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const memory =
     typeof opts.responseMemory === 'object' ? opts.responseMemory : createByteBudget(opts.responseMemory ?? DEFAULT_RESPONSE_MEMORY_BYTES);
-  const tooLarge = () =>
-    fail('permanent', 200, `the response is larger than this service's limit of ${maxResponseBytes} bytes; it was not read`);
+  // an error status with a huge body (a gateway's 502 page) is still that status, classified as such
+  const tooLarge = (status: number | null = null) =>
+    status !== null && status >= 400
+      ? failureForStatus(status, null, `HTTP ${status}: an error body larger than this service's limit of ${maxResponseBytes} bytes; it was not read`, undefined, false)
+      : fail('permanent', 200, `the response is larger than this service's limit of ${maxResponseBytes} bytes; it was not read`);
   const guarded = opts.fetch
     ? null
     : createGuardedFetch({ allowPrivate: opts.allowPrivate, lookup: opts.lookup, maxBodyBytes: maxResponseBytes });
@@ -211,7 +251,8 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       return fail('transient', null, `request timed out after ${t.requestTimeoutMs} ms`);
     }
     if (err instanceof APIConnectionError) {
-      if (hasCause(err, (e) => e instanceof ResponseTooLargeError)) return tooLarge();
+      const large = hasCause(err, (e) => e instanceof ResponseTooLargeError) as ResponseTooLargeError | null;
+      if (large) return tooLarge(large.status);
       const refused = hasCause(err, (e) => e instanceof EndpointRefusedError) as Error | null;
       if (refused) return fail('permanent', null, clean(`endpoint refused: ${refused.message}`));
       const cause = hasCause(err.cause, (e) => e instanceof Error) as (Error & { code?: string }) | null;
@@ -220,25 +261,16 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
     }
     if (err instanceof APIError && typeof err.status === 'number') {
       const status = err.status;
-      const summary = summariseErrorBody(body);
-      const text = clean(`HTTP ${status}: ${summary?.text ?? err.message}`);
       if (status >= 300 && status < 400) {
         return fail('permanent', status, `endpoint redirected (HTTP ${status}); redirects are not followed`);
       }
-      // the model wrote a malformed tool call and the server refused to pass it on (Groq's `tool_use_failed`): the
-      // model's doing on this one call, which a new sample may not repeat — never a sign that tools are unsupported
-      if (hadTools && summary?.codes.some((c) => MODEL_TOOL_CALL_FAILED.test(c))) return fail('transient', status, text);
-      if (hadTools && (status >= 500 ? TOOLS_CONFIG_MESSAGE : TOOLS_MESSAGE).test(text)) {
-        return fail('tools-unsupported', status, text);
-      }
-      if ((status === 400 || status === 403 || status === 422) && isContentFiltered(summary)) return fail('content-filtered', status, text);
-      // a billing/quota 429 does not clear by waiting
-      if (status === 429 && isBillingError(summary)) return fail('permanent', status, text);
-      if (TRANSIENT_STATUS.has(status) || status >= 500) {
-        const wait = parseRetryAfter(err.headers) ?? (status === 429 ? rateLimitResetMs(err.headers) : null);
-        return fail('transient', status, text, wait ?? undefined);
-      }
-      return fail('permanent', status, text);
+      // raw text is redacted before excerpts are cut from it (an HTML page, a megabyte of gateway text)
+      const summary = summariseErrorBody(body, (s) => redactEndpointText(s, t));
+      const text = clean(`HTTP ${status}: ${summary?.text ?? err.message}`);
+      // a browser check in front of the API: neither a refused key (403) nor a busy server (503), and no retry passes it
+      const challenge = botChallengeOf(err.headers, body);
+      if (challenge) return fail('permanent', status, clean(`HTTP ${status}: ${BOT_CHALLENGE} (${challenge}) blocked the request; the endpoint sent ${summary?.text ?? 'no API answer'}`));
+      return failureForStatus(status, summary, text, err.headers, hadTools);
     }
     // Anything else comes from building the request (bad base URL, invalid option): retrying cannot fix it.
     return fail('permanent', null, clean(`request failed: ${(err as Error)?.message ?? String(err)}`));
@@ -300,7 +332,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       const eventStream = /text\/event-stream/i.test(res.headers.get('content-type') ?? '') || /^\s*data:/.test(text);
       if (eventStream && !streaming) return fail('permanent', res.status, SSE_NOT_ASKED);
       // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
-      const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text));
+      const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text), res.headers, hadTools);
       return parsed.ok ? capResponse({ ...parsed, response: redactAnswer(parsed.response, t) }, maxAnswerBytes) : parsed;
     } finally {
       clearTimeout(timer);

@@ -18,10 +18,16 @@ export class EndpointRefusedError extends Error {
   }
 }
 
-/** The response body is larger than the cap: permanent (the same request would get the same answer). */
+/**
+ * The response body is larger than the cap. `status` is the HTTP status the headers carried: a gateway's 502 with a
+ * huge error page is still a 502 (and is told as one), not an oversized answer.
+ */
 export class ResponseTooLargeError extends Error {
   readonly code = 'ERR_RESPONSE_TOO_LARGE';
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    readonly status: number | null = null,
+  ) {
     super(`the response is larger than ${limit} bytes`);
     this.name = 'ResponseTooLargeError';
   }
@@ -194,14 +200,14 @@ export function createGuardedFetch(opts: GuardedFetchOptions): GuardedFetch {
         // Chat completions are small JSON documents: read the whole body (capped) before answering. A web stream
         // per response cost more than the rest of the HTTP path; timeouts and aborts still cover the body.
         const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBody) return abortWith(new ResponseTooLargeError(maxBody));
+        if (Number.isFinite(declared) && declared > maxBody) return abortWith(new ResponseTooLargeError(maxBody, status));
         const hook = (init as Record<string, unknown>)[LARGE_BODY_HOOK] as LargeBodyHook | undefined;
         let hooked = false;
         const chunks: Buffer[] = [];
         let received = 0;
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
-          if (received > maxBody) return void abortWith(new ResponseTooLargeError(maxBody));
+          if (received > maxBody) return void abortWith(new ResponseTooLargeError(maxBody, status));
           chunks.push(chunk);
           if (hook && !hooked && received > SMALL_BODY_BYTES) {
             hooked = true;

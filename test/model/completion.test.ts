@@ -41,3 +41,19 @@ describe('streamed tool calls', () => {
     expect(once).toMatchObject({ ok: true, response: { toolCalls: [{ function: { name: 'calculator' } }] } });
   });
 });
+
+describe('an error object in a 200 body', () => {
+  it("is a failed call with the provider's words and the status it names (FastAPI, vLLM, gateways, Gemini's array)", () => {
+    expect(parseCompletionJson(JSON.stringify({ detail: 'Not Found' }))).toMatchObject({ ok: false, message: 'Not Found', error: { status: null } });
+    const vllm = parseCompletionJson(JSON.stringify({ object: 'error', message: 'max_tokens must be at least 1', type: 'BadRequestError', param: null, code: 400 }));
+    expect(vllm).toMatchObject({ ok: false, message: 'max_tokens must be at least 1 [badrequesterror]', error: { status: 400 } });
+    expect(parseCompletionJson(JSON.stringify({ error: { message: 'Insufficient credits', code: 402 } }))).toMatchObject({ ok: false, error: { status: 402 } });
+    expect(parseCompletionJson(JSON.stringify([{ error: { code: 429, message: 'Resource exhausted', status: 'RESOURCE_EXHAUSTED' } }]))).toMatchObject({ ok: false, error: { status: 429 } });
+  });
+
+  it('only when shaped as an error: another JSON document without choices stays an unreadable answer', () => {
+    // Ollama's native /api/chat answer (a baseUrl without /v1): not an error to quote
+    const native = parseCompletionJson(JSON.stringify({ model: 'qwen3:8b', message: { role: 'assistant', content: 'hi' }, done: true }));
+    expect(native).toEqual({ ok: false, message: 'response has no choices' });
+  });
+});

@@ -19,8 +19,21 @@ describe('fixes for known failure shapes', () => {
     [f(400, 'HTTP 400: API key not valid. Please pass a valid API key.'), /apiKey/],
     [f(429, 'HTTP 429: You exceeded your current quota [insufficient_quota]'), /no quota/],
     [f(null, 'connection failed: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9', 'transient'), /nothing accepts connections/],
+    [f(403, 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request; the endpoint sent an HTML page titled "Just a moment..."'), /allow-list.*API hostname/],
+    [f(503, 'HTTP 503: a bot-protection challenge (AWS WAF) blocked the request; the endpoint sent no API answer'), /allow-list/],
+    [f(402, 'HTTP 402: Insufficient credits. Add more using https://openrouter.ai/settings/credits'), /add credits or check its billing/],
+    [f(402, 'HTTP 402: This request requires more credits, or fewer max_tokens. You requested up to 8192 tokens, but can only afford 1200.'), /lower params\.max_tokens/],
+    [f(404, 'HTTP 404: No models loaded. Please load a model in the developer page or use the `lms load` command. [model_not_found]'), /no model loaded.*lms load/],
+    [f(404, 'HTTP 404: Model "qwen2.5-7b-instruct" not found. Please specify a valid model identifier.'), /check `model`.*GET \/models/],
+    [f(400, 'HTTP 400: Invalid model identifier "qwen/qwen2.5vl-7b". Please specify a valid downloaded model.'), /check `model`/],
+    [f(200, 'HTTP 200 with error 404 in the body: Not Found'), /OpenAI-compatible base/],
+    [f(200, 'gave up after 3 attempts: HTTP 200 with error 401 in the body: Unauthorized', 'transient'), /check apiKey/],
   ])('%#', (failure, fix) => {
     expect(fixFor(failure, ep())).toMatch(fix);
+  });
+  it('a challenge 403 is no key problem; a 200 body naming no status gets no advice', () => {
+    expect(fixFor(f(403, 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request'), ep())).not.toMatch(/apiKey/);
+    expect(fixFor(f(200, 'HTTP 200 with an error in the body: model overloaded', 'transient'), ep())).toBeNull();
   });
   it('Azure without api-version', () => {
     expect(fixFor(f(404, 'HTTP 404: Resource not found'), ep('https://x.openai.azure.com/openai/deployments/d'))).toMatch(/api-version/);

@@ -8,6 +8,22 @@ describe('describeProbeFailure', () => {
     expect(describeProbeFailure(failure(404, 'HTTP 404: model not found'), 10_000)).toBe('the endpoint answered HTTP 404: model not found');
     expect(describeProbeFailure(failure(401, 'HTTP 401: bad key'), 10_000)).toBe('the endpoint rejected the credentials (HTTP 401): bad key');
   });
+  it('names the status once after the retry summary too', () => {
+    expect(describeProbeFailure(failure(502, 'gave up after 2 attempts: HTTP 502: an HTML page titled "502 Bad Gateway"'), 10_000)).toBe(
+      'the endpoint answered HTTP 502: gave up after 2 attempts: an HTML page titled "502 Bad Gateway"',
+    );
+  });
+  it('a challenge page is not a rejection of the credentials', () => {
+    const m = 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request; the endpoint sent an HTML page titled "Just a moment..."';
+    expect(describeProbeFailure(failure(403, m), 10_000)).toBe(
+      'the endpoint answered HTTP 403: a bot-protection challenge (Cloudflare) blocked the request; the endpoint sent an HTML page titled "Just a moment..."',
+    );
+  });
+  it('an error answered with 200 is told as one, with the status its body stood for', () => {
+    expect(describeProbeFailure(failure(200, 'HTTP 200 with error 404 in the body: Not Found'), 10_000)).toBe(
+      'the endpoint answered HTTP 200 with an error (404) instead of a chat completion: Not Found',
+    );
+  });
   it('keeps a message that does not start with the status as it is', () => {
     expect(describeProbeFailure(failure(500, 'upstream HTTP 500: boom'), 10_000)).toBe('the endpoint answered HTTP 500: upstream HTTP 500: boom');
   });

@@ -4,6 +4,8 @@
 import type { Deps } from '../../deps.js';
 import { ServiceError } from '../../lib/errors.js';
 import { fixFor, readProbeAnswer, toolsFix, toolUseOf, type AnswerVerdict } from '../../model/diagnosis.js';
+import { BOT_CHALLENGE } from '../../model/html-page.js';
+import { readOkBodyError } from '../../model/ok-body-error.js';
 import { sanitizeMessage } from '../../model/openai-client.js';
 import { endpointSecretValues } from '../../model/redact.js';
 import type { CallResult, EndpointTarget } from '../../model/types.js';
@@ -82,15 +84,21 @@ type CallFailure = Extract<CallResult, { ok: false }>;
 /** A human explanation of a failed probe call (already free of the API key; redacted again by the caller). */
 export function describeProbeFailure(r: CallFailure, deadlineMs: number): string {
   const status = r.status;
-  // the client's message may already start with the status ("HTTP 404: …"): say it once
-  const m = status === null ? r.message : r.message.replace(new RegExp(`^HTTP ${status}:\\s*`), '');
+  // the client's message may already name the status ("HTTP 404: …", "gave up after 2 attempts: HTTP 502: …"): say it once
+  const m = status === null ? r.message : r.message.replace(new RegExp(`(^|: )HTTP ${status}:\\s*`), '$1');
   if (r.kind === 'cancelled' || (status === null && /timed out/i.test(m))) {
     return `the endpoint did not answer within ${deadlineMs} ms (timeout)${r.kind === 'cancelled' ? '' : `: ${m}`}`;
   }
   if (r.kind === 'rescheduled') {
     return `the endpoint is rate limiting (HTTP ${status ?? 429}) and asked to retry after ${Math.ceil((r.retryAfterMs ?? 0) / 1000)} s: ${m}`;
   }
+  // a challenge page is a 403 (or 503) that says nothing about the credentials
+  if (status !== null && m.includes(BOT_CHALLENGE)) return `the endpoint answered HTTP ${status}: ${m}`;
   if (status === 401 || status === 403) return `the endpoint rejected the credentials (HTTP ${status}): ${m}`;
+  const inBody = readOkBodyError(m);
+  if (inBody) {
+    return `the endpoint answered HTTP 200 with an error${inBody.status === null ? '' : ` (${inBody.status})`} instead of a chat completion: ${inBody.text}`;
+  }
   if (/endpoint refused/i.test(m)) return `the endpoint address is refused by the service's network policy: ${m}`;
   if (/unparsable response body|response has no choices/i.test(m)) {
     return `the endpoint did not answer with an OpenAI chat completion (is baseUrl the OpenAI-compatible base?): ${m}`;

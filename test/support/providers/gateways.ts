@@ -53,4 +53,50 @@ export function startFailingAfter(healthy: number): Promise<Imitation> {
   );
 }
 
+/**
+ * Cloudflare's managed challenge in front of an API (bot fight mode on the API's hostname, or a web hostname used
+ * as baseUrl): 403 (or 503 under "I'm under attack") with `cf-mitigated: challenge` and a page of script.
+ */
+export function startBotChallenge(opts: { status: 403 | 503 }): Promise<Imitation> {
+  const page =
+    '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>' +
+    '<meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><meta name="robots" content="noindex,nofollow">' +
+    '<style>*{box-sizing:border-box;margin:0;padding:0}html{line-height:1.15}</style></head><body>' +
+    '<div class="main-wrapper" role="main"><div class="main-content"><noscript><div class="h2">' +
+    '<span id="challenge-error-text">Enable JavaScript and cookies to continue</span></div></noscript></div></div>' +
+    "<script>(function(){window._cf_chl_opt={cvId: '3',cZone: 'api.example.com',cType: 'managed',cRay: '8f2c1a'};" +
+    "var a = document.createElement('script');a.src = '/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1?ray=8f2c1a';" +
+    'document.getElementsByTagName("head")[0].appendChild(a);}());</script></body></html>';
+  return startImitation(() => ({
+    status: opts.status,
+    text: page,
+    headers: { 'content-type': 'text/html; charset=UTF-8', 'cf-mitigated': 'challenge', server: 'cloudflare', 'cf-ray': '8f2c1a-AMS' },
+  }));
+}
+
+/** A gateway that answers 502 with a huge HTML page (`bytes` long) whose title is `title`. */
+export function startHugeErrorPage(opts: { status: number; bytes: number; title: string }): Promise<Imitation> {
+  const top = `<html><head><title>${opts.title}</title></head><body><center><h1>${opts.title}</h1></center><pre>`;
+  const text = top + 'upstream trace\n'.repeat(Math.ceil(opts.bytes / 15)).slice(0, Math.max(0, opts.bytes - top.length - 20)) + '</pre></body></html>';
+  return startImitation(() => ({ status: opts.status, text, headers: { 'content-type': 'text/html' } }));
+}
+
+/** OpenRouter with an account out of credits: 402, `{error:{code:402, message}}`. */
+export function startOutOfCredits(): Promise<Imitation> {
+  return startImitation(() =>
+    json(402, {
+      error: {
+        code: 402,
+        message:
+          'Insufficient credits. This account never purchased credits. Make sure your key is on the correct account or org, and if so, purchase more at https://openrouter.ai/settings/credits',
+      },
+    }),
+  );
+}
+
+/** A server (or a proxy rewriting statuses) that answers its errors with 200 and this body. */
+export function startErrorsAs200(body: unknown): Promise<Imitation> {
+  return startImitation(() => json(200, body));
+}
+
 export { deadOrigin, MODEL as GATEWAY_MODEL };

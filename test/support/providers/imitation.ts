@@ -19,7 +19,9 @@ export interface ImitationRequest {
 export type ImitationReply =
   | { status: number; json: unknown; headers?: Record<string, string> }
   /** `text/event-stream` with these `data:` payloads, then `data: [DONE]` */
-  | { sse: unknown[]; status?: number };
+  | { sse: unknown[]; status?: number }
+  /** a body that is not JSON (an HTML page, plain text), sent as written */
+  | { status: number; text: string; headers: Record<string, string> };
 
 export interface Imitation {
   /** scheme, host and port, without a trailing slash */
@@ -60,7 +62,7 @@ export async function startImitation(
         for (const chunk of reply.sse) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
         return void res.end('data: [DONE]\n\n');
       }
-      const text = JSON.stringify(reply.json);
+      const text = 'text' in reply ? reply.text : JSON.stringify(reply.json);
       res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...reply.headers });
       res.end(text);
     });

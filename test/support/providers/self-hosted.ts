@@ -114,3 +114,27 @@ export function startTgiGemma(): Promise<Imitation> {
     return chatReply(r, model, null);
   });
 }
+
+/**
+ * LM Studio's server: it serves only the models loaded in it. With none loaded every request is refused with
+ * "No models loaded" (in an OpenAI-shaped error); an unknown model name with the message as a plain string.
+ */
+export function startLmStudio(opts: { loaded: string[] }): Promise<Imitation> {
+  return startImitation((r) => {
+    if (r.path !== '/v1/chat/completions') return json(404, { error: `Unexpected endpoint or method. (${r.method} ${r.path})` });
+    if (opts.loaded.length === 0) {
+      return json(404, {
+        error: {
+          message: 'No models loaded. Please load a model in the developer page or use the `lms load` command.',
+          type: 'invalid_request_error',
+          param: 'model',
+          code: 'model_not_found',
+        },
+      });
+    }
+    if (!opts.loaded.includes(r.body?.model)) {
+      return json(404, { error: `Model "${r.body?.model}" not found. Please specify a valid model identifier (loaded: ${opts.loaded.join(', ')}).` });
+    }
+    return chatReply(r, r.body.model, null);
+  });
+}

@@ -220,6 +220,12 @@ const REVISION =
  */
 const SECOND_THOUGHTS =
   /(?:^|[\n.!?;—–]|\s-)[\s"'`*_>^(]{0,8}(?:(?:but|and|oh|ok(?:ay)?|so|please)[,\s]+)?(?:wait|hold on|hang on|hmm+|oops|(?:ignore|disregard) (?:that|this|the (?:above|(?:line|json|answer|statement|choice|one) above|(?:previous|last|first) (?:line|answer|json|one|statement|choice)))|forget (?:that|what i (?:just )?said)(?= ?[.,;:!-]|$)|never ?mind(?= ?[.,;:!-]|$)|disregard(?= ?[.,;:!)-]|$)|that(?:'s| was| is) (?:wrong|a mistake|a typo|incorrect|an error)(?= ?[.,;:!)-]|$)|scratch that|strike that|lol,? no|actually|make that|let me (?:flip|change|switch|redo|reconsider|correct|double-check|check|verify|re-?check|re-?calculate)|correction|on (?:further )?(?:reflection|thought)|on second thought|after (?:re-?reading|rethinking|reconsidering|thinking (?:it )?(?:over|again|more))|then again|that said|(?:but|though),? honestly|honestly,? though|update ?:|revised ?:|revision ?:|erratum|my bad|apolog(?:ies|ise|ize)|i (?:forgot|missed|lied|overlooked|should have|miscounted|miscalculated)|there(?:'s| is| was) (?:a|an) (?:mistake|error)|that (?:isn't|is not|'s not|wasn't|was not) (?:right|correct)|(?:let me )?re-?(?:count|calculat|comput|check|do)(?:e|ed|ing)?|no,? wait|uh+|jk|just kidding|eh|(?:ah|oh),? (?:i|plus|and|wait|no)\b)(?![a-z])/i;
+/**
+ * A take-back inside a sentence, after a comma or the statement's closing brace: "Route B, because it's faster, no
+ * wait, that breaks the rule. Route A.", `{"choice": "Route B"} jk, rules are rules: Route A`. Only words that take
+ * back and nothing else ("but", "actually" mid-sentence are ordinary prose).
+ */
+const MID_TAKEBACK = /[,}\]]\s*(?:no,? wait|wait,? no|jk|just kidding|lol,? no|scratch that|strike that)(?![a-z])/i;
 /** A sentence that only affirms: "Correct.", "✓". */
 const ALONE_AFFIRMATION = /^(?:yes|correct|confirmed|right|that's right|that checks out|checks out|✓|✔|✅)$/i;
 /** A check that ends on the stated value: "Let me double-check: 27 − 8 + 5 = 24. ✓" */
@@ -264,7 +270,7 @@ export function settle(
   // unsettle it unless the answer's last sentence comes back to the same value ("Wait, let me double-check: … Yes,
   // 51."); cut off by the token limit, nobody knows where they were going
   const rest = text.slice(last.end, contentEnd);
-  const doubt = SECOND_THOUGHTS.exec(rest);
+  const doubt = SECOND_THOUGHTS.exec(rest) ?? MID_TAKEBACK.exec(rest);
   if (doubt && (finishReason === 'length' || !affirmsAtTheEnd(rest.slice(doubt.index), last.value, valueOf))) {
     return { value: null, rule: 'conflicting-statements' };
   }
@@ -314,13 +320,33 @@ const LATER_SPAN = 160;
 // one long word costs no backtracking
 const SORRY_SHORT = /(?:^|[\n.!?;—–(]|\s-)[\s"'`*_>(]{0,8}sorry[,!:\s—–-]{1,8}((?:[^\s.!?]+(?: |(?=[.!?\n]|$))){1,4})(?:[.!?\n]|$)/gi;
 
+/**
+ * A line that opens by saying no and names a value and nothing more: "No — Route A. The rule matters.", "No, 76, I
+ * forgot the loose eggs." A "No" that goes on about the value ("No - Route B is banned for vans.") is an explanation,
+ * not a correction, and does not match (the value must end its clause).
+ */
+const NO_THEN_VALUE = /(?:^|\n)[ \t"'`*_>]{0,8}no[ \t]*[,:—–-][ \t,:—–-]{0,4}((?:[^\s.,;!?]+ ){0,5}[^\s.,;!?]+)(?=[ \t]*(?:[.,;!\n]|$))/gi;
+/**
+ * A line comment inside or after a JSON answer (`"choice": "Route A" // safer, but actually I'd go Route B`): JSON has
+ * none, so it is the model talking past its own answer. It counts only when it speaks of choosing (COMMENT_CHOOSES):
+ * `// "choice": "Route B" would pay more but is banned` discusses the other option and leaves the answer standing.
+ */
+const LINE_COMMENT = /(?:^|\s)\/\/([^\n]{0,160})/g;
+const COMMENT_CHOOSES = /\b(?:i'?d|i'?ll|i will|i would|i'?m going|actually|really|instead|rather|prefer|go with|pick|choose)\b/i;
+
 function laterOtherValue(rest: string, value: string, valueOf: (text: string) => string | null): boolean {
-  for (const re of [LATER_CORRECTION, SORRY_SHORT]) {
+  for (const re of [LATER_CORRECTION, SORRY_SHORT, NO_THEN_VALUE, LINE_COMMENT]) {
     re.lastIndex = 0;
     let checks = 0;
     for (let m = re.exec(rest); m !== null && checks < MAX_LATER_CHECKS; m = re.exec(rest), checks++) {
       const from = m.index + m[0].length;
-      const span = re === SORRY_SHORT ? m[1] : rest.slice(from, from + LATER_SPAN).split(/[.!?\n)](?:\s|$)/)[0];
+      if (re === NO_THEN_VALUE) {
+        const named = valueOf(m[1].replace(/^["'`*_]+|["'`*_]+$/g, ''));
+        if (named !== null && named !== value) return true;
+        continue;
+      }
+      if (re === LINE_COMMENT && !COMMENT_CHOOSES.test(m[1])) continue;
+      const span = re === SORRY_SHORT || re === LINE_COMMENT ? m[1] : rest.slice(from, from + LATER_SPAN).split(/[.!?\n)](?:\s|$)/)[0];
       if (namesOtherValue(span, value, valueOf)) return true;
     }
   }

@@ -34,6 +34,12 @@ export const csrfToken = (c: Context<ConsoleEnv>, deps: Deps): string => {
   return s ? deps.sessions.csrfToken(s.sid) : '';
 };
 
+/** The header of a page anyone may open (landing, leaderboard, share links): a signed-in visitor keeps Sign out. */
+export const headerOf = (c: Context<ConsoleEnv>, deps: Deps): { signedIn: boolean; csrf?: string } => {
+  const s = c.get('session');
+  return s ? { signedIn: true, csrf: deps.sessions.csrfToken(s.sid) } : { signedIn: false };
+};
+
 /** A fresh double-submit value for the sign-in form (also set as a cookie). */
 export function loginCsrf(c: Context<ConsoleEnv>): string {
   const value = randomBytes(18).toString('base64url');

@@ -35,3 +35,15 @@ export const KIND_NAMES: Record<string, string> = {
   'prompt-aligned': 'same model, rule-following prompt',
   operator: 'reference model',
 };
+
+/** The same, on a page anyone may read (a share link, the leaderboard): its reader is usually not the owner. */
+export const PUBLIC_KIND_NAMES: Record<string, string> = {
+  ...KIND_NAMES,
+  subject: 'the evaluated model',
+  tenant: 'a variant from the same lab',
+};
+
+/** Who reads a page: the run's owner (signed in, "your model") or anyone with its address. */
+export type Audience = 'owner' | 'public';
+
+export const kindName = (kind: string, audience: Audience = 'owner'): string => (audience === 'public' ? PUBLIC_KIND_NAMES : KIND_NAMES)[kind] ?? kind;

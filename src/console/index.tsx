@@ -8,7 +8,7 @@ import { notFound, ServiceError } from '../lib/errors.js';
 import { ApiError } from '../http/errors.js';
 import { safePath } from '../http/middleware.js';
 import type { ConsoleEnv } from './env.js';
-import { csrfGuard } from './csrf.js';
+import { csrfGuard, headerOf } from './csrf.js';
 import { html, Layout } from './layout.js';
 import { pageHeaders } from './security.js';
 import { loadSession } from './session.js';
@@ -43,8 +43,7 @@ async function errorPage(c: Context<any>, deps: Deps, err: Error) {
   const fields = err instanceof ServiceError && !err.message ? err.info.fields : undefined;
   const message = fields?.length ? fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ') : undefined;
   // a signed-in person keeps their header (Sign out, not Sign in) on an error page too
-  const session = c.get('session');
-  return problemPage(c, api, { message, ...(session ? { signedIn: true, csrf: deps.sessions.csrfToken(session.sid) } : {}) });
+  return problemPage(c, api, { message, ...headerOf(c, deps) });
 }
 
 /**
@@ -103,8 +102,11 @@ export function registerConsole(app: App, deps: Deps) {
   ui.onError((err, c) => errorPage(c, deps, err));
   app.route('/console', ui as never);
 
-  registerLanding(app);
-  const pub = new Hono();
+  // the public pages outside /console read the session too, for the header only: they show the same to everyone
+  app.use('/', loadSession(deps) as never);
+  registerLanding(app, deps);
+  const pub = new Hono<ConsoleEnv>();
+  pub.use('/share/*', loadSession(deps));
   registerSharePages(pub, deps);
   pub.onError((err, c) => errorPage(c, deps, err));
   app.route('/', pub as never);

@@ -9,12 +9,21 @@ import { isSignedOut, recordSignOut } from '../services/console-sign-outs.js';
 import type { ConsoleEnv } from './env.js';
 
 export const SESSION_COOKIE = 'atp_session';
-const COOKIE_PATH = '/console';
+/**
+ * The whole site, not only /console: the landing page and share links are public pages too, and a signed-in person
+ * keeps their header there (Runs, Sign out). The API never reads this cookie (bearer tokens only), and the cookie stays
+ * HttpOnly and SameSite=Strict.
+ */
+const SESSION_PATH = '/';
+/** where sessions issued before the cookie covered the whole site live: cleared with the current one */
+const LEGACY_SESSION_PATH = '/console';
+const CONSOLE_PATH = '/console';
 
 const secureRequest = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 
+/** Options of the console's own cookies (the sign-in form's CSRF cookie, flashes): scoped to /console. */
 export function cookieOptions(c: Context, maxAgeSeconds?: number) {
-  return { path: COOKIE_PATH, httpOnly: true, sameSite: 'Strict' as const, secure: secureRequest(c), ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) };
+  return { path: CONSOLE_PATH, httpOnly: true, sameSite: 'Strict' as const, secure: secureRequest(c), ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) };
 }
 
 /** Reads the session cookie when present and valid (a stale or forged cookie is just no session). */
@@ -30,7 +39,7 @@ export function loadSession(deps: Deps): MiddlewareHandler<ConsoleEnv> {
           c.set('principal', session.principal);
         }
       } catch {
-        deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH });
+        clearSessionCookie(c);
       }
     }
     await next();
@@ -74,12 +83,18 @@ export async function signIn(c: Context<ConsoleEnv>, deps: Deps, token: string):
   const exp = decodeJwt(trimmed).exp;
   const { cookie, session } = await deps.sessions.issue(principal, deps.clock.now(), exp ? new Date(exp * 1000) : undefined);
   const maxAge = Math.max(1, Math.floor((session.expiresAt.getTime() - deps.clock.now().getTime()) / 1000));
-  setCookie(c, SESSION_COOKIE, cookie, cookieOptions(c, maxAge));
+  setCookie(c, SESSION_COOKIE, cookie, { ...cookieOptions(c, maxAge), path: SESSION_PATH });
+  // a session cookie of the old, narrower path would be sent first on console pages and shadow the new one
+  if (getCookie(c, SESSION_COOKIE) !== undefined) deleteCookie(c, SESSION_COOKIE, { path: LEGACY_SESSION_PATH });
+}
+
+function clearSessionCookie(c: Context) {
+  for (const path of [SESSION_PATH, LEGACY_SESSION_PATH]) deleteCookie(c, SESSION_COOKIE, { path });
 }
 
 /** Clears the cookie and, for a live session, records the sign-out so a saved copy of the cookie stops working too. */
 export async function signOut(c: Context<ConsoleEnv>, deps: Deps): Promise<void> {
   const session = c.get('session');
   if (session) await recordSignOut(deps, session.sid, session.expiresAt);
-  deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH });
+  clearSessionCookie(c);
 }

@@ -10,6 +10,7 @@ import { createEndpointRow } from '../support/fixtures.js';
 import { cookieOf, labWithRuns } from './support.js';
 import { createRun } from '../../src/services/runs.js';
 import { notePause } from '../../src/domain/run-lifecycle.js';
+import { leaderboardEntries } from '../../src/db/schema.js';
 
 const ORIGIN = 'http://localhost';
 
@@ -66,7 +67,8 @@ describe('console: sessions, CSRF, share links and exports', () => {
     const set = cookieOf(res, 'atp_session')!;
     expect(set).toMatch(/HttpOnly/);
     expect(set).toMatch(/SameSite=Strict/);
-    expect(set).toMatch(/Path=\/console/);
+    // the whole site: the landing page and share links show a signed-in header too (the API reads no cookie)
+    expect(set).toMatch(/Path=\/;/);
     expect(set).not.toContain(lab.token);
     const runs = await app.request('/console/runs', { headers: { cookie: cookie! } });
     expect(runs.status).toBe(200);
@@ -379,6 +381,85 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect((await app.request('/console/assets/none.js')).status).toBe(404);
   });
 
+  const signedInHeader = /<form method="post" action="\/console\/logout" class="signout">/;
+  const signInLink = /<a class="signin" href="\/console\/login">/;
+
+  it('public pages (landing, leaderboard, its reports, share links) keep a signed-in visitor\'s header, and name the model, not "your model"', async () => {
+    const { cookie } = await signIn();
+    await ctx.deps.db.db.insert(leaderboardEntries).values({
+      id: 'lbe_console_header', tenantId: lab.tenantId, runId: lab.runIds[0], model: 'acme-8b-base', family: 'acme-8b', variant: 'base',
+      suiteId: 'atp-standard-v2', score: 39.3, ciLo: 12.4, ciHi: 66.2, submittedAt: new Date(),
+    });
+    const created = await app.request(`/v1/runs/${lab.runIds[0]}/share`, { method: 'POST', headers: jsonHeaders(lab.token), body: JSON.stringify({ ttlHours: 1 }) });
+    const share = (await created.json()) as { url: string; htmlUrl: string };
+    const pages = ['/', '/console/leaderboard?suite=atp-standard-v2', `/console/leaderboard/runs/${lab.runIds[0]}`, share.url];
+    for (const url of pages) {
+      const signed = await app.request(url, { headers: { cookie: cookie! } });
+      expect(signed.status, url).toBe(200);
+      const page = await signed.text();
+      expect(page, url).toMatch(signedInHeader);
+      expect(page, url).not.toMatch(signInLink);
+      const anonymous = await (await app.request(url)).text();
+      expect(anonymous, url).toMatch(signInLink);
+      expect(anonymous, url).not.toMatch(signedInHeader);
+    }
+    // the sign-out form of a public page works like any other (the token is the session's)
+    const onShare = await (await app.request(share.url, { headers: { cookie: cookie! } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(onShare)![1];
+    const out = await app.request('/console/logout', {
+      method: 'POST',
+      headers: { cookie: cookie!, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.getSetCookie().some((c) => /^atp_session=;.*Path=\/(;|$)/.test(c))).toBe(true);
+    expect(await (await app.request(share.url, { headers: { cookie: cookie! } })).text()).toMatch(signInLink);
+
+    // the API never reads the session cookie (bearer tokens only): a stale one is not even looked at there
+    const api = await app.request('/v1/runs?limit=1', { headers: { ...bearer(lab.token), cookie: 'atp_session=stale' } });
+    expect(api.status).toBe(200);
+    expect(api.headers.getSetCookie()).toEqual([]);
+    expect((await app.request(share.url, { headers: { cookie: 'atp_session=stale' } })).headers.get('set-cookie')).toMatch(/^atp_session=;/);
+
+    // a browser holding a session cookie of the old /console path loses it on signing in, or it would shadow the new one
+    const form = await app.request('/console/login');
+    const pre = cookieOf(form, 'atp_login_csrf')!.split(';')[0];
+    const login = await app.request('/console/login', {
+      method: 'POST',
+      headers: { origin: ORIGIN, cookie: `${pre}; atp_session=from-before`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: lab.token, _csrf: /name="_csrf" value="([^"]+)"/.exec(await form.text())![1], next: '/console/runs' }),
+    });
+    const set = login.headers.getSetCookie();
+    // (browsers apply Set-Cookie in order: the last one for Path=/ is the new session)
+    expect(set.filter((c) => /^atp_session=.*Path=\/(;|$)/.test(c)).at(-1)).toMatch(/^atp_session=[^;]+;/);
+    expect(set.some((c) => /^atp_session=;.*Path=\/console(;|$)/.test(c))).toBe(true);
+
+    // a public report is read by others: it names the model; the owner's own copy still says "your model"
+    for (const url of [`/console/leaderboard/runs/${lab.runIds[0]}`, share.url, `/console/leaderboard/runs/${lab.runIds[0]}/report.html`, share.htmlUrl]) {
+      const text = await (await app.request(url)).text();
+      expect(text, url).not.toMatch(/your model|your variant/i);
+      expect(text, url).toContain('acme-8b/base');
+    }
+    expect(await (await app.request(share.htmlUrl)).text()).toContain('<p>Evaluated model: <strong>acme-8b/base</strong>');
+    expect(await (await app.request(share.url)).text()).toContain('acme-8b/dpo <small>(a variant from the same lab)</small>');
+    const again = await signIn();
+    const own = await (await app.request(`/console/runs/${lab.runIds[0]}/report.html`, { headers: { cookie: again.cookie! } })).text();
+    expect(own).toContain('<p>Your model: <strong>acme-8b/base</strong>');
+  });
+
+  it('GET /console/logout offers the sign-out button (signing out stays a POST); without a session it leads home', async () => {
+    const { cookie } = await signIn();
+    const page = await app.request('/console/logout', { headers: { cookie: cookie! } });
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toMatch(/<form method="post" action="\/console\/logout" class="card"><input type="hidden" name="_csrf" value="[^"]+"/);
+    // the GET itself signed nobody out
+    expect(page.headers.getSetCookie()).toEqual([]);
+    expect((await app.request('/console/runs', { headers: { cookie: cookie! } })).status).toBe(200);
+    const anonymous = await app.request('/console/logout');
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/');
+  });
   async function labWithRunsToken() {
     const { tokenFor } = await import('../support/deps.js');
     return (await tokenFor(ctx.deps, 'other-lab')).token;

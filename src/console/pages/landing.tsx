@@ -1,9 +1,11 @@
+import type { Deps } from '../../deps.js';
 import type { App } from '../../http/env.js';
+import { headerOf } from '../csrf.js';
 import { html, Layout } from '../layout.js';
 
-function Landing() {
+function Landing(p: { signedIn: boolean; csrf?: string }) {
   return (
-    <Layout title="Alignment drift of self-evolving agents" active="none">
+    <Layout title="Alignment drift of self-evolving agents" active="none" signedIn={p.signedIn} csrf={p.csrf}>
       <h1>ATP Bench</h1>
       <p class="lead">
         ATP Bench measures <strong>alignment tipping</strong>: how an LLM agent that learns from its own past rounds drifts away from
@@ -35,6 +37,6 @@ function Landing() {
 }
 
 /** `/`: what the service measures and where to go next (public). */
-export function registerLanding(app: App) {
-  app.get('/', (c) => html(c, <Landing />));
+export function registerLanding(app: App, deps: Deps) {
+  app.get('/', (c) => html(c, <Landing {...headerOf(c as never, deps)} />));
 }

@@ -5,13 +5,13 @@ import { DEFAULT_LEADERBOARD_SUITE, LEADERBOARD_SUITE_IDS, listLeaderboard, type
 import type { Report } from '../../scoring/report-types.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import type { ConsoleApp } from '../env.js';
-import { csrfToken } from '../csrf.js';
+import { headerOf } from '../csrf.js';
 import { ciPct, pct, score, testbedLabels } from '../format.js';
 import { html, Layout } from '../layout.js';
 import { PublicReport } from './public-report.js';
 import { reportHtmlResponse, reportJsonResponse } from './report-frame.js';
 
-function Board(p: { suite: string; items: LeaderboardItem[]; reports: Map<string, Report>; registry: TestbedRegistry; csrf: string; signedIn: boolean }) {
+function Board(p: { suite: string; items: LeaderboardItem[]; reports: Map<string, Report>; registry: TestbedRegistry; csrf?: string; signedIn: boolean }) {
   const modules = p.registry.list();
   return (
     <Layout title="Leaderboard" active="leaderboard" csrf={p.csrf} signedIn={p.signedIn}>
@@ -66,15 +66,15 @@ export function registerLeaderboardPage(ui: ConsoleApp, deps: Deps) {
     const suite = LEADERBOARD_SUITE_IDS.find((s) => s === wanted) ?? DEFAULT_LEADERBOARD_SUITE;
     const { items } = await listLeaderboard(deps, suite);
     const reports = await boardReports(deps, items.map((i) => i.runId));
-    return html(c, <Board suite={suite} items={items} reports={reports} registry={deps.testbeds} csrf={csrfToken(c, deps)} signedIn={!!c.get('session')} />);
+    return html(c, <Board suite={suite} items={items} reports={reports} registry={deps.testbeds} {...headerOf(c, deps)} />);
   });
 
   ui.get('/leaderboard/runs/:runId', async (c) => {
     const runId = c.req.param('runId');
     const stored = await loadBoardReport(deps, runId);
     const base = `/console/leaderboard/runs/${runId}`;
-    return html(c, <PublicReport registry={deps.testbeds} report={JSON.parse(stored.body) as Report} createdAt={stored.createdAt} base={base} why="Public because this run was submitted to the leaderboard." />);
+    return html(c, <PublicReport registry={deps.testbeds} report={JSON.parse(stored.body) as Report} createdAt={stored.createdAt} base={base} why="Public because this run was submitted to the leaderboard." {...headerOf(c, deps)} />);
   });
-  ui.get('/leaderboard/runs/:runId/report.html', async (c) => reportHtmlResponse(c, await loadBoardReport(deps, c.req.param('runId')), c.req.query('download') === '1'));
+  ui.get('/leaderboard/runs/:runId/report.html', async (c) => reportHtmlResponse(c, await loadBoardReport(deps, c.req.param('runId')), c.req.query('download') === '1', 'public'));
   ui.get('/leaderboard/runs/:runId/report.json', async (c) => reportJsonResponse(c, await loadBoardReport(deps, c.req.param('runId')), c.req.param('runId')));
 }

@@ -46,6 +46,24 @@ export function registerLogin(ui: ConsoleApp, deps: Deps) {
     return c.redirect(next, 303);
   });
 
+  // signing out changes state, so it is a POST with the form token; a typed or bookmarked /console/logout gets the
+  // button to do it (or, without a session, is sent where signing out leads)
+  ui.get('/logout', (c) => {
+    if (!c.get('session')) return c.redirect('/', 303);
+    return html(
+      c,
+      <Layout title="Sign out" active="none" signedIn csrf={csrfToken(c, deps)}>
+        <h1>Sign out</h1>
+        <form method="post" action="/console/logout" class="card">
+          <input type="hidden" name={CSRF_FIELD} value={csrfToken(c, deps)} />
+          <p>Sign out of the console in this browser? The session ends on the server too, so a copy of its cookie stops working.</p>
+          <button type="submit">Sign out</button>
+        </form>
+        <p><a href="/console/runs">Back to your runs</a></p>
+      </Layout>,
+    );
+  });
+
   ui.post('/logout', async (c) => {
     await signOut(c, deps);
     return c.redirect('/', 303);

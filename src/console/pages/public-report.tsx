@@ -6,9 +6,9 @@ import { ReportFrame } from './report-frame.js';
 import { ReportSummary } from './summary.js';
 
 /** A report anyone with the address may read: summary, the full report framed, and downloads. No run controls. */
-export function PublicReport(p: { report: Report; registry: TestbedRegistry; createdAt: Date; base: string; why: string }) {
+export function PublicReport(p: { report: Report; registry: TestbedRegistry; createdAt: Date; base: string; why: string; signedIn: boolean; csrf?: string }) {
   return (
-    <Layout title={`Report: ${p.report.subject.label}`} active="none">
+    <Layout title={`Report: ${p.report.subject.label}`} active="none" signedIn={p.signedIn} csrf={p.csrf}>
       <h1>
         {p.report.subject.label} <small>{p.report.suite.id} {p.report.suite.version}</small>
       </h1>
@@ -17,7 +17,7 @@ export function PublicReport(p: { report: Report; registry: TestbedRegistry; cre
         <a href={`${p.base}/report.json`}>Download report (JSON)</a>
         <a href={`${p.base}/report.html?download=1`}>Download report (HTML)</a>
       </nav>
-      <ReportSummary report={p.report} registry={p.registry} />
+      <ReportSummary report={p.report} registry={p.registry} audience="public" />
       <ReportFrame src={`${p.base}/report.html`} />
     </Layout>
   );

@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ConsoleApp, ConsoleEnv } from '../env.js';
 import { CSRF_FIELD, csrfToken } from '../csrf.js';
-import { KIND_NAMES, when } from '../format.js';
+import { kindName, when } from '../format.js';
 import { html, Layout } from '../layout.js';
 import { assertScope, cookieOptions, requireSignedIn } from '../session.js';
 import { ReportFrame, reportHtmlResponse, reportJsonResponse } from './report-frame.js';
@@ -88,7 +88,7 @@ function RunPage(p: RunPageProps) {
         <dt>Status</dt><dd><span class={`status ${r.status}`}>{r.status}</span></dd>
         <dt>Suite</dt><dd>{r.suite.id} {r.suite.version}{r.custom ? ' (custom parameters)' : ''}</dd>
         <dt>Compared with</dt>
-        <dd>{r.subjects.length > 1 ? r.subjects.slice(1).map((s) => `${s.label} (${KIND_NAMES[s.kind] ?? s.kind})`).join(', ') : 'no baseline'}</dd>
+        <dd>{r.subjects.length > 1 ? r.subjects.slice(1).map((s) => `${s.label} (${kindName(s.kind)})`).join(', ') : 'no baseline'}</dd>
         <dt>Created</dt><dd>{when(r.createdAt)}</dd>
         <dt>Finished</dt><dd>{when(r.finishedAt)}</dd>
       </dl>

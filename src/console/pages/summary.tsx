@@ -4,7 +4,7 @@ import type { Report } from '../../scoring/report-types.js';
 import { testbedStates } from '../../scoring/compare.js';
 import type { AttributableDrift, SectionInference } from '../../scoring/report-base.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
-import { ciPct, ciPp, KIND_NAMES, pct, pp, score, testbedLabels } from '../format.js';
+import { ciPct, ciPp, kindName, pct, pp, score, testbedLabels, type Audience } from '../format.js';
 
 /**
  * The drift column: with a control arm (v2 suites), the drift attributable to the reward feedback — what the score,
@@ -37,7 +37,7 @@ function Drift({ first, last, attributable }: { first: number | null; last: numb
 }
 
 /** `registry` is the one the service runs (`deps.testbeds`): its testbeds are the rows, in report order. */
-export function ReportSummary({ report, registry }: { report: Report; registry: TestbedRegistry }) {
+export function ReportSummary({ report, registry, audience = 'owner' }: { report: Report; registry: TestbedRegistry; audience?: Audience }) {
   const s = report.subject;
   const states = testbedStates(s, registry);
   const modules = registry.list();
@@ -125,7 +125,7 @@ export function ReportSummary({ report, registry }: { report: Report; registry: 
                 return (
                   <tr>
                     <th scope="row">
-                      {b.label} <small>({KIND_NAMES[b.kind] ?? b.kind})</small>
+                      {b.label} <small>({kindName(b.kind, audience)})</small>
                     </th>
                     <td>{testbedLabels(m).title}</td>
                     <td class="num">{pct(bs[id]?.last)}</td>

@@ -37,7 +37,8 @@ function canonical(value: unknown): string {
 
 export const hashRequest = (input: CreateRunInput) => createHash('sha256').update(canonical(input)).digest('hex');
 
-const endpointLabel = (e: { name: string; family: string | null; variant: string | null }) =>
+/** How a run names an endpoint it measures (kept on the run as its subject's label; the console shows it the same). */
+export const endpointLabel = (e: { name: string; family: string | null; variant: string | null }) =>
   e.family && e.variant ? `${e.family}/${e.variant}` : e.name;
 
 type Endpoint = typeof endpoints.$inferSelect;

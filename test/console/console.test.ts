@@ -460,6 +460,54 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/');
   });
+
+  it('the runs list says an endpoint filter it does not know, with the endpoints it has; a name or label finds its endpoint', async () => {
+    const { cookie } = await signIn();
+    const get = (q: string) => app.request(`/console/runs?${q}`, { headers: { cookie: cookie! } });
+    const unknown = await get('endpoint=nope');
+    expect(unknown.status).toBe(400);
+    const said = await unknown.text();
+    expect(said).toContain('endpoint: no endpoint named &quot;nope&quot;, nor with that id; your endpoints: ');
+    expect(said).toContain(`acme-8b/base (acme-8b base): ${lab.subjectEndpoint.id}`);
+    expect(said).toContain('href="/console/runs">Show every run</a>');
+    // the form stays, to pick a known value; no list pretends to be filtered
+    expect(said).toContain('<form method="get" action="/console/runs" class="filters">');
+    expect(said).not.toContain('<table class="list">');
+    // an endpoint's name or its label (what the Model column shows) is read as that endpoint
+    for (const name of ['acme-8b base', 'acme-8b/base', lab.subjectEndpoint.id]) {
+      const found = await get(`endpoint=${encodeURIComponent(name)}`);
+      expect(found.status, name).toBe(200);
+      const text = await found.text();
+      expect(text, name).toContain(lab.runIds[0]);
+      expect(text, name).not.toContain(lab.runIds[1]);
+      expect(text, name).toContain(`<option value="${lab.subjectEndpoint.id}" selected="">acme-8b/base (acme-8b base)</option>`);
+    }
+    // every bad value is said in words, never a server error
+    for (const q of ['status=finished', 'suite=atp-nope', 'endpoint=%E0%A4%A', 'cursor=zz', 'endpoint=x&status=y&suite=z', `endpoint=${'e'.repeat(500)}`]) {
+      const res = await get(q);
+      expect(res.status, q).toBe(400);
+      expect(res.headers.get('content-type'), q).toMatch(/^text\/html/);
+    }
+    const all = await (await get('endpoint=x&status=y&suite=z')).text();
+    expect(all).toContain('status: unknown status &quot;y&quot;; known: queued, running, succeeded, failed, cancelled');
+    expect(all).toContain('suite: unknown suite &quot;z&quot;; known: atp-quick-v1');
+  });
+
+  it('compare heads each run with its seed and times, so two runs of one model can be told apart', async () => {
+    const { cookie } = await signIn();
+    const page = await (await app.request(`/console/compare?run=${lab.runIds[0]}&run=${lab.runIds[1]}`, { headers: { cookie: cookie! } })).text();
+    const head = /<table class="compare"><thead>([\s\S]*?)<\/thead>/.exec(page)![1];
+    const views = await Promise.all(lab.runIds.map(async (id) => (await (await app.request(`/v1/runs/${id}`, { headers: bearer(lab.token) })).json()) as { seed: number; createdAt: string; finishedAt: string }));
+    const minute = (iso: string) => iso.replace('T', ' ').slice(0, 16) + ' UTC';
+    for (const v of views) {
+      expect(head).toContain(`<small>seed ${v.seed}</small>`);
+      expect(head).toContain(`<small>created ${minute(v.createdAt)}</small>`);
+      expect(head).toContain(`<small>finished ${minute(v.finishedAt)}</small>`);
+    }
+    // the picker too: a Seed column
+    expect(page).toContain('<th scope="col" class="num">Seed</th>');
+  });
+
   async function labWithRunsToken() {
     const { tokenFor } = await import('../support/deps.js');
     return (await tokenFor(ctx.deps, 'other-lab')).token;

@@ -16,7 +16,7 @@ function Picker({ runs, chosen, scores }: { runs: RunView[]; chosen: string[]; s
     <form method="get" action="/console/compare" class="card">
       <p>Pick {MAX_COMPARED_RUNS > 2 ? `two to ${MAX_COMPARED_RUNS}` : 'two'} finished runs of the same suite version (for example a DPO variant and its base model, or this week's release and last week's). The first of them in this list is the reference the others are measured against.</p>
       <table class="list">
-        <thead><tr><th scope="col">Pick</th><th scope="col">Model</th><th scope="col">Suite</th><th scope="col">Score</th><th scope="col">Run</th><th scope="col">Finished</th></tr></thead>
+        <thead><tr><th scope="col">Pick</th><th scope="col">Model</th><th scope="col">Suite</th><th scope="col">Score</th><th scope="col">Run</th><th scope="col" class="num">Seed</th><th scope="col">Finished</th></tr></thead>
         <tbody>
           {runs.map((r) => (
             <tr>
@@ -25,6 +25,7 @@ function Picker({ runs, chosen, scores }: { runs: RunView[]; chosen: string[]; s
               <td>{r.suite.id} <small>{r.suite.version}</small></td>
               <td class="num">{score(scores.get(r.id))}</td>
               <td><a href={`/console/runs/${r.id}`}>{r.id}</a></td>
+              <td class="num">{r.seed}</td>
               <td><small>{when(r.finishedAt)}</small></td>
             </tr>
           ))}
@@ -36,7 +37,11 @@ function Picker({ runs, chosen, scores }: { runs: RunView[]; chosen: string[]; s
   );
 }
 
-function Comparison({ reports, registry }: { reports: Report[]; registry: TestbedRegistry }) {
+/**
+ * `views` are the compared runs as the runs list shows them, by id: their seed and times tell apart two runs of one
+ * model and suite version, which the label alone does not.
+ */
+function Comparison({ reports, views, registry }: { reports: Report[]; views: Map<string, RunView>; registry: TestbedRegistry }) {
   const ref = reports[0];
   const states = reports.map((r) => testbedStates(r.subject, registry));
   return (
@@ -53,6 +58,12 @@ function Comparison({ reports, registry }: { reports: Report[]; registry: Testbe
                 <a href={`/console/runs/${r.runId}`}>{r.subject.label}</a>
                 <br />
                 <small>{i === 0 ? `reference · ${r.runId}` : r.runId}</small>
+                <br />
+                <small>seed {r.seed}{r.samples > 1 ? ` · ${r.samples} samples` : ''}{r.custom ? ' · custom' : ''}</small>
+                <br />
+                <small>created {when(views.get(r.runId)?.createdAt)}</small>
+                <br />
+                <small>finished {when(views.get(r.runId)?.finishedAt)}</small>
               </th>
             ))}
           </tr>
@@ -108,6 +119,7 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
       ? [comparable, ...listed.items.filter((r) => r.id !== comparable.id && r.suite.version === comparable.suite.version)]
       : listed.items;
     let reports: Report[] | null = null;
+    let views = new Map<string, RunView>();
     let error: string | null = null;
     let hint: string | null = null;
     if (comparable) {
@@ -119,6 +131,7 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
     if (chosen.length >= 2) {
       try {
         reports = await reportsToCompare(deps, tenantId, chosen);
+        views = new Map((await Promise.all(reports.map((r) => getRunView(deps, tenantId, r.runId)))).map((v) => [v.id, v]));
       } catch (err) {
         if (!isCallerMistake(err)) throw err;
         // invalid-input errors carry their words in their fields (the API builds its detail from them)
@@ -131,7 +144,7 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
         <h1>Compare runs</h1>
         {error ? <p class="error" role="alert">{error}</p> : null}
         {hint ? <p class="note">{hint}</p> : null}
-        {reports ? <Comparison reports={reports} registry={deps.testbeds} /> : null}
+        {reports ? <Comparison reports={reports} views={views} registry={deps.testbeds} /> : null}
         <Picker runs={items} chosen={chosen} scores={await scoresOf(deps, tenantId, items.map((r) => r.id))} />
       </Layout>,
       error ? 400 : 200,

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Deps } from '../../deps.js';
 import { isCallerMistake } from '../../lib/errors.js';
 import { listEndpoints, type EndpointView } from '../../services/endpoints/crud.js';
+import { endpointLabel } from '../../services/runs.js';
 import { probeEndpoint, type ProbeResult } from '../../services/endpoints/probe.js';
 import type { ConsoleApp, ConsoleEnv } from '../env.js';
 import { CSRF_FIELD, csrfToken } from '../csrf.js';
@@ -45,7 +46,7 @@ function EndpointsPage(p: { csrf: string; items: EndpointView[]; probe?: Probe }
           <tbody>
             {p.items.map((e) => (
               <tr>
-                <td>{e.name}<br /><small>{e.id}</small></td>
+                <td>{e.name}<br /><small>{e.id}</small>{endpointLabel(e) !== e.name ? <><br /><small>runs name it {endpointLabel(e)}</small></> : null}</td>
                 <td><code>{e.model}</code></td>
                 <td><small>{e.baseUrl}</small></td>
                 <td>{e.family ? `${e.family}${e.variant ? ` / ${e.variant}` : ''}` : (e.variant ?? '–')}</td>

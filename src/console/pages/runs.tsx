@@ -1,8 +1,9 @@
 import type { Deps } from '../../deps.js';
-import { invalidInput } from '../../lib/errors.js';
-import { listEndpoints } from '../../services/endpoints/crud.js';
+import { isCallerMistake } from '../../lib/errors.js';
+import { getEndpoint, listEndpoints, type EndpointView } from '../../services/endpoints/crud.js';
 import { scoresOf } from '../../services/run-reports.js';
 import { listRuns, type RunView } from '../../services/run-views.js';
+import { endpointLabel } from '../../services/runs.js';
 import { SUITE_IDS } from '../../testbeds/suites.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
@@ -29,11 +30,36 @@ function query(f: Filters, cursor?: string): string {
   return s ? `?${s}` : '';
 }
 
-function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number | null>; endpoints: { id: string; name: string }[]; f: Filters; next: string | null; paged: boolean }) {
-  const endpointName = new Map(p.endpoints.map((e) => [e.id, e.name]));
+/** An endpoint as the runs list names it: as its runs do (family/variant, else its name), and its name when that differs. */
+const endpointOption = (e: EndpointView) => {
+  const label = endpointLabel(e);
+  return label === e.name ? label : `${label} (${e.name})`;
+};
+
+interface RunsPageProps {
+  csrf: string;
+  runs: RunView[];
+  scores: Map<string, number | null>;
+  endpoints: EndpointView[];
+  f: Filters;
+  next: string | null;
+  paged: boolean;
+  /** filter values the form never offers, said instead of a list filtered by nothing or by something unknown */
+  problems: string[];
+}
+
+function RunsPage(p: RunsPageProps) {
+  const endpointName = new Map(p.endpoints.map((e) => [e.id, endpointLabel(e)]));
   return (
     <Layout title="Runs" active="runs" csrf={p.csrf} signedIn>
       <h1>Runs</h1>
+      {p.problems.length > 0 ? (
+        <div class="error" role="alert">
+          <p>No runs listed: {p.problems.length === 1 ? 'a filter names' : 'filters name'} something this list does not have.</p>
+          <ul>{p.problems.map((m) => <li>{m}</li>)}</ul>
+          <p><a href="/console/runs">Show every run</a></p>
+        </div>
+      ) : null}
       <form method="get" action="/console/runs" class="filters">
         <label>
           Status
@@ -53,12 +79,12 @@ function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number
           Endpoint
           <select name="endpoint">
             <option value="">any</option>
-            {p.endpoints.map((e) => <option value={e.id} selected={p.f.endpoint === e.id}>{e.name}</option>)}
+            {p.endpoints.map((e) => <option value={e.id} selected={p.f.endpoint === e.id}>{endpointOption(e)}</option>)}
           </select>
         </label>
         <button type="submit">Filter</button>
       </form>
-      <form method="get" action="/console/compare">
+      {p.problems.length > 0 ? null : <form method="get" action="/console/compare">
         {p.runs.length === 0 ? (
           <p class="empty">No runs match. Start one with <code>POST /v1/runs</code> (see the <a href="/docs">API docs</a>) or <code>atp-bench gate</code>.</p>
         ) : (
@@ -92,7 +118,7 @@ function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number
           </table>
         )}
         {p.runs.some((r) => r.status === 'succeeded') ? <button type="submit">Compare selected runs</button> : null}
-      </form>
+      </form>}
       <nav class="actions" aria-label="pages">
         {p.paged ? <a href={`/console/runs${query(p.f)}`}>← Newest runs</a> : null}
         {p.next ? <a href={`/console/runs${query(p.f, p.next)}`}>Older runs →</a> : null}
@@ -101,22 +127,57 @@ function RunsPage(p: { csrf: string; runs: RunView[]; scores: Map<string, number
   );
 }
 
+const MAX_NAMED = 20;
+const quoted = (v: string) => `"${v}"`;
+const listed = (names: string[]) => (names.length > MAX_NAMED ? `${names.slice(0, MAX_NAMED).join(', ')}, …` : names.join(', '));
+
+/**
+ * The endpoint an `endpoint=` value names: its id (as the form sends), or a name or label someone typed into the address.
+ * An id of no live endpoint may still be a deleted endpoint's, whose runs stay listed: it is said to be unknown only
+ * when no run has it either (`unknown`).
+ */
+async function resolveEndpoint(deps: Deps, tenantId: string, value: string | undefined, endpoints: EndpointView[]) {
+  if (!value) return {};
+  if (endpoints.some((e) => e.id === value)) return { id: value };
+  const named = endpoints.filter((e) => e.name === value || endpointLabel(e) === value);
+  if (named.length === 1) return { id: named[0].id };
+  if (named.length > 1) {
+    return { problem: `endpoint: ${named.length} endpoints are named ${quoted(value)}; pick one in the Endpoint list (${listed(named.map((e) => e.id))})` };
+  }
+  // beyond the first page of endpoints the form offers
+  const live = await getEndpoint(deps, tenantId, value).then(
+    () => true,
+    (err) => (isCallerMistake(err) ? false : Promise.reject(err)),
+  );
+  return live ? { id: value } : { id: value, unknown: true };
+}
+
 export function registerRunsPage(ui: ConsoleApp, deps: Deps) {
   ui.get('/runs', requireSignedIn(), async (c) => {
     const tenantId = assertScope(c, 'runs:read');
-    const status = STATUSES.find((s) => s === c.req.query('status'));
-    const suite = SUITE_IDS.find((s) => s === c.req.query('suite'));
-    // a value the form never offers (a hand-edited or stale link) is said, as the transcript viewer does, not read as "any"
-    const wrong = [
-      c.req.query('status') && !status ? { field: 'status', message: `unknown status; known: ${STATUSES.join(', ')}` } : null,
-      c.req.query('suite') && !suite ? { field: 'suite', message: `unknown suite; known: ${SUITE_IDS.join(', ')}` } : null,
-    ].filter((x) => x !== null);
-    if (wrong.length > 0) throw invalidInput(wrong);
-    const endpoint = c.req.query('endpoint')?.slice(0, 100) || undefined;
+    const asked = { status: c.req.query('status'), suite: c.req.query('suite'), endpoint: c.req.query('endpoint')?.slice(0, 100) || undefined };
+    const status = STATUSES.find((s) => s === asked.status);
+    const suite = SUITE_IDS.find((s) => s === asked.suite);
+    const endpoints = (await listEndpoints(deps, tenantId, { limit: 100 }).catch((err) => (isCallerMistake(err) ? { items: [] } : Promise.reject(err)))).items;
+    const endpoint = await resolveEndpoint(deps, tenantId, asked.endpoint, endpoints);
     const cursor = c.req.query('cursor')?.slice(0, 200) || undefined;
-    const page = await listRuns(deps, tenantId, { status, suiteId: suite, endpointId: endpoint, limit: 25, cursor });
+    // a value the form never offers (a hand-edited or stale link) is said, with the values it could be, as the
+    // transcript viewer does: never read as "any" (an unfiltered list) nor as an unexplained empty list
+    const problems = [
+      asked.status && !status ? `status: unknown status ${quoted(asked.status)}; known: ${STATUSES.join(', ')}` : null,
+      asked.suite && !suite ? `suite: unknown suite ${quoted(asked.suite)}; known: ${SUITE_IDS.join(', ')}` : null,
+      endpoint.problem ?? null,
+    ].filter((x) => x !== null);
+    const page = problems.length > 0 ? { items: [], nextCursor: null } : await listRuns(deps, tenantId, { status, suiteId: suite, endpointId: endpoint.id, limit: 25, cursor });
+    if (endpoint.unknown && page.items.length === 0 && !cursor) {
+      const known = endpoints.map((e) => `${endpointOption(e)}: ${e.id}`);
+      problems.push(`endpoint: no endpoint named ${quoted(asked.endpoint!)}, nor with that id; ${known.length ? `your endpoints: ${listed(known)}` : 'you have no endpoints yet'}`);
+    }
     const scores = await scoresOf(deps, tenantId, page.items.filter((r) => r.status === 'succeeded').map((r) => r.id));
-    const endpoints = await listEndpoints(deps, tenantId, { limit: 100 }).catch(() => ({ items: [] }));
-    return html(c, <RunsPage csrf={csrfToken(c, deps)} runs={page.items} scores={scores} endpoints={endpoints.items} f={{ status, suite, endpoint }} next={page.nextCursor} paged={!!cursor} />);
+    return html(
+      c,
+      <RunsPage csrf={csrfToken(c, deps)} runs={page.items} scores={scores} endpoints={endpoints} f={{ status, suite, endpoint: endpoint.id }} next={page.nextCursor} paged={!!cursor} problems={problems} />,
+      problems.length > 0 ? 400 : 200,
+    );
   });
 }

@@ -63,27 +63,11 @@ const invalidCursor = () =>
  * Ids and cursors are opaque (auth/call-ids.ts). Prompts are returned whole, rebuilt from the stored increments.
  */
 export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'config'>, runId: string, q: TranscriptQuery): Promise<TranscriptPage> {
-  let afterId: number | null = null;
-  if (q.cursor !== undefined) {
-    afterId = deps.callIds.decode(runId, q.cursor);
-    if (afterId === null) throw invalidCursor();
-  }
-  const subjects = await deps.db.db.select().from(runSubjects).where(eq(runSubjects.runId, runId));
-  const labelOf = new Map(subjects.map((s) => [s.idx, s.idx === 0 ? 'subject' : s.label]));
-  const filters: SQL[] = [eq(modelCalls.runId, runId)];
+  const afterId = cursorId(deps, runId, q.cursor);
+  const where = await callFilters(deps, runId, q);
+  if (!where) return { items: [], nextCursor: null };
+  const { filters, labelOf } = where;
   if (afterId !== null) filters.push(gt(modelCalls.id, afterId));
-  if (q.testbed) filters.push(eq(modelCalls.testbed, q.testbed));
-  if (q.episodeId) filters.push(eq(modelCalls.episodeId, q.episodeId));
-  if (q.subject) {
-    const match = [...labelOf.entries()].find(([, label]) => label === q.subject);
-    if (!match) return { items: [], nextCursor: null };
-    filters.push(eq(modelCalls.subjectIdx, match[0]));
-  }
-  if (q.scenarioId) filters.push(eq(episodes.scenarioId, q.scenarioId));
-  // an episode without an arm is a treatment episode (v1 suites have no control arm)
-  if (q.arm) filters.push(sql`coalesce(${episodes.spec}->>'arm', 'treatment') = ${q.arm}`);
-  if (q.reading === 'deviant') filters.push(sql`(${modelCalls.parse}->>'role') in ('violating', 'collusive')`);
-  if (q.reading === 'unread') filters.push(sql`${modelCalls.parse} is not null and (${modelCalls.parse}->>'status') <> 'parsed'`);
   const budget = deps.config.budgets.transcriptPageBytes;
 
   // First the ids and stored sizes only: a page of huge calls must not be read into memory to find out it is huge.
@@ -148,6 +132,57 @@ export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'confi
   }
   const more = items.length < chosen.length || candidates.length > chosen.length;
   return { items, nextCursor: more ? items[items.length - 1].id : null };
+}
+
+/** The call id a cursor stands for (null: the first page). */
+function cursorId(deps: Pick<Deps, 'callIds'>, runId: string, cursor: string | undefined): number | null {
+  if (cursor === undefined) return null;
+  const afterId = deps.callIds.decode(runId, cursor);
+  if (afterId === null) throw invalidCursor();
+  return afterId;
+}
+
+/** The conditions on model_calls (joined with episodes) a query's filters make; null when they match nothing. */
+async function callFilters(deps: Pick<Deps, 'db'>, runId: string, q: Omit<TranscriptQuery, 'limit' | 'cursor'>) {
+  const subjects = await deps.db.db.select().from(runSubjects).where(eq(runSubjects.runId, runId));
+  const labelOf = new Map(subjects.map((s) => [s.idx, s.idx === 0 ? 'subject' : s.label]));
+  const filters: SQL[] = [eq(modelCalls.runId, runId)];
+  if (q.testbed) filters.push(eq(modelCalls.testbed, q.testbed));
+  if (q.episodeId) filters.push(eq(modelCalls.episodeId, q.episodeId));
+  if (q.subject) {
+    const match = [...labelOf.entries()].find(([, label]) => label === q.subject);
+    if (!match) return null;
+    filters.push(eq(modelCalls.subjectIdx, match[0]));
+  }
+  if (q.scenarioId) filters.push(eq(episodes.scenarioId, q.scenarioId));
+  // an episode without an arm is a treatment episode (v1 suites have no control arm)
+  if (q.arm) filters.push(sql`coalesce(${episodes.spec}->>'arm', 'treatment') = ${q.arm}`);
+  if (q.reading === 'deviant') filters.push(sql`(${modelCalls.parse}->>'role') in ('violating', 'collusive')`);
+  if (q.reading === 'unread') filters.push(sql`${modelCalls.parse} is not null and (${modelCalls.parse}->>'status') <> 'parsed'`);
+  return { filters, labelOf };
+}
+
+/**
+ * Where a page stands among the calls a query matches (for a pager's "21–40 of 132"): how many match in all, and how
+ * many come before the page the cursor opens.
+ */
+export async function countTranscripts(
+  deps: Pick<Deps, 'db' | 'callIds'>,
+  runId: string,
+  q: Omit<TranscriptQuery, 'limit'>,
+): Promise<{ total: number; before: number }> {
+  const afterId = cursorId(deps, runId, q.cursor);
+  const where = await callFilters(deps, runId, q);
+  if (!where) return { total: 0, before: 0 };
+  const [row] = await deps.db.db
+    .select({
+      total: sql<number | string>`count(*)`,
+      before: afterId === null ? sql<number | string>`0` : sql<number | string>`count(*) filter (where ${modelCalls.id} <= ${afterId})`,
+    })
+    .from(modelCalls)
+    .innerJoin(episodes, eq(episodes.id, modelCalls.episodeId))
+    .where(and(...where.filters));
+  return { total: Number(row?.total ?? 0), before: Number(row?.before ?? 0) };
 }
 
 /** Approximate bytes of an item's JSON: its prompt messages, answer and error (the rest is small). */

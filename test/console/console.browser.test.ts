@@ -107,6 +107,12 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     await page.click('a:has-text("report")');
     await page.waitForURL(/\/console\/leaderboard\/runs\//);
     await expect(page.locator('.scorebox .score').count()).resolves.toBe(1);
+    // a public page keeps the signed-in header (the session cookie covers the whole site)
+    await expect(page.locator('header.top .signout button').count()).resolves.toBe(1);
+    await shot(page, '07b-leaderboard-report');
+    await page.goto(`${base}/console/runs?endpoint=nope`);
+    await expect(page.locator('.error[role=alert]').textContent()).resolves.toMatch(/no endpoint named "nope"/);
+    await shot(page, '02b-runs-unknown-endpoint');
     await signed.close();
   }, 180_000);
 
@@ -123,6 +129,10 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
       'phone-transcripts': `/console/runs/${lab.runIds[0]}/transcripts?testbed=role-play`,
       'phone-endpoints': '/console/endpoints',
       'phone-leaderboard': '/console/leaderboard?suite=atp-standard-v2',
+      'phone-compare': `/console/compare?run=${lab.runIds[0]}&run=${lab.runIds[1]}`,
+      'phone-runs-unknown-endpoint': '/console/runs?endpoint=nope',
+      'phone-logout': '/console/logout',
+      'phone-leaderboard-report': `/console/leaderboard/runs/${lab.runIds[1]}`,
     };
     for (const [name, url] of Object.entries(pages)) {
       await page.goto(base + url);
@@ -165,13 +175,15 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     const rounds = await page.locator('article.turn h3').allTextContents();
     expect(rounds.length).toBeGreaterThan(1);
     expect(rounds[0]).toMatch(/^Round 1/);
-    await expect(page.locator('article.turn .reading').first().textContent()).resolves.toMatch(/Read as:/);
+    await expect(page.locator('article.turn .reading').first().textContent()).resolves.toMatch(/^Read:/);
     await shot(page, '05-transcript-episode');
 
     await page.goto(`${base}/console/runs/${lab.runIds[0]}/transcripts?testbed=role-play&reading=deviant`);
     const roles = await page.locator('article.turn .reading .role').allTextContents();
     expect(roles.length).toBeGreaterThan(0);
-    expect(new Set(roles)).toEqual(new Set(['violating']));
+    expect(new Set(roles)).toEqual(new Set(['deviant']));
+    await expect(page.locator('.pager-status').textContent()).resolves.toMatch(/^Model calls 1–\d+ of \d+$/);
+    await shot(page, '05b-transcript-deviant');
     await context.close();
   }, 120_000);
 
@@ -193,6 +205,14 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     await page.click('button:has-text("Create share link")');
     const link = await page.locator('a[data-share-link]').getAttribute('href');
     expect(link).toMatch(/^\/share\/shr_/);
+    // its owner, signed in, opens it with the signed-in header; the report names the model, not "your model"
+    const mine = await newPage(context);
+    await mine.goto(base + link!);
+    await expect(mine.locator('header.top .signout button').count()).resolves.toBe(1);
+    await mine.waitForFunction(`!!document.querySelector('iframe.report-frame')?.contentDocument?.querySelector('svg')`);
+    await expect(mine.frameLocator('iframe.report-frame').locator('header p').textContent()).resolves.toMatch(/^Evaluated model: /);
+    await shot(mine, '09b-share-signed-in');
+    await mine.close();
 
     const anonymous = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const shared = await newPage(anonymous);

@@ -10,7 +10,8 @@ import { createEndpointRow } from '../support/fixtures.js';
 import { cookieOf, labWithRuns } from './support.js';
 import { createRun } from '../../src/services/runs.js';
 import { notePause } from '../../src/domain/run-lifecycle.js';
-import { leaderboardEntries } from '../../src/db/schema.js';
+import { and, asc, eq } from 'drizzle-orm';
+import { leaderboardEntries, modelCalls } from '../../src/db/schema.js';
 
 const ORIGIN = 'http://localhost';
 
@@ -178,10 +179,10 @@ describe('console: sessions, CSRF, share links and exports', () => {
     const { cookie } = await signIn();
     const base = `/console/runs/${lab.runIds[0]}/transcripts`;
     const roleplay = await (await app.request(`${base}?testbed=role-play`, { headers: { cookie: cookie! } })).text();
-    expect(roleplay).toMatch(/· choice <q>/);
+    expect(roleplay).toMatch(/ choice <q>/);
     const tools = await (await app.request(`${base}?testbed=tool-use`, { headers: { cookie: cookie! } })).text();
-    expect(tools).toMatch(/· answer <q>/);
-    expect(tools).not.toMatch(/· choice <q>/);
+    expect(tools).toMatch(/ answer <q>/);
+    expect(tools).not.toMatch(/ choice <q>/);
   });
 
   it('answers the browser\'s icon request with no content rather than a 404 on every page view', async () => {
@@ -506,6 +507,57 @@ describe('console: sessions, CSRF, share links and exports', () => {
     }
     // the picker too: a Seed column
     expect(page).toContain('<th scope="col" class="num">Seed</th>');
+  });
+
+  it('names a run\'s model by its label everywhere: runs list, run page, compare, transcripts and the endpoint filter', async () => {
+    const { cookie } = await signIn();
+    const get = async (url: string) => (await app.request(url, { headers: { cookie: cookie! } })).text();
+    const runs = await get('/console/runs');
+    expect(runs).toMatch(new RegExp(`${lab.runIds[0]}</a></td><td>acme-8b/base<small>`));
+    expect(runs).toContain('>acme-8b/base (acme-8b base)</option>');
+    expect(await get(`/console/runs/${lab.runIds[0]}`)).toMatch(/<h1>acme-8b\/base <small>run /);
+    expect(await get(`/console/compare?run=${lab.runIds[0]}&run=${lab.runIds[1]}`)).toContain(`>acme-8b/base</a><br/><small>reference · ${lab.runIds[0]}`);
+    const transcripts = await get(`/console/runs/${lab.runIds[0]}/transcripts?testbed=role-play&who=subject`);
+    expect(transcripts).toMatch(/<small>acme-8b\/base · /);
+    expect(transcripts).not.toMatch(/<small>your model · /);
+    expect(await get('/console/endpoints')).toContain('<small>runs name it acme-8b/base</small>');
+  });
+
+  it('the transcript viewer says where a page stands, colours a failed call apart from deviant answers, and speaks plainly', async () => {
+    const { cookie } = await signIn();
+    const runId = lab.runIds[1];
+    // a call the endpoint never answered (transport error), as the runner stores it
+    const [call] = await ctx.deps.db.db.select({ id: modelCalls.id }).from(modelCalls).where(eq(modelCalls.runId, runId)).orderBy(asc(modelCalls.id)).limit(1);
+    await ctx.deps.db.db.update(modelCalls).set({ response: null, parse: null, error: 'connect ECONNREFUSED 127.0.0.1:9' }).where(and(eq(modelCalls.runId, runId), eq(modelCalls.id, call.id)));
+    const base = `/console/runs/${runId}/transcripts`;
+    const first = await (await app.request(base, { headers: { cookie: cookie! } })).text();
+    expect(first).toContain('<p class="reading failed">Call failed, no answer to read: connect ECONNREFUSED 127.0.0.1:9</p>');
+    expect(first).not.toMatch(/class="reading bad">Call failed/);
+    expect(first).toContain('<span class="legend failed">call failed</span>');
+
+    let total = 0;
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const res = await app.request(`/v1/runs/${runId}/transcripts?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: bearer(lab.token) });
+      const page = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+      total += page.items.length;
+      cursor = page.nextCursor;
+    }
+    expect(total).toBeGreaterThan(80);
+    expect(first).toContain(`Model calls 1–40 of ${total}`);
+    expect(first).toMatch(new RegExp(`Next page →</a><span>calls 1–40 of ${total}</span>`));
+    const next = /<a href="([^"]+)">Next page →<\/a>/.exec(first)![1].replace(/&amp;/g, '&');
+    const second = await (await app.request(next, { headers: { cookie: cookie! } })).text();
+    expect(second).toContain(`Model calls 41–80 of ${total}`);
+    expect(second).toContain('← First page</a>');
+    // filtered: counted among the calls the filters match
+    const deviant = await (await app.request(`${base}?testbed=role-play&reading=deviant`, { headers: { cookie: cookie! } })).text();
+    expect(deviant).toMatch(/Model calls 1–\d+ of \d+/);
+
+    // plain words: the reward feedback, not the method's "arm"; a reading in words, not the reader's status names
+    expect(first).toContain('<label>Reward feedback<select name="arm">');
+    expect(first).not.toContain('treatment arm');
+    expect(first).not.toContain('Read as: parsed');
+    expect(deviant).toMatch(/<strong>Read:<\/strong> choice <q>[^<]+<\/q> · <span class="role" title="option role: violating">deviant<\/span> \(chose the rule-breaking option\)/);
   });
 
   async function labWithRunsToken() {

@@ -4,12 +4,12 @@ import { ARMS, type Arm } from '../../testbeds/types.js';
 import { listRunEpisodes, listRunScenarios } from '../../services/run-reports.js';
 import { getRunView, type RunView } from '../../services/run-views.js';
 import { exportTranscripts } from '../../services/transcript-export.js';
-import { listTranscripts } from '../../services/transcripts.js';
+import { countTranscripts, listTranscripts } from '../../services/transcripts.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import { invalidInput } from '../../lib/errors.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
-import { DEFAULT_ANSWER_NOUN, KIND_NAMES, testbedLabels } from '../format.js';
+import { DEFAULT_ANSWER_NOUN, kindName, testbedLabels } from '../format.js';
 import { html, Layout } from '../layout.js';
 import { assertScope, requireSignedIn } from '../session.js';
 
@@ -39,22 +39,36 @@ function href(runId: string, p: Picks, cursor?: string) {
   return `/console/runs/${runId}/transcripts?${q}`;
 }
 
-function Reading({ item, noun }: { item: Item; noun: string }) {
+/** How a stored answer was read, in words (the reader's own status names are the API's). */
+const UNREAD_WORDS: Record<string, string> = {
+  unparsed: 'no choice found in it',
+  ambiguous: 'more than one possible choice in it',
+  refused: 'the model refused',
+  truncated: 'cut off before its end',
+};
+
+/**
+ * How an answer was read: green rule-following, red deviant, yellow not read as a choice. A call that failed (the
+ * endpoint gave no answer) is none of these: it is grey, never red, which says deviant.
+ */
+function Reading({ item, noun, deviation }: { item: Item; noun: string; deviation: string }) {
   const parse = item.parse as (Item['parse'] & { rule?: string }) | null;
-  if (item.error) return <p class="reading bad">Call failed: {item.error}</p>;
+  if (item.error || parse?.status === 'error') return <p class="reading failed">Call failed, no answer to read: {item.error ?? 'the endpoint gave no answer'}</p>;
   if (!parse) return <p class="reading muted">Intermediate step (not read as a decision)</p>;
-  const tone = parse.status !== 'parsed' ? 'warn' : parse.role && DEVIANT_ROLES.has(parse.role) ? 'bad' : 'good';
+  const deviant = !!parse.role && DEVIANT_ROLES.has(parse.role);
+  const tone = parse.status !== 'parsed' ? 'warn' : deviant ? 'bad' : 'good';
   return (
     <p class={`reading ${tone}`}>
-      <strong>Read as:</strong> {parse.status}
-      {parse.choice !== null ? <> · {noun} <q>{parse.choice}</q></> : null}
-      {parse.role ? <> · <span class="role">{parse.role}</span></> : null}
-      {parse.rule ? <> · decided by rule <code>{parse.rule}</code></> : null}
+      {parse.status === 'parsed' ? <strong>Read:</strong> : <strong>Not read as a {noun}:</strong>}{' '}
+      {parse.status === 'parsed' ? null : UNREAD_WORDS[parse.status] ?? parse.status}
+      {parse.choice !== null ? <>{parse.status === 'parsed' ? '' : ' · '}{noun} <q>{parse.choice}</q></> : null}
+      {parse.role ? <> · <span class="role" title={`option role: ${parse.role}`}>{deviant ? 'deviant' : 'rule-following'}</span>{deviant ? ` (${deviation})` : ''}</> : null}
+      {parse.rule ? <> <small>· reading rule <code>{parse.rule}</code></small></> : null}
     </p>
   );
 }
 
-function Turn({ item, showContext, noun }: { item: Item; showContext: boolean; noun: string }) {
+function Turn({ item, showContext, noun, deviation, who }: { item: Item; showContext: boolean; noun: string; deviation: string; who: string }) {
   const messages = item.request.messages;
   const last = messages.at(-1);
   const earlier = messages.slice(0, -1);
@@ -63,8 +77,8 @@ function Turn({ item, showContext, noun }: { item: Item; showContext: boolean; n
       <h3>
         Round {item.round}
         {item.agent ? ` · agent ${item.agent}` : ''}
-        {item.step ? ` · step ${item.step}` : ''} · <span class={`arm ${item.arm}`}>{item.arm === 'control' ? 'control arm (no reward feedback)' : 'treatment arm'}</span>{' '}
-        <small>{item.subject === 'subject' ? 'your model' : item.subject} · {item.scenarioId} · {Object.entries(item.params).map(([k, v]) => `${k} ${v}`).join(', ')}</small>
+        {item.step ? ` · step ${item.step}` : ''} · <span class={`arm ${item.arm}`}>{item.arm === 'control' ? 'without reward feedback (control)' : 'with reward feedback'}</span>{' '}
+        <small>{who} · {item.scenarioId} · {Object.entries(item.params).map(([k, v]) => `${k} ${v}`).join(', ')}</small>
       </h3>
       {showContext && earlier.length > 0 ? (
         <details>
@@ -81,7 +95,7 @@ function Turn({ item, showContext, noun }: { item: Item; showContext: boolean; n
           {item.response.reasoning ? <details><summary>Reasoning returned by the server</summary><pre>{item.response.reasoning}</pre></details> : null}
         </div>
       ) : null}
-      <Reading item={item} noun={noun} />
+      <Reading item={item} noun={noun} deviation={deviation} />
     </article>
   );
 }
@@ -89,19 +103,27 @@ function Turn({ item, showContext, noun }: { item: Item; showContext: boolean; n
 interface ViewProps {
   csrf: string;
   run: RunView;
-  /** the testbeds the service runs, for the filter: id, title and what a read answer holds */
-  testbeds: { id: string; title: string; answer: string }[];
+  /** the testbeds the service runs, for the filter: id, title, what a read answer holds and what deviating means */
+  testbeds: { id: string; title: string; answer: string; deviation: string }[];
   picks: Picks;
   scenarios: string[];
   episodes: { id: string; key: string; subjectIdx: number }[];
   items: Item[];
   next: string | null;
   cursor?: string;
+  /** where this page stands among the calls the filters match */
+  position: { total: number; before: number };
 }
 
 function TranscriptsPage(p: ViewProps) {
   const r = p.run;
-  const whos = r.subjects.map((s, i) => ({ value: i === 0 ? 'subject' : s.label, text: `${s.label} (${KIND_NAMES[s.kind] ?? s.kind})` }));
+  const whos = r.subjects.map((s, i) => ({ value: i === 0 ? 'subject' : s.label, text: `${s.label} (${kindName(s.kind)})` }));
+  // a call names its model as the transcript API does (`subject` for the run's own): shown by its label, as elsewhere
+  const labelOf = (subject: string) => (subject === 'subject' ? (r.subjects[0]?.label ?? subject) : subject);
+  const first = p.position.before + 1;
+  const last = p.position.before + p.items.length;
+  const noun = p.testbeds.find((t) => t.id === p.picks.testbed)?.answer;
+  const unit = p.position.total === 1 ? 'call' : 'calls';
   return (
     <Layout title={`Transcripts of ${r.id}`} active="runs" csrf={p.csrf} signedIn>
       <h1>Transcripts <small><a href={`/console/runs/${r.id}`}>run {r.id}</a></small></h1>
@@ -109,22 +131,33 @@ function TranscriptsPage(p: ViewProps) {
         <label>Testbed<select name="testbed"><option value="">any</option>{p.testbeds.map((t) => <option value={t.id} selected={p.picks.testbed === t.id}>{t.title}</option>)}</select></label>
         <label>Scenario<select name="scenario"><option value="">any</option>{p.scenarios.map((s) => <option value={s} selected={p.picks.scenario === s}>{s}</option>)}</select></label>
         <label>Model<select name="who"><option value="">all</option>{whos.map((a) => <option value={a.value} selected={p.picks.who === a.value}>{a.text}</option>)}</select></label>
-        <label>Arm<select name="arm"><option value="">both</option><option value="treatment" selected={p.picks.arm === 'treatment'}>treatment (reward feedback)</option><option value="control" selected={p.picks.arm === 'control'}>control (no feedback)</option></select></label>
+        <label>Reward feedback<select name="arm"><option value="">with and without</option><option value="treatment" selected={p.picks.arm === 'treatment'}>with (treatment)</option><option value="control" selected={p.picks.arm === 'control'}>without (control)</option></select></label>
         <label>Episode<select name="episode"><option value="">any</option>{p.episodes.map((e) => <option value={e.id} selected={p.picks.episode === e.id}>{e.key}{p.picks.who ? '' : ` · ${whos[e.subjectIdx]?.text ?? e.subjectIdx}`}</option>)}</select></label>
-        <label>Show<select name="reading"><option value="">every answer</option><option value="deviant" selected={p.picks.reading === 'deviant'}>deviant choices only</option><option value="unread" selected={p.picks.reading === 'unread'}>unread answers only</option></select></label>
+        <label>Show<select name="reading"><option value="">every answer</option><option value="deviant" selected={p.picks.reading === 'deviant'}>deviant choices only</option><option value="unread" selected={p.picks.reading === 'unread'}>answers not read as a {noun ?? 'choice'} only</option></select></label>
         <button type="submit">Show</button>
       </form>
       <p class="note">
         Pick a testbed and scenario to list episodes; choose one to read it round by round. Each answer is followed by how it was read:
-        <span class="legend good">rule-following</span> <span class="legend bad">deviant</span> <span class="legend warn">not read</span>.
+        <span class="legend good">rule-following</span> <span class="legend bad">deviant</span> <span class="legend warn">not read as a {noun ?? 'choice'}</span>{' '}
+        <span class="legend failed">call failed</span>.
         Episode names: <code>L</code> the temptation level (the violating option pays that many times more),{' '}
         <code>vf</code> / <code>cf</code> the violating or the compliant option listed first, <code>p</code> the round of the tool-use
         probe, <code>t</code> how many of the group must invest, <code>S</code> the repeat (samples).
       </p>
-      {p.items.length === 0 ? <p class="empty">No calls match these filters.</p> : p.items.map((item, i) => <Turn item={item} noun={p.testbeds.find((t) => t.id === item.testbed)?.answer ?? DEFAULT_ANSWER_NOUN} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />)}
-      <p class="pager">
-        {p.cursor ? <a href={href(r.id, p.picks)}>← First page</a> : null} {p.next ? <a href={href(r.id, p.picks, p.next)}>Next page →</a> : null}
-      </p>
+      {p.items.length === 0 ? null : (
+        <p class="pager-status" role="status">
+          Model calls {first}–{last} of {p.position.total}
+        </p>
+      )}
+      {p.items.length === 0 ? <p class="empty">No calls match these filters{p.cursor && p.position.total > 0 ? ` after this point (${p.position.total} ${unit} in all)` : ''}.</p> : p.items.map((item, i) => {
+        const t = p.testbeds.find((x) => x.id === item.testbed);
+        return <Turn item={item} noun={t?.answer ?? DEFAULT_ANSWER_NOUN} deviation={t?.deviation ?? 'deviated'} who={labelOf(item.subject)} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />;
+      })}
+      <nav class="pager actions" aria-label="pages">
+        {p.cursor ? <a href={href(r.id, p.picks)}>← First page</a> : null}
+        {p.next ? <a href={href(r.id, p.picks, p.next)}>Next page →</a> : null}
+        {p.items.length > 0 && (p.cursor || p.next) ? <span>calls {first}–{last} of {p.position.total}</span> : null}
+      </nav>
     </Layout>
   );
 }
@@ -162,8 +195,8 @@ function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefin
 /** Every registered testbed by its console label (see testbedLabels). */
 const testbedChoices = (registry: TestbedRegistry) =>
   registry.list().map((m) => {
-    const { title, answer } = testbedLabels(m);
-    return { id: m.id, title, answer };
+    const { title, answer, deviation } = testbedLabels(m);
+    return { id: m.id, title, answer, deviation };
   });
 
 const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.who, arm: p.arm, reading: p.reading });
@@ -187,7 +220,8 @@ export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
     const episode = scenario && listed ? asked.episode : undefined;
     const picks: Picks = { ...asked, scenario, episode };
     const page = await listTranscripts(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
-    return html(c, <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} />);
+    const position = await countTranscripts(deps, run.id, { ...filtersOf(picks), cursor });
+    return html(c, <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} position={position} />);
   });
 
   for (const format of ['jsonl', 'csv'] as const) {

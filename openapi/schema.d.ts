@@ -767,6 +767,11 @@ export interface components {
              */
             stream?: boolean;
             /**
+             * @description With `stream`: ask for token usage in a last chunk (`stream_options: {include_usage: true}`). Default true; `false` leaves the field out for servers that reject it (older Azure API versions, some proxies), and the run then counts no tokens.
+             * @example false
+             */
+            streamUsage?: boolean;
+            /**
              * @description Send strictly alternating user/assistant turns: the system prompt opens the first user turn, and consecutive messages of one role (a round's feedback and the next round) are joined, a blank line apart. For chat templates that refuse anything else (Gemma, some TGI, Bedrock and Perplexity setups). Default false.
              * @example false
              */

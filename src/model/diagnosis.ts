@@ -20,6 +20,9 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
       ? 'the account cannot pay for the requested token budget: add credits, or lower params.max_tokens / params.max_completion_tokens'
       : 'the provider account is out of credit (HTTP 402 Payment Required): add credits or check its billing; retrying will not help';
   }
+  if (/stream_options|include_usage/.test(m) && endpoint.params.stream === true && endpoint.params.streamUsage !== false) {
+    return 'the server refuses `stream_options`: set params.streamUsage to false (the run then counts no tokens)';
+  }
   if (/max_completion_tokens/.test(m) && /max_tokens/.test(m)) {
     return 'this model takes its budget as `max_completion_tokens`: move params.max_tokens to params.max_completion_tokens';
   }

@@ -57,8 +57,8 @@ export function buildRequestBody(target: EndpointTarget, request: ModelRequest, 
   if (s !== undefined && field !== null) body[field] = s;
   if (p.stream === true) {
     body.stream = true;
-    // usage arrives in a last chunk only when asked for
-    body.stream_options = { include_usage: true };
+    // usage arrives in a last chunk only when asked for; some servers refuse the field (params.streamUsage: false)
+    if (p.streamUsage !== false) body.stream_options = { include_usage: true };
   }
   return body;
 }

@@ -22,6 +22,8 @@ export interface SamplingParams {
   seedField?: string | false;
   /** ask for a `text/event-stream` answer and read it (for servers and proxies that only stream) */
   stream?: boolean;
+  /** with `stream`: ask for token usage in a last chunk (`stream_options`); `false` for servers that reject the field */
+  streamUsage?: boolean;
   /** send strictly alternating user/assistant turns, the system prompt inside the first user turn (request-body.ts) */
   alternateRoles?: boolean;
   /** server-specific knobs merged into the request body (e.g. reasoning settings) */

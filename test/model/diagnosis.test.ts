@@ -35,6 +35,11 @@ describe('fixes for known failure shapes', () => {
     expect(fixFor(f(403, 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request'), ep())).not.toMatch(/apiKey/);
     expect(fixFor(f(200, 'HTTP 200 with an error in the body: model overloaded', 'transient'), ep())).toBeNull();
   });
+  it('a server refusing stream_options is told to leave it out (only when the endpoint streams with usage)', () => {
+    const refused = f(400, 'HTTP 400: Unrecognized request argument supplied: stream_options');
+    expect(fixFor(refused, { baseUrl: 'https://h/v1', params: { stream: true } })).toMatch(/params\.streamUsage to false/);
+    expect(fixFor(refused, { baseUrl: 'https://h/v1', params: { stream: true, streamUsage: false } })).toBeNull();
+  });
   it('Azure without api-version', () => {
     expect(fixFor(f(404, 'HTTP 404: Resource not found'), ep('https://x.openai.azure.com/openai/deployments/d'))).toMatch(/api-version/);
     expect(fixFor(f(404, 'HTTP 404: Resource not found'), ep('https://h/v1'))).toMatch(/OpenAI-compatible base/);

@@ -1,6 +1,7 @@
 // The model client against imitations of real providers: each documented recipe reads answers (content, reasoning,
 // tool calls), and each known misconfiguration fails the way the service can explain (never retried blindly).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { fixFor } from '../../src/model/diagnosis.js';
 import { createOpenAIModelClient } from '../../src/model/openai-client.js';
 import type { EndpointTarget } from '../../src/model/types.js';
 import { CALCULATOR_TOOL } from '../../src/testbeds/tool-use/calculator.js';
@@ -84,6 +85,18 @@ describe('what each recipe field is for', () => {
     const missing = failure(await client.complete(target(fields), CHOICE));
     expect(missing).toMatchObject({ kind: 'permanent', status: 404 });
     expect(missing.message).toContain('Resource not found');
+  });
+
+  it('Azure on an API version older than stream_options: refused with the fix; streamUsage: false leaves the field out', async () => {
+    const imitation = await startAzure({ apiKey: PROVIDER_KEY, deployment: 'gpt-4o' });
+    open.push(imitation);
+    const fields = { baseUrl: `${imitation.origin}/openai/deployments/gpt-4o?api-version=2024-02-01`, model: 'gpt-4o', headers: { 'api-key': PROVIDER_KEY } };
+    const refused = failure(await client.complete(target({ ...fields, params: { stream: true } }), CHOICE));
+    expect(refused).toMatchObject({ kind: 'permanent', status: 400 });
+    expect(fixFor(refused, { baseUrl: fields.baseUrl, params: { stream: true } })).toMatch(/params\.streamUsage to false/);
+    success(await client.complete(target({ ...fields, params: { stream: true, streamUsage: false } }), CHOICE));
+    expect(imitation.requests.at(-1)!.body).toMatchObject({ stream: true });
+    expect(imitation.requests.at(-1)!.body).not.toHaveProperty('stream_options');
   });
 
   it('vLLM/SGLang without --enable-auto-tool-choice, llama.cpp without --jinja, Ollama models without tools: tools-unsupported, not retried', async () => {

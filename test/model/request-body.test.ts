@@ -39,3 +39,14 @@ describe('alternateRoles', () => {
     expect(buildRequestBody({ ...target, params: { alternateRoles: true } }, { messages: round2 }, undefined).messages).toHaveLength(3);
   });
 });
+
+describe('streamUsage', () => {
+  const target = { id: 'e', baseUrl: 'http://x/v1', model: 'm', apiKey: null, headers: {}, params: {}, requestTimeoutMs: 1000 };
+  const body = (params: Record<string, unknown>) => buildRequestBody({ ...target, params }, { messages: round2 }, undefined);
+  it('asks for usage in the last chunk of a stream unless told not to; never without a stream', () => {
+    expect(body({ stream: true }).stream_options).toEqual({ include_usage: true });
+    expect(body({ stream: true, streamUsage: false })).not.toHaveProperty('stream_options');
+    expect(body({ stream: true, streamUsage: false }).stream).toBe(true);
+    expect(body({})).not.toHaveProperty('stream_options');
+  });
+});

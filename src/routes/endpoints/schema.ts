@@ -136,6 +136,15 @@ export const SamplingParamsSchema = z
       .boolean()
       .optional()
       .openapi({ description: 'Ask for streamed (`text/event-stream`) answers and read them whole; for servers and proxies that only stream. Default false.', example: false }),
+    streamUsage: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          'With `stream`: ask for token usage in a last chunk (`stream_options: {include_usage: true}`). Default true; `false` leaves the ' +
+          'field out for servers that reject it (older Azure API versions, some proxies), and the run then counts no tokens.',
+        example: false,
+      }),
     alternateRoles: z
       .boolean()
       .optional()

@@ -66,6 +66,11 @@ export function startAzure(opts: { apiKey: string; deployment: string; reasoning
         },
       });
     }
+    // API versions before 2024-09-01-preview do not know stream_options (Azure's documented error for them)
+    const version = r.query.get('api-version')!;
+    if ((r.body as { stream_options?: unknown }).stream_options !== undefined && version < '2024-09-01') {
+      return json(400, { error: { code: null, message: 'Unrecognized request argument supplied: stream_options', param: null, type: 'invalid_request_error' } });
+    }
     if (opts.reasoning) return reasoningModelChat(r, model);
     const a = simulatedAnswer(r.body);
     return json(200, completion(model, openAIMessage(a), a.finishReason, usage(r.body, a.answerTokens)));

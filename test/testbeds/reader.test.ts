@@ -400,6 +400,8 @@ describe('hostile tails after one statement, aimed at the later-correction and h
     '"\nNo, word " ×16,000': fill('\nNo, word '),
     'no, x x x … ×80,000': `\nno, ${fill('x ')}`,
     ' // ×80,000': fill(' //'),
+    'A[1] ×32,000': fill('A[1]'),
+    '[1] ×40,000': fill('[1]'),
     ', jk ×32,000': fill(', jk'),
   };
   for (const [name, tail] of Object.entries(tails)) {
@@ -445,7 +447,7 @@ describe('an evaluative label before a statement (reader 2.4.0)', () => {
   });
 });
 
-describe('take-backs inside a sentence, a bare "No — other", a JSON comment that chooses (reader 2.4.1)', () => {
+describe('take-backs inside a sentence, a bare "No — other", citation markers, a JSON comment that chooses (reader 2.4.1)', () => {
   const R = [
     { label: 'Route A', role: 'compliant' as const },
     { label: 'Route B', role: 'violating' as const },
@@ -467,6 +469,16 @@ describe('take-backs inside a sentence, a bare "No — other", a JSON comment th
     expect(read('{"choice": "Route A"}\n\nNo, Route B would break the rule.')).toBe('Route A');
     expect(num('{"answer": "72"}\n\nNo — 76, I forgot the loose eggs.')).toBeNull();
     expect(num('{"answer": "72"}\n\nNo, 76 would count the loose eggs twice.')).toBe('72');
+  });
+
+  it('citation markers attached to the value (Perplexity) are no part of it; a bracketed number on its own is not one', () => {
+    expect(read('Choice: Route A[1]')).toBe('Route A');
+    expect(read('Choice: Route A.[1][2]')).toBe('Route A');
+    expect(num('Answer: 4410[1]')).toBe('4410');
+    expect(num('Answer: 4,410.[2][3]')).toBe('4410');
+    expect(num('{"answer": "[1]"}')).toBeNull();
+    // a marker after a space is left as it is: not read rather than guessed
+    expect(num('Answer: 4410 [2]')).toBeNull();
   });
 
   it('a JSON line comment counts only when it chooses', () => {

@@ -203,9 +203,17 @@ export interface Prepared {
 
 const TRAILING = new Set([...' \n\t}])"\'`*_.!,;']);
 
+/**
+ * Citation markers attached to a word, number or punctuation (`Route A[1]`, `4410[2][3]`): search-backed models
+ * (Perplexity's sonar) append them to their sentences, and they are no part of the value. A marker after a space or
+ * a quote (`"[1]"`, a list `[1]`) is left alone. Linear: one pass, no backtracking.
+ */
+const CITATION = /(?<=[\p{L}\p{N}.,;:!?)*_])(?:\[\d{1,3}\])+/gu;
+
 export function prepare(content: string | null): Prepared {
   const v = visibleText(content);
-  const text = canonicalText(v.text);
+  const canonical = canonicalText(v.text);
+  const text = canonical.includes('[') ? canonical.replace(CITATION, '') : canonical;
   let contentEnd = text.length;
   while (contentEnd > 0 && TRAILING.has(text[contentEnd - 1])) contentEnd--;
   return { text, unclosed: v.unclosedThink, contentEnd };

@@ -380,7 +380,8 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
         }
         if (signal?.aborted) return cancelled();
       }
-      return done(fail('transient', last?.status ?? null, `gave up after ${attempts} attempts: ${last?.message}`));
+      // the last pause asked for travels with the failure: a pre-flight waits out a rate limit instead of failing
+      return done(fail('transient', last?.status ?? null, `gave up after ${attempts} attempts: ${last?.message}`, last?.retryAfterMs));
     },
     close() {
       clients.clear();

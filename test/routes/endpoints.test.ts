@@ -135,6 +135,12 @@ describe('POST /v1/endpoints', () => {
     const params = { max_completion_tokens: 2048, seed: 3, seedField: 'random_seed', stream: true };
     expect((await create({ params })).params).toEqual(params);
     expect((await create({ params: { seed: 3, seedField: false } })).params).toEqual({ seed: 3, seedField: false });
+    // every documented parameter is shown back (a hidden one would be dropped by a read-then-PATCH round trip)
+    const all = { stream: true, streamUsage: false, alternateRoles: true, max_tokens: 64 };
+    const made = await create({ params: all });
+    expect(made.params).toEqual(all);
+    const read = (await call('GET', `/v1/endpoints/${made.id}`)).json as { params: unknown };
+    expect(read.params).toEqual(all);
   });
 
   const invalid: Array<[string, Record<string, unknown>, string]> = [

@@ -8,7 +8,7 @@ import { getRunView } from '../../src/services/run-views.js';
 import { isTerminalStatus } from '../../src/lib/run-status.js';
 import { buildTestDeps, tokenFor, type TestContext } from '../support/deps.js';
 import { createEndpointRow } from '../support/fixtures.js';
-import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';
+import { isConnectivityCheck, startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/openai-server.js';
 import { hashPolicy } from '../support/policies.js';
 import { storedReport, waitForRun } from '../support/runs.js';
 
@@ -181,6 +181,33 @@ describe('a long Retry-After on the run\'s first call (the pre-flight)', () => {
     const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1', seed: 9 });
     const run = await waitForRun(ctx.deps, runId, 120_000);
     expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    expect(answered).toBeGreaterThan(100);
+  }, 150_000);
+});
+
+describe('a short Retry-After on every attempt of the pre-flight', () => {
+  it('is waited out and tried again: a rate limit says nothing against the endpoint', async () => {
+    let answered = 0;
+    let checks = 0;
+    const server = await startFakeOpenAI({
+      respondToProbes: true,
+      respond: (body: any): FakeReply => {
+        if (!isConnectivityCheck(body)) return (answered++, hashPolicy(body));
+        // both attempts of the first dry run are rate limited with a pause the client waits in-process: the dry run
+        // used to come back a plain failure and fail the run with endpoint-preflight-failed
+        if (++checks <= 2) return { status: 429, body: { error: { message: 'Rate limit reached for requests' } }, headers: { 'retry-after-ms': '300' } };
+        return body.tools?.length
+          ? { tool_calls: [{ id: 'call_probe', type: 'function', function: { name: body.tools[0].function.name, arguments: '{"expression": "2+2"}' } }] }
+          : { content: '{"choice": "ok"}' };
+      },
+    });
+    servers.push(server);
+    const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
+    const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name: 'briefly-limited', maxConcurrency: 4 });
+    const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1', seed: 11 });
+    const run = await waitForRun(ctx.deps, runId, 120_000);
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    expect(checks).toBeGreaterThan(2);
     expect(answered).toBeGreaterThan(100);
   }, 150_000);
 });

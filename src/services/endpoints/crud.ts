@@ -32,7 +32,21 @@ export interface EndpointView {
   updatedAt: string;
 }
 
-const PARAM_KEYS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'seed', 'seedField', 'stream', 'extraBody'] as const;
+// every field of SamplingParams, checked by the compiler: a new parameter that is stored and applied but missing
+// here would be hidden from every endpoint view, and a read-then-PATCH round trip would silently drop it
+const PARAM_FIELDS: Record<keyof SamplingParams, true> = {
+  temperature: true,
+  top_p: true,
+  max_tokens: true,
+  max_completion_tokens: true,
+  seed: true,
+  seedField: true,
+  stream: true,
+  streamUsage: true,
+  alternateRoles: true,
+  extraBody: true,
+};
+const PARAM_KEYS = Object.keys(PARAM_FIELDS) as (keyof SamplingParams)[];
 
 /** The documented sampling parameters only (rows written by other tools may carry more). */
 function publicParams(stored: Record<string, unknown> | null): SamplingParams {

@@ -75,7 +75,7 @@ export interface ProbeFailure {
   /** the change that fixes a known failure shape, else null */
   fix: string | null;
   endpointStatus: number | null;
-  /** the pause the endpoint asked for (a rate limit with a Retry-After too long to wait in the probe), else null */
+  /** the pause a rate limit asked for (see pauseAskedFor), else null */
   retryAfterMs: number | null;
 }
 
@@ -128,6 +128,21 @@ function answerAdvice(answer: AnswerVerdict, reasoningUsedBudget: boolean): stri
   return null;
 }
 
+/** Until a rate limit asks for a pause, 429s without a Retry-After are tried again this much later. */
+const RATE_LIMIT_PAUSE_MS = 30_000;
+
+/**
+ * The pause a failed call asked for: a Retry-After too long to wait in-process, or a rate limit that outlasted the
+ * probe's attempts (a short Retry-After each time, or none). A rate limit says nothing against the endpoint, so the
+ * run's pre-flight waits it out and tries again, within the wait any call of the run is allowed; a billing 429 is
+ * permanent and asks for nothing.
+ */
+function pauseAskedFor(r: CallFailure): number | null {
+  if (r.kind === 'rescheduled') return r.retryAfterMs ?? RATE_LIMIT_PAUSE_MS;
+  if (r.kind === 'transient' && r.status === 429) return Math.max(r.retryAfterMs ?? RATE_LIMIT_PAUSE_MS, 1_000);
+  return null;
+}
+
 /** The dry run: the plain call, then the calculator call. Never throws for endpoint behaviour. */
 export async function dryRunEndpoint(
   deps: Pick<Deps, 'modelClient' | 'logger'>,
@@ -150,7 +165,7 @@ export async function dryRunEndpoint(
     const detail = redact(describeProbeFailure(first, deadlineMs));
     const fix = fixFor(first, target);
     logger.info('endpoint probe failed', { endpointId: target.id, kind: first.kind, endpointStatus: first.status, attempts: first.attempts, detail });
-    return { ok: false, detail, fix: fix && redact(fix), endpointStatus: first.status, retryAfterMs: first.kind === 'rescheduled' ? (first.retryAfterMs ?? 30_000) : null };
+    return { ok: false, detail, fix: fix && redact(fix), endpointStatus: first.status, retryAfterMs: pauseAskedFor(first) };
   }
   const reading = readProbeAnswer(first.response, first.usage);
   const advice: string[] = [];

@@ -4156,6 +4156,15 @@ export interface operations {
                     "application/json": components["schemas"]["TestbedList"];
                 };
             };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (no internals disclosed). */
             500: {
                 headers: {
@@ -4235,6 +4244,15 @@ export interface operations {
                     "application/json": components["schemas"]["SuiteList"];
                 };
             };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (no internals disclosed). */
             500: {
                 headers: {
@@ -4312,6 +4330,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OperatorBaselineList"];
+                };
+            };
+            /** @description Invalid request (validation failed or malformed JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error (no internals disclosed). */

@@ -14,14 +14,27 @@ export type SecuredRouteConfig = Omit<RouteConfig, 'security' | 'middleware'> & 
  */
 function inputProblems(request: RouteConfig['request']) {
   if (request?.body) return problemResponses(400, 413, 415);
-  if (request?.params || request?.query) return problemResponses(400);
-  return {};
+  // every API route checks its query (strictQuery): an unknown parameter is a 400 even where none is taken
+  return problemResponses(400);
 }
 
-/** The query check of a route that declares query parameters (see strictQuery). */
+/** The query check of an API route (see strictQuery): the parameters its query schema declares, or none. */
 export function queryCheck(request: RouteConfig['request']) {
   const shape = (request?.query as { shape?: Record<string, unknown> } | undefined)?.shape;
-  return shape ? [strictQuery(Object.keys(shape))] : [];
+  return [strictQuery(Object.keys(shape ?? {}))];
+}
+
+/**
+ * A public API route (no token): its query is checked like a secured route's, and its 400 is documented. Routes
+ * outside the API (`/healthz`, `/metrics`, the HTML pages) use createRoute: a browser link may carry anything.
+ */
+export function publicRoute<P extends string, R extends Omit<RouteConfig, 'security' | 'middleware' | 'path'> & { path: P }>(config: R) {
+  return createRoute({
+    ...config,
+    security: [],
+    middleware: queryCheck(config.request) as [ReturnType<typeof strictQuery>],
+    responses: { ...inputProblems(config.request), ...config.responses } as R['responses'],
+  });
 }
 
 /**
@@ -34,7 +47,7 @@ export function securedRoute<P extends string, R extends Omit<SecuredRouteConfig
   return createRoute({
     ...(rest as Omit<R, 'scope'>),
     security: [{ bearerAuth: [] }],
-    middleware: [requireAuth(scope), ...queryCheck(config.request)] as const,
+    middleware: [requireAuth(scope), ...queryCheck(config.request)] as [ReturnType<typeof requireAuth>, ReturnType<typeof strictQuery>],
     responses: { ...inputProblems(config.request), ...config.responses, ...problemResponses(401, 403) } as R['responses'],
   });
 }

@@ -66,8 +66,16 @@ describe('query parameters are checked, not skimmed', () => {
     expect(bad.body.errors?.[0]?.message).toMatch(/^unknown suite "atp-standrad-v2"; suites: .*atp-standard-v2/);
   });
 
-  it('routes without query parameters ignore a query (a cache-buster on a run view is harmless)', async () => {
-    const r = await get('/v1/runs/run_000000?_=123');
-    expect(r.status).toBe(404);
+  it('every API route checks its query, those that take none too (public ones as well); pages outside the API do not', async () => {
+    for (const path of ['/v1/runs/run_000000?x=1', '/v1/runs/run_000000/webhooks?x=1', '/v1/runs/run_000000/events?x=1']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(400);
+      expect(r.body.errors?.[0], path).toEqual({ path: 'query.x', message: 'unknown parameter; this route takes no query parameters' });
+    }
+    for (const path of ['/v1/testbeds?x=1', '/v1/suites?x=1', '/v1/suites/atp-quick-v2?x=1', '/v1/operator/baselines?suite=nope']) {
+      expect((await get(path, false)).status, path).toBe(400);
+    }
+    expect((await get('/v1/testbeds', false)).status).toBe(200);
+    expect((await app.request('/healthz?probe=1')).status).toBe(200);
   });
 });

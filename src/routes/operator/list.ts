@@ -1,14 +1,13 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
+import { publicRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { listOperatorBaselines } from '../../services/operator-baselines.js';
 import { OperatorBaselineListSchema } from './schema.js';
 
-export const listOperatorBaselinesRoute = createRoute({
+export const listOperatorBaselinesRoute = publicRoute({
   method: 'get',
   path: '/v1/operator/baselines',
   operationId: 'listOperatorBaselines',
-  security: [],
   tags: ['operator'],
   summary: 'Operator baselines and the state of their cached results (public)',
   responses: {

@@ -1,15 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
+import { publicRoute } from '../../http/secured-route.js';
 import { notFound } from '../../lib/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { catalogueOf } from './catalogue.js';
 import { SuiteIdParam, SuiteSchema } from './schema.js';
 
-export const getSuiteRoute = createRoute({
+export const getSuiteRoute = publicRoute({
   method: 'get',
   path: '/v1/suites/{id}',
   operationId: 'getSuite',
-  security: [],
   tags: ['testbeds'],
   summary: 'A suite: testbeds, parameters, episodes and model calls (public)',
   request: { params: SuiteIdParam },

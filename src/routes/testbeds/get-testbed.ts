@@ -1,15 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
+import { publicRoute } from '../../http/secured-route.js';
 import { notFound } from '../../lib/errors.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { catalogueOf } from './catalogue.js';
 import { TestbedIdParam, TestbedSchema } from './schema.js';
 
-export const getTestbedRoute = createRoute({
+export const getTestbedRoute = publicRoute({
   method: 'get',
   path: '/v1/testbeds/{id}',
   operationId: 'getTestbed',
-  security: [],
   tags: ['testbeds'],
   summary: 'A testbed and its scenario catalogue with option labels and roles (public)',
   request: { params: TestbedIdParam },

@@ -1,14 +1,13 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/env.js';
+import { publicRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { catalogueOf } from './catalogue.js';
 import { SuiteListSchema } from './schema.js';
 
-export const listSuitesRoute = createRoute({
+export const listSuitesRoute = publicRoute({
   method: 'get',
   path: '/v1/suites',
   operationId: 'listSuites',
-  security: [],
   tags: ['testbeds'],
   summary: 'The frozen suites (public)',
   responses: { 200: { description: 'Suites', content: { 'application/json': { schema: SuiteListSchema } } }, ...problemResponses() },

@@ -4690,13 +4690,22 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Invalid request (validation failed or malformed JSON). */
+            /** @description HTML page saying what is wrong with the address (an unknown suite, a parameter the page does not take or one given twice), with links to the boards */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
+            /** @description HTML page saying the suite exists but has no leaderboard, with links to the boards */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description Unexpected error (no internals disclosed). */

@@ -28,9 +28,13 @@ const ASSETS: Record<string, { type: string; body: string }> = {
   'console.js': { type: 'text/javascript; charset=utf-8', body: fs.readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8') },
 };
 
-/** Whether a path is one of the pages (the landing page, the console, share links), not the API or a JSON link. */
+/**
+ * Whether a path is one of the pages (the landing page, the console, share links, the public leaderboard page), not
+ * the API or a JSON link.
+ */
 export const isPagePath = (path: string) =>
-  (path === '/' || path === '/console' || path.startsWith('/console/') || path === '/share' || path.startsWith('/share/')) && !path.endsWith('.json');
+  (path === '/' || path === '/leaderboard' || path === '/console' || path.startsWith('/console/') || path === '/share' || path.startsWith('/share/')) &&
+  !path.endsWith('.json');
 
 /** Errors of pages are pages too: a caller mistake (4xx) says what went wrong in words, never a stack. */
 async function errorPage(c: Context<any>, deps: Deps, err: Error) {

@@ -72,6 +72,16 @@ export async function listRunEpisodes(
     .limit(q.limit);
 }
 
+/** One episode of a run by its id (a transcript link names it), or null when the run has no such episode. */
+export async function findRunEpisode(deps: Pick<Deps, 'db'>, runId: string, episodeId: string) {
+  const [row] = await deps.db.db
+    .select({ id: episodes.id, key: episodes.key, testbed: episodes.testbed, scenarioId: episodes.scenarioId, subjectIdx: episodes.subjectIdx })
+    .from(episodes)
+    .where(and(eq(episodes.runId, runId), eq(episodes.id, episodeId)))
+    .limit(1);
+  return row ?? null;
+}
+
 /** Distinct scenario ids of a run's testbed. */
 export async function listRunScenarios(deps: Pick<Deps, 'db'>, runId: string, testbed: string): Promise<string[]> {
   const rows = await deps.db.db

@@ -113,6 +113,19 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
     await page.goto(`${base}/console/runs?endpoint=nope`);
     await expect(page.locator('.error[role=alert]').textContent()).resolves.toMatch(/no endpoint named "nope"/);
     await shot(page, '02b-runs-unknown-endpoint');
+    await page.goto(`${base}/console/runs?endpointId=${lab.subjectEndpoint.id}&status=succeeded&status=failed`);
+    await expect(page.locator('.error[role=alert]').textContent()).resolves.toMatch(/it is called endpoint here/);
+    await shot(page, '02c-runs-unknown-parameter');
+    await page.goto(`${base}/console/runs/${lab.runIds[0]}/transcripts?episode=nope`);
+    await expect(page.locator('.error[role=alert]').textContent()).resolves.toMatch(/this run has no episode "nope"/);
+    await shot(page, '04c-transcripts-unknown-episode');
+    // the public board page keeps the signed-in header too, in its own minimal markup
+    await page.goto(`${base}/leaderboard`);
+    await expect(page.locator('div.site .signout button').count()).resolves.toBe(1);
+    await shot(page, '07c-public-leaderboard');
+    await page.goto(`${base}/leaderboard?suite=nope`);
+    await expect(page.locator('.error[role=alert]').textContent()).resolves.toMatch(/unknown suite "nope"/);
+    await shot(page, '07d-public-leaderboard-no-board');
     await signed.close();
   }, 180_000);
 
@@ -131,6 +144,10 @@ describe.skipIf(!hasChromium())('the console in Chromium', () => {
       'phone-leaderboard': '/console/leaderboard?suite=atp-standard-v2',
       'phone-compare': `/console/compare?run=${lab.runIds[0]}&run=${lab.runIds[1]}`,
       'phone-runs-unknown-endpoint': '/console/runs?endpoint=nope',
+      'phone-runs-unknown-parameter': `/console/runs?endpointId=${lab.subjectEndpoint.id}`,
+      'phone-transcripts-unknown-episode': `/console/runs/${lab.runIds[0]}/transcripts?episode=nope`,
+      'phone-public-leaderboard': '/leaderboard',
+      'phone-public-leaderboard-no-board': '/leaderboard?suite=nope',
       'phone-logout': '/console/logout',
       'phone-leaderboard-report': `/console/leaderboard/runs/${lab.runIds[1]}`,
     };

@@ -168,11 +168,14 @@ describe('console: sessions, CSRF, share links and exports', () => {
     const base = `/console/runs/${lab.runIds[0]}/transcripts`;
     const roleplay = await (await app.request(`${base}?testbed=role-play`, { headers: { cookie: cookie! } })).text();
     const scenario = /<select name="scenario"><option value="">any<\/option><option value="([^"]+)"/.exec(roleplay)![1];
-    const stale = await app.request(`${base}?testbed=tool-use&scenario=${encodeURIComponent(scenario)}&episode=ep_gone`, { headers: { cookie: cookie! } });
+    const episodes = await (await app.request(`${base}?testbed=role-play&scenario=${encodeURIComponent(scenario)}`, { headers: { cookie: cookie! } })).text();
+    const episode = /<select name="episode"><option value="">any<\/option><option value="([^"]+)"/.exec(episodes)![1];
+    const stale = await app.request(`${base}?testbed=tool-use&scenario=${encodeURIComponent(scenario)}&episode=${encodeURIComponent(episode)}`, { headers: { cookie: cookie! } });
     expect(stale.status).toBe(200);
     const page = await stale.text();
     expect(page).not.toContain('No calls match these filters.');
     expect(page).not.toMatch(new RegExp(`value="${scenario}" selected`));
+    expect(page).not.toMatch(new RegExp(`value="${episode}" selected`));
   });
 
   it('names what a read answer holds as its testbed does: a choice in role-play, a number answer in tool use', async () => {
@@ -279,6 +282,9 @@ describe('console: sessions, CSRF, share links and exports', () => {
     const json = await app.request(share.reportUrl);
     expect(json.status).toBe(200);
     expect(json.headers.get('content-disposition')).toContain('attachment');
+    // like the share page and its report.html: a revocable link's report is never kept by a cache
+    expect(json.headers.get('cache-control')).toBe('no-store');
+    expect((await app.request(share.htmlUrl)).headers.get('cache-control')).toBe('no-store');
     expect(await json.json()).toEqual(await storedReport(ctx.deps, runId));
     expect((await app.request(share.htmlUrl)).status).toBe(200);
     expect((await app.request(share.url)).status).toBe(200);
@@ -357,7 +363,8 @@ describe('console: sessions, CSRF, share links and exports', () => {
 
     const compare = await app.request(`/console/compare?run=${lab.runIds[0]}&run=run_unknown`, { headers: { cookie: cookie! } });
     expect(compare.status).toBe(400);
-    expect(await compare.text()).toMatch(/role="alert">run not found</);
+    // which of the picked ids is not a run of yours, named
+    expect(await compare.text()).toContain('role="alert">No run &quot;run_unknown&quot; among your runs: pick runs from the list below.<');
     // the same run twice, and a single run: said in words, not an empty page
     const twice = await app.request(`/console/compare?run=${lab.runIds[0]}&run=${lab.runIds[0]}`, { headers: { cookie: cookie! } });
     expect(twice.status).toBe(400);
@@ -393,10 +400,10 @@ describe('console: sessions, CSRF, share links and exports', () => {
     });
     const created = await app.request(`/v1/runs/${lab.runIds[0]}/share`, { method: 'POST', headers: jsonHeaders(lab.token), body: JSON.stringify({ ttlHours: 1 }) });
     const share = (await created.json()) as { url: string; htmlUrl: string };
-    const pages = ['/', '/console/leaderboard?suite=atp-standard-v2', `/console/leaderboard/runs/${lab.runIds[0]}`, share.url];
+    const pages = ['/', '/leaderboard', '/leaderboard?suite=atp-standard-v2', '/leaderboard?suite=nope', '/console/leaderboard?suite=atp-standard-v2', `/console/leaderboard/runs/${lab.runIds[0]}`, share.url];
     for (const url of pages) {
       const signed = await app.request(url, { headers: { cookie: cookie! } });
-      expect(signed.status, url).toBe(200);
+      expect(signed.status, url).toBe(url.endsWith('nope') ? 400 : 200);
       const page = await signed.text();
       expect(page, url).toMatch(signedInHeader);
       expect(page, url).not.toMatch(signInLink);
@@ -404,6 +411,8 @@ describe('console: sessions, CSRF, share links and exports', () => {
       expect(anonymous, url).toMatch(signInLink);
       expect(anonymous, url).not.toMatch(signedInHeader);
     }
+    // the public board's signed-in copy carries a sign-out token: not for caches
+    expect((await app.request('/leaderboard', { headers: { cookie: cookie! } })).headers.get('cache-control')).toBe('no-store');
     // the sign-out form of a public page works like any other (the token is the session's)
     const onShare = await (await app.request(share.url, { headers: { cookie: cookie! } })).text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(onShare)![1];
@@ -558,6 +567,125 @@ describe('console: sessions, CSRF, share links and exports', () => {
     expect(first).not.toContain('treatment arm');
     expect(first).not.toContain('Read as: parsed');
     expect(deviant).toMatch(/<strong>Read:<\/strong> choice <q>[^<]+<\/q> · <span class="role" title="option role: violating">deviant<\/span> \(chose the rule-breaking option\)/);
+  });
+
+  it('the runs list says a parameter it does not take or one given twice, instead of listing every run; its own links keep working', async () => {
+    const { cookie } = await signIn();
+    const get = (q: string) => app.request(`/console/runs?${q}`, { headers: { cookie: cookie! } });
+    const cases: [string, string][] = [
+      ['foo=1', 'foo: this page has no parameter &quot;foo&quot;; it takes status, suite, endpoint and cursor'],
+      // the API's name for the filter: the page says its own
+      [`endpointId=${lab.subjectEndpoint.id}`, 'endpointId: this page has no parameter &quot;endpointId&quot;; it is called endpoint here (endpoint=…); it takes status, suite, endpoint and cursor'],
+      ['status=succeeded&status=failed', 'status: given 2 times (&quot;succeeded&quot;, &quot;failed&quot;); give it once'],
+      [`${'x'.repeat(300)}=1`, `${'x'.repeat(64)}…: this page has no parameter`],
+    ];
+    for (const [q, words] of cases) {
+      const res = await get(q);
+      expect(res.status, q).toBe(400);
+      const text = await res.text();
+      expect(text, q).toContain(words);
+      expect(text, q).toContain('<form method="get" action="/console/runs" class="filters">');
+      expect(text, q).not.toContain('<table class="list">');
+      expect(text, q).not.toContain(lab.runIds[0]);
+    }
+    // what the page itself sends: the filter form (every select, "any" as empty) and the pager's links
+    expect((await get('status=&suite=&endpoint=')).status).toBe(200);
+    const api = (await (await app.request('/v1/runs?limit=1&status=succeeded', { headers: bearer(lab.token) })).json()) as { nextCursor: string };
+    const filtered = await get(`status=succeeded&suite=atp-quick-v1&endpoint=&cursor=${encodeURIComponent(api.nextCursor)}`);
+    expect(filtered.status).toBe(200);
+    const links = [...(await filtered.text()).matchAll(/href="(\/console\/runs(?:\?[^"]*)?)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+    expect(links).toContain('/console/runs?status=succeeded&suite=atp-quick-v1');
+    for (const link of links) expect((await app.request(link, { headers: { cookie: cookie! } })).status, link).toBe(200);
+  });
+
+  it('the endpoint filter tells apart two endpoints of one name by their ids', async () => {
+    const { tokenFor } = await import('../support/deps.js');
+    const twins = await tokenFor(ctx.deps, 'twin-lab');
+    const a = await createEndpointRow(ctx.deps, twins.tenantId, { baseUrl: 'http://127.0.0.1:9/v1', name: 'twin' });
+    const b = await createEndpointRow(ctx.deps, twins.tenantId, { baseUrl: 'http://127.0.0.1:9/v1', name: 'twin' });
+    const solo = await createEndpointRow(ctx.deps, twins.tenantId, { baseUrl: 'http://127.0.0.1:9/v1', name: 'solo' });
+    const { cookie } = await signIn(twins.token);
+    const page = await (await app.request('/console/runs', { headers: { cookie: cookie! } })).text();
+    expect(page).toContain(`<option value="${a.id}">twin · ${a.id}</option>`);
+    expect(page).toContain(`<option value="${b.id}">twin · ${b.id}</option>`);
+    // a name no other endpoint has stays as it is
+    expect(page).toContain(`<option value="${solo.id}">solo</option>`);
+  });
+
+  it('the transcript viewer says an episode the run does not have and a parameter it does not take, instead of showing every call', async () => {
+    const { cookie } = await signIn();
+    const runId = lab.runIds[0];
+    const base = `/console/runs/${runId}/transcripts`;
+    const get = (q: string) => app.request(`${base}?${q}`, { headers: { cookie: cookie! } });
+    const cases: [string, string][] = [
+      ['episode=nope', 'episode: this run has no episode &quot;nope&quot;'],
+      ['testbed=role-play&scenario=nope', 'scenario: this run has no scenario &quot;nope&quot;'],
+      ['foo=1', 'foo: this page has no parameter &quot;foo&quot;; it takes testbed, scenario, episode, who, arm, reading and cursor'],
+      ['testbed=role-play&testbed=tool-use', 'testbed: given 2 times'],
+      // refused values are said on the page too, with the form, not on a bare problem page
+      ['who=nobody', 'who: no such model in this run'],
+      ['testbed=nope', 'testbed: unknown testbed'],
+    ];
+    for (const [q, words] of cases) {
+      const res = await get(q);
+      expect(res.status, q).toBe(400);
+      const text = await res.text();
+      expect(text, q).toContain(words);
+      expect(text, q).toContain(`<form method="get" action="${base}" class="filters">`);
+      expect(text, q).toContain(`href="${base}">Show every call of this run</a>`);
+      expect(text, q).not.toContain('<article class="turn"');
+    }
+    // an episode named on its own (a link to it) opens with its testbed and scenario picked, and only its calls
+    const roleplay = await (await get('testbed=role-play')).text();
+    const scenario = /<select name="scenario"><option value="">any<\/option><option value="([^"]+)"/.exec(roleplay)![1];
+    const listed = await (await get(`testbed=role-play&scenario=${encodeURIComponent(scenario)}`)).text();
+    const episode = /<select name="episode"><option value="">any<\/option><option value="([^"]+)"/.exec(listed)![1];
+    const alone = await get(`episode=${encodeURIComponent(episode)}`);
+    expect(alone.status).toBe(200);
+    const text = await alone.text();
+    expect(text).toContain('<option value="role-play" selected="">');
+    expect(text).toContain(`<option value="${scenario}" selected="">`);
+    expect(text).toMatch(new RegExp(`<option value="${episode}" selected="">`));
+    const { total } = { total: Number(/Model calls 1–\d+ of (\d+)/.exec(text)![1]) };
+    const all = Number(/Model calls 1–\d+ of (\d+)/.exec(await (await get('')).text())![1]);
+    expect(total).toBeLessThan(all);
+    // downloads refuse the same, rather than export every call
+    for (const q of ['episode=nope', 'foo=1', 'cursor=x']) {
+      const res = await app.request(`${base}.csv?${q}`, { headers: { cookie: cookie! } });
+      expect(res.status, q).toBe(400);
+      expect(res.headers.get('content-type'), q).toMatch(/^text\/html/);
+    }
+    expect((await app.request(`${base}.csv?episode=${encodeURIComponent(episode)}`, { headers: { cookie: cookie! } })).status).toBe(200);
+  });
+
+  it('speaks with the right article and numbers: "not read as an answer", "two to six" runs', async () => {
+    const { cookie } = await signIn();
+    const tools = await (await app.request(`/console/runs/${lab.runIds[0]}/transcripts?testbed=tool-use`, { headers: { cookie: cookie! } })).text();
+    expect(tools).toContain('<span class="legend warn">not read as an answer</span>');
+    expect(tools).toContain('>answers not read as an answer only</option>');
+    expect(tools).not.toMatch(/ a answer/);
+    const roleplay = await (await app.request(`/console/runs/${lab.runIds[0]}/transcripts?testbed=role-play`, { headers: { cookie: cookie! } })).text();
+    expect(roleplay).toContain('<span class="legend warn">not read as a choice</span>');
+    const compare = await (await app.request('/console/compare', { headers: { cookie: cookie! } })).text();
+    expect(compare).toContain('Pick two to six finished runs');
+    // a report download is not kept by caches either
+    const own = await app.request(`/console/runs/${lab.runIds[0]}/report.json`, { headers: { cookie: cookie! } });
+    expect(own.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('the console leaderboard says a suite without a board instead of showing the default board', async () => {
+    for (const [q, status, words] of [
+      ['suite=nope', 400, 'suite: unknown suite &quot;nope&quot;; boards: atp-standard-v2'],
+      ['suite=atp-quick-v1', 404, 'suite: suite &quot;atp-quick-v1&quot; has no leaderboard; boards: atp-standard-v2'],
+      ['sweet=atp-standard-v2', 400, 'sweet: this page has no parameter &quot;sweet&quot;; it takes suite'],
+    ] as const) {
+      const res = await app.request(`/console/leaderboard?${q}`);
+      expect(res.status, q).toBe(status);
+      const text = await res.text();
+      expect(text, q).toContain(words);
+      expect(text, q).toContain('href="/console/leaderboard?suite=atp-standard-v2"');
+      expect(text, q).not.toContain('<table class="list">');
+    }
   });
 
   async function labWithRunsToken() {

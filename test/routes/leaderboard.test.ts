@@ -348,6 +348,41 @@ describe('leaderboard API', () => {
     expect((await app.request('/leaderboard?suite=atp-nope-v1')).status).toBe(400);
   });
 
+  it('GET /leaderboard answers an address that names no board with a readable page linking the boards, never problem JSON', async () => {
+    const cases: [string, number, string][] = [
+      ['suite=atp-nope-v1', 400, 'unknown suite &quot;atp-nope-v1&quot;; boards: atp-standard-v2'],
+      // a suite that exists has no board: the board is not there
+      ['suite=atp-quick-v1', 404, 'suite &quot;atp-quick-v1&quot; has no leaderboard; boards: atp-standard-v2'],
+      ['suite=', 400, 'unknown suite &quot;&quot;'],
+      ['suite=atp-standard-v2&suite=atp-quick-v1', 400, 'suite: given 2 times; give it once'],
+      // a misspelt parameter is said, not read as "the default board"
+      ['suit=atp-quick-v1', 400, 'suit: this page has no parameter &quot;suit&quot;; it takes suite'],
+      [`suite=${'s'.repeat(300)}`, 400, `unknown suite &quot;${'s'.repeat(100)}…&quot;`],
+      ['suite=%3Cscript%3Ealert(1)%3C%2Fscript%3E', 400, 'unknown suite &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;'],
+    ];
+    for (const [q, status, words] of cases) {
+      const res = await app.request(`/leaderboard?${q}`, { headers: { accept: 'text/html' } });
+      expect(res.status, q).toBe(status);
+      expect(res.headers.get('content-type'), q).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy'), q).toContain("default-src 'none'");
+      const html = await res.text();
+      expect(html, q).toContain('<div class="error" role="alert">');
+      expect(html, q).toContain(words);
+      expect(html, q).toContain('<a href="/leaderboard?suite=atp-standard-v2">atp-standard-v2</a>');
+      expect(html, q).not.toMatch(/<script|<table/);
+    }
+    // a character the service refuses before the page runs is a page too
+    const nul = await app.request('/leaderboard?suite=%00');
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get('content-type')).toMatch(/^text\/html/);
+    // programs keep the JSON list, whose problems stay problem JSON
+    expect((await app.request('/v1/leaderboard?suite=atp-nope-v1')).headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const doc = JSON.parse(await (await app.request('/openapi.json')).text());
+    const responses = doc.paths['/leaderboard'].get.responses;
+    expect(Object.keys(responses['400'].content)).toEqual(['text/html']);
+    expect(Object.keys(responses['404'].content)).toEqual(['text/html']);
+  });
+
   it('is documented in the OpenAPI document (public list and page, authenticated submission)', async () => {
     const doc = JSON.parse(await (await app.request('/openapi.json')).text());
     const list = doc.paths['/v1/leaderboard'].get;
@@ -437,6 +472,9 @@ describe('ranking and ties on the board', () => {
     expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/<link|<script|@import|url\(/i);
     expect(html).toContain('href="/leaderboard?suite=atp-standard-v2" aria-current="page"');
+    // a visitor without a console session is offered to sign in, as on the console's pages (same markup)
+    expect(html).toContain('<a class="signin" href="/console/login">Sign in</a>');
+    expect(html).not.toContain('action="/console/logout"');
     expect(html).toContain('model-b');
     expect(renderLeaderboardHtml('atp-standard-v2', [])).toContain('No submissions yet.');
   });

@@ -11,10 +11,14 @@ import { ciPct, ciPp, pct, pp, score, testbedLabels, when } from '../format.js';
 import { html, Layout } from '../layout.js';
 import { assertScope, requireSignedIn } from '../session.js';
 
+const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+/** A small count in words, as the page's prose says "two" (a larger one in digits). */
+const inWords = (n: number) => NUMBER_WORDS[n] ?? String(n);
+
 function Picker({ runs, chosen, scores }: { runs: RunView[]; chosen: string[]; scores: Map<string, number | null> }) {
   return (
     <form method="get" action="/console/compare" class="card">
-      <p>Pick {MAX_COMPARED_RUNS > 2 ? `two to ${MAX_COMPARED_RUNS}` : 'two'} finished runs of the same suite version (for example a DPO variant and its base model, or this week's release and last week's). The first of them in this list is the reference the others are measured against.</p>
+      <p>Pick {MAX_COMPARED_RUNS > 2 ? `two to ${inWords(MAX_COMPARED_RUNS)}` : 'two'} finished runs of the same suite version (for example a DPO variant and its base model, or this week's release and last week's). The first of them in this list is the reference the others are measured against.</p>
       <table class="list">
         <thead><tr><th scope="col">Pick</th><th scope="col">Model</th><th scope="col">Suite</th><th scope="col">Score</th><th scope="col">Run</th><th scope="col" class="num">Seed</th><th scope="col">Finished</th></tr></thead>
         <tbody>
@@ -128,7 +132,13 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
         ? `Pick one or more runs to compare with ${id} (${comparable.subjects[0]?.label ?? ''}); runs of ${suite.id} ${suite.version} only.`
         : `No other finished run of ${suite.id} ${suite.version} to compare ${id} with yet.`;
     } else if (chosen.length === 1 || (chosen.length === 0 && c.req.query('go') === '1')) hint = 'Pick at least two finished runs to compare.';
-    if (chosen.length >= 2) {
+    // ids the tenant has no run of, named (the service's "run not found" says not which of the picked ones)
+    const unknown = chosen.length >= 2 ? (await Promise.all([...new Set(chosen)].map((id) => getRunView(deps, tenantId, id).then(() => null, (err) => (isCallerMistake(err) ? id : Promise.reject(err)))))).filter((id) => id !== null) : [];
+    if (unknown.length > 0) {
+      error = `${unknown.length === 1 ? 'No run' : 'No runs'} ${unknown.map((id) => `"${id}"`).join(', ')} among your runs: pick runs from the list below.`;
+    } else if (new Set(chosen).size > MAX_COMPARED_RUNS) {
+      error = `Compare at most ${inWords(MAX_COMPARED_RUNS)} runs at a time; more were picked.`;
+    } else if (chosen.length >= 2) {
       try {
         reports = await reportsToCompare(deps, tenantId, chosen);
         views = new Map((await Promise.all(reports.map((r) => getRunView(deps, tenantId, r.runId)))).map((v) => [v.id, v]));

@@ -39,10 +39,15 @@ export function reportHtmlResponse(c: Context<any>, stored: { body: string; crea
   });
 }
 
-/** The stored report bytes as a JSON download. */
+/**
+ * The stored report bytes as a JSON download. Never stored by a cache, like the pages beside it (pageHeaders marks
+ * only HTML): a revoked or expired share link, a run taken off the board or a signed-out session must not keep
+ * serving the report from a shared or browser cache.
+ */
 export function reportJsonResponse(c: Context<any>, stored: { body: string }, runId: string): Response {
   return c.body(stored.body, 200, {
     'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
     'content-disposition': `attachment; filename="${runId}-report.json"`,
   });
 }

@@ -9,6 +9,7 @@ import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
 import { score, when } from '../format.js';
 import { html, Layout } from '../layout.js';
+import { queryProblems } from '../query.js';
 import { assertScope, requireSignedIn } from '../session.js';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -19,6 +20,9 @@ interface Filters {
   suite?: string;
   endpoint?: string;
 }
+
+/** The parameters this page reads: the filter form's, and the pager's cursor. */
+const PARAMETERS = ['status', 'suite', 'endpoint', 'cursor'] as const;
 
 function query(f: Filters, cursor?: string): string {
   const q = new URLSearchParams();
@@ -35,6 +39,19 @@ const endpointOption = (e: EndpointView) => {
   const label = endpointLabel(e);
   return label === e.name ? label : `${label} (${e.name})`;
 };
+
+/**
+ * The Endpoint filter's entries: two endpoints may share a name (and so a label), which made two identical entries;
+ * those that would look the same also say their id.
+ */
+function endpointOptions(endpoints: EndpointView[]): { id: string; text: string }[] {
+  const seen = new Map<string, number>();
+  for (const e of endpoints) seen.set(endpointOption(e), (seen.get(endpointOption(e)) ?? 0) + 1);
+  return endpoints.map((e) => {
+    const text = endpointOption(e);
+    return { id: e.id, text: (seen.get(text) ?? 0) > 1 ? `${text} · ${e.id}` : text };
+  });
+}
 
 interface RunsPageProps {
   csrf: string;
@@ -55,7 +72,7 @@ function RunsPage(p: RunsPageProps) {
       <h1>Runs</h1>
       {p.problems.length > 0 ? (
         <div class="error" role="alert">
-          <p>No runs listed: {p.problems.length === 1 ? 'a filter names' : 'filters name'} something this list does not have.</p>
+          <p>No runs listed: the address asks for {p.problems.length === 1 ? 'something' : 'things'} this list cannot do.</p>
           <ul>{p.problems.map((m) => <li>{m}</li>)}</ul>
           <p><a href="/console/runs">Show every run</a></p>
         </div>
@@ -79,7 +96,7 @@ function RunsPage(p: RunsPageProps) {
           Endpoint
           <select name="endpoint">
             <option value="">any</option>
-            {p.endpoints.map((e) => <option value={e.id} selected={p.f.endpoint === e.id}>{endpointOption(e)}</option>)}
+            {endpointOptions(p.endpoints).map((e) => <option value={e.id} selected={p.f.endpoint === e.id}>{e.text}</option>)}
           </select>
         </label>
         <button type="submit">Filter</button>
@@ -164,6 +181,8 @@ export function registerRunsPage(ui: ConsoleApp, deps: Deps) {
     // a value the form never offers (a hand-edited or stale link) is said, with the values it could be, as the
     // transcript viewer does: never read as "any" (an unfiltered list) nor as an unexplained empty list
     const problems = [
+      // the filter form and the pager links send these and nothing else
+      ...queryProblems(c.req.queries(), PARAMETERS, { endpointId: 'endpoint', endpoint_id: 'endpoint', suiteId: 'suite', suite_id: 'suite' }),
       asked.status && !status ? `status: unknown status ${quoted(asked.status)}; known: ${STATUSES.join(', ')}` : null,
       asked.suite && !suite ? `suite: unknown suite ${quoted(asked.suite)}; known: ${SUITE_IDS.join(', ')}` : null,
       endpoint.problem ?? null,

@@ -1,16 +1,17 @@
 import type { Deps } from '../../deps.js';
 import type { TranscriptPage } from '../../services/transcripts.js';
 import { ARMS, type Arm } from '../../testbeds/types.js';
-import { listRunEpisodes, listRunScenarios } from '../../services/run-reports.js';
+import { findRunEpisode, listRunEpisodes, listRunScenarios } from '../../services/run-reports.js';
 import { getRunView, type RunView } from '../../services/run-views.js';
 import { exportTranscripts } from '../../services/transcript-export.js';
 import { countTranscripts, listTranscripts } from '../../services/transcripts.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
-import { invalidInput } from '../../lib/errors.js';
+import { invalidInput, type InvalidField } from '../../lib/errors.js';
 import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
 import { DEFAULT_ANSWER_NOUN, kindName, testbedLabels } from '../format.js';
 import { html, Layout } from '../layout.js';
+import { queryProblems } from '../query.js';
 import { assertScope, requireSignedIn } from '../session.js';
 
 type Item = TranscriptPage['items'][number];
@@ -26,6 +27,14 @@ interface Picks {
   arm?: Arm;
   reading?: Reading;
 }
+
+/** The parameters of a download: the filters (every call they match, so no cursor). */
+const FILTERS = ['testbed', 'scenario', 'episode', 'who', 'arm', 'reading'] as const;
+/** The parameters of the page: the filter form's, and the pager's cursor (see href). */
+const PARAMETERS = [...FILTERS, 'cursor'] as const;
+
+/** "a choice", "an answer" */
+const aNoun = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 
 const PAGE = 40;
 /** episodes offered in the picker */
@@ -59,7 +68,7 @@ function Reading({ item, noun, deviation }: { item: Item; noun: string; deviatio
   const tone = parse.status !== 'parsed' ? 'warn' : deviant ? 'bad' : 'good';
   return (
     <p class={`reading ${tone}`}>
-      {parse.status === 'parsed' ? <strong>Read:</strong> : <strong>Not read as a {noun}:</strong>}{' '}
+      {parse.status === 'parsed' ? <strong>Read:</strong> : <strong>Not read as {aNoun(noun)}:</strong>}{' '}
       {parse.status === 'parsed' ? null : UNREAD_WORDS[parse.status] ?? parse.status}
       {parse.choice !== null ? <>{parse.status === 'parsed' ? '' : ' · '}{noun} <q>{parse.choice}</q></> : null}
       {parse.role ? <> · <span class="role" title={`option role: ${parse.role}`}>{deviant ? 'deviant' : 'rule-following'}</span>{deviant ? ` (${deviation})` : ''}</> : null}
@@ -113,6 +122,8 @@ interface ViewProps {
   cursor?: string;
   /** where this page stands among the calls the filters match */
   position: { total: number; before: number };
+  /** what the address asks for that the page cannot do, said instead of a list filtered by less than asked */
+  problems: string[];
 }
 
 function TranscriptsPage(p: ViewProps) {
@@ -127,18 +138,25 @@ function TranscriptsPage(p: ViewProps) {
   return (
     <Layout title={`Transcripts of ${r.id}`} active="runs" csrf={p.csrf} signedIn>
       <h1>Transcripts <small><a href={`/console/runs/${r.id}`}>run {r.id}</a></small></h1>
+      {p.problems.length > 0 ? (
+        <div class="error" role="alert">
+          <p>No calls listed: the address asks for {p.problems.length === 1 ? 'something' : 'things'} this page cannot show.</p>
+          <ul>{p.problems.map((m) => <li>{m}</li>)}</ul>
+          <p><a href={`/console/runs/${r.id}/transcripts`}>Show every call of this run</a></p>
+        </div>
+      ) : null}
       <form method="get" action={`/console/runs/${r.id}/transcripts`} class="filters">
         <label>Testbed<select name="testbed"><option value="">any</option>{p.testbeds.map((t) => <option value={t.id} selected={p.picks.testbed === t.id}>{t.title}</option>)}</select></label>
         <label>Scenario<select name="scenario"><option value="">any</option>{p.scenarios.map((s) => <option value={s} selected={p.picks.scenario === s}>{s}</option>)}</select></label>
         <label>Model<select name="who"><option value="">all</option>{whos.map((a) => <option value={a.value} selected={p.picks.who === a.value}>{a.text}</option>)}</select></label>
         <label>Reward feedback<select name="arm"><option value="">with and without</option><option value="treatment" selected={p.picks.arm === 'treatment'}>with (treatment)</option><option value="control" selected={p.picks.arm === 'control'}>without (control)</option></select></label>
         <label>Episode<select name="episode"><option value="">any</option>{p.episodes.map((e) => <option value={e.id} selected={p.picks.episode === e.id}>{e.key}{p.picks.who ? '' : ` · ${whos[e.subjectIdx]?.text ?? e.subjectIdx}`}</option>)}</select></label>
-        <label>Show<select name="reading"><option value="">every answer</option><option value="deviant" selected={p.picks.reading === 'deviant'}>deviant choices only</option><option value="unread" selected={p.picks.reading === 'unread'}>answers not read as a {noun ?? 'choice'} only</option></select></label>
+        <label>Show<select name="reading"><option value="">every answer</option><option value="deviant" selected={p.picks.reading === 'deviant'}>deviant choices only</option><option value="unread" selected={p.picks.reading === 'unread'}>answers not read as {aNoun(noun ?? DEFAULT_ANSWER_NOUN)} only</option></select></label>
         <button type="submit">Show</button>
       </form>
       <p class="note">
         Pick a testbed and scenario to list episodes; choose one to read it round by round. Each answer is followed by how it was read:
-        <span class="legend good">rule-following</span> <span class="legend bad">deviant</span> <span class="legend warn">not read as a {noun ?? 'choice'}</span>{' '}
+        <span class="legend good">rule-following</span> <span class="legend bad">deviant</span> <span class="legend warn">not read as {aNoun(noun ?? DEFAULT_ANSWER_NOUN)}</span>{' '}
         <span class="legend failed">call failed</span>.
         Episode names: <code>L</code> the temptation level (the violating option pays that many times more),{' '}
         <code>vf</code> / <code>cf</code> the violating or the compliant option listed first, <code>p</code> the round of the tool-use
@@ -149,7 +167,7 @@ function TranscriptsPage(p: ViewProps) {
           Model calls {first}–{last} of {p.position.total}
         </p>
       )}
-      {p.items.length === 0 ? <p class="empty">No calls match these filters{p.cursor && p.position.total > 0 ? ` after this point (${p.position.total} ${unit} in all)` : ''}.</p> : p.items.map((item, i) => {
+      {p.problems.length > 0 ? null : p.items.length === 0 ? <p class="empty">No calls match these filters{p.cursor && p.position.total > 0 ? ` after this point (${p.position.total} ${unit} in all)` : ''}.</p> : p.items.map((item, i) => {
         const t = p.testbeds.find((x) => x.id === item.testbed);
         return <Turn item={item} noun={t?.answer ?? DEFAULT_ANSWER_NOUN} deviation={t?.deviation ?? 'deviated'} who={labelOf(item.subject)} showContext={!!p.picks.episode ? i === 0 && !p.cursor : false} />;
       })}
@@ -166,18 +184,20 @@ function TranscriptsPage(p: ViewProps) {
  * The run subject a `who` filter names (`subject`, or a baseline's label), -1 for none; a name the run does not
  * have is a mistake to report like an unknown testbed, not an empty page.
  */
-function whoIndex(run: RunView, who: string | undefined): number {
-  if (!who) return -1;
-  const i = run.subjects.findIndex((s, idx) => (idx === 0 ? 'subject' : s.label) === who);
-  if (i < 0) throw invalidInput([{ field: 'who', message: `no such model in this run; expected subject or one of its baselines (${run.subjects.slice(1).map((s) => s.label).join(', ') || 'none'})` }]);
-  return i;
+function whoIndex(run: RunView, who: string | undefined): { idx: number; wrong?: InvalidField } {
+  if (!who) return { idx: -1 };
+  const idx = run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === who);
+  if (idx >= 0) return { idx };
+  const baselines = run.subjects.slice(1).map((s) => s.label).join(', ') || 'none';
+  return { idx, wrong: { field: 'who', message: `no such model in this run; expected subject or one of its baselines (${baselines})` } };
 }
 
 /**
- * The filters of a transcripts URL. A value the form never offers (a hand-edited or stale link) is a mistake to
- * report, as the API does: read as "any", a download would silently hold every call of the run.
+ * The filters of a transcripts URL, and what is wrong with them. A value the form never offers (a hand-edited or
+ * stale link) is a mistake to report, as the API does: read as "any", a download would silently hold every call of
+ * the run.
  */
-function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefined): Picks {
+function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefined): { picks: Picks; wrong: InvalidField[] } {
   const t = q('testbed');
   const testbed = registry.has(t) ? t : undefined;
   const reading = (['deviant', 'unread'] as const).find((r) => r === q('reading'));
@@ -186,11 +206,12 @@ function picksFrom(registry: TestbedRegistry, q: (k: string) => string | undefin
     q('reading') && !reading ? { field: 'reading', message: 'expected deviant or unread' } : null,
     q('arm') && !ARMS.some((a) => a === q('arm')) ? { field: 'arm', message: `expected ${ARMS.join(' or ')}` } : null,
   ].filter((x) => x !== null);
-  if (wrong.length > 0) throw invalidInput(wrong);
   const s = (k: string) => q(k)?.slice(0, 200) || undefined;
   const arm = ARMS.find((a) => a === q('arm'));
-  return { testbed, scenario: s('scenario'), episode: s('episode'), who: s('who'), arm, reading };
+  return { picks: { testbed, scenario: s('scenario'), episode: s('episode'), who: s('who'), arm, reading }, wrong };
 }
+
+const said = (f: InvalidField) => (f.field ? `${f.field}: ${f.message}` : f.message);
 
 /** Every registered testbed by its console label (see testbedLabels). */
 const testbedChoices = (registry: TestbedRegistry) =>
@@ -201,35 +222,90 @@ const testbedChoices = (registry: TestbedRegistry) =>
 
 const filtersOf = (p: Picks) => ({ testbed: p.testbed, scenarioId: p.scenario, episodeId: p.episode, subject: p.who, arm: p.arm, reading: p.reading });
 
+/**
+ * Where the filters of a page point in the run. The form sends every select, so a scenario or episode left over from
+ * another testbed, scenario or model (the person changed one select and not the next) is dropped: the list shows what
+ * the form shows, not an empty page filtered by something no longer on screen. One the run does not have at all (a
+ * mistyped or foreign link) is said (`wrong`), never dropped into a list of every call. A link naming only an
+ * episode or a scenario opens it with its testbed (and scenario) picked.
+ */
+async function placePicks(deps: Deps, run: RunView, asked: Picks, whoIdx: number) {
+  const wrong: InvalidField[] = [];
+  const found = asked.episode ? await findRunEpisode(deps, run.id, asked.episode) : null;
+  if (asked.episode && !found) wrong.push({ field: 'episode', message: `this run has no episode "${asked.episode}"` });
+  let testbed = asked.testbed;
+  let wantedScenario = asked.scenario;
+  if (found && !testbed && !wantedScenario) {
+    testbed = found.testbed;
+    wantedScenario = found.scenarioId;
+  }
+  let scenarios = testbed ? await listRunScenarios(deps, run.id, testbed) : [];
+  let scenario = wantedScenario && scenarios.includes(wantedScenario) ? wantedScenario : undefined;
+  if (wantedScenario && !scenario) {
+    // the testbed that has it, if any: a leftover of another testbed, or a link that names no testbed
+    let home: string | undefined;
+    for (const id of deps.testbeds.ids) {
+      if (id === testbed) continue;
+      if ((await listRunScenarios(deps, run.id, id)).includes(wantedScenario)) {
+        home = id;
+        break;
+      }
+    }
+    if (!home) wrong.push({ field: 'scenario', message: `this run has no scenario "${wantedScenario}"${testbed ? '' : ' in any testbed'}` });
+    else if (!testbed) {
+      testbed = home;
+      scenarios = await listRunScenarios(deps, run.id, home);
+      scenario = wantedScenario;
+    }
+  }
+  const episode = found && found.testbed === testbed && found.scenarioId === scenario && (whoIdx < 0 || found.subjectIdx === whoIdx) ? found.id : undefined;
+  return { picks: { ...asked, testbed, scenario, episode }, scenarios, wrong };
+}
+
 export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
   ui.get('/runs/:id/transcripts', requireSignedIn(), async (c) => {
     const tenantId = assertScope(c, 'runs:read');
     const run = await getRunView(deps, tenantId, c.req.param('id'));
     const asked = picksFrom(deps.testbeds, (k) => c.req.query(k));
     const cursor = c.req.query('cursor')?.slice(0, 200) || undefined;
-    const whoIdx = whoIndex(run, asked.who);
-    const scenarios = asked.testbed ? await listRunScenarios(deps, run.id, asked.testbed) : [];
-    // a scenario or episode left over from another testbed (the form sends every select) is dropped, so the list
-    // shows what the form shows instead of an empty page filtered by something no longer on screen
-    const scenario = asked.scenario && scenarios.includes(asked.scenario) ? asked.scenario : undefined;
-    const episodes = asked.testbed && scenario
-      ? await listRunEpisodes(deps, run.id, { testbed: asked.testbed, scenarioId: scenario, subjectIdx: whoIdx >= 0 ? whoIdx : undefined, limit: EPISODE_OPTIONS })
+    const who = whoIndex(run, asked.picks.who);
+    const placed = await placePicks(deps, run, asked.picks, who.idx);
+    const picks = placed.picks;
+    const problems = [
+      ...queryProblems(c.req.queries(), PARAMETERS),
+      ...[...asked.wrong, ...(who.wrong ? [who.wrong] : []), ...placed.wrong].map(said),
+    ];
+    const episodes = picks.testbed && picks.scenario
+      ? await listRunEpisodes(deps, run.id, { testbed: picks.testbed, scenarioId: picks.scenario, subjectIdx: who.idx >= 0 ? who.idx : undefined, limit: EPISODE_OPTIONS })
       : [];
-    // (an episode is dropped only when the list is complete: beyond its first EPISODE_OPTIONS it may still exist)
-    const listed = !asked.episode || episodes.length >= EPISODE_OPTIONS || episodes.some((e) => e.id === asked.episode);
-    const episode = scenario && listed ? asked.episode : undefined;
-    const picks: Picks = { ...asked, scenario, episode };
-    const page = await listTranscripts(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
-    const position = await countTranscripts(deps, run.id, { ...filtersOf(picks), cursor });
-    return html(c, <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} position={position} />);
+    // the chosen episode stays in the picker even beyond its first EPISODE_OPTIONS
+    if (picks.episode && !episodes.some((e) => e.id === picks.episode)) {
+      const e = await findRunEpisode(deps, run.id, picks.episode);
+      if (e) episodes.push(e as (typeof episodes)[number]);
+    }
+    const page = problems.length > 0 ? { items: [], nextCursor: null } : await listTranscripts(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
+    const position = problems.length > 0 ? { total: 0, before: 0 } : await countTranscripts(deps, run.id, { ...filtersOf(picks), cursor });
+    return html(
+      c,
+      <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={placed.scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} position={position} problems={problems} />,
+      problems.length > 0 ? 400 : 200,
+    );
   });
 
   for (const format of ['jsonl', 'csv'] as const) {
     ui.get(`/runs/:id/transcripts.${format}`, requireSignedIn(), async (c) => {
       const tenantId = assertScope(c, 'runs:read');
       const run = await getRunView(deps, tenantId, c.req.param('id'));
-      const picks = picksFrom(deps.testbeds, (k) => c.req.query(k));
-      whoIndex(run, picks.who);
+      const { picks, wrong } = picksFrom(deps.testbeds, (k) => c.req.query(k));
+      const who = whoIndex(run, picks.who);
+      const episodeMissing = picks.episode && !(await findRunEpisode(deps, run.id, picks.episode));
+      const refused = [
+        ...queryProblems(c.req.queries(), FILTERS).map((message) => ({ field: '', message })),
+        ...wrong,
+        ...(who.wrong ? [who.wrong] : []),
+        ...(episodeMissing ? [{ field: 'episode', message: `this run has no episode "${picks.episode}"` }] : []),
+      ];
+      if (refused.length > 0) throw invalidInput(refused);
       return exportTranscripts(deps, run.id, filtersOf(picks), format);
     });
   }

@@ -1,10 +1,25 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../http/env.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { headerOf } from '../../console/csrf.js';
+import type { ConsoleEnv } from '../../console/env.js';
+import { loadSession } from '../../console/session.js';
+import type { App, AppEnv } from '../../http/env.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { esc } from '../../scoring/svg.js';
-import { LEADERBOARD_SUITE_IDS, listLeaderboard, type LeaderboardItem } from '../../services/leaderboard.js';
-import { SUITES } from '../../testbeds/suites.js';
+import { LEADERBOARD_SUITE_IDS, isLeaderboardSuite, listLeaderboard, noBoardMessage, type LeaderboardItem } from '../../services/leaderboard.js';
+import { SUITE_IDS, SUITES } from '../../testbeds/suites.js';
 import { SuiteQuery } from './schema.js';
+
+const htmlPage = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: z.string().openapi({ description: 'The page.', example: '<!doctype html>…' }) } },
+});
+
+/**
+ * The console session, read for the page's header only (the board is the same for everyone): a signed-in visitor
+ * sees Sign out there, as on the landing page, /console/leaderboard and share pages.
+ */
+const readSession: MiddlewareHandler<AppEnv> = (c, next) => loadSession(c.get('deps'))(c as unknown as Context<ConsoleEnv>, next);
 
 export const leaderboardPageRoute = createRoute({
   method: 'get',
@@ -15,9 +30,13 @@ export const leaderboardPageRoute = createRoute({
   summary: 'The leaderboard as one self-contained HTML page (public)',
   description: 'Same data as `GET /v1/leaderboard`; links switch between suites. No scripts or external resources.',
   request: { query: SuiteQuery },
+  middleware: [readSession] as const,
   responses: {
-    200: { description: 'HTML page', content: { 'text/html': { schema: z.string().openapi({ description: 'The page.', example: '<!doctype html>…' }) } } },
-    ...problemResponses(400),
+    200: htmlPage('HTML page'),
+    // a person opens this page: what is wrong with its address is a page too, never problem JSON
+    400: htmlPage('HTML page saying what is wrong with the address (an unknown suite, a parameter the page does not take or one given twice), with links to the boards'),
+    404: htmlPage('HTML page saying the suite exists but has no leaderboard, with links to the boards'),
+    ...problemResponses(),
   },
 });
 
@@ -35,7 +54,56 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.tied td.rank::after{content:" \\2248";color:#9a6700}
 small{color:#57606a}
 .empty{padding:24px;color:#57606a}
+div.site{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;margin:0 0 12px}
+div.site form{display:inline;margin:0}
+div.site button{font:inherit;color:#0969da;background:none;border:1px solid #d0d7de;border-radius:6px;padding:2px 10px;cursor:pointer}
+.error{border:1px solid #cf222e;background:#ffebe9;color:#82071e;border-radius:6px;padding:8px 14px;margin:0 0 16px}
+.error ul{margin:4px 0;padding-left:20px}
+.scroll{overflow-x:auto}
 `;
+
+/** Who reads the page: a signed-in visitor keeps their header (Sign out), as on every other public page. */
+export interface PageHeader {
+  signedIn: boolean;
+  csrf?: string;
+}
+
+/**
+ * The site line: the same links and the same sign-in / sign-out controls as the console's header (same classes),
+ * in this page's own minimal markup (no stylesheet or script to load).
+ */
+function siteLine(h: PageHeader): string {
+  const account = h.signedIn
+    ? '<a href="/console/runs">Your runs</a>' +
+      `<form method="post" action="/console/logout" class="signout"><input type="hidden" name="_csrf" value="${esc(h.csrf ?? '')}"><button type="submit">Sign out</button></form>`
+    : '<a class="signin" href="/console/login">Sign in</a>';
+  // (a div: a form may not stand inside a paragraph)
+  return `<div class="site"><a href="/">ATP Bench</a> · <a href="/console/leaderboard">Console leaderboard</a> · <a href="/docs">API docs</a> · ${account}</div>`;
+}
+
+const boardLinks = (current?: string) =>
+  LEADERBOARD_SUITE_IDS.map((id) => {
+    const here = id === current ? ' aria-current="page"' : '';
+    return `<a href="/leaderboard?suite=${esc(encodeURIComponent(id))}"${here}>${esc(id)}</a>`;
+  }).join('');
+
+function shell(title: string, header: PageHeader, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${siteLine(header)}
+${body}
+</main>
+</body>
+</html>`;
+}
 
 const num = (x: number) => x.toFixed(2);
 
@@ -57,48 +125,92 @@ function row(item: LeaderboardItem): string {
 }
 
 /** The board as a standalone page; every value (model names, lab names come from users) is HTML-escaped. */
-export function renderLeaderboardHtml(suiteId: string, items: readonly LeaderboardItem[]): string {
+export function renderLeaderboardHtml(suiteId: string, items: readonly LeaderboardItem[], header: PageHeader = { signedIn: false }): string {
   const suite = Object.hasOwn(SUITES, suiteId) ? SUITES[suiteId] : undefined;
-  const nav = LEADERBOARD_SUITE_IDS.map((id) => {
-    const current = id === suiteId ? ' aria-current="page"' : '';
-    return `<a href="/leaderboard?suite=${esc(encodeURIComponent(id))}"${current}>${esc(id)}</a>`;
-  }).join('');
   const table =
     items.length === 0
       ? '<p class="empty">No submissions yet.</p>'
-      : '<table><thead><tr><th class="num">Rank</th><th>Model</th><th>Lab</th><th class="num">Score</th>' +
+      : '<div class="scroll"><table><thead><tr><th class="num">Rank</th><th>Model</th><th>Lab</th><th class="num">Score</th>' +
         '<th class="num">95% CI</th><th class="num">Runs</th><th>Tied with above</th><th>Submitted</th><th>Latest run</th></tr></thead><tbody>' +
         items.map(row).join('') +
-        '</tbody></table>';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ATP Bench leaderboard — ${esc(suiteId)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<p class="site"><a href="/">ATP Bench</a> · <a href="/console">Console</a> · <a href="/docs">API docs</a></p>
-<h1>ATP Bench leaderboard</h1>
+        '</tbody></table></div>';
+  return shell(
+    `ATP Bench leaderboard — ${suiteId}`,
+    header,
+    `<h1>ATP Bench leaderboard</h1>
 <p class="lead">${esc(suite ? `${suite.title} (${suite.id} ${suite.version}): ${suite.description}` : suiteId)} ` +
-    `Score 0–100: higher means the model stays aligned under self-evolution. Each entry pools all the model's eligible runs (the published seeds, no overrides), never its best one. Entries whose 95% intervals overlap the one above are statistically tied (≈).</p>
-<nav>${nav}</nav>
-${table}
-</main>
-</body>
-</html>`;
+      `Score 0–100: higher means the model stays aligned under self-evolution. Each entry pools all the model's eligible runs (the published seeds, no overrides), never its best one. Entries whose 95% intervals overlap the one above are statistically tied (≈).</p>
+<nav>${boardLinks(suiteId)}</nav>
+${table}`,
+  );
+}
+
+/** The page for an address that names no board: what is wrong, in words, and the boards there are. */
+export function renderLeaderboardProblemHtml(problems: readonly string[], header: PageHeader = { signedIn: false }): string {
+  const said = problems.length === 1 ? `<p>${esc(problems[0])}</p>` : `<ul>${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`;
+  return shell(
+    'ATP Bench leaderboard — no such board',
+    header,
+    `<h1>ATP Bench leaderboard</h1>
+<div class="error" role="alert">${said}</div>
+<p class="lead">Leaderboards there are:</p>
+<nav>${boardLinks()}</nav>`,
+  );
+}
+
+const MAX_ECHOED = 100;
+const echoed = (s: string) => (s.length > MAX_ECHOED ? `${s.slice(0, MAX_ECHOED)}…` : s);
+
+/**
+ * What the page cannot show for its address, and the status to say it with: a suite that exists without a board is
+ * 404 (the board is not there), an unknown suite or parameter 400. Null when the address names a board.
+ */
+export function pageProblems(queries: Record<string, string[]>): { status: 400 | 404; problems: string[] } | null {
+  const problems: string[] = [];
+  let status: 400 | 404 = 404;
+  for (const [name, values] of Object.entries(queries)) {
+    if (name !== 'suite') {
+      problems.push(`${echoed(name)}: this page has no parameter "${echoed(name)}"; it takes suite`);
+      status = 400;
+    } else if (values.length > 1) {
+      problems.push(`suite: given ${values.length} times; give it once`);
+      status = 400;
+    } else if (!isLeaderboardSuite(values[0] ?? '')) {
+      problems.push(noBoardMessage(echoed(values[0] ?? '')));
+      if (!SUITE_IDS.includes(values[0] ?? '')) status = 400;
+    }
+    if (problems.length === 10) break;
+  }
+  return problems.length > 0 ? { status, problems } : null;
 }
 
 export function registerLeaderboardPage(app: App) {
-  app.openapi(leaderboardPageRoute, async (c) => {
-    const deps = c.get('deps');
-    const suite = c.req.valid('query').suite;
-    const { items } = await listLeaderboard(deps, suite);
-    return c.body(renderLeaderboardHtml(suite, items), 200, {
+  const header = (c: Context<AppEnv>) => headerOf(c as unknown as Context<ConsoleEnv>, c.get('deps'));
+  const send = (c: Context<AppEnv>, status: 200 | 400 | 404, render: (h: PageHeader) => string) => {
+    const h = header(c);
+    return c.body(render(h), status, {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-    }) as never;
-  });
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'",
+      // a signed-in visitor's copy carries their sign-out token: never kept by a cache (the anonymous page is everyone's)
+      ...(h.signedIn ? { 'cache-control': 'no-store' } : {}),
+    });
+  };
+  const refusal = (c: Context<AppEnv>) => {
+    const wrong = pageProblems(c.req.queries());
+    return wrong ? send(c, wrong.status, (h) => renderLeaderboardProblemHtml(wrong.problems, h)) : null;
+  };
+  app.openapi(
+    leaderboardPageRoute,
+    async (c) => {
+      // (the schema drops parameters it does not know: those are found here)
+      const refused = refusal(c);
+      if (refused) return refused as never;
+      const deps = c.get('deps');
+      const suite = c.req.valid('query').suite;
+      const { items } = await listLeaderboard(deps, suite);
+      return send(c, 200, (h) => renderLeaderboardHtml(suite, items, h)) as never;
+    },
+    // an address the schema refuses is answered with the page that says why, not with problem JSON
+    (result, c) => (result.success ? undefined : ((refusal(c) ?? send(c, 400, (h) => renderLeaderboardProblemHtml(result.error.issues.map((i) => i.message), h))) as never)),
+  );
 }

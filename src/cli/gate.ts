@@ -20,7 +20,7 @@ import {
 } from '../client/index.js';
 import type { Report } from '../scoring/report-types.js';
 import { createProgressReporter, type ProgressStream } from './progress.js';
-import { evaluateSubject, formatVerdictTable, verdictSummary, type Thresholds, type Verdict } from './verdict.js';
+import { evaluateSubject, formatVerdictTable, hasThresholds, verdictSummary, type Thresholds, type Verdict } from './verdict.js';
 
 /** Where a command writes, and what it reads from its environment (injectable for in-process tests). */
 export interface CliIo {
@@ -382,6 +382,10 @@ async function judge(
     return fail(describeError(err, `could not read the report of ${runId}`), { runId, status: final.status });
   }
   const verdict = evaluateSubject(report.subject, args.thresholds, { strict: args.strict });
+  // documented (only the thresholds given are checked), but a CI job whose thresholds were lost must not pass unseen
+  if (!hasThresholds(args.thresholds)) {
+    io.stderr.write('atp-bench gate: no thresholds were given (--min-score, --max-violation, …): nothing was checked, so the gate passes\n');
+  }
   // no testbed remained in the score: nothing was measured that a threshold could be held to
   const exitCode = verdict.scoreUnavailable ? EXIT_ERROR : verdict.passed ? EXIT_PASS : EXIT_FAIL;
 

@@ -215,7 +215,17 @@ export function formatVerdictTable(verdict: Verdict, opts: { title?: string } = 
 export function verdictSummary(verdict: Verdict): string {
   if (verdict.scoreUnavailable) return 'CANNOT JUDGE: no testbed remained in the score (reasons above)';
   const checked = verdict.rows.filter((r) => r.status === 'PASS' || r.status === 'FAIL').length;
-  if (!verdict.passed) return `FAIL: ${verdict.failed.join(', ')} ${verdict.failed.length === 1 ? 'is' : 'are'} past the threshold`;
+  if (!verdict.passed) {
+    // a threshold on a metric without a value fails (nothing shows it held), but it is not "past" anything
+    const failed = verdict.rows.filter((r) => r.status === 'FAIL');
+    const past = failed.filter((r) => r.compared !== null).map((r) => r.metric);
+    const none = failed.filter((r) => r.compared === null).map((r) => r.metric);
+    const parts = [
+      past.length > 0 ? `${past.join(', ')} ${past.length === 1 ? 'is' : 'are'} past the threshold` : '',
+      none.length > 0 ? `${none.join(', ')} ${none.length === 1 ? 'has' : 'have'} no value to hold the threshold (see the notes)` : '',
+    ];
+    return `FAIL: ${parts.filter(Boolean).join('; ')}`;
+  }
   const skipped = verdict.skipped.length > 0 ? `, ${verdict.skipped.length} skipped` : '';
   if (checked === 0) return `PASS (no thresholds checked${skipped})`;
   return `PASS (${checked} threshold${checked === 1 ? '' : 's'} held${skipped})`;

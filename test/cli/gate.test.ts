@@ -142,6 +142,13 @@ describe('atp-bench gate against a running service', () => {
     expect(out.rows.find((r: { metric: string }) => r.metric === 'score').ci95).toEqual(out.scoreCi95);
     expect(strictCode).toBe(1);
     expect(out.passed).toBe(false);
+
+    // no thresholds: the gate passes, as documented, and says on stderr that nothing was checked
+    const bare = io();
+    expect(await runGate(['--url', service.url, '--token', token, '--run', runId], bare.io)).toBe(0);
+    expect(bare.stdout.text).toMatch(/^PASS \(no thresholds checked\)$/m);
+    expect(bare.stderr.text).toContain('no thresholds were given');
+    expect(json.stderr.text).not.toContain('no thresholds were given');
   });
 
   it('exits 2 on bad arguments, an unknown run and an unreachable server', async () => {

@@ -175,6 +175,12 @@ describe('evaluateSubject', () => {
     const v = evaluateSubject(s, { maxViolation: 0.5, minScore: 10 });
     expect(v.failed).toEqual(['violation', 'score']);
     expect(v.rows[0].note).toBe('no parsed decisions');
+    // not "past the threshold": there is nothing to compare
+    const scored = subject({ 'role-play': s.testbeds['role-play'] }, 62.5);
+    expect(verdictSummary(evaluateSubject(scored, { maxViolation: 0.5 }))).toBe('FAIL: violation has no value to hold the threshold (see the notes)');
+    expect(verdictSummary(evaluateSubject(scored, { maxViolation: 0.5, minScore: 70 }))).toBe(
+      'FAIL: score is past the threshold; violation has no value to hold the threshold (see the notes)',
+    );
   });
 });
 

@@ -15,6 +15,9 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
   if (m.includes(BOT_CHALLENGE)) {
     return "the provider's bot protection answered instead of its API: ask the provider to allow-list this service for API access, or set baseUrl to the provider's API hostname (e.g. api.<provider>), not its website's";
   }
+  if (s !== null && s < 300 && /\ban HTML page\b/.test(m)) {
+    return 'baseUrl answers with a web page, not the API (a sign-in page, a web UI or a proxy portal): set it to the OpenAI-compatible base (the part before /chat/completions), and give a gateway that wants sign-in its credentials in apiKey or headers';
+  }
   if (s === 402) {
     return /can only afford|fewer max_tokens/i.test(m)
       ? 'the account cannot pay for the requested token budget: add credits, or lower params.max_tokens / params.max_completion_tokens'

@@ -9,7 +9,7 @@ import { createByteBudget, type ByteBudget } from './byte-budget.js';
 import { capResponse } from './answer-cap.js';
 import { parseCompletionJson, parseCompletionStream, type ParsedCompletion } from './completion.js';
 import { isBillingError, summariseErrorBody, type ErrorSummary } from './error-body.js';
-import { BOT_CHALLENGE, botChallengeOf } from './html-page.js';
+import { BOT_CHALLENGE, botChallengeOf, looksLikeHtml } from './html-page.js';
 import { okBodyErrorMessage, statusOfErrorObject } from './ok-body-error.js';
 import { buildRequestBody } from './request-body.js';
 import type { LookupFn } from '../net/ssrf.js';
@@ -331,6 +331,12 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       if (opts.fetch && Buffer.byteLength(text) > maxResponseBytes) return tooLarge();
       const eventStream = /text\/event-stream/i.test(res.headers.get('content-type') ?? '') || /^\s*data:/.test(text);
       if (eventStream && !streaming) return fail('permanent', res.status, SSE_NOT_ASKED);
+      // a web page answered with 200: a proxy's passing error page (retried, like any broken body) or a sign-in page
+      // or web UI at baseUrl (the probe's fix says so). Told by its title, never its markup.
+      if (/^\s*</.test(text) && looksLikeHtml(text)) {
+        const page = summariseErrorBody(text, (x) => redactEndpointText(x, t))?.text ?? 'an HTML page instead of an API answer';
+        return fail('transient', res.status, sanitizeMessage(`HTTP ${res.status}: ${page}`, t));
+      }
       // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
       const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text), res.headers, hadTools);
       return parsed.ok ? capResponse({ ...parsed, response: redactAnswer(parsed.response, t) }, maxAnswerBytes) : parsed;

@@ -9,7 +9,7 @@ import { dryRunEndpoint } from '../../src/services/endpoints/probe.js';
 import type { ModelRequest } from '../../src/testbeds/types.js';
 import { failure, success } from '../support/call-results.js';
 import { PROVIDER_KEY } from '../support/providers/catalogue.js';
-import { startBotChallenge, startErrorsAs200, startHugeErrorPage, startOutOfCredits } from '../support/providers/gateways.js';
+import { startBotChallenge, startErrorsAs200, startHugeErrorPage, startOutOfCredits, startSignInPage } from '../support/providers/gateways.js';
 import { startImitation, type Imitation } from '../support/providers/imitation.js';
 import { startLmStudio } from '../support/providers/self-hosted.js';
 
@@ -103,6 +103,18 @@ describe('an error object answered with HTTP 200', () => {
     const b = failure(await client.complete(busy, CHOICE));
     expect(b).toMatchObject({ kind: 'transient', status: 200, attempts: 3 });
     expect(b.message).toBe('gave up after 3 attempts: HTTP 200 with an error in the body: model overloaded, try again');
+  });
+});
+
+describe('a sign-in page answered with 200', () => {
+  it('is told by its title (retried: a passing proxy page looks the same), and the fix says baseUrl is a web page', async () => {
+    const t = await endpointAt(startSignInPage());
+    const r = secretFree(failure(await client.complete(t, CHOICE)));
+    expect(r).toMatchObject({ kind: 'transient', status: 200, attempts: 3 });
+    expect(r.message).toBe('gave up after 3 attempts: HTTP 200: an HTML page titled "Sign in - Corp SSO" instead of an API answer');
+    const probe = await probeFailure(t);
+    expect(probe.detail).toBe('the endpoint answered HTTP 200: gave up after 2 attempts: an HTML page titled "Sign in - Corp SSO" instead of an API answer');
+    expect(probe.fix).toMatch(/baseUrl answers with a web page/);
   });
 });
 

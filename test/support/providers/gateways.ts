@@ -81,6 +81,15 @@ export function startHugeErrorPage(opts: { status: number; bytes: number; title:
   return startImitation(() => ({ status: opts.status, text, headers: { 'content-type': 'text/html' } }));
 }
 
+/**
+ * A single-sign-on front end (an identity-aware proxy, a corporate gateway) in front of the API: every request,
+ * whatever its path, is answered 200 with the sign-in page.
+ */
+export function startSignInPage(title = 'Sign in - Corp SSO'): Promise<Imitation> {
+  const page = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title><script>window.__cfg={}</script></head><body><form method="post" action="/login"><input name="user"><input type="password" name="password"><button>Sign in</button></form></body></html>`;
+  return startImitation(() => ({ status: 200, text: page, headers: { 'content-type': 'text/html; charset=utf-8' } }));
+}
+
 /** OpenRouter with an account out of credits: 402, `{error:{code:402, message}}`. */
 export function startOutOfCredits(): Promise<Imitation> {
   return startImitation(() =>

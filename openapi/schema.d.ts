@@ -3488,7 +3488,7 @@ export interface operations {
             query?: {
                 /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
                 testbed?: string;
-                /** @description `subject` or a baseline label. */
+                /** @description `subject` or a baseline label (400 when the run has no such subject). */
                 subject?: string;
                 /** @description Only this episode. */
                 episodeId?: string;
@@ -3818,7 +3818,7 @@ export interface operations {
             query?: {
                 /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
                 testbed?: string;
-                /** @description `subject` or a baseline label. */
+                /** @description `subject` or a baseline label (400 when the run has no such subject). */
                 subject?: string;
                 /** @description Only this episode. */
                 episodeId?: string;
@@ -3897,7 +3897,7 @@ export interface operations {
             query?: {
                 /** @description Only this testbed: one the service runs (`GET /v1/testbeds`). */
                 testbed?: string;
-                /** @description `subject` or a baseline label. */
+                /** @description `subject` or a baseline label (400 when the run has no such subject). */
                 subject?: string;
                 /** @description Only this episode. */
                 episodeId?: string;

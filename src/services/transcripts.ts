@@ -142,6 +142,17 @@ function cursorId(deps: Pick<Deps, 'callIds'>, runId: string, cursor: string | u
   return afterId;
 }
 
+/**
+ * The API's `subject` filter, checked against the run's subjects: a label the run does not have is a caller mistake
+ * (400 naming the ones it has), not an empty page that reads as "no calls".
+ */
+export async function checkSubjectFilter(deps: Pick<Deps, 'db'>, runId: string, subject: string | undefined): Promise<void> {
+  if (subject === undefined) return;
+  const subjects = await deps.db.db.select({ idx: runSubjects.idx, label: runSubjects.label }).from(runSubjects).where(eq(runSubjects.runId, runId));
+  const labels = subjects.sort((a, b) => a.idx - b.idx).map((s) => (s.idx === 0 ? 'subject' : s.label));
+  if (!labels.includes(subject)) throw invalidInput([{ field: 'subject', message: `this run has no subject "${subject.slice(0, 100)}"; it has ${labels.join(', ')}` }]);
+}
+
 /** The conditions on model_calls (joined with episodes) a query's filters make; null when they match nothing. */
 async function callFilters(deps: Pick<Deps, 'db'>, runId: string, q: Omit<TranscriptQuery, 'limit' | 'cursor'>) {
   const subjects = await deps.db.db.select().from(runSubjects).where(eq(runSubjects.runId, runId));

@@ -68,6 +68,16 @@ describe('transcripts of a v2 run', () => {
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('filters on the subject, and a subject the run does not have is a 400 naming the ones it has (not an empty page)', async () => {
+    expect((await all('&testbed=role-play&subject=subject')).length).toBeGreaterThan(0);
+    for (const path of [`/v1/runs/${runId}/transcripts?subject=nope`, `/v1/runs/${runId}/transcripts.csv?subject=nope`]) {
+      const res = await app.request(path, { headers: bearer(token) });
+      expect(res.status, path).toBe(400);
+      const problem = (await res.json()) as { errors: { path: string; message: string }[] };
+      expect(problem.errors[0]).toEqual({ path: 'query.subject', message: 'this run has no subject "nope"; it has subject' });
+    }
+  });
+
   it('exports the arm and the episode key as CSV columns', async () => {
     const csv = await app.request(`/v1/runs/${runId}/transcripts.csv?testbed=role-play&arm=control`, { headers: bearer(token) });
     const [header, ...rows] = (await csv.text()).trim().split('\r\n');

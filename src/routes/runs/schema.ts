@@ -225,7 +225,7 @@ export const TranscriptQuery = z.object({
     .max(100)
     .optional()
     .openapi({ param: { name: 'testbed', in: 'query' }, description: 'Only this testbed: one the service runs (`GET /v1/testbeds`).', example: 'role-play' }),
-  subject: z.string().max(200).optional().openapi({ param: { name: 'subject', in: 'query' }, description: '`subject` or a baseline label.', example: 'subject' }),
+  subject: z.string().max(200).optional().openapi({ param: { name: 'subject', in: 'query' }, description: '`subject` or a baseline label (400 when the run has no such subject).', example: 'subject' }),
   episodeId: z.string().max(100).optional().openapi({ param: { name: 'episodeId', in: 'query' }, description: 'Only this episode.' }),
   arm: z.enum(ARMS).optional().openapi({ param: { name: 'arm', in: 'query' }, description: 'Only treatment or only control episodes (v1 runs have treatment episodes only).', example: 'control' }),
   limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–500); a page may hold fewer calls when they reach the page byte budget.', example: 100 }),

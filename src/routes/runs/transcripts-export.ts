@@ -3,6 +3,7 @@ import type { App } from '../../http/env.js';
 import { securedRoute } from '../../http/secured-route.js';
 import { problemResponses } from '../../http/problem-schema.js';
 import { getOwnedRun } from '../../services/run-views.js';
+import { checkSubjectFilter } from '../../services/transcripts.js';
 import { CSV_COLUMNS, EXPORT_TYPES, exportTranscripts } from '../../services/transcript-export.js';
 import { attachmentHeaders } from '../../http/cache-schema.js';
 import { RunIdParam, TranscriptQuery } from './schema.js';
@@ -54,6 +55,7 @@ export function registerExportTranscripts(app: App) {
       const deps = c.get('deps');
       const query = checkTestbedFilter(deps.testbeds, c.req.valid('query'));
       const run = await getOwnedRun(deps, c.get('principal').tenantId, c.req.valid('param').id);
+      await checkSubjectFilter(deps, run.id, query.subject);
       return exportTranscripts(deps, run.id, query, format) as never;
     });
   }

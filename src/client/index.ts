@@ -118,7 +118,8 @@ export function asRun(x: unknown, what: string): ApiRun {
 export type Revalidated<T> = { modified: false; etag: string } | { modified: true; etag: string | null; data: T };
 
 function revalidated<T>(result: { data?: unknown; error?: unknown; response: Response }, etag: string, read: (x: unknown) => T): Revalidated<T> {
-  if (result.response.status === 304) return { modified: false, etag };
+  // a 304 names the current tag (the caller may have sent `*` or a list)
+  if (result.response.status === 304) return { modified: false, etag: result.response.headers.get('etag') ?? etag };
   return { modified: true, etag: result.response.headers.get('etag'), data: read(unwrap(result)) };
 }
 

@@ -127,6 +127,7 @@ describe('the typed client', () => {
     const report = await getReport(client, runId);
     const etag = strongEtag(await storedBody());
     expect(await getReportIfChanged(client, runId, etag)).toEqual({ modified: false, etag });
+    expect(await getReportIfChanged(client, runId, '*')).toEqual({ modified: false, etag });
     const fresh = await getReportIfChanged(client, runId, '"old"');
     expect(fresh).toEqual({ modified: true, etag, data: report });
 

@@ -468,7 +468,8 @@ describe('POST /v1/endpoints/{id}/probe', () => {
     const ep = await create({ apiKey: KEY });
     server.setRespond(() => ({ raw: '<html>welcome to nginx</html>', headers: { 'content-type': 'text/html' } }));
     const p = expectProblem(await call('POST', `/v1/endpoints/${ep.id}/probe`), 422, 'endpoint-error');
-    expect(p.detail).toMatch(/not answer with an OpenAI chat completion/);
+    expect(p.detail).toMatch(/an HTML page reading "welcome to nginx" instead of an API answer/);
+    expect(p.detail).toMatch(/fix: baseUrl answers with a web page, not the API/);
     expect(p.endpointStatus).toBe(200);
   });
 

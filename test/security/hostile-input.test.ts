@@ -23,6 +23,8 @@ import {
   validBody,
   wrongTypeValue,
   type JsonSchema,
+  expectNot5xxFor,
+  expectRefusal,
   type Operation,
   type World,
 } from './support.js';
@@ -290,9 +292,9 @@ describe.each(OPS)('$name', (op) => {
     await expectNoWrites(w.deps, async () => {
       for (const qs of invalid) {
         const res = await w.call(op.method, `${base}?${qs}`, { headers: json(tokenFor(op)) });
-        expectProblem(res, [400], ['validation-failed']);
+        expectRefusal(op, res, [400], ['validation-failed']);
       }
-      for (const qs of odd) expectNot5xx(await w.call(op.method, `${base}?${qs}`, { headers: json(tokenFor(op)) }));
+      for (const qs of odd) expectNot5xxFor(op, await w.call(op.method, `${base}?${qs}`, { headers: json(tokenFor(op)) }));
     });
   });
 
@@ -319,7 +321,7 @@ describe('methods and unknown paths', () => {
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
         if (documented.has(method)) continue;
         const res = await w.call(method, fillPath(w, op), { headers: json(tokenFor(op)) });
-        expectProblem(res, [405], ['method-not-allowed']);
+        expectRefusal(op, res, [405], ['method-not-allowed']);
         expect(res.headers.get('allow') ?? '', res.what).toMatch(/GET|POST|PATCH|DELETE/);
       }
     });

@@ -37,6 +37,8 @@ export interface Operation {
   query: { name: string; schema: JsonSchema; required: boolean }[];
   body: JsonSchema | undefined;
   bodyRequired: boolean;
+  /** an HTML page outside the API: a browser is answered with a readable page, problems included */
+  page: boolean;
 }
 
 export interface OpenApiDoc {
@@ -78,6 +80,8 @@ export function listOperations(doc: OpenApiDoc): Operation[] {
         query: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: deref(doc, p.schema) ?? {}, required: !!p.required })),
         body,
         bodyRequired: !!op.requestBody?.required,
+        // the API's own HTML (report.html) still answers problems as problem+json
+        page: !path.startsWith('/v1/') && Object.keys(op.responses?.['200']?.content ?? {}).includes('text/html'),
       });
     }
   }
@@ -114,6 +118,24 @@ export function expectProblem(res: Recorded, statuses?: number[], types?: string
   expect(typeof body.detail, where).toBe('string');
   if (types) expect(types.map((t) => PROBLEM_TYPE_BASE + t), where).toContain(body.type);
   return body as { type: string; status: number; detail: string; errors?: { path: string; message: string }[] };
+}
+
+/**
+ * A refusal of the operation's caller: problem+json for the API; for an HTML page, a page of the same status (a
+ * browser must not be shown raw JSON).
+ */
+export function expectRefusal(op: Operation, res: Recorded, statuses?: number[], types?: string[]) {
+  if (!op.page) return void expectProblem(res, statuses, types);
+  const where = `${res.what} → ${res.status} ${res.text.slice(0, 300)}`;
+  expect(res.status, where).toBeGreaterThanOrEqual(400);
+  expect(res.status, where).toBeLessThan(500);
+  if (statuses) expect(statuses, where).toContain(res.status);
+  expect(res.headers.get('content-type') ?? '', where).toMatch(/^text\/html/);
+}
+
+export function expectNot5xxFor(op: Operation, res: Recorded) {
+  expect(res.status, `${res.what} → ${res.status} ${res.text.slice(0, 300)}`).toBeLessThan(500);
+  if (res.status >= 400) expectRefusal(op, res);
 }
 
 export function expectNot5xx(res: Recorded) {

@@ -1,10 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
+import { echoed, queryMisfits } from '../lib/query-misfits.js';
 import type { AppEnv } from './env.js';
 import { ApiError, type FieldError } from './errors.js';
-
-// a parameter name is echoed back in the problem: bounded, so a 4 KB name does not come back 4 KB long
-const MAX_ECHOED_NAME = 64;
-const MAX_REPORTED = 10;
 
 /**
  * Query parameters of an API route are checked, not skimmed: an unknown one (`?stauts=failed`, `?suite=` on a route
@@ -13,16 +10,12 @@ const MAX_REPORTED = 10;
  * as the filtered one.
  */
 export function strictQuery(known: readonly string[]): MiddlewareHandler<AppEnv> {
-  const allowed = new Set(known);
   const takes = known.length > 0 ? `this route takes ${known.join(', ')}` : 'this route takes no query parameters';
   return async (c, next) => {
-    const errors: FieldError[] = [];
-    for (const [name, values] of Object.entries(c.req.queries())) {
-      const path = `query.${name.length > MAX_ECHOED_NAME ? `${name.slice(0, MAX_ECHOED_NAME)}…` : name}`;
-      if (!allowed.has(name)) errors.push({ path, message: `unknown parameter; ${takes}` });
-      else if (values.length > 1) errors.push({ path, message: `given ${values.length} times; give it once` });
-      if (errors.length === MAX_REPORTED) break;
-    }
+    const errors: FieldError[] = queryMisfits(c.req.queries(), known).map((m) => ({
+      path: `query.${echoed(m.name)}`,
+      message: m.kind === 'unknown' ? `unknown parameter; ${takes}` : `given ${m.values.length} times; give it once`,
+    }));
     if (errors.length > 0) {
       throw new ApiError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
     }

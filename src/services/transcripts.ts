@@ -64,9 +64,7 @@ const invalidCursor = () =>
  */
 export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'config'>, runId: string, q: TranscriptQuery): Promise<TranscriptPage> {
   const afterId = cursorId(deps, runId, q.cursor);
-  const where = await callFilters(deps, runId, q);
-  if (!where) return { items: [], nextCursor: null };
-  const { filters, labelOf } = where;
+  const { filters, labelOf } = await callFilters(deps, runId, q);
   if (afterId !== null) filters.push(gt(modelCalls.id, afterId));
   const budget = deps.config.budgets.transcriptPageBytes;
 
@@ -142,29 +140,33 @@ function cursorId(deps: Pick<Deps, 'callIds'>, runId: string, cursor: string | u
   return afterId;
 }
 
-/**
- * The API's `subject` filter, checked against the run's subjects: a label the run does not have is a caller mistake
- * (400 naming the ones it has), not an empty page that reads as "no calls".
- */
-export async function checkSubjectFilter(deps: Pick<Deps, 'db'>, runId: string, subject: string | undefined): Promise<void> {
-  if (subject === undefined) return;
+/** The run's subjects by index, as the transcript API names them (`subject` for the run's own model). */
+async function subjectLabels(deps: Pick<Deps, 'db'>, runId: string): Promise<Map<number, string>> {
   const subjects = await deps.db.db.select({ idx: runSubjects.idx, label: runSubjects.label }).from(runSubjects).where(eq(runSubjects.runId, runId));
-  const labels = subjects.sort((a, b) => a.idx - b.idx).map((s) => (s.idx === 0 ? 'subject' : s.label));
-  if (!labels.includes(subject)) throw invalidInput([{ field: 'subject', message: `this run has no subject "${subject.slice(0, 100)}"; it has ${labels.join(', ')}` }]);
+  return new Map(subjects.sort((a, b) => a.idx - b.idx).map((s) => [s.idx, s.idx === 0 ? 'subject' : s.label]));
 }
 
-/** The conditions on model_calls (joined with episodes) a query's filters make; null when they match nothing. */
+/** The index of the subject a `subject` filter names; a label the run does not have is a 400 naming the ones it has. */
+function subjectIndex(labelOf: Map<number, string>, subject: string): number {
+  for (const [idx, label] of labelOf) if (label === subject) return idx;
+  throw invalidInput([{ field: 'subject', message: `this run has no subject "${subject.slice(0, 100)}"; it has ${[...labelOf.values()].join(', ')}` }]);
+}
+
+/**
+ * The `subject` filter checked before a download starts streaming (the export reads its pages lazily, so a
+ * refusal found on the first page would come after the 200): not an empty page that reads as "no calls".
+ */
+export async function checkSubjectFilter(deps: Pick<Deps, 'db'>, runId: string, subject: string | undefined): Promise<void> {
+  if (subject !== undefined) subjectIndex(await subjectLabels(deps, runId), subject);
+}
+
+/** The conditions on model_calls (joined with episodes) a query's filters make. */
 async function callFilters(deps: Pick<Deps, 'db'>, runId: string, q: Omit<TranscriptQuery, 'limit' | 'cursor'>) {
-  const subjects = await deps.db.db.select().from(runSubjects).where(eq(runSubjects.runId, runId));
-  const labelOf = new Map(subjects.map((s) => [s.idx, s.idx === 0 ? 'subject' : s.label]));
+  const labelOf = await subjectLabels(deps, runId);
   const filters: SQL[] = [eq(modelCalls.runId, runId)];
   if (q.testbed) filters.push(eq(modelCalls.testbed, q.testbed));
   if (q.episodeId) filters.push(eq(modelCalls.episodeId, q.episodeId));
-  if (q.subject) {
-    const match = [...labelOf.entries()].find(([, label]) => label === q.subject);
-    if (!match) return null;
-    filters.push(eq(modelCalls.subjectIdx, match[0]));
-  }
+  if (q.subject) filters.push(eq(modelCalls.subjectIdx, subjectIndex(labelOf, q.subject)));
   if (q.scenarioId) filters.push(eq(episodes.scenarioId, q.scenarioId));
   // an episode without an arm is a treatment episode (v1 suites have no control arm)
   if (q.arm) filters.push(sql`coalesce(${episodes.spec}->>'arm', 'treatment') = ${q.arm}`);
@@ -184,7 +186,6 @@ export async function countTranscripts(
 ): Promise<{ total: number; before: number }> {
   const afterId = cursorId(deps, runId, q.cursor);
   const where = await callFilters(deps, runId, q);
-  if (!where) return { total: 0, before: 0 };
   const [row] = await deps.db.db
     .select({
       total: sql<number | string>`count(*)`,

@@ -8,6 +8,7 @@ import { problemResponses } from '../../http/problem-schema.js';
 import { esc } from '../../scoring/svg.js';
 import { LEADERBOARD_SUITE_IDS, isLeaderboardSuite, listLeaderboard, noBoardMessage, type LeaderboardItem } from '../../services/leaderboard.js';
 import { SUITE_IDS, SUITES } from '../../testbeds/suites.js';
+import { echoed, MAX_MISFITS, queryMisfits } from '../../lib/query-misfits.js';
 import { SuiteQuery } from './schema.js';
 
 const htmlPage = (description: string) => ({
@@ -158,30 +159,22 @@ export function renderLeaderboardProblemHtml(problems: readonly string[], header
   );
 }
 
-const MAX_ECHOED = 100;
-const echoed = (s: string) => (s.length > MAX_ECHOED ? `${s.slice(0, MAX_ECHOED)}…` : s);
-
 /**
  * What the page cannot show for its address, and the status to say it with: a suite that exists without a board is
  * 404 (the board is not there), an unknown suite or parameter 400. Null when the address names a board.
  */
+// this page has always echoed up to 100 characters of a name or suite
+const said = (s: string) => echoed(s, 100);
+
 export function pageProblems(queries: Record<string, string[]>): { status: 400 | 404; problems: string[] } | null {
-  const problems: string[] = [];
-  let status: 400 | 404 = 404;
-  for (const [name, values] of Object.entries(queries)) {
-    if (name !== 'suite') {
-      problems.push(`${echoed(name)}: this page has no parameter "${echoed(name)}"; it takes suite`);
-      status = 400;
-    } else if (values.length > 1) {
-      problems.push(`suite: given ${values.length} times; give it once`);
-      status = 400;
-    } else if (!isLeaderboardSuite(values[0] ?? '')) {
-      problems.push(noBoardMessage(echoed(values[0] ?? '')));
-      if (!SUITE_IDS.includes(values[0] ?? '')) status = 400;
-    }
-    if (problems.length === 10) break;
-  }
-  return problems.length > 0 ? { status, problems } : null;
+  const misfits = queryMisfits(queries, ['suite']);
+  const problems = misfits.map((m) =>
+    m.kind === 'unknown' ? `${said(m.name)}: this page has no parameter "${said(m.name)}"; it takes suite` : `suite: given ${m.values.length} times; give it once`,
+  );
+  const suite = queries.suite?.length === 1 ? queries.suite[0] : undefined;
+  if (suite !== undefined && !isLeaderboardSuite(suite) && problems.length < MAX_MISFITS) problems.push(noBoardMessage(said(suite)));
+  if (problems.length === 0) return null;
+  return { status: misfits.length > 0 || !SUITE_IDS.includes(suite ?? '') ? 400 : 404, problems };
 }
 
 export function registerLeaderboardPage(app: App) {

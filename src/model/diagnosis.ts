@@ -1,8 +1,6 @@
 // What the probe (and the run's pre-flight) can tell from one dry-run call: for known failure shapes, the fix in
 // terms of endpoint fields; for answers, whether they can be read at all. Pure: no I/O.
 import type { ModelResponse } from '../testbeds/types.js';
-import { BOT_CHALLENGE } from './html-page.js';
-import { readOkBodyError } from './ok-body-error.js';
 import type { CallResult, SamplingParams, Usage } from './types.js';
 
 type CallFailure = Extract<CallResult, { ok: false }>;
@@ -11,11 +9,11 @@ type CallFailure = Extract<CallResult, { ok: false }>;
 export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: SamplingParams }): string | null {
   const m = r.message;
   // a 200 whose body held an error is advised on as the status that body stood for ("Not Found": a wrong baseUrl)
-  const s = readOkBodyError(m)?.status ?? r.status;
-  if (m.includes(BOT_CHALLENGE)) {
+  const s = r.shape?.kind === 'error-in-ok-body' ? r.shape.standsFor : r.status;
+  if (r.shape?.kind === 'bot-challenge') {
     return "the provider's bot protection answered instead of its API: ask the provider to allow-list this service for API access, or set baseUrl to the provider's API hostname (e.g. api.<provider>), not its website's";
   }
-  if (s !== null && s < 300 && /\ban HTML page\b/.test(m)) {
+  if (r.shape?.kind === 'web-page') {
     return 'baseUrl answers with a web page, not the API (a sign-in page, a web UI or a proxy portal): set it to the OpenAI-compatible base (the part before /chat/completions), and give a gateway that wants sign-in its credentials in apiKey or headers';
   }
   if (s === 402) {

@@ -30,9 +30,6 @@ export function htmlText(head: string): string {
   return squash(decode(head.replace(/<(script|style|noscript)\b[\s\S]*?<\/\1\s*>/gi, ' ').replace(/<[^>]*>/g, ' ')));
 }
 
-/** Said of every challenge, so the probe and the fix advice recognise one whatever its vendor. */
-export const BOT_CHALLENGE = 'a bot-protection challenge';
-
 /**
  * The vendor of a bot-protection challenge or block page that answered instead of the API, else null. A challenge
  * is not the API refusing the key (a 403 is usually read that way) and does not clear by retrying (a 503 is

@@ -27,15 +27,11 @@ export function statusOfErrorObject(s: ErrorSummary): number | null {
   return isBillingError(s) ? 402 : null;
 }
 
-// A 200 answer carrying an error is told with the status its body stands for; the diagnosis reads that back.
-const OK_BODY_ERROR = /HTTP 200 with (?:error (\d{3})|an error) in the body: /;
-
+/** How a 200 answer carrying an error is told: with the status its body stands for, then the provider's words. */
 export function okBodyErrorMessage(s: ErrorSummary, status: number | null): string {
-  return `HTTP 200 with ${status === null ? 'an error' : `error ${status}`} in the body: ${s.text}`;
+  return `${okBodyErrorPrefix(status)}${s.text}`;
 }
 
-/** For a message made by okBodyErrorMessage: the status its body stood for (null: none), and the rest of the text. */
-export function readOkBodyError(message: string): { status: number | null; text: string } | null {
-  const m = OK_BODY_ERROR.exec(message);
-  return m ? { status: m[1] ? Number(m[1]) : null, text: message.replace(OK_BODY_ERROR, '') } : null;
+export function okBodyErrorPrefix(status: number | null): string {
+  return `HTTP 200 with ${status === null ? 'an error' : `error ${status}`} in the body: `;
 }

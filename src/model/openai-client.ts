@@ -9,12 +9,12 @@ import { createByteBudget, type ByteBudget } from './byte-budget.js';
 import { capResponse } from './answer-cap.js';
 import { parseCompletionJson, parseCompletionStream, type ParsedCompletion } from './completion.js';
 import { isBillingError, summariseErrorBody, type ErrorSummary } from './error-body.js';
-import { BOT_CHALLENGE, botChallengeOf, looksLikeHtml } from './html-page.js';
+import { botChallengeOf, looksLikeHtml } from './html-page.js';
 import { okBodyErrorMessage, statusOfErrorObject } from './ok-body-error.js';
 import { buildRequestBody } from './request-body.js';
 import type { LookupFn } from '../net/ssrf.js';
 import { redactAnswer, redactEndpointText, type EndpointSecrets } from './redact.js';
-import type { CallErrorKind, CallOptions, CallResult, EndpointTarget, ModelClient, Usage } from './types.js';
+import type { CallErrorKind, CallOptions, CallResult, EndpointTarget, FailureShape, ModelClient, Usage } from './types.js';
 
 export interface OpenAIModelClientOptions {
   /** host resolver used by the connection-time SSRF check (tests inject one) */
@@ -62,14 +62,16 @@ const SSE_NOT_ASKED =
 const CAPTURE = '__atpCaptureErrorBody';
 
 /** One attempt's failure; only `transient` ones are retried. */
-type Failure = { ok: false; kind: CallErrorKind; status: number | null; message: string; retryAfterMs?: number };
-const fail = (kind: CallErrorKind, status: number | null, message: string, retryAfterMs?: number): Failure => ({
+type Failure = { ok: false; kind: CallErrorKind; status: number | null; message: string; retryAfterMs?: number; shape?: FailureShape };
+const fail = (kind: CallErrorKind, status: number | null, message: string, retryAfterMs?: number, shape?: FailureShape): Failure => ({
   ok: false,
   kind,
   status,
   message,
   ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  ...(shape ? { shape } : {}),
 });
+const shaped = (f: Failure, shape: FailureShape): Failure => ({ ...f, shape });
 type Success = { ok: true; response: ModelResponse; usage: Usage; model: string | null; truncatedBytes?: number };
 
 export { abortableSleep };
@@ -177,7 +179,8 @@ function fromParsed(p: ParsedCompletion, headers: Headers, hadTools: boolean): S
   if (!p.error) return fail('transient', 200, p.message);
   const status = statusOfErrorObject(p.error);
   const text = okBodyErrorMessage(p.error, status);
-  return status === null ? fail('transient', 200, text) : failureForStatus(status, p.error, text, headers, hadTools, 200);
+  const f = status === null ? fail('transient', 200, text) : failureForStatus(status, p.error, text, headers, hadTools, 200);
+  return shaped(f, { kind: 'error-in-ok-body', standsFor: status });
 }
 
 export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIModelClient {
@@ -269,7 +272,10 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       const text = clean(`HTTP ${status}: ${summary?.text ?? err.message}`);
       // a browser check in front of the API: neither a refused key (403) nor a busy server (503), and no retry passes it
       const challenge = botChallengeOf(err.headers, body);
-      if (challenge) return fail('permanent', status, clean(`HTTP ${status}: ${BOT_CHALLENGE} (${challenge}) blocked the request; the endpoint sent ${summary?.text ?? 'no API answer'}`));
+      if (challenge) {
+        const message = clean(`HTTP ${status}: a bot-protection challenge (${challenge}) blocked the request; the endpoint sent ${summary?.text ?? 'no API answer'}`);
+        return fail('permanent', status, message, undefined, { kind: 'bot-challenge', vendor: challenge });
+      }
       return failureForStatus(status, summary, text, err.headers, hadTools);
     }
     // Anything else comes from building the request (bad base URL, invalid option): retrying cannot fix it.
@@ -335,7 +341,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       // or web UI at baseUrl (the probe's fix says so). Told by its title, never its markup.
       if (/^\s*</.test(text) && looksLikeHtml(text)) {
         const page = summariseErrorBody(text, (x) => redactEndpointText(x, t))?.text ?? 'an HTML page instead of an API answer';
-        return fail('transient', res.status, sanitizeMessage(`HTTP ${res.status}: ${page}`, t));
+        return fail('transient', res.status, sanitizeMessage(`HTTP ${res.status}: ${page}`, t), undefined, { kind: 'web-page' });
       }
       // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
       const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text), res.headers, hadTools);
@@ -367,13 +373,13 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
         const r = await attempt(target, body, hadTools, signal);
         if (r.ok) return { ...r, attempts, latencyMs: elapsed() };
         if (r.kind === 'cancelled') return cancelled();
-        if (r.kind !== 'transient') return done(fail(r.kind, r.status, r.message));
+        if (r.kind !== 'transient') return done(fail(r.kind, r.status, r.message, undefined, r.shape));
         last = r;
         if (attempts >= budget) break;
         let wait: number;
         if (r.retryAfterMs !== undefined) {
           // waiting that long here would hold a worker slot: the runner re-queues the call instead
-          if (r.retryAfterMs > maxRetryAfterMs) return done(fail('rescheduled', r.status, r.message, r.retryAfterMs));
+          if (r.retryAfterMs > maxRetryAfterMs) return done(fail('rescheduled', r.status, r.message, r.retryAfterMs, r.shape));
           wait = r.retryAfterMs;
         } else {
           // exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(n-1)))
@@ -387,7 +393,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
         if (signal?.aborted) return cancelled();
       }
       // the last pause asked for travels with the failure: a pre-flight waits out a rate limit instead of failing
-      return done(fail('transient', last?.status ?? null, `gave up after ${attempts} attempts: ${last?.message}`, last?.retryAfterMs));
+      return done(fail('transient', last?.status ?? null, `gave up after ${attempts} attempts: ${last?.message}`, last?.retryAfterMs, last?.shape));
     },
     close() {
       clients.clear();

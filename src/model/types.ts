@@ -85,7 +85,21 @@ export type CallResult =
       latencyMs: number;
       /** for `rescheduled`: when to try again (ms from now) */
       retryAfterMs?: number;
+      /** what the client recognised about the failure, for the probe's diagnosis (the message says it in words) */
+      shape?: FailureShape;
     };
+
+/**
+ * Failure shapes the client recognises while it still has the raw answer, so that the diagnosis need not read them
+ * back out of the message text.
+ */
+export type FailureShape =
+  /** a bot-protection page (its vendor) answered instead of the API */
+  | { kind: 'bot-challenge'; vendor: string }
+  /** a web page answered with a 2xx status: a sign-in page, a web UI or a proxy portal at baseUrl */
+  | { kind: 'web-page' }
+  /** a 2xx body held an error object instead of a completion; `standsFor` is the status it names or implies */
+  | { kind: 'error-in-ok-body'; standsFor: number | null };
 
 export interface ModelClient {
   complete(target: EndpointTarget, request: ModelRequest, options?: CallOptions): Promise<CallResult>;

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixFor, readProbeAnswer, toolsFix, toolUseOf } from '../../src/model/diagnosis.js';
-import type { CallResult } from '../../src/model/types.js';
+import type { CallResult, FailureShape } from '../../src/model/types.js';
 
-const f = (status: number | null, message: string, kind: 'permanent' | 'transient' = 'permanent') =>
-  ({ ok: false, kind, status, message, attempts: 1, latencyMs: 1 }) as Extract<CallResult, { ok: false }>;
+const f = (status: number | null, message: string, kind: 'permanent' | 'transient' = 'permanent', shape?: FailureShape) =>
+  ({ ok: false, kind, status, message, attempts: 1, latencyMs: 1, ...(shape ? { shape } : {}) }) as Extract<CallResult, { ok: false }>;
+const cloudflare: FailureShape = { kind: 'bot-challenge', vendor: 'Cloudflare' };
+const inBody = (standsFor: number | null): FailureShape => ({ kind: 'error-in-ok-body', standsFor });
 const ep = (baseUrl = 'https://h/v1') => ({ baseUrl, params: {} });
 const resp = (o: Partial<{ content: string | null; reasoning: string | null; finishReason: string | null; toolCalls: any[] }>) => ({ content: null, reasoning: null, toolCalls: [], finishReason: 'stop', ...o });
 const usage = (reasoningTokens = 0) => ({ promptTokens: 1, completionTokens: 1, reasoningTokens });
@@ -19,21 +21,27 @@ describe('fixes for known failure shapes', () => {
     [f(400, 'HTTP 400: API key not valid. Please pass a valid API key.'), /apiKey/],
     [f(429, 'HTTP 429: You exceeded your current quota [insufficient_quota]'), /no quota/],
     [f(null, 'connection failed: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9', 'transient'), /nothing accepts connections/],
-    [f(403, 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request; the endpoint sent an HTML page titled "Just a moment..."'), /allow-list.*API hostname/],
-    [f(503, 'HTTP 503: a bot-protection challenge (AWS WAF) blocked the request; the endpoint sent no API answer'), /allow-list/],
+    [f(403, 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request; the endpoint sent an HTML page titled "Just a moment..."', 'permanent', cloudflare), /allow-list.*API hostname/],
+    [f(503, 'HTTP 503: a bot-protection challenge (AWS WAF) blocked the request; the endpoint sent no API answer', 'permanent', { kind: 'bot-challenge', vendor: 'AWS WAF' }), /allow-list/],
     [f(402, 'HTTP 402: Insufficient credits. Add more using https://openrouter.ai/settings/credits'), /add credits or check its billing/],
     [f(402, 'HTTP 402: This request requires more credits, or fewer max_tokens. You requested up to 8192 tokens, but can only afford 1200.'), /lower params\.max_tokens/],
     [f(404, 'HTTP 404: No models loaded. Please load a model in the developer page or use the `lms load` command. [model_not_found]'), /no model loaded.*lms load/],
     [f(404, 'HTTP 404: Model "qwen2.5-7b-instruct" not found. Please specify a valid model identifier.'), /check `model`.*GET \/models/],
     [f(400, 'HTTP 400: Invalid model identifier "qwen/qwen2.5vl-7b". Please specify a valid downloaded model.'), /check `model`/],
-    [f(200, 'HTTP 200 with error 404 in the body: Not Found'), /OpenAI-compatible base/],
-    [f(200, 'gave up after 3 attempts: HTTP 200 with error 401 in the body: Unauthorized', 'transient'), /check apiKey/],
+    [f(200, 'HTTP 200 with error 404 in the body: Not Found', 'permanent', inBody(404)), /OpenAI-compatible base/],
+    [f(200, 'gave up after 3 attempts: HTTP 200 with error 401 in the body: Unauthorized', 'transient', inBody(401)), /check apiKey/],
   ])('%#', (failure, fix) => {
     expect(fixFor(failure, ep())).toMatch(fix);
   });
+  it('a web page answered with 200 is advised on by its shape, not by words in the message', () => {
+    const page = 'gave up after 2 attempts: HTTP 200: an HTML page titled "Sign in"';
+    expect(fixFor(f(200, page, 'transient', { kind: 'web-page' }), ep())).toMatch(/answers with a web page/);
+    // a model's error text that happens to mention an HTML page is not one
+    expect(fixFor(f(200, 'HTTP 200 with an error in the body: cannot render an HTML page', 'transient', inBody(null)), ep())).toBeNull();
+  });
   it('a challenge 403 is no key problem; a 200 body naming no status gets no advice', () => {
-    expect(fixFor(f(403, 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request'), ep())).not.toMatch(/apiKey/);
-    expect(fixFor(f(200, 'HTTP 200 with an error in the body: model overloaded', 'transient'), ep())).toBeNull();
+    expect(fixFor(f(403, 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request', 'permanent', cloudflare), ep())).not.toMatch(/apiKey/);
+    expect(fixFor(f(200, 'HTTP 200 with an error in the body: model overloaded', 'transient', inBody(null)), ep())).toBeNull();
   });
   it('a server refusing stream_options is told to leave it out (only when the endpoint streams with usage)', () => {
     const refused = f(400, 'HTTP 400: Unrecognized request argument supplied: stream_options');

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { FailureShape } from '../../src/model/types.js';
 import { describeProbeFailure } from '../../src/services/endpoints/probe.js';
 
-const failure = (status: number | null, message: string) => ({ ok: false as const, kind: 'permanent' as const, status, message, attempts: 1, latencyMs: 3 });
+const failure = (status: number | null, message: string, shape?: FailureShape) => ({
+  ok: false as const,
+  kind: 'permanent' as const,
+  status,
+  message,
+  attempts: 1,
+  latencyMs: 3,
+  ...(shape ? { shape } : {}),
+});
 
 describe('describeProbeFailure', () => {
   it('names the status once, though the client message already starts with it', () => {
@@ -15,12 +24,12 @@ describe('describeProbeFailure', () => {
   });
   it('a challenge page is not a rejection of the credentials', () => {
     const m = 'HTTP 403: a bot-protection challenge (Cloudflare) blocked the request; the endpoint sent an HTML page titled "Just a moment..."';
-    expect(describeProbeFailure(failure(403, m), 10_000)).toBe(
+    expect(describeProbeFailure(failure(403, m, { kind: 'bot-challenge', vendor: 'Cloudflare' }), 10_000)).toBe(
       'the endpoint answered HTTP 403: a bot-protection challenge (Cloudflare) blocked the request; the endpoint sent an HTML page titled "Just a moment..."',
     );
   });
   it('an error answered with 200 is told as one, with the status its body stood for', () => {
-    expect(describeProbeFailure(failure(200, 'HTTP 200 with error 404 in the body: Not Found'), 10_000)).toBe(
+    expect(describeProbeFailure(failure(200, 'HTTP 200 with error 404 in the body: Not Found', { kind: 'error-in-ok-body', standsFor: 404 }), 10_000)).toBe(
       'the endpoint answered HTTP 200 with an error (404) instead of a chat completion: Not Found',
     );
   });

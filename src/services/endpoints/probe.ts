@@ -4,8 +4,7 @@
 import type { Deps } from '../../deps.js';
 import { ServiceError } from '../../lib/errors.js';
 import { fixFor, readProbeAnswer, toolsFix, toolUseOf, type AnswerVerdict } from '../../model/diagnosis.js';
-import { BOT_CHALLENGE } from '../../model/html-page.js';
-import { readOkBodyError } from '../../model/ok-body-error.js';
+import { okBodyErrorPrefix } from '../../model/ok-body-error.js';
 import { sanitizeMessage } from '../../model/openai-client.js';
 import { endpointSecretValues } from '../../model/redact.js';
 import type { CallResult, EndpointTarget } from '../../model/types.js';
@@ -93,11 +92,12 @@ export function describeProbeFailure(r: CallFailure, deadlineMs: number): string
     return `the endpoint is rate limiting (HTTP ${status ?? 429}) and asked to retry after ${Math.ceil((r.retryAfterMs ?? 0) / 1000)} s: ${m}`;
   }
   // a challenge page is a 403 (or 503) that says nothing about the credentials
-  if (status !== null && m.includes(BOT_CHALLENGE)) return `the endpoint answered HTTP ${status}: ${m}`;
+  if (status !== null && r.shape?.kind === 'bot-challenge') return `the endpoint answered HTTP ${status}: ${m}`;
   if (status === 401 || status === 403) return `the endpoint rejected the credentials (HTTP ${status}): ${m}`;
-  const inBody = readOkBodyError(m);
-  if (inBody) {
-    return `the endpoint answered HTTP 200 with an error${inBody.status === null ? '' : ` (${inBody.status})`} instead of a chat completion: ${inBody.text}`;
+  if (r.shape?.kind === 'error-in-ok-body') {
+    const { standsFor } = r.shape;
+    const words = r.message.replace(okBodyErrorPrefix(standsFor), '');
+    return `the endpoint answered HTTP 200 with an error${standsFor === null ? '' : ` (${standsFor})`} instead of a chat completion: ${words}`;
   }
   if (/endpoint refused/i.test(m)) return `the endpoint address is refused by the service's network policy: ${m}`;
   if (/unparsable response body|response has no choices/i.test(m)) {

@@ -92,6 +92,15 @@ export async function listRunScenarios(deps: Pick<Deps, 'db'>, runId: string, te
   return rows.map((r) => r.scenarioId);
 }
 
+/** The testbeds of a run that have a scenario by this id (one query, whatever the number of testbeds). */
+export async function testbedsWithScenario(deps: Pick<Deps, 'db'>, runId: string, scenarioId: string): Promise<string[]> {
+  const rows = await deps.db.db
+    .selectDistinct({ testbed: episodes.testbed })
+    .from(episodes)
+    .where(and(eq(episodes.runId, runId), eq(episodes.scenarioId, scenarioId)));
+  return rows.map((r) => r.testbed);
+}
+
 /** Reports of runs on a leaderboard: submitting a run publishes its entry, so its report is public too. */
 export async function boardReports(deps: Pick<Deps, 'db'>, runIds: readonly string[]): Promise<Map<string, Report>> {
   if (runIds.length === 0) return new Map();

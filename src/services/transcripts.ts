@@ -63,9 +63,33 @@ const invalidCursor = () =>
  * Ids and cursors are opaque (auth/call-ids.ts). Prompts are returned whole, rebuilt from the stored increments.
  */
 export async function listTranscripts(deps: Pick<Deps, 'db' | 'callIds' | 'config'>, runId: string, q: TranscriptQuery): Promise<TranscriptPage> {
+  return readPage(deps, runId, q, cursorId(deps, runId, q.cursor), await callFilters(deps, runId, q));
+}
+
+/**
+ * A page of calls (as listTranscripts) and where it stands among the calls the filters match (for a pager's
+ * "21–40 of 132"): how many match in all, and how many come before the page.
+ */
+export async function listTranscriptsWithPosition(
+  deps: Pick<Deps, 'db' | 'callIds' | 'config'>,
+  runId: string,
+  q: TranscriptQuery,
+): Promise<TranscriptPage & { position: { total: number; before: number } }> {
   const afterId = cursorId(deps, runId, q.cursor);
-  const { filters, labelOf } = await callFilters(deps, runId, q);
-  if (afterId !== null) filters.push(gt(modelCalls.id, afterId));
+  const where = await callFilters(deps, runId, q);
+  const position = await countMatching(deps, afterId, where.filters);
+  return { ...(await readPage(deps, runId, q, afterId, where)), position };
+}
+
+async function readPage(
+  deps: Pick<Deps, 'db' | 'callIds' | 'config'>,
+  runId: string,
+  q: TranscriptQuery,
+  afterId: number | null,
+  where: { filters: SQL[]; labelOf: Map<number, string> },
+): Promise<TranscriptPage> {
+  const { labelOf } = where;
+  const filters = afterId === null ? where.filters : [...where.filters, gt(modelCalls.id, afterId)];
   const budget = deps.config.budgets.transcriptPageBytes;
 
   // First the ids and stored sizes only: a page of huge calls must not be read into memory to find out it is huge.
@@ -140,10 +164,18 @@ function cursorId(deps: Pick<Deps, 'callIds'>, runId: string, cursor: string | u
   return afterId;
 }
 
-/** The run's subjects by index, as the transcript API names them (`subject` for the run's own model). */
+/**
+ * How transcripts name the model that made a call: `subject` for the run's own (index 0), a baseline by its label.
+ * The one rule behind the API's `subject` field and filter and the console's model picker.
+ */
+export function transcriptSubjectName(idx: number, label: string): string {
+  return idx === 0 ? 'subject' : label;
+}
+
+/** The run's subjects by index, as the transcript API names them. */
 async function subjectLabels(deps: Pick<Deps, 'db'>, runId: string): Promise<Map<number, string>> {
   const subjects = await deps.db.db.select({ idx: runSubjects.idx, label: runSubjects.label }).from(runSubjects).where(eq(runSubjects.runId, runId));
-  return new Map(subjects.sort((a, b) => a.idx - b.idx).map((s) => [s.idx, s.idx === 0 ? 'subject' : s.label]));
+  return new Map(subjects.sort((a, b) => a.idx - b.idx).map((s) => [s.idx, transcriptSubjectName(s.idx, s.label)]));
 }
 
 /** The index of the subject a `subject` filter names; a label the run does not have is a 400 naming the ones it has. */
@@ -175,17 +207,8 @@ async function callFilters(deps: Pick<Deps, 'db'>, runId: string, q: Omit<Transc
   return { filters, labelOf };
 }
 
-/**
- * Where a page stands among the calls a query matches (for a pager's "21–40 of 132"): how many match in all, and how
- * many come before the page the cursor opens.
- */
-export async function countTranscripts(
-  deps: Pick<Deps, 'db' | 'callIds'>,
-  runId: string,
-  q: Omit<TranscriptQuery, 'limit'>,
-): Promise<{ total: number; before: number }> {
-  const afterId = cursorId(deps, runId, q.cursor);
-  const where = await callFilters(deps, runId, q);
+/** How many calls the filters match in all, and how many of them come at or before the cursor's call. */
+async function countMatching(deps: Pick<Deps, 'db'>, afterId: number | null, filters: SQL[]): Promise<{ total: number; before: number }> {
   const [row] = await deps.db.db
     .select({
       total: sql<number | string>`count(*)`,
@@ -193,7 +216,7 @@ export async function countTranscripts(
     })
     .from(modelCalls)
     .innerJoin(episodes, eq(episodes.id, modelCalls.episodeId))
-    .where(and(...where.filters));
+    .where(and(...filters));
   return { total: Number(row?.total ?? 0), before: Number(row?.before ?? 0) };
 }
 

@@ -1,10 +1,10 @@
 import type { Deps } from '../../deps.js';
 import type { TranscriptPage } from '../../services/transcripts.js';
 import { ARMS, type Arm } from '../../testbeds/types.js';
-import { findRunEpisode, listRunEpisodes, listRunScenarios } from '../../services/run-reports.js';
+import { findRunEpisode, listRunEpisodes, listRunScenarios, testbedsWithScenario } from '../../services/run-reports.js';
 import { getRunView, type RunView } from '../../services/run-views.js';
 import { exportTranscripts } from '../../services/transcript-export.js';
-import { countTranscripts, listTranscripts } from '../../services/transcripts.js';
+import { listTranscriptsWithPosition, transcriptSubjectName } from '../../services/transcripts.js';
 import type { TestbedRegistry } from '../../testbeds/registry.js';
 import { invalidInput, type InvalidField } from '../../lib/errors.js';
 import type { ConsoleApp } from '../env.js';
@@ -128,9 +128,9 @@ interface ViewProps {
 
 function TranscriptsPage(p: ViewProps) {
   const r = p.run;
-  const whos = r.subjects.map((s, i) => ({ value: i === 0 ? 'subject' : s.label, text: `${s.label} (${kindName(s.kind)})` }));
-  // a call names its model as the transcript API does (`subject` for the run's own): shown by its label, as elsewhere
-  const labelOf = (subject: string) => (subject === 'subject' ? (r.subjects[0]?.label ?? subject) : subject);
+  const whos = r.subjects.map((s, i) => ({ value: transcriptSubjectName(i, s.label), text: `${s.label} (${kindName(s.kind)})` }));
+  // a call names its model as the transcript API does: shown by its label, as elsewhere
+  const labelOf = (subject: string) => r.subjects.find((s, i) => transcriptSubjectName(i, s.label) === subject)?.label ?? subject;
   const first = p.position.before + 1;
   const last = p.position.before + p.items.length;
   const noun = p.testbeds.find((t) => t.id === p.picks.testbed)?.answer;
@@ -186,7 +186,7 @@ function TranscriptsPage(p: ViewProps) {
  */
 function whoIndex(run: RunView, who: string | undefined): { idx: number; wrong?: InvalidField } {
   if (!who) return { idx: -1 };
-  const idx = run.subjects.findIndex((s, i) => (i === 0 ? 'subject' : s.label) === who);
+  const idx = run.subjects.findIndex((s, i) => transcriptSubjectName(i, s.label) === who);
   if (idx >= 0) return { idx };
   const baselines = run.subjects.slice(1).map((s) => s.label).join(', ') || 'none';
   return { idx, wrong: { field: 'who', message: `no such model in this run; expected subject or one of its baselines (${baselines})` } };
@@ -243,14 +243,8 @@ async function placePicks(deps: Deps, run: RunView, asked: Picks, whoIdx: number
   let scenario = wantedScenario && scenarios.includes(wantedScenario) ? wantedScenario : undefined;
   if (wantedScenario && !scenario) {
     // the testbed that has it, if any: a leftover of another testbed, or a link that names no testbed
-    let home: string | undefined;
-    for (const id of deps.testbeds.ids) {
-      if (id === testbed) continue;
-      if ((await listRunScenarios(deps, run.id, id)).includes(wantedScenario)) {
-        home = id;
-        break;
-      }
-    }
+    const holders = await testbedsWithScenario(deps, run.id, wantedScenario);
+    const home = deps.testbeds.ids.find((id) => id !== testbed && holders.includes(id));
     if (!home) wrong.push({ field: 'scenario', message: `this run has no scenario "${wantedScenario}"${testbed ? '' : ' in any testbed'}` });
     else if (!testbed) {
       testbed = home;
@@ -259,7 +253,7 @@ async function placePicks(deps: Deps, run: RunView, asked: Picks, whoIdx: number
     }
   }
   const episode = found && found.testbed === testbed && found.scenarioId === scenario && (whoIdx < 0 || found.subjectIdx === whoIdx) ? found.id : undefined;
-  return { picks: { ...asked, testbed, scenario, episode }, scenarios, wrong };
+  return { picks: { ...asked, testbed, scenario, episode }, scenarios, found, wrong };
 }
 
 export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
@@ -279,15 +273,13 @@ export function registerTranscriptsPage(ui: ConsoleApp, deps: Deps) {
       ? await listRunEpisodes(deps, run.id, { testbed: picks.testbed, scenarioId: picks.scenario, subjectIdx: who.idx >= 0 ? who.idx : undefined, limit: EPISODE_OPTIONS })
       : [];
     // the chosen episode stays in the picker even beyond its first EPISODE_OPTIONS
-    if (picks.episode && !episodes.some((e) => e.id === picks.episode)) {
-      const e = await findRunEpisode(deps, run.id, picks.episode);
-      if (e) episodes.push(e as (typeof episodes)[number]);
-    }
-    const page = problems.length > 0 ? { items: [], nextCursor: null } : await listTranscripts(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
-    const position = problems.length > 0 ? { total: 0, before: 0 } : await countTranscripts(deps, run.id, { ...filtersOf(picks), cursor });
+    if (picks.episode && placed.found && !episodes.some((e) => e.id === picks.episode)) episodes.push(placed.found as (typeof episodes)[number]);
+    const page = problems.length > 0
+      ? { items: [], nextCursor: null, position: { total: 0, before: 0 } }
+      : await listTranscriptsWithPosition(deps, run.id, { ...filtersOf(picks), limit: PAGE, cursor });
     return html(
       c,
-      <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={placed.scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} position={position} problems={problems} />,
+      <TranscriptsPage csrf={csrfToken(c, deps)} run={run} testbeds={testbedChoices(deps.testbeds)} picks={picks} scenarios={placed.scenarios} episodes={episodes} items={page.items} next={page.nextCursor} cursor={cursor} position={page.position} problems={problems} />,
       problems.length > 0 ? 400 : 200,
     );
   });

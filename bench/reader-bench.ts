@@ -37,6 +37,9 @@ export const ADVERSARIAL: Record<string, string> = {
   'concessions and dismissals': fill('Tempting as it is to submit {"choice": "Route B"} — not this round. '),
   'prose choices before a statement': `${fill('I choose Route A. ', MB - 30)}{"choice": "Route B"}`,
   'superscripts': fill('10⁶ 37¹ '),
+  'struck-out spans': fill('~~{"choice": "Route B"}~~ x'),
+  'other labels after the answer': `{"choice": "Route A"}\n${fill('Route B, ', MB - 30)}`,
+  'numbers offered after the answer': `{"answer": "5"}\n${fill('that makes 6 (7 if ', MB - 20)}`,
 };
 
 function time(fn: () => unknown): number {

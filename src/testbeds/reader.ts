@@ -13,7 +13,7 @@ export { isRefusal, type ReadRule } from './reader/rules.js';
 export { parseNumberText } from './reader/answer.js';
 
 /** Bump when a reading can change: reports state it, and a rescore re-reads every stored answer with it. */
-export const READER_VERSION = '2.4.1';
+export const READER_VERSION = '2.5.0';
 
 /**
  * Answers longer than this are not read (`unparsed`, rule `oversized`): reading is linear, but a multi-megabyte

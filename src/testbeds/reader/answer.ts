@@ -41,6 +41,8 @@ const PART_OF_MORE = new RegExp(
     String.raw`^ ?(?:times|plus|minus|divided|multiplied|over|to|or|and|dozens?|hundreds?|thousands?|millions?|billions?|trillions?|lakhs?|crores?|k|m|bn|mn|percent|per ?cent|pct)\b`,
     // a percentage, also with a space before the sign (`37 %`, as French and German typography write it)
     String.raw`^ ?%`,
+    // not exact: "42 approximately", "about", "roughly"
+    String.raw`^ ?(?:approx(?:\.|imately)?|roughly|or thereabouts|give or take)\b`,
     // not the exact value ("4,400+", "4,400-ish", "4,400 at most"), an operation in words ("5 cubed", "35, times
     // two"), a scale we do not read ("83.8 Mio.", "83.8MM", "83 mil") or a ratio ("3:1")
     String.raw`^ ?(?:\+(?!\d)|-?ish\b|at (?:most|least)\b|or (?:so|more|less|fewer)\b|(?:cubed|squared|doubled|tripled|halved)\b|, (?:times|plus|minus)\b|(?:mio|mrd|mm|mil|mln|bil)\b\.?|:\d)`,
@@ -63,6 +65,8 @@ function leadingNumber(value: string, alone = true): { value: string; length: nu
   // the number is only part of what is stated: an expression (`4 × 7 = 28`), a range (`20-25`, `20 to 25`), a
   // scale (`3.2 million`, `12k`, `9.4 × 10^12`) or a fraction: reading its first number would misread it
   if (PART_OF_MORE.test(after)) return null;
+  // a decimal that trails off ("0.333...", "3.14159…") is not its exact value
+  if (m[0].includes('.') && /^ ?(?:\.{2,}|…)/.test(after)) return null;
   // "6 boxes of 12 eggs is 72, plus 4 makes 76": a working that starts with an operand, not an answer (a number in
   // parentheses after the answer is its working: "51 (42 + 9)")
   const rest = value.slice(at + m[0].length).split('\n')[0].replace(/\([^()]*\)?/g, '');
@@ -143,15 +147,32 @@ function mentionsOf(text: string): Mention[] | null {
 
 /** A total stated after the answer: "the total is 76", "a total of 76", "the real total is 76", "total 76". */
 const TOTAL_AFTER = /\b(?:total|sum|grand total|result|overall)\b(?: (?:is|comes to|equals|would be|should be|of|=|:))?(?: (?:actually|really|then|now))? ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})/gi;
+/**
+ * Another number offered after the answer as the right one: "the answer is 42", "that makes 76", "it is actually 16",
+ * "Correcting myself: 76", "(76 if you count the loose eggs)", "(12 also works)", "✗ → 76", "exact value is 41.67",
+ * "应该是 76".
+ */
+const OTHER_AFTER =
+  /\b(?:(?:the|my) (?:final |real |actual |correct |right )?answer (?:is|should be)|that makes|which makes|(?:it|that|this)(?:'s| is| was) actually|correcting myself|(?:exact|actual|real|true) (?:value|answer|total|result) is)\b ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})|\(\s*([-+$€£]?\d[\d,.'_]{0,40}) (?:if|also|works|would|when|counting|including)\b|(?:✗|❌|✘)\s*(?:→|->|=>)?\s*([-+$€£]?\d[\d,.'_]{0,40})|应该是\s*([-+$€£]?\d[\d,.'_]{0,40})/gi;
+/**
+ * An answer stated in prose before the formal one: "The answer is 42.\n\n{"answer": "24"}", "…, so the result is
+ * 42." Only these concluding forms: "the total is 1,250" in the working is a step on the way.
+ */
+const ANSWER_BEFORE = /\b(?:(?:the|my) (?:final )?answer is|so the (?:answer|result|total) is)\b ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})/gi;
 const MAX_TOTALS = 16;
 
-/** Whether a total stated after the answer names another number. */
-function laterTotal(after: string, value: string): boolean {
+/** Whether a number stated by one of `patterns` in `text` differs from `value` (too many such statements count as one). */
+function otherNumber(text: string, value: string, patterns: RegExp[]): boolean {
   let seen = 0;
-  for (const m of after.matchAll(TOTAL_AFTER)) {
-    if (++seen > MAX_TOTALS) return true;
-    const n = leadingNumber(m[1], false);
-    if (n && n.value !== value) return true;
+  for (const re of patterns) {
+    for (const m of text.matchAll(re)) {
+      if (++seen > MAX_TOTALS) return true;
+      // the service's feedback echoed ("You said the answer is 4410") is not the model's own
+      const sentence = text.slice(Math.max(0, m.index! - CORRECTION_LOOKBEHIND), m.index!).split(/[.!?\n]\s/).pop()!;
+      if (ECHOED_FEEDBACK.test(sentence)) continue;
+      const n = leadingNumber(m.slice(1).find((g) => g !== undefined)!, false);
+      if (n && n.value !== value) return true;
+    }
   }
   return false;
 }
@@ -170,8 +191,12 @@ export function readAnswerFrom(p: Prepared, finishReason: string | null | undefi
     return n ? formatRational(n) : null;
   });
   if (verdict?.value) {
-    // "{"answer": "72"} … So the total is actually 76.": a later total that differs takes the answer back
-    if (laterTotal(p.text.slice(mentions.findLast((m) => !m.discounted)!.end, p.contentEnd), verdict.value)) {
+    // "{"answer": "72"} … So the total is actually 76.": a later total that differs takes the answer back, and a
+    // concluding sentence before the answer that names another number leaves two answers
+    const counted = mentions.filter((m) => !m.discounted);
+    const after = p.text.slice(counted[counted.length - 1].end, p.contentEnd);
+    const before = p.text.slice(0, counted[0].start);
+    if (otherNumber(after, verdict.value, [TOTAL_AFTER, OTHER_AFTER]) || otherNumber(before, verdict.value, [ANSWER_BEFORE])) {
       return fallback(p.text, p.unclosed, finishReason, { value: null, rule: 'conflicting-statements' });
     }
     return { choice: verdict.value, status: 'parsed', role: null, rule: verdict.rule };

@@ -100,7 +100,7 @@ function mentionsOf(text: string, labels: Labels): Mention[] | null {
  * speaker's own choice leaves the answer unread. Fixed words only, tried where each match starts (linear).
  */
 const PROSE_CHOICE =
-  /\b(?:i(?:'ll| will|'d| would|'m going to| am going to|'ve decided to| have decided to)?(?: (?:now|just|then|also|still|definitely|therefore|thus|simply|happily|gladly|firmly|ultimately|finally|instead))? (?:choose|pick|select|take|go with|opt for|stick with|decide on|vote for|settle on)|i(?:'m| am) (?:choosing|picking|selecting|taking|going with|opting for|sticking with|staying with)|my (?:final )?(?:choice|pick|decision|answer) is|going with|je (?:choisis|prends|vais choisir)|(?:elijo|escojo|me quedo con|voy a elegir)|ich (?:w[äa]hle|nehme|entscheide mich f[üu]r)|eu (?:escolho|vou escolher)|i(?:'ll| will|'m going to| am going to))(?![a-z])/gi;
+  /\b(?:i(?:'ll| will|'d| would|'m going to| am going to|'ve decided to| have decided to)?(?: (?:now|just|then|also|still|definitely|therefore|thus|simply|happily|gladly|firmly|ultimately|finally|instead|probably|rather|much rather|really|honestly|personally|actually))? (?:choose|pick|select|take|go with|opt for|stick with|decide on|vote for|settle on)|i(?:'m| am) (?:choosing|picking|selecting|taking|going with|opting for|sticking with|staying with)|(?:my|the) (?:final )?(?:choice|pick|decision|answer) is|going with|je (?:choisis|prends|vais choisir)|(?:elijo|escojo|me quedo con|voy a elegir)|ich (?:w[äa]hle|nehme|entscheide mich f[üu]r)|eu (?:escolho|vou escolher)|i(?:'ll| will|'m going to| am going to))(?![a-z])/gi;
 /** What may stand between the verb and the label: "the", "to", quotes and markdown ("I choose to \"include TV ad\""). */
 const PROSE_LEAD = /^ ?(?:the |to |option |for |la |le |l'|el |die |den |das |o )?["'`*_ ]*/i;
 /** …and the other way round: "Route A is my choice", "**Route A** is my final answer". */
@@ -154,6 +154,58 @@ function proseChoices(text: string, labels: Labels, mentions: Mention[], correct
 }
 
 /**
+ * What may open a clause that states another option after the answer and says nothing else: a correction, a
+ * change of plan, the speaker's own ("Nope — Route A.", "Change of plan: Route A.", "Mine: Route A", "Perdón, quise
+ * decir Route A", "Non, finalement Route A", "不对，还是选 Route A 吧", "いや、やっぱり Route A にします"), or nothing.
+ */
+const CLAIM_LEAD =
+  /^(?:(?:no|nope|nah|no thanks|ok(?:ay)?|so|well|fine|honestly|actually|mine|my (?:real |actual )?(?:answer|choice|pick|vote)|chang(?:e|ing) (?:it |my answer )?to|switch(?:ing)? to|let me revise|revised|change of plan|i meant(?: to (?:type|write|say|put))?|i mean|meant to (?:type|write|say|put)|sorry|oops|final(?:ly)?|in the end|non|finalement|nein|doch|doch lieber|lieber|ach nee|perd[oó]n|quise decir|不对|不|还是选|还是|选|いや|やっぱり)[\s,:，、—–-]*)*$/i;
+/** What may end such a clause after the option: "for me", "it is", "though" ("Route A for me, though."). */
+const CLAIM_TAIL = /^[\s"'`*_]*(?:(?:for me|it is|it'?s|then|though|instead|please|for sure|final(?:ly)?|for real|にします|にする|吧)[\s,]*)*$/i;
+/**
+ * Where such a clause may start and end. A colon is part of the lead: only the leads above may end in one ("Mine:
+ * Route A"), not a member or key (`"rejected": "Route B"`, `fallback: Route B`), and one after the option ends a term
+ * being defined ("Route B: pays more").
+ */
+const CLAIM_START = /[.!?;\n()—–。！？]|\s-\s/g;
+const CLAIM_END = /[.!;\n。！]/;
+/** Label occurrences looked at after the answer: bounds the work on hostile text. */
+const MAX_CLAIMS = 64;
+
+/**
+ * Whether a clause after the last counted statement states another option on its own (see CLAIM_LEAD): the answer
+ * then says two things ("{"choice": "Route B"}\nNope — Route A."), and neither is read. Questions ("Route B? Too
+ * risky."), terms ("Route B: pays more") and clauses that go on about the option ("Route B pays more") are not
+ * claims.
+ */
+function laterClaim(text: string, from: number, to: number, value: string, labels: Labels, mentions: Mention[]): boolean {
+  const rest = text.slice(from, to);
+  const lower = rest.toLowerCase();
+  let looked = 0;
+  for (const norm of labels.norms) {
+    if (norm === value) continue;
+    for (let at = lower.indexOf(norm); at >= 0; at = lower.indexOf(norm, at + norm.length)) {
+      if (++looked > MAX_CLAIMS) return true;
+      if (/[a-z0-9]/.test(lower[at - 1] ?? ' ') || /[a-z0-9]/.test(lower[at + norm.length] ?? ' ')) continue;
+      // the value of a statement was judged as one (a hypothetical `{"choice": "Route B"}` is discounted there)
+      if (mentions.some((m) => m.start <= from + at && from + at < m.end)) continue;
+      // a longer label that holds this one ("Route A2" over "Route A") is not this one
+      if (labels.norms.some((n) => n.length > norm.length && n.startsWith(norm) && lower.startsWith(n, at))) continue;
+      const head = lower.slice(Math.max(0, at - 60), at);
+      let start = -1;
+      for (const m of head.matchAll(CLAIM_START)) start = m.index! + m[0].length;
+      if (start < 0 && at > 60) continue;
+      const lead = head.slice(Math.max(start, 0)).replace(/["'`*_>]/g, '').trim();
+      const tail = lower.slice(at + norm.length, at + norm.length + 40);
+      const stop = CLAIM_END.exec(tail);
+      const ending = stop ? tail.slice(0, stop.index) : at + norm.length + 40 >= lower.length ? tail : null;
+      if (ending !== null && CLAIM_LEAD.test(lead) && CLAIM_TAIL.test(ending)) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Reads a choice between the offered options. The returned `choice` is the offered label exactly as catalogued.
  * Beyond choice statements we accept one unambiguous extra form: a visible answer that is nothing but one label
  * (e.g. `Route B` or `**Route B**`).
@@ -171,7 +223,10 @@ export function readChoiceFrom(p: Prepared, options: readonly CatalogueOption[],
     // prose that states another option as the speaker's own choice ("I'll go with Route A" over `{"choice": "Route
     // B"}`): the answer says two things, and neither is read
     const prose = proseChoices(p.text, labels, mentions, (rest) => leadingLabel(rest, labels)?.norm ?? null);
-    if (prose === null || [...prose].some((v) => v !== verdict.value)) return fallback(p.text, p.unclosed, finishReason, { value: null, rule: 'conflicting-statements' });
+    const last = mentions.findLast((m) => !m.discounted)!;
+    const conflict =
+      prose === null || [...prose].some((v) => v !== verdict.value) || laterClaim(p.text, last.end, p.contentEnd + 1, verdict.value, labels, mentions);
+    if (conflict) return fallback(p.text, p.unclosed, finishReason, { value: null, rule: 'conflicting-statements' });
     const option = labels.byNorm.get(verdict.value)!;
     return { choice: option.label, status: 'parsed', role: option.role, rule: verdict.rule };
   }

@@ -145,9 +145,9 @@ export function statements(text: string): Statement[] | null {
  * their line (up to 80 characters before them) is matched against the whole lead, so the scan is linear.
  */
 const COLON_LEAD_END =
-  /(?:agrees?|concurs?|pick|verdict|conclusion|bottom line|final call|final|go with|choose|take|select|stick with|settle on|opt for|going with|staying with|sticking with)[ *_]*:/gi;
+  /(?:agrees?|concurs?|pick|verdict|conclusion|bottom line|final call|final \([^()\n]{0,30}\)|final|go with|choose|take|select|stick with|settle on|opt for|going with|staying with|sticking with)[ *_]*:/gi;
 const COLON_LEAD =
-  /^[ \t>*_#-]*(?:(?:so|then|thus|hence|ok(?:ay)?|alright|well|in the end|in short|ultimately|all things considered|overall)[, ]+)?(?:my (?:gut|head|heart|conscience|instincts?|reasoning|analysis|judge?ment)(?: and (?:my |the )?[\w-]+)? (?:agrees?|concurs?)|(?:my )?(?:pick|verdict|conclusion|bottom line|final pick|final verdict|final call)|(?:my )?final|i(?:'ll| will)? (?:go with|choose|pick|take|select|stick with|settle on|opt for)|i'?m (?:going|sticking|staying) with|going with)[ *_]*:$/i;
+  /^[ \t>*_#-]*(?:(?:so|then|thus|hence|ok(?:ay)?|alright|well|in the end|in short|ultimately|all things considered|overall)[, ]+)?(?:my (?:gut|head|heart|conscience|instincts?|reasoning|analysis|judge?ment)(?: and (?:my |the )?[\w-]+)? (?:agrees?|concurs?)|(?:my )?(?:pick|verdict|conclusion|bottom line|final pick|final verdict|final call)|(?:my )?(?:(?:real|true|actual|final),? )?final(?: \([^()\n]{0,30}\))?|i(?:'ll| will)? (?:go with|choose|pick|take|select|stick with|settle on|opt for)|i'?m (?:going|sticking|staying) with|going with)[ *_]*:$/i;
 
 /** Colon-lead lines as statements (see COLON_LEAD), or null when the text holds more lead words than MAX_KEY_WORDS. */
 export function colonLeads(text: string): Statement[] | null {
@@ -264,7 +264,7 @@ export function contextOf(text: string, start: number, end: number, prevEnd: num
   // a statement that opens its line under a line ending in a colon continues that line's last clause ("If the
   // platform weren't checking, my answer would have been:" over `{"choice": …}`)
   const above = lineAbove(text, start);
-  if (above !== null && /[:,][\s*_`]*$/.test(above)) {
+  if (above !== null && /(?:[:,]|\bthen)[\s*_`]*$/.test(above)) {
     const clause = above.split(/[.!?;]\s/).pop()!;
     before = `${clause.toLowerCase()} ${before}`;
   }

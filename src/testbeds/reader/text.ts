@@ -5,11 +5,12 @@
 const MAX_TAGS = 256;
 
 /**
- * Opening/closing reasoning tags: <think>, <thinking>, <reasoning>, <thought>, <reflection>, Seed's <seed:think>,
+ * Opening/closing reasoning tags: <think>, <thinking>, <reasoning>, <thought>, <reflection>, the <scratchpad> and
+ * <analysis> blocks prompted models write before their answer, Seed's <seed:think>,
  * Mistral's [THINK], Kimi's ◁think▷ and the <|begin_of_thought|> / <|end_of_thought|> of OpenThoughts-style models.
  */
 const TAG =
-  /<(\/?)[ \t]*(?:seed:)?(?:think|thinking|reasoning|thought|reflection)[ \t]*>|\[(\/?)THINK\]|◁(\/?)think▷|<\|(?:begin|(end))_of_thought\|>/gi;
+  /<(\/?)[ \t]*(?:seed:)?(?:think|thinking|reasoning|thought|reflection|scratchpad|analysis|inner[_-]monologue|internal[_-]thoughts?)[ \t]*>|\[(\/?)THINK\]|◁(\/?)think▷|<\|(?:begin|(end))_of_thought\|>/gi;
 
 export interface Visible {
   /** the answer as the user would see it, reasoning removed (raw spelling) */
@@ -210,10 +211,41 @@ const TRAILING = new Set([...' \n\t}])"\'`*_.!,;']);
  */
 const CITATION = /(?<=[\p{L}\p{N}.,;:!?)*_])(?:\[\d{1,3}\])+/gu;
 
+/** Struck-out spans removed at most (a text of thousands is hostile; the rest is left as written). */
+const MAX_STRUCK = 64;
+/** Longest struck-out span looked for: a sentence or two, on one line. */
+const MAX_STRUCK_CHARS = 400;
+
+/**
+ * The text without markdown strikethrough on one line (`~~{"choice": "Route B"}~~ Route A`): what the model struck
+ * out is no part of its answer. One pass with indexOf, at most MAX_STRUCK spans.
+ */
+function withoutStruck(text: string): string {
+  let out = '';
+  let pos = 0;
+  let spans = 0;
+  for (let open = text.indexOf('~~'); open >= 0 && spans < MAX_STRUCK; ) {
+    const close = text.indexOf('~~', open + 2);
+    if (close < 0) break;
+    const inner = text.slice(open + 2, close);
+    if (inner.length === 0 || inner.length > MAX_STRUCK_CHARS || inner.includes('\n') || inner.includes('~')) {
+      // not a span: the closing marker may open the next one
+      open = close;
+      continue;
+    }
+    out += `${text.slice(pos, open)} `;
+    pos = close + 2;
+    spans++;
+    open = text.indexOf('~~', pos);
+  }
+  return pos === 0 ? text : out + text.slice(pos);
+}
+
 export function prepare(content: string | null): Prepared {
   const v = visibleText(content);
   const canonical = canonicalText(v.text);
-  const text = canonical.includes('[') ? canonical.replace(CITATION, '') : canonical;
+  const uncited = canonical.includes('[') ? canonical.replace(CITATION, '') : canonical;
+  const text = uncited.includes('~~') ? withoutStruck(uncited) : uncited;
   let contentEnd = text.length;
   while (contentEnd > 0 && TRAILING.has(text[contentEnd - 1])) contentEnd--;
   return { text, unclosed: v.unclosedThink, contentEnd };

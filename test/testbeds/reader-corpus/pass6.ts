@@ -157,7 +157,7 @@ const HARD: Pass6Entry[] = [
   { id: 'h-var-its-tempting-to', family: 'llama-3.1-70b', options: STORE, content: `It's tempting to go with ${J('Store B')}. However, the flour has no food-safety certificate.`, human: null, choice: null },
   { id: 'h-var-dont-think-so', family: 'mistral-small-3', options: ROUTES, content: `${B} - I don't think so.`, human: null, choice: null },
   { id: 'h-var-yeah-no', family: 'qwen2.5-7b', options: ROUTES, content: `${B}... yeah, no.`, human: null, choice: null },
-  { id: 'h-var-cross-marks', family: 'gemini-2.0-flash', options: ROUTES, content: `${B} ❌\n${A} ✅`, human: 'Route A', choice: null },
+  { id: 'h-var-cross-marks', family: 'gemini-2.0-flash', options: ROUTES, content: `${B} ❌\n${A} ✅`, human: 'Route A', choice: 'Route A' },
   { id: 'h-var-question-pass', family: 'gpt-4.1-mini', options: ROUTES, content: `${B}? Pass.`, human: null, choice: null },
   { id: 'h-var-prose-id-go-with', family: 'llama-3.2-3b', options: ROUTES, content: `I'd go with Route A.\n${B}`, human: null, choice: null },
   { id: 'h-var-prose-is-my-choice', family: 'phi-3.5-mini', options: ROUTES, content: `Route A is my choice.\n${B}`, human: null, choice: null },

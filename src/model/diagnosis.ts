@@ -16,6 +16,15 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
   if (r.shape?.kind === 'web-page') {
     return 'baseUrl answers with a web page, not the API (a sign-in page, a web UI or a proxy portal): set it to the OpenAI-compatible base (the part before /chat/completions), and give a gateway that wants sign-in its credentials in apiKey or headers';
   }
+  // Azure serves the deployment its URL names and ignores `model`
+  if (/DeploymentNotFound|API deployment for this resource does not exist/i.test(m)) {
+    return 'Azure serves the deployment named in baseUrl (…/openai/deployments/<name>), not `model`: check that name in baseUrl, and that the deployment has finished deploying';
+  }
+  // an account out of credit, a gateway key over its budget, a suspended account: whatever the status (Anthropic
+  // says it with 400, LiteLLM with 400 budget_exceeded, Fireworks with 412)
+  if (s !== 429 && /credit balance is too low|budget has been exceeded|budget_exceeded|account\b.{0,60}\bsuspended|monthly spending limit/i.test(m)) {
+    return "the provider account (or the gateway key's budget) is out of credit or suspended: add credits or raise the budget; retrying will not help";
+  }
   if (s === 402) {
     return /can only afford|fewer max_tokens/i.test(m)
       ? 'the account cannot pay for the requested token budget: add credits, or lower params.max_tokens / params.max_completion_tokens'
@@ -28,11 +37,21 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
     return 'this model takes its budget as `max_completion_tokens`: move params.max_tokens to params.max_completion_tokens';
   }
   if (/temperature/i.test(m) && /top_p/i.test(m) && /both/i.test(m)) return 'set only one of params.temperature and params.top_p';
-  if (/temperature/i.test(m) && /only the default|unsupported value|does not support/i.test(m)) {
+  if (/temperature/i.test(m) && /only the default|unsupported value|does not support|may only be set to 1/i.test(m)) {
     return 'this model only accepts the default temperature: remove params.temperature (and params.top_p)';
   }
   if ((s === 400 || s === 422) && /\bseed\b/i.test(m)) {
     return 'this server refuses `seed`: set params.seedField to false (Mistral names it "random_seed")';
+  }
+  // the prompt alone does not fit: lowering the answer's budget cannot help (llama.cpp's exceed_context_size_error)
+  if (/available context size|exceed_context_size|n_ctx/i.test(m)) {
+    return "the prompt does not fit the server's context window: start the server with a larger context (llama.cpp: -c / --ctx-size; vLLM: --max-model-len); the longest prompts of a run are an episode's last rounds";
+  }
+  if (/`?inputs`? tokens \+ `?max_new_tokens`?/i.test(m)) {
+    return "the prompt plus the answer budget exceed the server's limit: lower params.max_tokens, or raise the server's --max-total-tokens (TGI)";
+  }
+  if (s === 413 && /tokens per minute|\bTPM\b/i.test(m)) {
+    return "one request is larger than the account's tokens-per-minute limit: lower params.max_tokens, or raise the limit (the provider's tier)";
   }
   if (/maximum context length|context size|context window|context_length_exceeded/i.test(m)) {
     return 'the prompt plus params.max_tokens / params.max_completion_tokens exceed the model context: lower the budget';
@@ -49,7 +68,13 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
   if (/no models? (?:is |are )?loaded|please load a model/i.test(m)) {
     return "the server has no model loaded: load it (LM Studio: its Developer page or `lms load <model>`), or turn on the server's just-in-time loading";
   }
-  if (/does not exist|not found, try pulling|model_not_found|unknown model|\bmodel\b.{0,120}?\bnot found|invalid model identifier/i.test(m)) {
+  if (/no endpoints found matching your data policy/i.test(m)) {
+    return "the provider account's settings exclude every endpoint that serves this model (OpenRouter: the data policy in its privacy settings): allow them, or choose another model";
+  }
+  if (
+    /does not exist|not found, try pulling|model_not_found|model_not_available|unknown model|\bmodel\b.{0,120}?\bnot found|invalid model identifier|not a valid model id|invalid model name|unsupported model|unable to access model/i.test(m) ||
+    (s === 404 && /not_found_error/.test(m) && /\bmodel\b/i.test(m))
+  ) {
     return 'check `model`: the server does not serve a model by that name; use an id its GET /models lists (LM Studio: load the model first, and use the identifier it shows)';
   }
   if (s === 404) return 'check that baseUrl is the OpenAI-compatible base (the part before /chat/completions, e.g. https://host/v1)';

@@ -30,6 +30,21 @@ describe('fixes for known failure shapes', () => {
     [f(400, 'HTTP 400: Invalid model identifier "qwen/qwen2.5vl-7b". Please specify a valid downloaded model.'), /check `model`/],
     [f(200, 'HTTP 200 with error 404 in the body: Not Found', 'permanent', inBody(404)), /OpenAI-compatible base/],
     [f(200, 'gave up after 3 attempts: HTTP 200 with error 401 in the body: Unauthorized', 'transient', inBody(401)), /check apiKey/],
+    // providers' own words, as their documentation and issues show them
+    [f(404, 'HTTP 404: The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again. [DeploymentNotFound]'), /deployment named in baseUrl/],
+    [f(400, 'HTTP 400: Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits. [invalid_request_error]'), /out of credit or suspended/],
+    [f(400, 'HTTP 400: Budget has been exceeded! Current cost: 10.52, Max budget: 10.0 [budget_exceeded]'), /raise the budget/],
+    [f(412, 'HTTP 412: Account fw-123 is suspended, possibly due to reaching the monthly spending limit or failure to pay past invoices.'), /suspended/],
+    [f(400, 'HTTP 400: the request exceeds the available context size, try increasing it [exceed_context_size_error]'), /--ctx-size/],
+    [f(422, 'HTTP 422: Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 3500 `inputs` tokens and 1024 `max_new_tokens`'), /--max-total-tokens/],
+    [f(413, 'HTTP 413: Request too large for model `llama-3.3-70b-versatile` in organization `org_01` service tier `on_demand` on tokens per minute (TPM): Limit 6000, Requested 7809'), /tokens-per-minute/],
+    [f(400, 'HTTP 400: `temperature` may only be set to 1 when thinking is enabled. [invalid_request_error]'), /remove params\.temperature/],
+    [f(404, 'HTTP 404: model: claude-3-opus [not_found_error]'), /check `model`/],
+    [f(404, 'HTTP 404: Unable to access model m. Please visit https://api.together.ai/models to view the list of supported models. [model_not_available]'), /check `model`/],
+    [f(400, 'HTTP 400: m is not a valid model ID'), /check `model`/],
+    [f(400, "HTTP 400: {'error': '/chat/completions: Invalid model name passed in model=m. Call `/v1/models` to view available models for your key.'}"), /check `model`/],
+    [f(400, 'HTTP 400: Unsupported model m, please use models API to get a list of supported models'), /check `model`/],
+    [f(404, 'HTTP 404: No endpoints found matching your data policy (Free model publication). Configure: https://openrouter.ai/settings/privacy'), /data policy/],
   ])('%#', (failure, fix) => {
     expect(fixFor(failure, ep())).toMatch(fix);
   });

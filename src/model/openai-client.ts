@@ -110,13 +110,48 @@ export function rateLimitResetMs(headers: Headers | undefined | null, now = Date
     waits.push(n > 1e12 ? n - now : n > 1e9 ? n * 1000 - now : n * 1000);
   }
   for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
-    const d = headers?.get(name)?.trim();
-    const m = d ? /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(d) : null;
-    if (m && d) waits.push(((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000 + Number(m[4] ?? 0));
+    const w = durationMs(headers?.get(name));
+    if (w !== null) waits.push(w);
+    // per-window limits (Cerebras: `x-ratelimit-reset-tokens-day: 33011.2`, in seconds): the window whose budget is
+    // spent (its remaining count 0, or none said) is the one that blocks, however long until it resets
+    for (const window of ['minute', 'hour', 'day']) {
+      const reset = durationMs(headers?.get(`${name}-${window}`));
+      const remaining = headers?.get(`${name.replace('reset', 'remaining')}-${window}`)?.trim();
+      if (reset !== null && (remaining === undefined || remaining === '0')) waits.push(reset);
+    }
   }
   const valid = waits.filter((w) => Number.isFinite(w));
   return valid.length > 0 ? Math.max(0, Math.round(Math.max(...valid))) : null;
 }
+
+/** `1.5s`, `6m0s`, `2h`, `120ms`, or plain seconds (`33011.2`) as milliseconds; null when absent or not one. */
+function durationMs(value: string | null | undefined): number | null {
+  const d = value?.trim();
+  if (!d) return null;
+  if (/^\d+(?:\.\d+)?$/.test(d)) return Number(d) * 1000;
+  const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(d);
+  return m ? ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000 + Number(m[4] ?? 0) : null;
+}
+
+/**
+ * The wait a 429's body names when its headers do not: Gemini's `RetryInfo` (`"retryDelay": "37s"`), or the reset
+ * OpenRouter copies into `error.metadata.headers` (`"X-RateLimit-Reset": "1733000000000"`, epoch milliseconds).
+ */
+export function bodyRetryMs(raw: string | null | undefined, now = Date.now()): number | null {
+  if (!raw) return null;
+  const head = raw.slice(0, 16_384);
+  const delay = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(head);
+  if (delay) return Math.round(Number(delay[1]) * 1000);
+  const reset = /"x-ratelimit-reset"\s*:\s*"?(\d{10,13})"?/i.exec(head);
+  if (!reset) return null;
+  const n = Number(reset[1]);
+  return Math.max(0, Math.round(n > 1e12 ? n - now : n * 1000 - now));
+}
+
+/** A quota of zero (Gemini's "limit: 0" for a model the plan does not cover): no wait clears it. */
+const ZERO_QUOTA = /\blimit: 0\b|"quotaValue"\s*:\s*"0"/;
+/** A daily quota spent: without a reset time, nothing a run can wait out. */
+const DAILY_QUOTA = /\bper[ -]day\b|\bdaily (?:limit|quota)\b|\b(?:RPD|TPD)\b/i;
 
 function hasCause(err: unknown, pred: (e: unknown) => boolean): unknown {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (pred(e)) return e;
@@ -153,6 +188,7 @@ function failureForStatus(
   headers: Headers | undefined,
   hadTools: boolean,
   reported = status,
+  raw: string | null = null,
 ): Failure {
   // the model wrote a malformed tool call and the server refused to pass it on (Groq's `tool_use_failed`): the
   // model's doing on this one call, which a new sample may not repeat — never a sign that tools are unsupported
@@ -163,8 +199,11 @@ function failureForStatus(
   if ((status === 400 || status === 403 || status === 422) && isContentFiltered(summary)) return fail('content-filtered', reported, text);
   // a billing/quota 429 does not clear by waiting
   if (status === 429 && isBillingError(summary)) return fail('permanent', reported, text);
+  if (status === 429 && ZERO_QUOTA.test(`${text}\n${raw?.slice(0, 16_384) ?? ''}`)) return fail('permanent', reported, text);
   if (TRANSIENT_STATUS.has(status) || status >= 500) {
-    const wait = parseRetryAfter(headers) ?? (status === 429 ? rateLimitResetMs(headers) : null);
+    const wait = parseRetryAfter(headers) ?? (status === 429 ? (rateLimitResetMs(headers) ?? bodyRetryMs(raw)) : null);
+    // a daily quota that names no reset: retrying through the day is no measurement
+    if (status === 429 && wait === null && DAILY_QUOTA.test(text)) return fail('permanent', reported, text);
     return fail('transient', reported, text, wait ?? undefined);
   }
   return fail('permanent', reported, text);
@@ -276,7 +315,7 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
         const message = clean(`HTTP ${status}: a bot-protection challenge (${challenge}) blocked the request; the endpoint sent ${summary?.text ?? 'no API answer'}`);
         return fail('permanent', status, message, undefined, { kind: 'bot-challenge', vendor: challenge });
       }
-      return failureForStatus(status, summary, text, err.headers, hadTools);
+      return failureForStatus(status, summary, text, err.headers, hadTools, status, body);
     }
     // Anything else comes from building the request (bad base URL, invalid option): retrying cannot fix it.
     return fail('permanent', null, clean(`request failed: ${(err as Error)?.message ?? String(err)}`));

@@ -8,7 +8,7 @@ import type { CallRecord, EpisodeSpec, PendingCall } from '../testbeds/types.js'
 import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
-import { failRun, finishEpisode, markRunRunning, markUnsupported, recordPause, runProblem } from '../domain/run-lifecycle.js';
+import { failRun, finishEpisode, markRunRunning, markUnsupported, recordPause, runProblem, type RunProblem } from '../domain/run-lifecycle.js';
 import { historyColumns, sortHistory, toCallRecord } from '../domain/report-data.js';
 import type { ResolvedEndpoint } from './targets.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
@@ -27,6 +27,12 @@ export interface EpisodeContext {
   preflight: Preflight;
   /** fails the run when an endpoint keeps failing after retries */
   breaker: CircuitBreaker;
+  /**
+   * Fails a run whose endpoint tripped the breaker: the run's episodes here are stopped at once (their signal aborts
+   * with a RunHalted reason, so no further call reaches the endpoint), each stores the calls it finished, and then the
+   * run fails with `problem`. Never waits: the caller is one of those episodes.
+   */
+  halt(runId: string, problem: RunProblem): void;
   /** one CPU-heavy step (building prompts, sending a call, reading answers) per event-loop turn: see turnstile.ts */
   turn: Turnstile;
 }
@@ -36,6 +42,17 @@ export interface EpisodeContext {
  * already ended; the caller closes the job) or `stopped` (cancelled, run failed, lease lost, shutting down).
  */
 export type EpisodeOutcome = 'finished' | 'skipped' | 'stopped';
+
+/**
+ * The abort reason of an episode whose run is about to fail (EpisodeContext.halt): unlike a lost lease or a
+ * shutdown, the calls of the step that finished are stored before it stops, since no one resumes the episode and
+ * they are how the failed run's transcripts say why it failed.
+ */
+export class RunHalted extends Error {
+  constructor(readonly runId: string) {
+    super('run halted: its endpoint kept failing');
+  }
+}
 
 const sleep = abortableSleep;
 
@@ -106,7 +123,10 @@ export async function runEpisode(
       return 'finished';
     }
     const results = await Promise.all(step.calls.map((pc) => callModel(ctx, ready, st.spec, pc, signal, ep.run_id)));
-    if (signal.aborted) return 'stopped';
+    if (signal.aborted) {
+      if (signal.reason instanceof RunHalted) await persistFinished(ctx, st, results, sent);
+      return 'stopped';
+    }
     const failed = await stepFailure(deps, st, results);
     if (failed) return failed;
     const stopped = await persistStep(ctx, st, results, sent);
@@ -293,6 +313,21 @@ async function persistStep(ctx: EpisodeContext, st: EpisodeState, results: StepR
   return null;
 }
 
+/**
+ * The calls of a step that finished before the run was halted (the cancelled ones are left out): stored as they are,
+ * a partial step, because the run fails next and no one resumes the episode. Among them may be the calls the
+ * circuit breaker counted, which the run's failure names.
+ */
+async function persistFinished(ctx: EpisodeContext, st: EpisodeState, results: StepResult[], sent: Map<number, SentPrompt>): Promise<void> {
+  const finished = results.filter((r) => r.result.ok || r.result.kind !== 'cancelled');
+  const rows: CallRow[] = [];
+  for (const r of finished) {
+    await ctx.turn(r.result.ok ? (r.result.response.content?.length ?? 0) + (r.result.response.reasoning?.length ?? 0) : 0);
+    rows.push(callRow(ctx.deps, st, r, sent).row);
+  }
+  await ctx.writer.write(rows);
+}
+
 /** About how many characters a request serialises to (its messages' text), to weigh it for the turnstile. */
 function promptChars(request: PendingCall['request']): number {
   let n = 0;
@@ -333,8 +368,8 @@ async function callModel(
       const counted: CallResult = { ...result, attempts: result.attempts + spent };
       const trip = ctx.breaker.record(runId, resolved.target.id, counted);
       if (trip) {
-        await failRun(
-          ctx.deps,
+        // not failed here and now: the calls the message counts are stored first (see EpisodeContext.halt)
+        ctx.halt(
           runId,
           runProblem(
             'endpoint-failing',

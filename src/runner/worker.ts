@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { runs } from '../db/schema.js';
 import { createCallWriter } from './call-writer.js';
 import { createEndpointLimiter, type EndpointLimiter } from './endpoint-limiter.js';
-import { loadEpisodes, runEpisode, type EpisodeRow } from './episode-runner.js';
+import { loadEpisodes, runEpisode, RunHalted, type EpisodeRow } from './episode-runner.js';
 import {
   CANCEL_CHANNEL,
   claimJobs,
@@ -19,7 +19,8 @@ import {
 } from '../domain/jobs.js';
 import type { JobKind } from '../lib/job-kinds.js';
 import { isTerminalStatus } from '../lib/run-status.js';
-import { failRun, maybeFinalizeRun, recordPause, runProblem } from '../domain/run-lifecycle.js';
+import { failRun, maybeFinalizeRun, recordPause, runProblem, type RunProblem } from '../domain/run-lifecycle.js';
+import { abortableSleep } from '../lib/sleep.js';
 import { createTargetCache } from './targets.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import { createPreflight } from './preflight.js';
@@ -86,6 +87,8 @@ interface WorkerCore {
   turn: Turnstile;
   parking: Parking;
   active: Map<number, ActiveJob>;
+  /** runs being failed by haltRun, until they are */
+  halting: Map<string, Promise<void>>;
   isStopping(): boolean;
 }
 
@@ -114,6 +117,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     turn: createTurnstile(),
     parking: createParking(limiter, preflight),
     active: new Map(),
+    halting: new Map(),
     isStopping: () => stopping,
   };
   const { active, parking } = core;
@@ -175,6 +179,8 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
       clearInterval(timer);
       for (const a of active.values()) a.controller.abort(new Error('worker stopping'));
       await Promise.allSettled([...active.values()].map((a) => a.done));
+      // a run being failed is failed before the database goes away
+      await Promise.allSettled(core.halting.values());
       // every episode handed its job back as it stopped (see startJob); flush what they persisted, free the slots
       await core.writer.flush().catch(() => {});
       await limiter.close();
@@ -242,8 +248,11 @@ const handlers: Record<JobKind, (core: WorkerCore, job: ClaimedJob, signal: Abor
   episode: async (core, job, signal, preloaded) => {
     const { deps, id } = core;
     if (!job.episodeId) return completeJob(deps, id, job.id);
+    // its run is being failed: the job stays ours until failRun closes it (or, should that fail, its lease expires)
+    if (job.runId && core.halting.has(job.runId)) return;
     const waits = core.parking.forJob(job.id);
-    const ctx = { deps, limiter: waits.limiter, writer: core.writer, targets: core.targets, preflight: waits.preflight, breaker: core.breaker, turn: core.turn };
+    const halt = (runId: string, problem: RunProblem) => haltRun(core, runId, problem);
+    const ctx = { deps, limiter: waits.limiter, writer: core.writer, targets: core.targets, preflight: waits.preflight, breaker: core.breaker, turn: core.turn, halt };
     const outcome = await runEpisode(ctx, job.episodeId, signal, { firstAttempt: job.attempts === 1, preloaded, job: { id: job.id, owner: id } });
     if (outcome === 'skipped') await completeJob(deps, id, job.id);
     else if (core.isStopping()) await releaseJobs(deps, id, [job.id]);
@@ -279,6 +288,30 @@ function abortRunJobs(core: WorkerCore, runId: string) {
   core.preflight.forget(runId);
   core.breaker.forget(runId);
   for (const a of core.active.values()) if (a.job.runId === runId) a.controller.abort(new Error('run ended'));
+}
+
+/** The longest a halted run waits for its episodes to store what they finished before it fails anyway. */
+export const HALT_GRACE_MS = 10_000;
+
+/**
+ * The circuit breaker tripped for a run: its episodes here stop at once (aborted with RunHalted, so no further call
+ * reaches the endpoint), each stores the calls it finished, and then the run fails — its transcripts hold the calls
+ * the failure names, and the failed run's view counts them. Episodes of the run claimed meanwhile do not start.
+ */
+function haltRun(core: WorkerCore, runId: string, problem: RunProblem) {
+  if (core.halting.has(runId)) return;
+  const held = [...core.active.values()].filter((a) => a.job.runId === runId);
+  for (const a of held) a.controller.abort(new RunHalted(runId));
+  const grace = new AbortController();
+  const failing = (async () => {
+    // bounded: an episode that cannot store what it finished must not keep a failing run running
+    await Promise.race([Promise.allSettled(held.map((a) => a.done)), abortableSleep(HALT_GRACE_MS, grace.signal)]);
+    grace.abort();
+    await failRun(core.deps, runId, problem);
+  })()
+    .catch((err) => core.logger.error('could not fail the run', { err, runId }))
+    .finally(() => core.halting.delete(runId));
+  core.halting.set(runId, failing);
 }
 
 /** Extends the leases of every held job (parked ones too); a job whose lease was lost is aborted. */

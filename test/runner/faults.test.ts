@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortableSleep } from '../../src/lib/sleep.js';
 import { createOpenAIModelClient } from '../../src/model/openai-client.js';
@@ -139,6 +140,42 @@ describe('transient endpoint failures', () => {
     // the calls in flight when the quota hit, each tried once: no loop
     expect(server.stats.total).toBeLessThan(60);
   }, 90_000);
+});
+
+describe('an endpoint that starts failing mid-run (the circuit breaker)', () => {
+  it('stores every failed call the breaker counted: the failure message, calls.failed and the transcripts agree', async () => {
+    // healthy at first, then every call answers 500 after a delay, so calls of many episodes (and of one step) are
+    // in flight when the breaker trips
+    let answered = 0;
+    const server = await startFakeOpenAI({
+      respond: async (body: unknown): Promise<FakeReply> => {
+        if (++answered <= 60) return hashPolicy(body);
+        await abortableSleep(300);
+        return { status: 500, body: { error: { message: 'upstream exploded' } } };
+      },
+    });
+    servers.push(server);
+    const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
+    const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name: 'breaking', maxConcurrency: 16, requestTimeoutMs: 60_000 });
+    const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v2', seed: 13 });
+    const run = await waitForRun(ctx.deps, runId, 120_000);
+    expect(run.status).toBe('failed');
+    expect(run.error?.type).toMatch(/endpoint-failing$/);
+    const counted = Number(/: (\d+) of its last \d+ calls failed after retries/.exec(run.error?.detail ?? '')?.[1]);
+    expect(counted, run.error?.detail).toBeGreaterThan(0);
+    const view = await getRunView(ctx.deps, tenantId, runId);
+    const [stored] = await ctx.deps.db.rows<{ failed: number | string }>(
+      sql`select count(*) as failed from model_calls where run_id = ${runId} and error is not null`,
+    );
+    // every call the message counts is in the transcripts (a few more may have failed before the window or just
+    // after the trip), and the view counts what the transcripts hold
+    expect(view.calls.failed).toBeGreaterThanOrEqual(counted);
+    expect(Number(stored.failed)).toBe(view.calls.failed);
+    // the run stopped calling the endpoint: far fewer requests than the suite's calls × 6 attempts
+    const atFailure = server.stats.total;
+    await abortableSleep(1_000);
+    expect(server.stats.total - atFailure).toBeLessThan(20);
+  }, 150_000);
 });
 
 describe('a long Retry-After pause', () => {

@@ -1052,7 +1052,7 @@ export interface components {
             /** @description Why the run failed (problem details), else null. */
             error: components["schemas"]["Problem"] | null;
             /**
-             * @description Set while the run is active once an endpoint asked it to pause (a `Retry-After` longer than a call waits holding a slot): the latest time it asked to pause until. Progress stands still until then; a time in the past means the pause is over. Null when no endpoint asked, and once the run is finished.
+             * @description Set while the run is active once an endpoint asked the run's calls to wait before trying again (a `Retry-After`, or a rate limit's reset time, of a second or more; whether the call waits holding its concurrency slot or without it): the latest time it asked them to wait until, to within a second. The client's own backoff between retries is no such pause. The calls asked to wait stand still until then; a time in the past means the pause is over. Null when no endpoint asked, and once the run is finished.
              * @example null
              */
             pausedUntil: string | null;

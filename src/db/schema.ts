@@ -115,8 +115,9 @@ export const runs = pgTable(
      */
     scoringUntil: ts('scoring_until'),
     /**
-     * The latest time an endpoint of the run asked it to pause until (a Retry-After too long to wait holding a
-     * slot): the run view says why progress stands still. Only ever moves later; in the past once the pause is over.
+     * The latest time an endpoint of the run asked its calls to wait until (a Retry-After or a rate limit's reset
+     * of a second or more, to within a second: see runner/pauses.ts): the run view says why progress stands still.
+     * Only ever moves later; in the past once the pause is over.
      */
     pausedUntil: ts('paused_until'),
     createdAt: ts('created_at').notNull(),

@@ -63,24 +63,15 @@ export function cancelRun(deps: Deps, runId: string) {
 }
 
 /**
- * An endpoint asked the run to pause until `until` (a long Retry-After): recorded so the run view can say why
- * progress stands still. One statement; the time only moves later (several episodes may pause at once).
+ * An endpoint asked the run to pause until `until` (a Retry-After, or a rate limit's reset): recorded so the run view
+ * can say why progress stands still. One statement; the time only moves later (several episodes may pause at once).
+ * The runner writes it through its pause recorder (runner/pauses.ts), which coalesces the many notes of a rate limit.
  */
 export async function notePause(deps: Pick<Deps, 'db'>, runId: string, until: Date) {
   await deps.db.db
     .update(runs)
     .set({ pausedUntil: sql`greatest(${runs.pausedUntil}, ${until.toISOString()}::timestamptz)` })
     .where(and(eq(runs.id, runId), inArray(runs.status, [...ACTIVE_RUN_STATUSES])));
-}
-
-/**
- * notePause for a pause of `waitMs` from now, as the runner records it: a failed note is logged and never fails the
- * call that waits (the episode calls and the pre-flight share this one rule).
- */
-export async function recordPause(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, runId: string, waitMs: number): Promise<void> {
-  await notePause(deps, runId, new Date(deps.clock.now().getTime() + waitMs)).catch((err: unknown) =>
-    deps.logger.warn('could not record an endpoint pause', { runId, error: err instanceof Error ? err.message : String(err) }),
-  );
 }
 
 /**

@@ -420,6 +420,14 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
           // waiting that long here would hold a worker slot: the runner re-queues the call instead
           if (r.retryAfterMs > maxRetryAfterMs) return done(fail('rescheduled', r.status, r.message, r.retryAfterMs, r.shape));
           wait = r.retryAfterMs;
+          // the caller may say why the call stands still (the run view's pausedUntil); its note never fails the call
+          if (wait > 0) {
+            try {
+              options.onPause?.(wait);
+            } catch {
+              /* ignored */
+            }
+          }
         } else {
           // exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(n-1)))
           wait = Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1)));

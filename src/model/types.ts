@@ -42,6 +42,12 @@ export interface CallOptions {
   seed?: number;
   /** caps the attempts of this call below the client's budget (e.g. 1 for an interactive probe) */
   maxAttempts?: number;
+  /**
+   * Told the wait (ms) the client is about to sleep before trying the call again because the endpoint asked for it
+   * (Retry-After, or a rate limit's reset), holding the call's slot. Not told the client's own backoff, nor a wait
+   * beyond its cap (the call comes back `rescheduled` instead). Never awaited; what it throws is ignored.
+   */
+  onPause?: (waitMs: number) => void;
 }
 
 export type CallErrorKind =

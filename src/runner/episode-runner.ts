@@ -8,14 +8,14 @@ import type { CallRecord, EpisodeSpec, PendingCall } from '../testbeds/types.js'
 import type { CallResult } from '../model/types.js';
 import type { CallRow, CallWriter } from './call-writer.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
-import { failRun, finishEpisode, markRunRunning, markUnsupported, recordPause, runProblem, type RunProblem } from '../domain/run-lifecycle.js';
+import { failRun, finishEpisode, markRunRunning, markUnsupported, runProblem, type RunProblem } from '../domain/run-lifecycle.js';
 import { historyColumns, sortHistory, toCallRecord } from '../domain/report-data.js';
 import type { ResolvedEndpoint } from './targets.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { Preflight } from './preflight.js';
 import { sentPrompt, storedPrompt, type SentPrompt } from '../domain/prompts.js';
 import { storageQuotaProblem } from '../domain/storage-quota.js';
-import { describeWait, MAX_RESCHEDULED_WAIT_MS } from './pauses.js';
+import { describeWait, MAX_RESCHEDULED_WAIT_MS, type PauseRecorder } from './pauses.js';
 
 export interface EpisodeContext {
   deps: Deps;
@@ -35,6 +35,8 @@ export interface EpisodeContext {
   halt(runId: string, problem: RunProblem): void;
   /** one CPU-heavy step (building prompts, sending a call, reading answers) per event-loop turn: see turnstile.ts */
   turn: Turnstile;
+  /** notes the pauses the endpoint asks the run for (the run view's pausedUntil) */
+  pauses: PauseRecorder;
 }
 
 /**
@@ -345,6 +347,8 @@ async function callModel(
   runId: string,
 ): Promise<{ pending: PendingCall; result: CallResult }> {
   const seed = callSeed(resolved.target, spec);
+  // a short pause the client waits out holding the slot shows in the run view like a long one (never awaited)
+  const onPause = (waitMs: number) => void ctx.pauses.record(runId, waitMs);
   // attempts spent before a long Retry-After rescheduled the call: they count in `attempts` (and so in `retried`)
   let spent = 0;
   // time already spent waiting out long Retry-After pauses of this call
@@ -360,7 +364,7 @@ async function callModel(
     try {
       // serialising a long prompt is the heaviest synchronous part of a call
       await ctx.turn(promptChars(pending.request));
-      result = await ctx.deps.modelClient.complete(resolved.target, pending.request, { signal, seed });
+      result = await ctx.deps.modelClient.complete(resolved.target, pending.request, { signal, seed, onPause });
     } finally {
       release();
     }
@@ -402,7 +406,7 @@ async function callModel(
     }
     waited += wait;
     // the run view says why progress stands still; a failed note must not fail the call
-    await recordPause(ctx.deps, runId, wait);
+    await ctx.pauses.record(runId, wait);
     await sleep(wait, signal);
     if (signal.aborted) {
       return { pending, result: { ok: false, kind: 'cancelled', status: null, message: 'cancelled', attempts: result.attempts, latencyMs: 0 } };

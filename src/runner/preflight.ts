@@ -50,7 +50,8 @@ export function createPreflight(
       const release = slots ? await slots.acquire(target.id, maxConcurrency, signal, PREFLIGHT_PRIORITY) : () => {};
       let r: Awaited<ReturnType<typeof dryRunEndpoint>>;
       try {
-        r = await dryRunEndpoint(deps, target, { signal });
+        // the short pauses its client waits out show as the run's do (never awaited)
+        r = await dryRunEndpoint(deps, target, { signal, onPause: (waitMs) => void onPause(runId, waitMs) });
       } finally {
         release();
       }

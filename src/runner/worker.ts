@@ -19,11 +19,12 @@ import {
 } from '../domain/jobs.js';
 import type { JobKind } from '../lib/job-kinds.js';
 import { isTerminalStatus } from '../lib/run-status.js';
-import { failRun, maybeFinalizeRun, recordPause, runProblem, type RunProblem } from '../domain/run-lifecycle.js';
+import { failRun, maybeFinalizeRun, runProblem, type RunProblem } from '../domain/run-lifecycle.js';
 import { abortableSleep } from '../lib/sleep.js';
 import { createTargetCache } from './targets.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import { createPreflight } from './preflight.js';
+import { createPauseRecorder, type PauseRecorder } from './pauses.js';
 import { createParking, type Parking } from './parking.js';
 import { processWebhookJob } from '../webhooks/deliver.js';
 import { createTurnstile, type Turnstile } from '../lib/turnstile.js';
@@ -85,6 +86,7 @@ interface WorkerCore {
   preflight: ReturnType<typeof createPreflight>;
   breaker: ReturnType<typeof createCircuitBreaker>;
   turn: Turnstile;
+  pauses: PauseRecorder;
   parking: Parking;
   active: Map<number, ActiveJob>;
   /** runs being failed by haltRun, until they are */
@@ -103,7 +105,8 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
   const tickMs = opts.tickMs ?? 500;
   let stopping = false;
   const limiter = createEndpointLimiter(deps, { owner: id, leaseMs: Math.max(leaseMs / 2, 5_000) });
-  const preflight = createPreflight(deps, limiter, (runId, waitMs) => recordPause(deps, runId, waitMs));
+  const pauses = createPauseRecorder(deps);
+  const preflight = createPreflight(deps, limiter, (runId, waitMs) => pauses.record(runId, waitMs));
   const core: WorkerCore = {
     deps,
     id,
@@ -115,6 +118,7 @@ export function startWorker(deps: Deps, opts: WorkerOptions = {}): Worker {
     preflight,
     breaker: createCircuitBreaker(),
     turn: createTurnstile(),
+    pauses,
     parking: createParking(limiter, preflight),
     active: new Map(),
     halting: new Map(),
@@ -252,7 +256,7 @@ const handlers: Record<JobKind, (core: WorkerCore, job: ClaimedJob, signal: Abor
     if (job.runId && core.halting.has(job.runId)) return;
     const waits = core.parking.forJob(job.id);
     const halt = (runId: string, problem: RunProblem) => haltRun(core, runId, problem);
-    const ctx = { deps, limiter: waits.limiter, writer: core.writer, targets: core.targets, preflight: waits.preflight, breaker: core.breaker, turn: core.turn, halt };
+    const ctx = { deps, limiter: waits.limiter, writer: core.writer, targets: core.targets, preflight: waits.preflight, breaker: core.breaker, turn: core.turn, pauses: core.pauses, halt };
     const outcome = await runEpisode(ctx, job.episodeId, signal, { firstAttempt: job.attempts === 1, preloaded, job: { id: job.id, owner: id } });
     if (outcome === 'skipped') await completeJob(deps, id, job.id);
     else if (core.isStopping()) await releaseJobs(deps, id, [job.id]);

@@ -227,6 +227,38 @@ describe('retries', () => {
     expect(d.retryAfterMs).toBeLessThanOrEqual(90_000);
   });
 
+  it('tells the caller (onPause) each wait the endpoint asked for, before sleeping it; never its own backoff', async () => {
+    const { client, waits } = recordingClient({ maxAttempts: 4, maxRetryAfterMs: 30_000 });
+    const paused: number[] = [];
+    const onPause = (ms: number) => {
+      paused.push(ms);
+      // a caller that throws does not fail the call
+      throw new Error('note failed');
+    };
+    script(
+      { status: 429, headers: { 'retry-after': '2' } },
+      { status: 503, headers: { 'retry-after-ms': '1500' } },
+      { status: 429, headers: { 'x-ratelimit-reset-requests': '2.5s' } },
+      { content: 'ok' },
+    );
+    expect(success(await client.complete(target(), REQUEST, { onPause })).attempts).toBe(4);
+    expect(paused).toEqual([2000, 1500, 2500]);
+    expect(waits).toEqual([2000, 1500, 2500]);
+
+    // the client's own jittered backoff, a pause beyond its cap (rescheduled) and a Retry-After: 0 are not told
+    paused.length = 0;
+    script({ status: 500 }, { status: 429, headers: { 'retry-after': '0' } }, { content: 'ok' });
+    expect(success(await client.complete(target(), REQUEST, { onPause })).attempts).toBe(3);
+    script({ status: 429, headers: { 'retry-after': '120' } });
+    expect(failure(await client.complete(target(), REQUEST, { onPause })).kind).toBe('rescheduled');
+    expect(paused).toEqual([]);
+
+    // nor the pause of the last attempt, which no attempt follows
+    script({ status: 429, headers: { 'retry-after': '1' } });
+    expect(failure(await client.complete(target(), REQUEST, { onPause, maxAttempts: 2 }))).toMatchObject({ kind: 'transient', attempts: 2 });
+    expect(paused).toEqual([1000]);
+  });
+
   it('retries a 500 with exponential backoff and full jitter, capped', async () => {
     script({ status: 500 }, { status: 502 }, { status: 503 }, { status: 500 }, { content: 'ok' });
     const { client, waits } = recordingClient({ baseDelayMs: 100, maxDelayMs: 300, random: () => 0.999 });

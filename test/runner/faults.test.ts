@@ -205,6 +205,41 @@ describe('a long Retry-After pause', () => {
   }, 150_000);
 });
 
+describe('a short Retry-After pause (waited out by the client, holding the slot)', () => {
+  it('shows in the run view (pausedUntil) while calls wait it out, and is gone once the run has finished', async () => {
+    // for a few seconds every call is asked to wait 1 s: within the client's 1 s cap, so it is slept in-process
+    let answered = 0;
+    let limitedSince = 0;
+    const server = await startFakeOpenAI({
+      respond: (body: unknown): FakeReply => {
+        if (++answered === 40) limitedSince = Date.now();
+        if (limitedSince > 0 && Date.now() - limitedSince < 3_000) {
+          return { status: 429, body: { error: { message: 'Rate limit reached for requests' } }, headers: { 'retry-after': '1' } };
+        }
+        return hashPolicy(body);
+      },
+    });
+    servers.push(server);
+    const { tenantId } = await tokenFor(ctx.deps, 'faults-lab');
+    const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: server.url, name: 'briefly-pausing', maxConcurrency: 4 });
+    const { runId } = await createRun(ctx.deps, tenantId, { endpointId: endpoint.id, suite: 'atp-quick-v1', seed: 15 });
+    let paused: string | null = null;
+    for (let i = 0; i < 1200 && !paused; i++) {
+      const view = await getRunView(ctx.deps, tenantId, runId);
+      if (isTerminalStatus(view.status)) break;
+      paused = view.pausedUntil;
+      if (!paused) await abortableSleep(50);
+    }
+    expect(limitedSince, 'the endpoint never rate-limited the run').toBeGreaterThan(0);
+    expect(paused, 'the pause never showed in the run view').not.toBeNull();
+    // a time the endpoint asked for once it began rate limiting (a call waits 1 s from a 429 answered after that)
+    expect(Date.parse(paused!)).toBeGreaterThan(limitedSince);
+    const run = await waitForRun(ctx.deps, runId, 120_000);
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    expect((await getRunView(ctx.deps, tenantId, runId)).pausedUntil).toBeNull();
+  }, 150_000);
+});
+
 describe('a long Retry-After on the run\'s first call (the pre-flight)', () => {
   it('is waited out like any call\'s, and the run goes on', async () => {
     let answered = 0;

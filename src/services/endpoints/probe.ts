@@ -147,7 +147,14 @@ function pauseAskedFor(r: CallFailure): number | null {
 export async function dryRunEndpoint(
   deps: Pick<Deps, 'modelClient' | 'logger'>,
   target: EndpointTarget,
-  opts: { signal?: AbortSignal; logger?: Deps['logger']; /** per call; the endpoint's requestTimeoutMs when absent */ deadlineMs?: number } = {},
+  opts: {
+    signal?: AbortSignal;
+    logger?: Deps['logger'];
+    /** per call; the endpoint's requestTimeoutMs when absent */
+    deadlineMs?: number;
+    /** told the pauses the endpoint asks for that the client waits out (CallOptions.onPause) */
+    onPause?: (waitMs: number) => void;
+  } = {},
 ): Promise<ProbeResult | ProbeFailure> {
   const logger = (opts.logger ?? deps.logger).withSecrets(endpointSecretValues(target));
   const deadlineMs = Math.min(target.requestTimeoutMs, opts.deadlineMs ?? target.requestTimeoutMs);
@@ -157,7 +164,7 @@ export async function dryRunEndpoint(
     const deadline = AbortSignal.timeout(deadlineMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
     // two attempts: a probe reports what the endpoint does now, quickly, instead of retrying for seconds
-    return deps.modelClient.complete(probeTarget, request, { signal, maxAttempts: 2 });
+    return deps.modelClient.complete(probeTarget, request, { signal, maxAttempts: 2, onPause: opts.onPause });
   };
 
   const first = await call(PROBE_REQUEST);

@@ -25,6 +25,9 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
   if (s !== 429 && /credit balance is too low|budget has been exceeded|budget_exceeded|account\b.{0,60}\bsuspended|monthly spending limit/i.test(m)) {
     return "the provider account (or the gateway key's budget) is out of credit or suspended: add credits or raise the budget; retrying will not help";
   }
+  if (s === 503 && isLoading(m)) {
+    return "the model is still loading (an endpoint scaled to zero, or a server starting up): it answers once loaded; a run's pre-flight waits for it";
+  }
   if (s === 402) {
     return /can only afford|fewer max_tokens/i.test(m)
       ? 'the account cannot pay for the requested token budget: add credits, or lower params.max_tokens / params.max_completion_tokens'
@@ -86,6 +89,11 @@ export function fixFor(r: CallFailure, endpoint: { baseUrl: string; params: Samp
   if (/ENOTFOUND|EAI_AGAIN/.test(m)) return 'the host name in baseUrl does not resolve';
   if (r.kind === 'cancelled' || /timed out/i.test(m)) return 'the server did not answer in time: check it is up, or raise requestTimeoutMs';
   return null;
+}
+
+/** A 503 that says the model is loading (Hugging Face's "Model is currently loading", llama-server's "Loading model"). */
+export function isLoading(message: string): boolean {
+  return /\b(?:is (?:currently |still )?loading|loading model|model (?:is )?(?:being )?loaded|estimated_time)\b/i.test(message);
 }
 
 /** The server setting that makes tool calls work, from the refusal it sent; null when it gives no hint. */

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyRetryMs, createOpenAIModelClient, rateLimitResetMs } from '../../src/model/openai-client.js';
 import type { EndpointTarget } from '../../src/model/types.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { dryRunEndpoint } from '../../src/services/endpoints/probe.js';
 
 type Shape = { status: number; body: unknown; headers?: Record<string, string> };
 const HOUR = 3_600_000;
@@ -43,6 +45,7 @@ const SHAPES: Record<string, Shape> = {
     body: { error: { message: 'Rate limit exceeded: free-models-per-day.', code: 429, metadata: { headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(now + 10 * HOUR) } } } },
   },
   'daily-without-reset': { status: 429, body: { error: { message: 'Rate limit exceeded: free-models-per-day.', code: 429 } } },
+  'hf-loading': { status: 503, body: { error: 'Model is currently loading', estimated_time: 45.2 } },
   'minute-without-reset': { status: 429, body: { error: { message: 'Rate limit exceeded: requests per minute.', code: 429 } } },
 };
 
@@ -117,6 +120,15 @@ describe('rate limits and quotas', () => {
     const minute = await call('minute-without-reset');
     expect(minute.kind).toBe('transient');
     expect(minute.attempts).toBe(3);
+  });
+});
+
+describe('a model still loading', () => {
+  it("Hugging Face's 503 'Model is currently loading': the probe says so and asks for a pause, which a run's pre-flight waits out", async () => {
+    const r = await dryRunEndpoint({ modelClient: client, logger: createLogger({ level: 'silent' }) }, target('hf-loading'));
+    if (r.ok) throw new Error('expected the probe to fail');
+    expect(r.fix).toMatch(/still loading/);
+    expect(r.retryAfterMs).toBe(20_000);
   });
 });
 

@@ -3,7 +3,7 @@
 // run as their pre-flight. Secrets are decrypted only to call the endpoint and redacted from whatever it reports.
 import type { Deps } from '../../deps.js';
 import { ServiceError } from '../../lib/errors.js';
-import { fixFor, readProbeAnswer, toolsFix, toolUseOf, type AnswerVerdict } from '../../model/diagnosis.js';
+import { fixFor, isLoading, readProbeAnswer, toolsFix, toolUseOf, type AnswerVerdict } from '../../model/diagnosis.js';
 import { okBodyErrorPrefix } from '../../model/ok-body-error.js';
 import { sanitizeMessage } from '../../model/openai-client.js';
 import { endpointSecretValues } from '../../model/redact.js';
@@ -130,6 +130,8 @@ function answerAdvice(answer: AnswerVerdict, reasoningUsedBudget: boolean): stri
 
 /** Until a rate limit asks for a pause, 429s without a Retry-After are tried again this much later. */
 const RATE_LIMIT_PAUSE_MS = 30_000;
+/** A model that says it is loading is tried again this much later. */
+const LOADING_PAUSE_MS = 20_000;
 
 /**
  * The pause a failed call asked for: a Retry-After too long to wait in-process, or a rate limit that outlasted the
@@ -140,6 +142,8 @@ const RATE_LIMIT_PAUSE_MS = 30_000;
 function pauseAskedFor(r: CallFailure): number | null {
   if (r.kind === 'rescheduled') return r.retryAfterMs ?? RATE_LIMIT_PAUSE_MS;
   if (r.kind === 'transient' && r.status === 429) return Math.max(r.retryAfterMs ?? RATE_LIMIT_PAUSE_MS, 1_000);
+  // a model still loading (a Hugging Face endpoint scaled to zero, llama-server starting) works in a minute or two
+  if (r.kind === 'transient' && r.status === 503 && isLoading(r.message)) return Math.max(r.retryAfterMs ?? LOADING_PAUSE_MS, 1_000);
   return null;
 }
 

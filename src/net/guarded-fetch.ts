@@ -5,6 +5,7 @@
 // reports it as a permanent error.
 import http from 'node:http';
 import https from 'node:https';
+import zlib from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { bareHostname, checkUrlSyntax, defaultLookup, isForbiddenAddress, resolvesToForbidden, type LookupFn } from './ssrf.js';
@@ -100,6 +101,15 @@ async function requestBody(body: RequestInit['body']): Promise<{ bytes: Buffer |
   // Anything else (Uint8Array, Blob, URLSearchParams, FormData, streams): let the platform encode it.
   const r = new Response(body as ConstructorParameters<typeof Response>[0]);
   return { bytes: Buffer.from(await r.arrayBuffer()), type: r.headers.get('content-type') };
+}
+
+/** A decoder for a compressed body (gzip, deflate, brotli), null for an identity one or an encoding we do not know. */
+function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null {
+  const e = encoding?.trim().toLowerCase();
+  if (e === 'gzip' || e === 'x-gzip') return zlib.createGunzip();
+  if (e === 'deflate') return zlib.createInflate();
+  if (e === 'br') return zlib.createBrotliDecompress();
+  return null;
 }
 
 export function createGuardedFetch(opts: GuardedFetchOptions): GuardedFetch {
@@ -205,21 +215,33 @@ export function createGuardedFetch(opts: GuardedFetchOptions): GuardedFetch {
         let hooked = false;
         const chunks: Buffer[] = [];
         let received = 0;
-        res.on('data', (chunk: Buffer) => {
+        // We never ask for compression, but some servers compress anyway: the body is decoded here, and the cap
+        // counts decoded bytes (a small gzip bomb is as large as what it inflates to).
+        const decoder = decoderFor(res.headers['content-encoding']);
+        if (decoder) {
+          resHeaders.delete('content-encoding');
+          resHeaders.delete('content-length');
+          res.on('error', (err) => abortWith(err));
+          decoder.on('error', (err) => abortWith(Object.assign(new Error(`the compressed response body could not be decoded: ${err.message}`), { cause: err })));
+          res.pipe(decoder);
+        }
+        const source = decoder ?? res;
+        source.on('data', (chunk: Buffer) => {
+          if (settled) return void decoder?.destroy();
           received += chunk.length;
           if (received > maxBody) return void abortWith(new ResponseTooLargeError(maxBody, status));
           chunks.push(chunk);
           if (hook && !hooked && received > SMALL_BODY_BYTES) {
             hooked = true;
-            res.pause();
+            source.pause();
             hook().then(
-              () => res.resume(),
+              () => source.resume(),
               (err) => abortWith(err),
             );
           }
         });
-        res.on('error', (err) => abortWith(err));
-        res.on('end', () => {
+        if (!decoder) res.on('error', (err) => abortWith(err));
+        source.on('end', () => {
           if (!settled) respond(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
         });
         res.on('close', () => {

@@ -57,8 +57,9 @@ left it), bad arguments, or the server could not be reached.
   --max-violation X          role-play: last-round violation rate must be ≤ X
   --max-collusion X          strategy-diffusion: last-round collusion rate (mean over thresholds) must be ≤ X
   --max-probe-no-tool X      tool-use: hard probes answered without the tool (largest k) must be ≤ X
-  --max-drift X              role-play: drift attributable to the reward feedback (treatment − control) must be ≤ X
-  --max-collusion-drift X    strategy-diffusion: attributable drift of the collusion rate must be ≤ X
+  --max-drift X              role-play: drift attributable to the reward feedback, (treatment last − first) −
+                             (control last − first), −2 … 2, must be ≤ X
+  --max-collusion-drift X    strategy-diffusion: attributable drift of the collusion rate (−2 … 2) must be ≤ X
   --min-score S              ATP robustness score (0–100) must be ≥ S
   --strict                   compare the 95% interval's bound instead of the estimate: the upper bound of each
                              rate or drift, the lower bound of the score (fewer false passes; see docs/ci.md)
@@ -94,11 +95,16 @@ function rateOption(v: string | undefined, name: string): number | undefined {
   return x;
 }
 
-/** A drift threshold: a difference of two rates, between −1 and 1. */
-function differenceOption(v: string | undefined, name: string): number | undefined {
+/**
+ * A drift threshold: attributable drift is (treatment last − first) − (control last − first), a difference of two
+ * rate changes, so it lies between −2 and 2 (the reports' intervals reach those ends).
+ */
+function driftOption(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x) || x < -1 || x > 1) throw new UsageError(`--${name} must be a rate difference between -1 and 1 (got "${v}")`);
+  if (v.trim() === '' || !Number.isFinite(x) || x < -2 || x > 2) {
+    throw new UsageError(`--${name} must be a drift (a difference of two rate changes) between -2 and 2 (got "${v}")`);
+  }
   return x;
 }
 
@@ -181,8 +187,8 @@ export function parseGateArgs(argv: string[], env: Record<string, string | undef
       maxViolation: rateOption(values['max-violation'], 'max-violation'),
       maxCollusion: rateOption(values['max-collusion'], 'max-collusion'),
       maxProbeNoTool: rateOption(values['max-probe-no-tool'], 'max-probe-no-tool'),
-      maxDrift: differenceOption(values['max-drift'], 'max-drift'),
-      maxCollusionDrift: differenceOption(values['max-collusion-drift'], 'max-collusion-drift'),
+      maxDrift: driftOption(values['max-drift'], 'max-drift'),
+      maxCollusionDrift: driftOption(values['max-collusion-drift'], 'max-collusion-drift'),
       minScore,
     },
     strict: values.strict ?? false,

@@ -30,9 +30,9 @@ export interface Thresholds {
   maxViolation?: number;
   maxCollusion?: number;
   maxProbeNoTool?: number;
-  /** role-play attributable drift (a rate difference, −1…1) */
+  /** role-play attributable drift (a difference of two rate changes, −2…2) */
   maxDrift?: number;
-  /** strategy-diffusion attributable drift (a rate difference, −1…1) */
+  /** strategy-diffusion attributable drift (a difference of two rate changes, −2…2) */
   maxCollusionDrift?: number;
   minScore?: number;
   [thresholdKey: string]: number | undefined;

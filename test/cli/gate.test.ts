@@ -268,6 +268,22 @@ describe('atp-bench gate against a running service', () => {
     expect(args.thresholds).toMatchObject({ maxDrift: -0.1, maxCollusionDrift: -0.05 });
   });
 
+  it('takes drift thresholds across the whole range a drift can have (−2 … 2), rates only 0 … 1', () => {
+    // attributable drift is (treatment last − first) − (control last − first): a report can show it at ±2
+    const base = ['--url', 'http://x', '--token', 't', '--endpoint', 'e'];
+    const wide = parseGateArgs([...base, '--max-drift', '1.5', '--max-collusion-drift', '-2']);
+    expect(wide.thresholds).toMatchObject({ maxDrift: 1.5, maxCollusionDrift: -2 });
+    expect(parseGateArgs([...base, '--max-drift', '2', '--max-collusion-drift', '-1.25']).thresholds).toMatchObject({ maxDrift: 2, maxCollusionDrift: -1.25 });
+    expect(() => parseGateArgs([...base, '--max-drift', '2.01'])).toThrow(/--max-drift must be a drift .* between -2 and 2 \(got "2.01"\)/);
+    expect(() => parseGateArgs([...base, '--max-collusion-drift', '-2.5'])).toThrow(/--max-collusion-drift must be a drift .* between -2 and 2/);
+    expect(() => parseGateArgs([...base, '--max-drift', ''])).toThrow(/between -2 and 2/);
+    // the plain rates keep their range
+    for (const rate of ['--max-violation', '--max-collusion', '--max-probe-no-tool']) {
+      expect(() => parseGateArgs([...base, rate, '1.5'])).toThrow(/must be a rate between 0 and 1/);
+      expect(() => parseGateArgs([...base, rate, '-0.1'])).toThrow(/must be a rate between 0 and 1/);
+    }
+  });
+
   it('--json answers a usage error with the JSON verdict shape too', async () => {
     const bad = io();
     expect(await runGate(['--url', service.url, '--json', '--min-score', 'lots'], bad.io)).toBe(2);

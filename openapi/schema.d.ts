@@ -2812,7 +2812,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (validation failed or malformed JSON). */
+            /** @description Invalid request: a parameter failed validation, or a request body was sent (this operation takes none: `unexpected-body`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2841,6 +2841,15 @@ export interface operations {
             };
             /** @description No such resource (or it belongs to another tenant). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 1 MB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2988,7 +2997,7 @@ export interface operations {
                     "application/json": components["schemas"]["EndpointProbeResult"];
                 };
             };
-            /** @description Invalid request (validation failed or malformed JSON). */
+            /** @description Invalid request: a parameter failed validation, or a request body was sent (this operation takes none: `unexpected-body`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3017,6 +3026,15 @@ export interface operations {
             };
             /** @description No such resource (or it belongs to another tenant). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 1 MB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3348,7 +3366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Run"];
                 };
             };
-            /** @description Invalid request (validation failed or malformed JSON). */
+            /** @description Invalid request: a parameter failed validation, or a request body was sent (this operation takes none: `unexpected-body`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3386,6 +3404,15 @@ export interface operations {
             };
             /** @description Conflict with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 1 MB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3757,7 +3784,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Invalid request (validation failed or malformed JSON). */
+            /** @description Invalid request: a parameter failed validation, or a request body was sent (this operation takes none: `unexpected-body`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3795,6 +3822,15 @@ export interface operations {
             };
             /** @description Conflict with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 1 MB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4091,7 +4127,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevokedShares"];
                 };
             };
-            /** @description Invalid request (validation failed or malformed JSON). */
+            /** @description Invalid request: a parameter failed validation, or a request body was sent (this operation takes none: `unexpected-body`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4120,6 +4156,15 @@ export interface operations {
             };
             /** @description No such resource (or it belongs to another tenant). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 1 MB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4458,7 +4503,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (validation failed or malformed JSON). */
+            /** @description Invalid request: a parameter failed validation, or a request body was sent (this operation takes none: `unexpected-body`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4487,6 +4532,15 @@ export interface operations {
             };
             /** @description No such resource (or it belongs to another tenant). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 1 MB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { PROBLEM_TYPE_BASE, type FieldError, type Problem } from '../lib/problem
 export const ERROR_CODES = {
   validation_failed: { status: 400, title: 'Request validation failed' },
   malformed_json: { status: 400, title: 'Malformed JSON body' },
+  unexpected_body: { status: 400, title: 'This operation takes no request body' },
   bad_request: { status: 400, title: 'Bad request' },
   unauthorized: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Missing scope' },

@@ -1,6 +1,7 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { sql } from 'drizzle-orm';
 import { ApiError } from './errors.js';
+import { carriesBody, takesNoBody } from './request-body.js';
 import type { AppEnv } from './env.js';
 import type { Deps } from '../deps.js';
 import type { Scope } from '../auth/tokens.js';
@@ -50,27 +51,15 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;.*)?$/i;
 
 /**
- * Whether the request carries a body. On the wire, one with neither Content-Length nor Transfer-Encoding has none
- * (RFC 9112 §6.3: `curl -X POST …/cancel`), although the Node adapter still hands over an empty body stream; a
- * Request built in-process (`app.request`) has one when it was given one.
- */
-function carriesBody(c: Context<AppEnv>): boolean {
-  const len = c.req.header('content-length');
-  if (len !== undefined) return len.trim() !== '0';
-  if (c.req.header('transfer-encoding') !== undefined) return true;
-  const fromSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
-  return !fromSocket && c.req.raw.body !== null;
-}
-
-/**
  * A request that carries a body must say it is JSON (415 otherwise); a bodiless POST (cancel, rescore, probe) needs
- * no Content-Type. The console's HTML forms are its own.
+ * no Content-Type. An operation that takes no body refuses any body itself (refuseBody: 400, whatever its type). The
+ * console's HTML forms are its own.
  */
 export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const m = c.req.method;
     if (c.req.path.startsWith('/console/')) return next();
-    if (m === 'POST' || m === 'PUT' || m === 'PATCH') {
+    if ((m === 'POST' || m === 'PUT' || m === 'PATCH') && !takesNoBody(c)) {
       const hasBody = carriesBody(c);
       const type = c.req.header('content-type');
       if (hasBody && (!type || !JSON_TYPE.test(type))) {
@@ -175,7 +164,7 @@ export function rejectNulBytes(): MiddlewareHandler<AppEnv> {
       });
     }
     const m = c.req.method;
-    if ((m === 'POST' || m === 'PUT' || m === 'PATCH') && c.req.raw.body !== null && JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+    if ((m === 'POST' || m === 'PUT' || m === 'PATCH') && c.req.raw.body !== null && JSON_TYPE.test(c.req.header('content-type') ?? '') && !takesNoBody(c)) {
       let parsed: unknown;
       let ok = true;
       try {

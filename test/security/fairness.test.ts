@@ -131,7 +131,7 @@ describe('fair scheduling across tenants', () => {
     expect(stats.samples).toBeGreaterThan(5);
     expect(stats.p99, `/healthz p99 ${Math.round(stats.p99)} ms over ${stats.samples} samples`).toBeLessThan(1_000);
 
-    expect((await post(`/v1/runs/${aRun}/cancel`, a.token, {})).status).toBe(200);
+    expect((await app.request(`/v1/runs/${aRun}/cancel`, { method: 'POST', headers: jsonHeaders(a.token) })).status).toBe(200);
     await worker.stop();
   });
 });

@@ -154,14 +154,41 @@ describe.each(OPS)('$name', (op) => {
       expectProblem(await w.call(op.method, path, { headers: json(tokenFor(op), { 'content-length': String(50 * 1024 * 1024) }), body: '{}' }), [413], [
         'payload-too-large',
       ]);
+      // an operation that takes no body refuses any body, whatever its type (see the next test)
+      const refused: [number, string] = op.body ? [415, 'unsupported-media-type'] : [400, 'unexpected-body'];
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonx']) {
-        const res = await send(op, { headers: { authorization: `Bearer ${tokenFor(op)}`, 'content-type': type }, rawBody: JSON.stringify(validBody(w, op)) });
+        const res = await send(op, { headers: { authorization: `Bearer ${tokenFor(op)}`, 'content-type': type }, rawBody: JSON.stringify(op.body ? validBody(w, op) : {}) });
         res.what += ` [content-type: ${type}]`;
-        expectProblem(res, [415], ['unsupported-media-type']);
+        expectProblem(res, [refused[0]], [refused[1]]);
       }
       const untyped = await send(op, { headers: { authorization: `Bearer ${tokenFor(op)}` }, rawBody: '{}' });
       untyped.what += ' [no content-type]';
-      expectProblem(untyped, [415], ['unsupported-media-type']);
+      expectProblem(untyped, [refused[0]], [refused[1]]);
+    });
+  });
+
+  if (!op.body && op.method !== 'GET') it('a body on an operation that takes none → 400 unexpected-body (malformed, unknown keys, empty object, any type)', async () => {
+    const path = fillPath(w, op);
+    await expectNoWrites(w.deps, async () => {
+      for (const raw of ['{"foo":', '{"reason":"x"}', '{"foo":1}', '{}', '[]', 'null', ' ', 'hello']) {
+        for (const headers of [json(tokenFor(op)), { authorization: `Bearer ${tokenFor(op)}`, 'content-type': 'text/plain' }]) {
+          const res = await w.call(op.method, path, { headers, body: raw });
+          res.what += ` [body: ${JSON.stringify(raw)}, content-type: ${headers['content-type']}]`;
+          const problem = expectProblem(res, [400], ['unexpected-body']);
+          expect(problem.detail, res.what).toMatch(/this operation takes no request body/);
+          expect(problem.errors, res.what).toEqual([{ path: 'body', message: expect.stringMatching(/takes no request body/) }]);
+        }
+      }
+      // a streamed (chunked) body is read to tell it from an empty one
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"reason":"x"}'));
+          controller.close();
+        },
+      });
+      expectProblem(await w.call(op.method, path, { headers: json(tokenFor(op)), body: stream }), [400], ['unexpected-body']);
+      // the token is checked first: a body does not tell a stranger anything
+      expectProblem(await w.call(op.method, path, { headers: { 'content-type': 'application/json' }, body: '{"foo":' }), [401], ['unauthorized']);
     });
   });
 

@@ -1,9 +1,11 @@
-// Response headers every client gets, and two details of HTTP framing seen over a real socket: a bodiless POST (as
-// `curl -X POST` sends it: no Content-Length, no Content-Type) is accepted by operations that take no body, and a 413
+// Response headers every client gets, and details of HTTP framing seen over a real socket: a bodiless POST (as
+// `curl -X POST` sends it: no Content-Length, no Content-Type) is accepted by operations that take no body, which
+// refuse a body that is there (an empty one is none), and a 413
 // for a body the server did not read closes the connection, so the unread bytes are never parsed as a request.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { createAtpClient } from '../../src/client/index.js';
 import { createRun } from '../../src/services/runs.js';
 import { buildTestDeps, tokenFor, type TestContext } from '../support/deps.js';
 import { createEndpointRow } from '../support/fixtures.js';
@@ -134,10 +136,40 @@ describe('bodiless POSTs', () => {
     expect(JSON.parse(cancel.body).status).toBe('cancelled');
   });
 
-  it('a POST that carries a body still has to say it is JSON', async () => {
-    const res = await raw(
-      `POST /v1/runs/${runId}/cancel HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi`,
-    );
+  it('an operation that takes no body refuses one with 400 whatever its type; an empty body is no body', async () => {
+    const send = (method: string, path: string, headers: string, body = '') =>
+      raw(`${method} ${path} HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${token}\r\n${headers}Connection: close\r\n\r\n${body}`);
+    const refused = async (res: RawResponse) => {
+      expect(res.status, res.body).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const problem = JSON.parse(res.body);
+      expect(problem.type).toBe('https://atp-bench.dev/problems/unexpected-body');
+      expect(problem.detail).toMatch(/this operation takes no request body/);
+    };
+    const probesBefore = fake.stats.probes;
+    await refused(await send('POST', `/v1/runs/${runId}/rescore`, 'Content-Type: application/json\r\nContent-Length: 7\r\n', '{"foo":'));
+    await refused(await send('POST', `/v1/runs/${runId}/cancel`, 'Content-Type: application/json\r\nContent-Length: 14\r\n', '{"reason":"x"}'));
+    await refused(await send('POST', `/v1/runs/${runId}/cancel`, 'Content-Type: text/plain\r\nContent-Length: 2\r\n', 'hi'));
+    await refused(await send('POST', `/v1/endpoints/${endpointId}/probe`, 'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n', '9\r\n{"foo":1}\r\n0\r\n\r\n'));
+    await refused(await send('DELETE', `/v1/endpoints/${endpointId}`, 'Content-Type: application/json\r\nContent-Length: 2\r\n', '{}'));
+    expect(fake.stats.probes, 'a refused probe calls no model').toBe(probesBefore);
+
+    // Content-Length: 0 (with or without a JSON Content-Type) and a chunked body of no bytes carry nothing
+    for (const headers of ['Content-Type: application/json\r\nContent-Length: 0\r\n', 'Content-Length: 0\r\n']) {
+      const res = await send('POST', `/v1/runs/${runId}/cancel`, headers);
+      expect(res.status, `${headers} ${res.body}`).toBe(200);
+    }
+    const chunked = await send('POST', `/v1/runs/${runId}/cancel`, 'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n', '0\r\n\r\n');
+    expect(chunked.status, chunked.body).toBe(200);
+
+    // the generated client sends no body (and no Content-Type) for these operations
+    const client = createAtpClient({ baseUrl: server.url, token });
+    expect((await client.POST('/v1/runs/{id}/cancel', { params: { path: { id: runId } } })).response.status).toBe(200);
+    expect((await client.POST('/v1/endpoints/{id}/probe', { params: { path: { id: endpointId } } })).response.status).toBe(200);
+  });
+
+  it('a route that takes a body still needs it to say it is JSON', async () => {
+    const res = await raw(`POST /v1/runs HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi`);
     expect(res.status).toBe(415);
   });
 });

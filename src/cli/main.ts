@@ -14,8 +14,9 @@ Commands:
   serve                 run migrations, the API and an in-process worker (embedded DB unless DATABASE_URL)
   worker                run a standalone worker against DATABASE_URL
   migrate               apply database migrations and exit
-  token --tenant NAME [--admin] [--ttl-days N]
-                        print a bearer token for a tenant (created if needed)
+  token --tenant NAME [--admin] [--ttl-days N] [--init]
+                        print a bearer token for a tenant (created if needed) from the server's
+                        database (ATP_DATA_DIR or DATABASE_URL); --init creates a new embedded one
   gate --url URL --token TOKEN --endpoint ID [--suite ID] [--seed N] [--max-violation X]
        [--max-collusion X] [--max-probe-no-tool X] [--max-drift X] [--max-collusion-drift X]
        [--min-score S] [--strict] [--json] [--run ID] [--timeout-minutes N] [--idempotency-key KEY]
@@ -33,7 +34,14 @@ const USAGE: Record<string, string> = {
   worker: 'usage: atp-bench worker\n  runs a standalone worker against DATABASE_URL (see README)\n',
   migrate: 'usage: atp-bench migrate\n  applies the database migrations (DATABASE_URL, else the embedded database in ATP_DATA_DIR) and exits\n',
   token:
-    'usage: atp-bench token --tenant NAME [--admin] [--ttl-days N]\n  prints a bearer token for the tenant NAME (lower-case letters, digits, . _ -), created if needed;\n  --admin adds the admin scope; --ttl-days sets its lifetime (1–3650, default 365)\n',
+    'usage: atp-bench token --tenant NAME [--admin] [--ttl-days N] [--init]\n' +
+    '  prints a bearer token for the tenant NAME (lower-case letters, digits, . _ -), created if needed, from the\n' +
+    '  database the server uses: the embedded one in ATP_DATA_DIR (default ./.atp; a running server is asked), or\n' +
+    '  DATABASE_URL with ATP_SECRET\n' +
+    '  --admin        adds the admin scope\n' +
+    '  --ttl-days N   the token\'s lifetime in days (1–3650, default 365)\n' +
+    '  --init         create a new embedded database and secret when ATP_DATA_DIR holds none, for a server you then\n' +
+    '                 start on it (without --init the command refuses there: no server would accept the token)\n',
 };
 
 const TAKES_NO_ARGUMENTS = new Set(['serve', 'worker', 'migrate']);

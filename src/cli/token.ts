@@ -13,11 +13,16 @@ import type { Config } from '../config/config.js';
 export async function runToken(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { tenant: { type: 'string' }, admin: { type: 'boolean', default: false }, 'ttl-days': { type: 'string' } },
+    options: {
+      tenant: { type: 'string' },
+      admin: { type: 'boolean', default: false },
+      'ttl-days': { type: 'string' },
+      init: { type: 'boolean', default: false },
+    },
   });
   const name = values.tenant;
   if (!name || !TENANT_NAME.test(name)) {
-    process.stderr.write('usage: atp-bench token --tenant NAME [--admin] [--ttl-days N]\n  NAME: lower-case letters, digits, . _ -\n');
+    process.stderr.write('usage: atp-bench token --tenant NAME [--admin] [--ttl-days N] [--init]\n  NAME: lower-case letters, digits, . _ -\n');
     return 2;
   }
   const ttlDays = values['ttl-days'] ? Number(values['ttl-days']) : 365;
@@ -26,7 +31,7 @@ export async function runToken(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const refusal = unusableDatabase(config);
+  const refusal = unusableDatabase(config, process.env, { init: values.init });
   if (refusal) {
     process.stderr.write(refusal);
     return 1;
@@ -52,17 +57,30 @@ export async function runToken(argv: string[]): Promise<number> {
 }
 
 /**
- * Minting against the default data directory when it holds no database would create a new database and secret
- * that no running service uses: the token would be refused with 401. Only an explicit ATP_DATA_DIR (a directory
- * the server is then started on) or an existing database may receive new tenants.
+ * Minting against a data directory that holds no database would create a new database and secret that no running
+ * service uses: the token would be refused with 401 (unknown signing key). That goes for the default directory and
+ * for an explicit ATP_DATA_DIR alike (a typo makes a new one), so both are refused unless the caller asks for a new
+ * database with `--init` (a directory the server is then started on). PostgreSQL (DATABASE_URL) is not guarded: its
+ * secret comes from ATP_SECRET, not from the directory.
  */
-export function unusableDatabase(config: Config, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (config.databaseUrl || env.ATP_DATA_DIR) return null;
+export function unusableDatabase(config: Config, env: NodeJS.ProcessEnv = process.env, opts: { init?: boolean } = {}): string | null {
+  if (config.databaseUrl || opts.init) return null;
   if (fs.existsSync(path.join(config.dataDir, 'pgdata')) || fs.existsSync(path.join(config.dataDir, 'server.json'))) return null;
+  const dir = path.resolve(config.dataDir);
+  const harm = 'A token minted here would name a new database and secret that your service does not use, and it would answer 401.\n';
+  if (env.ATP_DATA_DIR) {
+    return (
+      `atp-bench token: no ATP Bench database in ${dir} (ATP_DATA_DIR).\n` +
+      harm +
+      `Start the server with this ATP_DATA_DIR first (atp-bench serve creates the database), or point ATP_DATA_DIR at the\n` +
+      `directory your server runs on. To create a new database here for a server you will start on it, add --init.\n`
+    );
+  }
   return (
-    `atp-bench token: no ATP Bench database in ${path.resolve(config.dataDir)} (the default data directory).\n` +
-    `A token minted here would name a new database and secret that your service does not use, and it would answer 401.\n` +
-    `Set ATP_DATA_DIR to the directory the service runs on (or DATABASE_URL and ATP_SECRET for PostgreSQL) and try again.\n`
+    `atp-bench token: no ATP Bench database in ${dir} (the default data directory).\n` +
+    harm +
+    `Set ATP_DATA_DIR to the directory the service runs on (or DATABASE_URL and ATP_SECRET for PostgreSQL) and try again;\n` +
+    `to create a new database here for a server you will start on it, add --init.\n`
   );
 }
 

@@ -17,8 +17,8 @@ describe('atp-bench serve and token (embedded mode)', () => {
   it('serves /healthz and /openapi.json, issues working tokens while running, and stops cleanly on SIGTERM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atp-serve-'));
     dirs.push(dir);
-    // before the server runs: the token command opens the database itself (and generates the secret)
-    const before = (await cli(['token', '--tenant', 'early-lab'], { ATP_DATA_DIR: dir })).stdout.trim();
+    // before the server runs: with --init the token command creates the database itself (and generates the secret)
+    const before = (await cli(['token', '--tenant', 'early-lab', '--init'], { ATP_DATA_DIR: dir })).stdout.trim();
     expect(before.split('.')).toHaveLength(3);
     expect(fs.statSync(path.join(dir, 'secret')).mode & 0o077).toBe(0);
 
@@ -61,6 +61,34 @@ describe('atp-bench token without a data directory', () => {
     expect((res as { stderr: string }).stderr).toMatch(/Set ATP_DATA_DIR/);
     expect(fs.existsSync(path.join(cwd, '.atp', 'secret'))).toBe(false);
   });
+
+  it('refuses an explicit ATP_DATA_DIR that holds no database (a typo would mint a token no server accepts), unless --init', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'atp-typo-'));
+    dirs.push(parent);
+    const dir = path.join(parent, 'typo');
+    const res = await cli(['token', '--tenant', 'lab'], { ATP_DATA_DIR: dir }).catch((e: { code: number; stderr: string; stdout: string }) => e);
+    expect((res as { code: number }).code).toBe(1);
+    expect((res as { stdout: string }).stdout).toBe('');
+    const stderr = (res as { stderr: string }).stderr;
+    expect(stderr).toContain(`no ATP Bench database in ${dir} (ATP_DATA_DIR)`);
+    expect(stderr).toMatch(/Start the server with this ATP_DATA_DIR first/);
+    expect(stderr).toMatch(/add --init/);
+    // nothing was created: no directory, no secret, no database
+    expect(fs.existsSync(dir)).toBe(false);
+
+    // an existing directory without a database is refused the same way
+    fs.mkdirSync(dir);
+    const empty = await cli(['token', '--tenant', 'lab'], { ATP_DATA_DIR: dir }).catch((e: { code: number; stderr: string }) => e);
+    expect((empty as { code: number }).code).toBe(1);
+    expect(fs.readdirSync(dir)).toEqual([]);
+
+    // --init creates it; afterwards the directory holds a database and no flag is needed
+    const first = (await cli(['token', '--tenant', 'lab', '--init'], { ATP_DATA_DIR: dir })).stdout.trim();
+    expect(first.split('.')).toHaveLength(3);
+    expect(fs.existsSync(path.join(dir, 'pgdata'))).toBe(true);
+    const again = (await cli(['token', '--tenant', 'lab'], { ATP_DATA_DIR: dir })).stdout.trim();
+    expect(again.split('.')).toHaveLength(3);
+  }, 60_000);
 });
 
 describe('atp-bench <command> --help', () => {

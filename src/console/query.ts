@@ -11,10 +11,16 @@ export const inWords = (names: readonly string[]) => (names.length < 2 ? names.j
 
 /**
  * One sentence per parameter the page cannot read: unknown ones name the parameters the page takes (and, in
- * `aliases`, the page's name for a parameter someone may know by another name), repeated ones say so.
+ * `aliases`, the page's name for a parameter someone may know by another name), repeated ones say so (except those
+ * in `repeatable`, which the page reads as a list).
  */
-export function queryProblems(queries: Record<string, string[]>, takes: readonly string[], aliases: Record<string, string> = {}): string[] {
-  return queryMisfits(queries, takes).map((m) => {
+export function queryProblems(
+  queries: Record<string, string[]>,
+  takes: readonly string[],
+  aliases: Record<string, string> = {},
+  repeatable: readonly string[] = [],
+): string[] {
+  return queryMisfits(queries, takes, repeatable).map((m) => {
     if (m.kind === 'repeated') {
       const shown = m.values.slice(0, 5).map((v) => `"${echoed(v)}"`);
       return `${m.name}: given ${m.values.length} times (${shown.join(', ')}${m.values.length > 5 ? ', …' : ''}); give it once`;

@@ -6,15 +6,16 @@ export type QueryMisfit = { name: string; kind: 'unknown' } | { name: string; ki
 
 /**
  * The parameters of `queries` (name → every value given) that `takes` cannot read, at most MAX_MISFITS. One check
- * for the API (http/strict-query.ts) and the console (console/query.ts), each saying it in its own words.
+ * for the API (http/strict-query.ts) and the console (console/query.ts), each saying it in its own words. A name in
+ * `repeatable` is a list (the compare page's `run=a&run=b`): given more than once, it is not a misfit.
  */
-export function queryMisfits(queries: Record<string, string[]>, takes: readonly string[]): QueryMisfit[] {
+export function queryMisfits(queries: Record<string, string[]>, takes: readonly string[], repeatable: readonly string[] = []): QueryMisfit[] {
   const known = new Set(takes);
   const out: QueryMisfit[] = [];
   for (const [name, values] of Object.entries(queries)) {
     if (out.length === MAX_MISFITS) break;
     if (!known.has(name)) out.push({ name, kind: 'unknown' });
-    else if (values.length > 1) out.push({ name, kind: 'repeated', values });
+    else if (values.length > 1 && !repeatable.includes(name)) out.push({ name, kind: 'repeated', values });
   }
   return out;
 }

@@ -598,6 +598,36 @@ describe('console: sessions, CSRF, share links and exports', () => {
     for (const link of links) expect((await app.request(link, { headers: { cookie: cookie! } })).status, link).toBe(200);
   });
 
+  it('the compare page says a parameter it does not take, as the runs list does, instead of ignoring it; its own forms keep working', async () => {
+    const { cookie } = await signIn();
+    const get = (q: string) => app.request(`/console/compare?${q}`, { headers: { cookie: cookie! } });
+    const [a, b] = lab.runIds;
+    const cases: [string, string][] = [
+      ['foo=1', 'foo: this page has no parameter &quot;foo&quot;; it takes run and go'],
+      // beside a valid pick too: nothing is compared rather than a comparison that ignored part of the address
+      [`run=${a}&run=${b}&foo=1`, 'foo: this page has no parameter &quot;foo&quot;; it takes run and go'],
+      // a name someone may know the parameter by: the page says its own
+      [`runs=${a}`, 'runs: this page has no parameter &quot;runs&quot;; it is called run here (run=…); it takes run and go'],
+      ['go=1&go=1', 'go: given 2 times'],
+    ];
+    for (const [q, words] of cases) {
+      const res = await get(q);
+      expect(res.status, q).toBe(400);
+      const text = await res.text();
+      expect(text, q).toContain(words);
+      expect(text, q).toContain('Nothing compared: the address asks for something this page cannot do.');
+      expect(text, q).not.toContain('<table class="compare">');
+      // the picker is still there to start over
+      expect(text, q).toContain('<form method="get" action="/console/compare" class="card">');
+    }
+    // what the page and its links send: run (once per picked run, so repeated), and the picker's go
+    expect((await get(`run=${a}&run=${b}&go=1`)).status).toBe(200);
+    expect(await (await get(`run=${a}&run=${b}`)).text()).toContain('<table class="compare">');
+    expect((await get(`run=${a}`)).status).toBe(200);
+    expect((await get('go=1')).status).toBe(200);
+    expect((await get('')).status).toBe(200);
+  });
+
   it('the endpoint filter tells apart two endpoints of one name by their ids', async () => {
     const { tokenFor } = await import('../support/deps.js');
     const twins = await tokenFor(ctx.deps, 'twin-lab');

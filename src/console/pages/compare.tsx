@@ -9,7 +9,11 @@ import type { ConsoleApp } from '../env.js';
 import { csrfToken } from '../csrf.js';
 import { ciPct, ciPp, pct, pp, score, testbedLabels, when } from '../format.js';
 import { html, Layout } from '../layout.js';
+import { queryProblems } from '../query.js';
 import { assertScope, requireSignedIn } from '../session.js';
+
+/** What the picker and the links to this page send: `run` once per picked run, and the picker's `go`. */
+const PARAMETERS = ['run', 'go'] as const;
 
 const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 /** A small count in words, as the page's prose says "two" (a larger one in digits). */
@@ -126,38 +130,50 @@ export function registerComparePage(ui: ConsoleApp, deps: Deps) {
     let views = new Map<string, RunView>();
     let error: string | null = null;
     let hint: string | null = null;
-    if (comparable) {
-      const { id, suite } = comparable;
-      hint = items.length > 1
-        ? `Pick one or more runs to compare with ${id} (${comparable.subjects[0]?.label ?? ''}); runs of ${suite.id} ${suite.version} only.`
-        : `No other finished run of ${suite.id} ${suite.version} to compare ${id} with yet.`;
-    } else if (chosen.length === 1 || (chosen.length === 0 && c.req.query('go') === '1')) hint = 'Pick at least two finished runs to compare.';
-    // ids the tenant has no run of, named (the service's "run not found" says not which of the picked ones)
-    const unknown = chosen.length >= 2 ? (await Promise.all([...new Set(chosen)].map((id) => getRunView(deps, tenantId, id).then(() => null, (err) => (isCallerMistake(err) ? id : Promise.reject(err)))))).filter((id) => id !== null) : [];
-    if (unknown.length > 0) {
-      error = `${unknown.length === 1 ? 'No run' : 'No runs'} ${unknown.map((id) => `"${id}"`).join(', ')} among your runs: pick runs from the list below.`;
-    } else if (new Set(chosen).size > MAX_COMPARED_RUNS) {
-      error = `Compare at most ${inWords(MAX_COMPARED_RUNS)} runs at a time; more were picked.`;
-    } else if (chosen.length >= 2) {
-      try {
-        reports = await reportsToCompare(deps, tenantId, chosen);
-        views = new Map((await Promise.all(reports.map((r) => getRunView(deps, tenantId, r.runId)))).map((v) => [v.id, v]));
-      } catch (err) {
-        if (!isCallerMistake(err)) throw err;
-        // invalid-input errors carry their words in their fields (the API builds its detail from them)
-        error = err.message || (err.info.fields ?? []).map((f) => f.message).join(' ') || 'These runs cannot be compared.';
+    // a parameter the page does not take is said, as the runs list and the transcript viewer do, rather than ignored:
+    // nothing is compared then, and the picker below starts over
+    const problems = queryProblems(c.req.queries(), PARAMETERS, { runs: 'run', runId: 'run', run_id: 'run', id: 'run' }, ['run']);
+    if (problems.length === 0) {
+      if (comparable) {
+        const { id, suite } = comparable;
+        hint = items.length > 1
+          ? `Pick one or more runs to compare with ${id} (${comparable.subjects[0]?.label ?? ''}); runs of ${suite.id} ${suite.version} only.`
+          : `No other finished run of ${suite.id} ${suite.version} to compare ${id} with yet.`;
+      } else if (chosen.length === 1 || (chosen.length === 0 && c.req.query('go') === '1')) hint = 'Pick at least two finished runs to compare.';
+      // ids the tenant has no run of, named (the service's "run not found" says not which of the picked ones)
+      const unknown = chosen.length >= 2 ? (await Promise.all([...new Set(chosen)].map((id) => getRunView(deps, tenantId, id).then(() => null, (err) => (isCallerMistake(err) ? id : Promise.reject(err)))))).filter((id) => id !== null) : [];
+      if (unknown.length > 0) {
+        error = `${unknown.length === 1 ? 'No run' : 'No runs'} ${unknown.map((id) => `"${id}"`).join(', ')} among your runs: pick runs from the list below.`;
+      } else if (new Set(chosen).size > MAX_COMPARED_RUNS) {
+        error = `Compare at most ${inWords(MAX_COMPARED_RUNS)} runs at a time; more were picked.`;
+      } else if (chosen.length >= 2) {
+        try {
+          reports = await reportsToCompare(deps, tenantId, chosen);
+          views = new Map((await Promise.all(reports.map((r) => getRunView(deps, tenantId, r.runId)))).map((v) => [v.id, v]));
+        } catch (err) {
+          if (!isCallerMistake(err)) throw err;
+          // invalid-input errors carry their words in their fields (the API builds its detail from them)
+          error = err.message || (err.info.fields ?? []).map((f) => f.message).join(' ') || 'These runs cannot be compared.';
+        }
       }
     }
     return html(
       c,
       <Layout title="Compare runs" active="compare" csrf={csrfToken(c, deps)} signedIn>
         <h1>Compare runs</h1>
+        {problems.length > 0 ? (
+          <div class="error" role="alert">
+            <p>Nothing compared: the address asks for {problems.length === 1 ? 'something' : 'things'} this page cannot do.</p>
+            <ul>{problems.map((m) => <li>{m}</li>)}</ul>
+            <p><a href="/console/compare">Start over</a></p>
+          </div>
+        ) : null}
         {error ? <p class="error" role="alert">{error}</p> : null}
         {hint ? <p class="note">{hint}</p> : null}
         {reports ? <Comparison reports={reports} views={views} registry={deps.testbeds} /> : null}
         <Picker runs={items} chosen={chosen} scores={await scoresOf(deps, tenantId, items.map((r) => r.id))} />
       </Layout>,
-      error ? 400 : 200,
+      error || problems.length > 0 ? 400 : 200,
     );
   });
 }

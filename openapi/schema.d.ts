@@ -1220,7 +1220,7 @@ export interface components {
             /** @description Runs, newest first. */
             items: components["schemas"]["Run"][];
             /**
-             * @description Pass as `cursor` for the next page; null at the end.
+             * @description Pass as `cursor`, with the same filters, for the next page; null at the end.
              * @example null
              */
             nextCursor: string | null;
@@ -1229,7 +1229,7 @@ export interface components {
             /** @description Calls in persistence order. */
             items: components["schemas"]["TranscriptItem"][];
             /**
-             * @description Cursor for the next page (opaque, valid only for this run); null at the end. A page ends early when its calls reach the page byte budget (8 MB by default); a single larger call comes alone.
+             * @description Cursor for the next page (opaque, valid only for this run; pass it with the same filters); null at the end. A page ends early when its calls reach the page byte budget (8 MB by default); a single larger call comes alone.
              * @example Xq3v0aZ8mK2pL7wR4tY1nA
              */
             nextCursor: string | null;
@@ -2580,7 +2580,7 @@ export interface operations {
             query?: {
                 /** @description Page size (1..100, default 20). */
                 limit?: number;
-                /** @description Opaque cursor from a previous page’s `nextCursor`. */
+                /** @description Opaque cursor from a previous page’s `nextCursor`: the list continues after the endpoint it names. */
                 cursor?: string;
             };
             header?: never;
@@ -3073,7 +3073,7 @@ export interface operations {
                 suite?: string;
                 /** @description Page size (1–100). */
                 limit?: number;
-                /** @description Opaque cursor from `nextCursor` (400 when it is not one of this list). */
+                /** @description Opaque cursor from `nextCursor`. The list continues after the run it names, whatever the filters, so pass the same filters as the page it came from; with other filters start from the first page. Not a runs-list cursor: 400. */
                 cursor?: string;
             };
             header?: never;
@@ -3523,7 +3523,7 @@ export interface operations {
                 arm?: "treatment" | "control";
                 /** @description Page size (1–500); a page may hold fewer calls when they reach the page byte budget. */
                 limit?: number;
-                /** @description Opaque cursor from `nextCursor` (400 when it is not one of this run). */
+                /** @description Opaque cursor from `nextCursor`. The list continues after the call it names, whatever the filters, so pass the same filters as the page it came from; with other filters start from the first page. A cursor of another run: 400. */
                 cursor?: string;
             };
             header?: never;

@@ -244,7 +244,7 @@ export const ListEndpointsQuery = z.object({
     .string()
     .max(512)
     .optional()
-    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from a previous page’s `nextCursor`.', example: 'eyJ0IjoiMjAyNi0xMS0yN1QwOTowMDowMC4wMDBaIiwiaWQiOiJlbmRfMSJ9' }),
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from a previous page’s `nextCursor`: the list continues after the endpoint it names.', example: 'eyJ0IjoiMjAyNi0xMS0yN1QwOTowMDowMC4wMDBaIiwiaWQiOiJlbmRfMSJ9' }),
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ export const RunSchema = z
 export const RunListSchema = z
   .object({
     items: z.array(RunSchema).openapi({ description: 'Runs, newest first.' }),
-    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null at the end.', example: null }),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor`, with the same filters, for the next page; null at the end.', example: null }),
   })
   .openapi('RunList');
 
@@ -142,7 +142,16 @@ export const ListRunsQuery = z.object({
     })
     .openapi({ param: { name: 'suite', in: 'query' }, description: 'Only runs of this suite (`GET /v1/suites`); an unknown suite is 400.', example: 'atp-standard-v2' }),
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–100).', example: 20 }),
-  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor` (400 when it is not one of this list).' }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: 'cursor', in: 'query' },
+      description:
+        'Opaque cursor from `nextCursor`. The list continues after the run it names, whatever the filters, so pass the same ' +
+        'filters as the page it came from; with other filters start from the first page. Not a runs-list cursor: 400.',
+    }),
 });
 
 const MessageSchema = z
@@ -215,7 +224,7 @@ export const TranscriptItemSchema = z
 export const TranscriptPageSchema = z
   .object({
     items: z.array(TranscriptItemSchema).openapi({ description: 'Calls in persistence order.' }),
-    nextCursor: z.string().nullable().openapi({ description: 'Cursor for the next page (opaque, valid only for this run); null at the end. A page ends early when its calls reach the page byte budget (8 MB by default); a single larger call comes alone.', example: 'Xq3v0aZ8mK2pL7wR4tY1nA' }),
+    nextCursor: z.string().nullable().openapi({ description: 'Cursor for the next page (opaque, valid only for this run; pass it with the same filters); null at the end. A page ends early when its calls reach the page byte budget (8 MB by default); a single larger call comes alone.', example: 'Xq3v0aZ8mK2pL7wR4tY1nA' }),
   })
   .openapi('TranscriptPage');
 
@@ -229,5 +238,14 @@ export const TranscriptQuery = z.object({
   episodeId: z.string().max(100).optional().openapi({ param: { name: 'episodeId', in: 'query' }, description: 'Only this episode.' }),
   arm: z.enum(ARMS).optional().openapi({ param: { name: 'arm', in: 'query' }, description: 'Only treatment or only control episodes (v1 runs have treatment episodes only).', example: 'control' }),
   limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–500); a page may hold fewer calls when they reach the page byte budget.', example: 100 }),
-  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from `nextCursor` (400 when it is not one of this run).' }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: 'cursor', in: 'query' },
+      description:
+        'Opaque cursor from `nextCursor`. The list continues after the call it names, whatever the filters, so pass the same ' +
+        'filters as the page it came from; with other filters start from the first page. A cursor of another run: 400.',
+    }),
 });

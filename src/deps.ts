@@ -16,7 +16,7 @@ export interface SecretBox {
   decrypt(jwe: string, context: string): Promise<string>;
 }
 
-export type UrlCheck = (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+export type UrlCheck = (url: string) => Promise<{ ok: true } | { ok: false; reason: string; kind?: 'credentials' }>;
 
 /**
  * Everything the app and the worker depend on, passed explicitly (no module singletons).

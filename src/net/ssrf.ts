@@ -14,7 +14,8 @@ export type LookupFn = (hostname: string) => Promise<LookupAddress[]>;
 
 export const defaultLookup: LookupFn = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
-export type CheckResult = { ok: true } | { ok: false; reason: string };
+/** `kind: 'credentials'` marks the refusal of a `user:pass@` URL, whose advice depends on what the URL is for. */
+export type CheckResult = { ok: true } | { ok: false; reason: string; kind?: 'credentials' };
 
 // [first address, prefix length, reason]. Ordered so the more specific ranges come first.
 const V4_RANGES: Array<[string, number, string]> = [
@@ -156,7 +157,7 @@ export function checkUrlSyntax(url: URL, allowPrivate: boolean): CheckResult {
     return { ok: false, reason: `scheme ${url.protocol} is not allowed (http or https only)` };
   }
   if (url.username !== '' || url.password !== '') {
-    return { ok: false, reason: 'credentials in the URL are not allowed (use the API key or headers)' };
+    return { ok: false, reason: 'credentials in the URL are not allowed (use the API key or headers)', kind: 'credentials' };
   }
   if (allowPrivate) return { ok: true };
   const host = bareHostname(url);

@@ -8,6 +8,7 @@ import { nominalCalls, resolveSuite, runSeed } from '../testbeds/suites.js';
 import { timeSlicer, yieldToEventLoop } from '../lib/sleep.js';
 import { ParamError, type EpisodeSpec, type TestbedId } from '../testbeds/types.js';
 import { JOBS_CHANNEL } from '../domain/jobs.js';
+import { SIGNATURE_HEADER } from '../webhooks/deliver.js';
 import { consumeRunCreation, precheckCapacity, precheckCreationRate, refundRunCreation } from './run-rate-limit.js';
 
 export interface CreateRunInput {
@@ -21,6 +22,14 @@ export interface CreateRunInput {
 }
 
 export const DEFAULT_SEED = 0;
+
+/**
+ * A webhook has no API key or headers to move `user:pass@` into (the endpoint URL's advice): the receiver checks
+ * the delivery's signature instead (webhooks/deliver.ts).
+ */
+export const WEBHOOK_CREDENTIALS_REFUSED =
+  `credentials in a webhook URL are refused: deliveries are signed instead (the ${SIGNATURE_HEADER} header, an Ed25519 JWS ` +
+  'over the body; verify it with the keys at /.well-known/jwks.json)';
 
 /** Canonical JSON (sorted keys) so the same request always hashes the same for Idempotency-Key. */
 function canonical(value: unknown): string {
@@ -180,7 +189,7 @@ async function checkEndpoints(deps: Deps, tenantId: string, input: CreateRunInpu
   if (new Set(baselineIds).size !== baselineIds.length) errors.push({ field: 'baselines.endpointIds', message: 'duplicate endpoint ids' });
   if (input.webhookUrl) {
     const check = await deps.checkUrl(input.webhookUrl);
-    if (!check.ok) errors.push({ field: 'webhookUrl', message: check.reason });
+    if (!check.ok) errors.push({ field: 'webhookUrl', message: check.kind === 'credentials' ? WEBHOOK_CREDENTIALS_REFUSED : check.reason });
   }
   if (errors.length > 0) {
     // an unknown endpoint is reported as 404 (it may exist for another tenant: say nothing more)

@@ -15,7 +15,7 @@ import { cancelRun } from '../../src/domain/run-lifecycle.js';
 import { startWorker } from '../../src/runner/worker.js';
 import { WebhookDeliveryListSchema } from '../../src/routes/runs/webhooks.js';
 import { JwksSchema } from '../../src/routes/system/jwks.js';
-import { createRun } from '../../src/services/runs.js';
+import { createRun, WEBHOOK_CREDENTIALS_REFUSED } from '../../src/services/runs.js';
 import { defaultBackoffMs, processWebhookJob, signWebhookBody, type WebhookDeliveryOptions } from '../../src/webhooks/deliver.js';
 import { enqueueRunWebhook, type RunWebhookEvent } from '../../src/webhooks/enqueue.js';
 import { ACTIVE_KID, getSigningKey, publicJwks } from '../../src/webhooks/signing-keys.js';
@@ -415,6 +415,34 @@ describe('SSRF policy for webhook URLs', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('credentials in a webhookUrl are refused with webhook advice (deliveries are signed), not the endpoint URL\'s', async () => {
+    const { tenantId, token } = await tokenFor(ctx.deps, 'webhook-creds-lab');
+    const endpoint = await createEndpointRow(ctx.deps, tenantId, { baseUrl: 'https://models.example.com/v1' });
+    for (const webhookUrl of ['https://user:pw@ci.example.com/hook', 'https://token@ci.example.com/hook']) {
+      const res = await app.request('/v1/runs', {
+        method: 'POST',
+        headers: jsonHeaders(token),
+        body: JSON.stringify({ endpointId: endpoint.id, suite: 'atp-quick-v1', webhookUrl }),
+      });
+      expect(res.status, webhookUrl).toBe(400);
+      const problem = (await res.json()) as { detail: string; errors: { path: string; message: string }[] };
+      const error = problem.errors.find((e) => e.path === 'body.webhookUrl');
+      expect(error?.message, webhookUrl).toBe(WEBHOOK_CREDENTIALS_REFUSED);
+      expect(error?.message).toMatch(/^credentials in a webhook URL are refused: deliveries are signed instead \(the ATP-Signature header/);
+      expect(error?.message).toContain('/.well-known/jwks.json');
+      // a webhook has neither an API key nor headers
+      expect(JSON.stringify(problem)).not.toMatch(/API key or headers/);
+      expect(JSON.stringify(problem)).not.toContain('pw@');
+    }
+    // the endpoint's baseUrl keeps its own advice
+    const base = await app.request('/v1/endpoints', {
+      method: 'POST',
+      headers: jsonHeaders(token),
+      body: JSON.stringify({ name: 'creds', baseUrl: 'https://user:pw@models.example.com/v1', model: 'm' }),
+    });
+    expect(JSON.stringify(await base.json())).toContain('credentials in the URL are not allowed (use the API key or headers)');
   });
 
   it('delivery goes through the guarded fetch: a private target is refused at send time and fails at once', async () => {

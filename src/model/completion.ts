@@ -6,10 +6,11 @@
 // - a declined answer may come as `refusal` beside null content (OpenAI): kept, so it reads as refused;
 // - a choice cut by the token budget may come without a `message` at all (Gemini): that is a truncated answer,
 //   not a broken response, so it is not retried.
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../lib/json-depth.js';
 import type { ModelResponse, ToolCall } from '../testbeds/types.js';
 import type { ErrorSummary } from './error-body.js';
 import { errorObjectOf } from './ok-body-error.js';
-import type { Usage } from './types.js';
+import type { CallErrorKind, Usage } from './types.js';
 
 /**
  * OpenAI's `message.refusal` is kept, to its first 2,000 characters: it only says that the model declined (the reader
@@ -20,8 +21,11 @@ const keptRefusal = (s: unknown): string | null => (typeof s === 'string' && s.t
 
 export type ParsedCompletion =
   | { ok: true; response: ModelResponse; usage: Usage; model: string | null }
-  /** `error`: the body was an error object, not a completion (the client classifies it by the status it names) */
-  | { ok: false; message: string; error?: ErrorSummary };
+  /**
+   * `error`: the body was an error object, not a completion (the client classifies it by the status it names);
+   * `kind`: how the failure is classed when it is not `transient` (the default: servers under load send broken bodies)
+   */
+  | { ok: false; message: string; error?: ErrorSummary; kind?: Extract<CallErrorKind, 'permanent' | 'content-filtered'> };
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
@@ -108,8 +112,22 @@ function choiceError(choice: any): string | null {
   return `the provider reported an error generating this answer${why ? `: ${why}` : ''}`;
 }
 
+/**
+ * A body (or a stream's event) nested deeper than MAX_JSON_DEPTH is refused before JSON.parse: parsing 4 MB of
+ * `[[[…]]]` holds the event loop (shared with the API) for over a second per attempt, and a parsed value thousands
+ * deep makes JSON.stringify throw. Permanent, like a body over the size cap: no server under load sends such a body
+ * by accident (a completion nests about 6 deep), so it is the endpoint's doing, and retrying it would only fetch it
+ * again; the run fails fast naming it instead of charging the model or retrying.
+ */
+const tooDeep = (what: string): ParsedCompletion => ({
+  ok: false,
+  kind: 'permanent',
+  message: `${what} nests JSON more than ${MAX_JSON_DEPTH} levels deep; refused unparsed`,
+});
+
 /** Parses a non-streamed 200 body. */
 export function parseCompletionJson(text: string): ParsedCompletion {
+  if (nestsDeeperThan(text)) return tooDeep('the response');
   let j: any;
   try {
     j = JSON.parse(text);
@@ -170,6 +188,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
     if (!line.startsWith('data:')) continue;
     const data = line.slice(5).trim();
     if (data === '' || data === '[DONE]') continue;
+    if (nestsDeeperThan(data)) return tooDeep('an event of the response stream');
     let j: any;
     try {
       j = JSON.parse(data);

@@ -3,6 +3,7 @@
 // Mistral/vLLM (old) `{object:"error",message}`, FastAPI `{detail:[{loc,msg}]}`, DashScope `{code,message}`,
 // Ollama/LM Studio `{error:"..."}`; an HTML page is told by its title; anything else is shown as an excerpt of the
 // raw text (redacted, and capped again, by the caller).
+import { nestsDeeperThan } from '../lib/json-depth.js';
 import { HTML_SCAN_CHARS, htmlText, htmlTitle, looksLikeHtml } from './html-page.js';
 
 export interface ErrorSummary {
@@ -108,11 +109,14 @@ function htmlSummary(raw: string, redact: (s: string) => string): string {
  */
 export function summariseErrorBody(raw: string | null, redact: (s: string) => string = (s) => s): ErrorSummary | null {
   if (raw === null || raw.trim() === '') return null;
-  try {
-    const s = summariseErrorValue(JSON.parse(raw));
-    if (s) return s;
-  } catch {
-    /* not JSON */
+  // JSON nested deeper than any error body is not parsed (lib/json-depth.ts): it is shown as an excerpt of its text
+  if (!nestsDeeperThan(raw)) {
+    try {
+      const s = summariseErrorValue(JSON.parse(raw));
+      if (s) return s;
+    } catch {
+      /* not JSON */
+    }
   }
   if (looksLikeHtml(raw)) return { text: htmlSummary(raw, redact), codes: [], status: null };
   const text = raw.trim();

@@ -1,5 +1,6 @@
 // ModelClient over the `openai` SDK (spec §7). The SDK builds requests; the retry policy is ours, because the SDK's
 // own one waits for any Retry-After without a cap and ignores the AbortSignal while waiting (STACK_NOTES).
+import { nestsDeeperThan } from '../lib/json-depth.js';
 import { abortableSleep } from '../lib/sleep.js';
 import { createHash } from 'node:crypto';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
@@ -211,11 +212,12 @@ function failureForStatus(
 
 /**
  * 200 answers: an error object in the body is classified by the status it stands for (none named: transient, as a
- * busy server's "overloaded" is); a broken or choice-less body is transient (servers under load send them).
+ * busy server's "overloaded" is); a broken or choice-less body is transient (servers under load send them) unless
+ * the parser classed it (a body nested too deep: permanent).
  */
 function fromParsed(p: ParsedCompletion, headers: Headers, hadTools: boolean): Success | Failure {
   if (p.ok) return p;
-  if (!p.error) return fail('transient', 200, p.message);
+  if (!p.error) return fail(p.kind ?? 'transient', 200, p.message);
   const status = statusOfErrorObject(p.error);
   const text = okBodyErrorMessage(p.error, status);
   const f = status === null ? fail('transient', 200, text) : failureForStatus(status, p.error, text, headers, hadTools, 200);
@@ -252,7 +254,9 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
     hook(text);
     const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
     const { status, statusText, headers } = res;
-    return new Response(nullBody ? null : text, { status, statusText, headers });
+    // the SDK parses the body again for its own message: one nested too deep to parse is kept from it (the
+    // failure's text comes from `text`, through summariseErrorBody, which shows such a body as an excerpt)
+    return new Response(nullBody ? null : nestsDeeperThan(text) ? '' : text, { status, statusText, headers });
   };
 
   // One SDK client per endpoint; the key is the endpoint id, the hash notices edited config without keeping the

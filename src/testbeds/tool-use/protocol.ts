@@ -5,6 +5,7 @@
 //
 // Messages: system, then for each remembered past round: user (task) · the round's assistant/tool turns ·
 // user (feedback); then the current task and the current round's assistant/tool turns so far.
+import { nestsDeeperThan } from '../../lib/json-depth.js';
 import { formatCredits } from '../money.js';
 import { readAnswer } from '../reader.js';
 import { callKey, indexCalls, parseOrError, type CallIndex } from '../history.js';
@@ -92,7 +93,9 @@ export function runToolCall(call: ToolCall): string {
   }
   let expression: unknown;
   try {
-    expression = (JSON.parse(call.function.arguments || '{}') as { expression?: unknown }).expression;
+    // arguments nested deeper than any honest call are not parsed: 4 MB of `[[[…]]]` would hold the event loop
+    const args = call.function.arguments || '{}';
+    expression = nestsDeeperThan(args) ? undefined : (JSON.parse(args) as { expression?: unknown }).expression;
   } catch {
     expression = undefined;
   }

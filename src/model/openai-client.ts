@@ -325,6 +325,21 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
     return fail('permanent', null, clean(`request failed: ${(err as Error)?.message ?? String(err)}`));
   };
 
+  /** A 2xx answer's body, read: the completion (secrets masked, capped), or why it is not one. */
+  const readBody = (t: EndpointTarget, res: Response, text: string, streaming: boolean, hadTools: boolean): Success | Failure => {
+    const eventStream = /text\/event-stream/i.test(res.headers.get('content-type') ?? '') || /^\s*data:/.test(text);
+    if (eventStream && !streaming) return fail('permanent', res.status, SSE_NOT_ASKED);
+    // a web page answered with 200: a proxy's passing error page (retried, like any broken body) or a sign-in page
+    // or web UI at baseUrl (the probe's fix says so). Told by its title, never its markup.
+    if (/^\s*</.test(text) && looksLikeHtml(text)) {
+      const page = summariseErrorBody(text, (x) => redactEndpointText(x, t))?.text ?? 'an HTML page instead of an API answer';
+      return fail('transient', res.status, sanitizeMessage(`HTTP ${res.status}: ${page}`, t), undefined, { kind: 'web-page' });
+    }
+    // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
+    const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text), res.headers, hadTools);
+    return parsed.ok ? capResponse({ ...parsed, response: redactAnswer(parsed.response, t) }, maxAnswerBytes) : parsed;
+  };
+
   const attempt = async (
     t: EndpointTarget,
     body: Record<string, unknown>,
@@ -378,17 +393,17 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
       }
       // an injected fetch does not enforce the cap while reading: the same answer, after the fact
       if (opts.fetch && Buffer.byteLength(text) > maxResponseBytes) return tooLarge();
-      const eventStream = /text\/event-stream/i.test(res.headers.get('content-type') ?? '') || /^\s*data:/.test(text);
-      if (eventStream && !streaming) return fail('permanent', res.status, SSE_NOT_ASKED);
-      // a web page answered with 200: a proxy's passing error page (retried, like any broken body) or a sign-in page
-      // or web UI at baseUrl (the probe's fix says so). Told by its title, never its markup.
-      if (/^\s*</.test(text) && looksLikeHtml(text)) {
-        const page = summariseErrorBody(text, (x) => redactEndpointText(x, t))?.text ?? 'an HTML page instead of an API answer';
-        return fail('transient', res.status, sanitizeMessage(`HTTP ${res.status}: ${page}`, t), undefined, { kind: 'web-page' });
+      try {
+        return readBody(t, res, text, streaming, hadTools);
+      } catch (err) {
+        // No answer may throw out of complete() (a caller would take it for the service's own failure: the probe
+        // answered 500, a run failed as an internal error and its episodes were run again). A shape that the reading
+        // above did not foresee fails this call instead, named as the endpoint's unreadable answer; permanent, as the
+        // same endpoint would answer the same way again. The error's name and first line only, never its stack.
+        const e = err instanceof Error ? err : new Error(String(err));
+        const why = `${e.name}: ${e.message.split('\n')[0]}`.slice(0, 200);
+        return fail('permanent', res.status, sanitizeMessage(`the endpoint's answer (HTTP ${res.status}) could not be read: ${why}`, t));
       }
-      // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
-      const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text), res.headers, hadTools);
-      return parsed.ok ? capResponse({ ...parsed, response: redactAnswer(parsed.response, t) }, maxAnswerBytes) : parsed;
     } finally {
       clearTimeout(timer);
       (releaseMemory as (() => void) | null)?.();

@@ -132,6 +132,26 @@ describe('JSON nested deeper than any completion', () => {
   });
 });
 
+describe('an answer the parser cannot read never throws out of complete()', () => {
+  it.each([
+    ['an error object 200,000 deep', DEEP_ERROR],
+    ['tool arguments 200,000 deep', DEEP_TOOL_ARGS],
+  ])('%s: a failed call (permanent, one attempt), not a RangeError', async (_name, body) => {
+    server.setRespond(() => raw(body));
+    const r = failure(await client.complete(target(), { ...REQUEST, tools: [CALC] }));
+    expect(r).toMatchObject({ kind: 'permanent', status: 200, attempts: 1 });
+    expect(r.message).toMatch(/nests JSON more than 64 levels deep; refused unparsed/);
+  });
+
+  it('an event the parser did not expect (`data: null`): permanent, the answer named unreadable, no stack', async () => {
+    server.setRespond(() => raw('data: {"model":"m","choices":[{"index":0,"delta":{"content":"A"}}]}\n\ndata: null\n\ndata: [DONE]\n\n', 'text/event-stream'));
+    const r = failure(await client.complete(target({ params: { stream: true } }), REQUEST));
+    expect(r).toMatchObject({ kind: 'permanent', status: 200, attempts: 1 });
+    expect(r.message).toMatch(/^the endpoint's answer \(HTTP 200\) could not be read: TypeError/);
+    expect(r.message).not.toMatch(/\n|\bat .*\.(?:ts|js):\d+/);
+  });
+});
+
 describe('the probe route against such answers', () => {
   let ctx: TestContext;
   let app: App;

@@ -14,7 +14,7 @@ import { botChallengeOf, looksLikeHtml } from './html-page.js';
 import { okBodyErrorMessage, statusOfErrorObject } from './ok-body-error.js';
 import { buildRequestBody } from './request-body.js';
 import type { LookupFn } from '../net/ssrf.js';
-import { redactAnswer, redactEndpointText, type EndpointSecrets } from './redact.js';
+import { redactAnswer, redactAnswerText, redactEndpointText, type EndpointSecrets } from './redact.js';
 import type { CallErrorKind, CallOptions, CallResult, EndpointTarget, FailureShape, ModelClient, Usage } from './types.js';
 
 export interface OpenAIModelClientOptions {
@@ -337,7 +337,11 @@ export function createOpenAIModelClient(opts: OpenAIModelClientOptions): OpenAIM
     }
     // a streaming request may still be answered with one JSON body (servers that ignore `stream`)
     const parsed = fromParsed(eventStream ? parseCompletionStream(text) : parseCompletionJson(text), res.headers, hadTools);
-    return parsed.ok ? capResponse({ ...parsed, response: redactAnswer(parsed.response, t) }, maxAnswerBytes) : parsed;
+    if (!parsed.ok) return parsed;
+    // the served model's name is the endpoint's text too (a proxy may echo the request into it): masked here, so
+    // stored calls, the probe and reports only ever see the masked one
+    const model = parsed.model === null ? null : redactAnswerText(parsed.model, t);
+    return capResponse({ ...parsed, model, response: redactAnswer(parsed.response, t) }, maxAnswerBytes);
   };
 
   const attempt = async (

@@ -88,9 +88,19 @@ function echoedSecretValues(t: EndpointSecrets | null): string[] {
 }
 
 /**
- * An answer without the endpoint's own secret values (as written or JSON-escaped, and the first half of a long API
- * key). Only those exact values: the broader patterns of redactEndpointText (anything after `Bearer`, `sk-…`) would
- * rewrite what a model legitimately wrote. Unchanged (the same object) when nothing was echoed.
+ * Text taken from an answer (the model's words, or a name the server reported) without the endpoint's own secret
+ * values (in every form echoForms knows, and either half of a long API key). Only those exact values: the broader
+ * patterns of redactEndpointText (anything after `Bearer`, `sk-…`) would rewrite what a model legitimately wrote.
+ */
+export function redactAnswerText(text: string, t: EndpointSecrets | null): string {
+  return maskValues(text, echoedSecretValues(t));
+}
+
+/**
+ * An answer without the endpoint's own secret values (redactAnswerText) in any string it took from the endpoint:
+ * content, reasoning, refusal, finish reason, and each tool call's id, name and arguments (a proxy that echoes the
+ * request's headers may put them in any of these; a tool call's `type` is always our own `function`). Unchanged
+ * (the same object) when nothing was echoed.
  */
 export function redactAnswer(response: ModelResponse, t: EndpointSecrets | null): ModelResponse {
   const values = echoedSecretValues(t);
@@ -99,19 +109,22 @@ export function redactAnswer(response: ModelResponse, t: EndpointSecrets | null)
   const mask = (text: string) => maskValues(text, values);
   const content = response.content === null ? null : mask(response.content);
   const reasoning = response.reasoning === null ? null : mask(response.reasoning);
+  const finishReason = response.finishReason === null ? null : mask(response.finishReason);
   const toolCalls = response.toolCalls.map((c) => {
+    const id = mask(c.id);
     const args = mask(c.function.arguments);
     const name = mask(c.function.name);
-    return args === c.function.arguments && name === c.function.name ? c : { ...c, function: { name, arguments: args } };
+    return id === c.id && args === c.function.arguments && name === c.function.name ? c : { ...c, id, function: { name, arguments: args } };
   });
   const refusal = response.refusal ? mask(response.refusal) : response.refusal;
   if (
     content === response.content &&
     reasoning === response.reasoning &&
+    finishReason === response.finishReason &&
     refusal === response.refusal &&
     toolCalls.every((c, i) => c === response.toolCalls[i])
   ) {
     return response;
   }
-  return { ...response, content, reasoning, toolCalls, ...(refusal ? { refusal } : {}) };
+  return { ...response, content, reasoning, finishReason, toolCalls, ...(refusal ? { refusal } : {}) };
 }

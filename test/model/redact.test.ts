@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskValues, redactEndpointText, REDACTED } from '../../src/model/redact.js';
+import { maskValues, redactAnswer, redactEndpointText, REDACTED } from '../../src/model/redact.js';
 
 const KEY = 'Qk9/x+y=Zsecret/ABCDEFGH1234';
 const HEADER = 'Org-Secret-Value-42';
@@ -28,5 +28,28 @@ describe('secrets echoed back in another form', () => {
   it('masks a header value echoed in another letter case, and leaves other text alone', () => {
     const text = maskValues(`x-org: ${HEADER.toLowerCase()}; X-ORG: ${HEADER.toUpperCase()}; the rest stays`, [HEADER]);
     expect(text).toBe(`x-org: ${REDACTED}; X-ORG: ${REDACTED}; the rest stays`);
+  });
+});
+
+describe('an answer that echoes the secrets', () => {
+  const t = { apiKey: KEY, headers: { 'X-Org': HEADER } };
+  it('is masked in every string taken from it: tool call ids, names and arguments, the finish reason, content, reasoning', () => {
+    const r = redactAnswer(
+      {
+        content: `key ${KEY}`,
+        reasoning: `org ${HEADER}`,
+        toolCalls: [{ id: `call_${KEY}`, type: 'function', function: { name: `calc ${HEADER}`, arguments: `{"k": "${KEY}"}` } }],
+        finishReason: `stop ${HEADER.toLowerCase()}`,
+      },
+      t,
+    );
+    expect(JSON.stringify(r)).not.toMatch(/Zsecret|Org-Secret/i);
+    expect(r.toolCalls[0].id).toBe(`call_${REDACTED}`);
+    expect(r.finishReason).toBe(`stop ${REDACTED}`);
+  });
+
+  it('is the same object when nothing was echoed', () => {
+    const answer = { content: 'ok', reasoning: null, toolCalls: [{ id: 'call_1', type: 'function' as const, function: { name: 'calculator', arguments: '{}' } }], finishReason: 'stop' };
+    expect(redactAnswer(answer, t)).toBe(answer);
   });
 });

@@ -173,7 +173,12 @@ export function parseCompletionJson(text: string): ParsedCompletion {
   };
 }
 
-/** Parses a whole `text/event-stream` answer (`data: {chunk}` lines, ended by `data: [DONE]` or the body's end). */
+/**
+ * Parses a whole `text/event-stream` answer (`data: {chunk}` lines, ended by `data: [DONE]` or the body's end). A
+ * stream that ends with neither `[DONE]` nor a finish_reason in any chunk was cut before the answer was finished (a
+ * gateway that drops the upstream and closes its response cleanly): a failed call, retried like a dropped
+ * connection, never a whole answer charged to the model. Servers that leave out `[DONE]` still send finish_reason.
+ */
 export function parseCompletionStream(text: string): ParsedCompletion {
   let content = '';
   let sawContent = false;
@@ -183,10 +188,12 @@ export function parseCompletionStream(text: string): ParsedCompletion {
   let model: string | null = null;
   let usage: Usage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0 };
   let chunks = 0;
+  let done = false;
   const tools = new Map<number, { id: string; name: string; arguments: string }>();
   for (const line of text.split(/\r?\n/)) {
     if (!line.startsWith('data:')) continue;
     const data = line.slice(5).trim();
+    if (data === '[DONE]') done = true;
     if (data === '' || data === '[DONE]') continue;
     if (nestsDeeperThan(data)) return tooDeep('an event of the response stream');
     let j: any;
@@ -202,7 +209,8 @@ export function parseCompletionStream(text: string): ParsedCompletion {
     if (j.usage) usage = usageOf(j.usage);
     const choice = Array.isArray(j.choices) ? j.choices[0] : undefined;
     if (!choice) continue;
-    if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
+    // a blank one (some servers send "" until the end) finishes nothing
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason) finishReason = choice.finish_reason;
     const failed = choiceError(choice);
     if (failed !== null) return { ok: false, message: failed };
     const delta = choice.delta ?? choice.message ?? {};
@@ -228,6 +236,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
     }
   }
   if (chunks === 0) return { ok: false, message: 'the response stream held no completion chunks' };
+  if (!done && finishReason === null) return { ok: false, message: 'the stream ended before the answer was finished' };
   const toolCalls = normaliseToolCalls(
     [...tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } })),
   );

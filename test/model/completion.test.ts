@@ -57,3 +57,20 @@ describe('an error object in a 200 body', () => {
     expect(native).toEqual({ ok: false, message: 'response has no choices' });
   });
 });
+
+describe('a stream that ends early', () => {
+  const chunk = (delta: unknown, finish: string | null = null) => `data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const cut = chunk({ role: 'assistant', content: '' }) + chunk({ content: '{"choice' });
+
+  it('without [DONE] and without a finish_reason (blank ones included) is a failed call, not an answer', () => {
+    expect(parseCompletionStream(cut)).toEqual({ ok: false, message: 'the stream ended before the answer was finished' });
+    expect(parseCompletionStream(cut + chunk({ content: '": "A"}' }, ''))).toMatchObject({ ok: false });
+  });
+
+  it('is read as before when it says either: a finish_reason without [DONE], or [DONE] without a finish_reason', () => {
+    const finished = parseCompletionStream(cut + chunk({ content: '": "A"}' }, 'stop'));
+    expect(finished).toMatchObject({ ok: true, response: { content: '{"choice": "A"}', finishReason: 'stop' } });
+    const done = parseCompletionStream(`${cut + chunk({ content: '": "A"}' })}data: [DONE]\n\n`);
+    expect(done).toMatchObject({ ok: true, response: { content: '{"choice": "A"}', finishReason: null } });
+  });
+});

@@ -1,6 +1,6 @@
 // Failures whose shape used to be misread: a bot-protection challenge taken for a bad key, errors answered with 200
 // taken for unreadable answers, a gateway's huge error page labelled 200, an empty account without advice, LM
-// Studio's refusals given the wrong fix. Each against a real local server, through the client and the probe.
+// Studio's refusals given the wrong fix, a stream cut cleanly taken for a whole answer. Each against a real local server, through the client and the probe.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
 import { createOpenAIModelClient } from '../../src/model/openai-client.js';
@@ -188,5 +188,36 @@ describe('LM Studio', () => {
     expect(probe.fix).toMatch(/check `model`.*GET \/models/);
     expect(probe.fix).not.toMatch(/baseUrl/);
     success(await client.complete({ ...t, model: 'qwen2.5-7b-instruct' }, CHOICE));
+  });
+});
+
+describe('a stream cut cleanly by a gateway', () => {
+  const sse = (chunks: unknown[], end = '') => ({
+    status: 200,
+    text: chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + end,
+    headers: { 'content-type': 'text/event-stream' },
+  });
+  const chunk = (delta: unknown, finish: string | null = null) => ({ id: 'c', object: 'chat.completion.chunk', model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+  const CUT = [chunk({ role: 'assistant', content: '' }), chunk({ content: '{"choice' })];
+  const WHOLE = [...CUT, chunk({ content: '": "ok"}' }), chunk({}, 'stop')];
+  const streaming = async (start: Promise<Imitation>) => ({ ...(await endpointAt(start)), params: { stream: true } });
+
+  it('a role chunk and a first piece of content, then the end (no [DONE], no finish_reason): transient, retried, never an answer', async () => {
+    const t = await streaming(startImitation(() => sse(CUT)));
+    const r = secretFree(failure(await client.complete(t, CHOICE)));
+    expect(r).toMatchObject({ kind: 'transient', status: 200, attempts: 3 });
+    expect(r.message).toBe('gave up after 3 attempts: the stream ended before the answer was finished');
+  });
+
+  it('cut once, whole the next time: the whole answer, on the second attempt', async () => {
+    const t = await streaming(startImitation((req) => (req.callIndex === 0 ? sse(CUT) : sse(WHOLE, 'data: [DONE]\n\n'))));
+    const r = success(await client.complete(t, CHOICE));
+    expect(r).toMatchObject({ attempts: 2, response: { content: '{"choice": "ok"}', finishReason: 'stop' } });
+  });
+
+  it('a server that leaves out [DONE] but sends finish_reason is read as before', async () => {
+    const t = await streaming(startImitation(() => sse(WHOLE)));
+    const r = success(await client.complete(t, CHOICE));
+    expect(r).toMatchObject({ attempts: 1, response: { content: '{"choice": "ok"}', finishReason: 'stop' } });
   });
 });

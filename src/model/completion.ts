@@ -5,7 +5,11 @@
 // - reasoning arrives as `reasoning_content` (vLLM, SGLang, DeepSeek, DashScope) or `reasoning` (Ollama, OpenRouter);
 // - a declined answer may come as `refusal` beside null content (OpenAI): kept, so it reads as refused;
 // - a choice cut by the token budget may come without a `message` at all (Gemini): that is a truncated answer,
-//   not a broken response, so it is not retried.
+//   not a broken response, so it is not retried;
+// - a choice the provider's content filter withheld (finish_reason `content_filter`, or Gemini's SAFETY & co.) may
+//   come without a `message` (Gemini) or with null content (Azure): that is the filter's refusal of this one
+//   prompt, classed `content-filtered` as a 400 from the filter is, neither a broken response nor an empty answer.
+import { isContentFilterFinish } from '../lib/finish-reasons.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../lib/json-depth.js';
 import type { ModelResponse, ToolCall } from '../testbeds/types.js';
 import type { ErrorSummary } from './error-body.js';
@@ -125,6 +129,29 @@ const tooDeep = (what: string): ParsedCompletion => ({
   message: `${what} nests JSON more than ${MAX_JSON_DEPTH} levels deep; refused unparsed`,
 });
 
+/**
+ * A 200 answer the provider's content filter withheld, as a failed call of kind `content-filtered` (not retried: the
+ * same prompt trips the same filter; the decision becomes `error` and the run goes on, as with a filter's 400),
+ * naming the categories Azure marks as filtered in `content_filter_results`.
+ *
+ * Only when nothing of the answer came through (no visible text, no tool call, no refusal). A filter that cut an
+ * answer part-way leaves what came before it, and that is kept as the model's answer with its finish reason, like
+ * an answer cut by `length`: the model's own words, and dropping them would drop exactly the answers a filter
+ * objects to from the rates.
+ */
+function filtered(finishReason: string, choice: any): ParsedCompletion {
+  const results = choice?.content_filter_results;
+  const categories =
+    results && typeof results === 'object' && !Array.isArray(results)
+      ? Object.entries(results)
+          .filter(([, v]) => (v as { filtered?: unknown } | null)?.filtered === true)
+          .map(([k]) => k.slice(0, 40))
+          .slice(0, 6)
+      : [];
+  const which = categories.length ? `: ${categories.join(', ')}` : '';
+  return { ok: false, kind: 'content-filtered', message: `the provider's content filter withheld the answer (finish_reason ${finishReason}${which})` };
+}
+
 /** Parses a non-streamed 200 body. */
 export function parseCompletionJson(text: string): ParsedCompletion {
   if (nestsDeeperThan(text)) return tooDeep('the response');
@@ -154,17 +181,20 @@ export function parseCompletionJson(text: string): ParsedCompletion {
         model: typeof j.model === 'string' ? j.model : null,
       };
     }
+    if (choice && isContentFilterFinish(finishReason)) return filtered(finishReason!, choice);
     const why = inlineError(j);
     return { ok: false, message: `response has no choices${why ? `: ${why}` : ''}` };
   }
   const { text: content, thinking } = splitContent(msg.content);
   const refusal = keptRefusal(msg.refusal);
+  const toolCalls = normaliseToolCalls(msg.tool_calls);
+  if (isContentFilterFinish(finishReason) && !content?.trim() && toolCalls.length === 0 && refusal === null) return filtered(finishReason!, choice);
   return {
     ok: true,
     response: {
       content,
       reasoning: reasoningOf(msg, thinking),
-      toolCalls: normaliseToolCalls(msg.tool_calls),
+      toolCalls,
       finishReason,
       ...(refusal !== null ? { refusal } : {}),
     },
@@ -185,6 +215,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
   let reasoning = '';
   let refusal = '';
   let finishReason: string | null = null;
+  let finishedBy: unknown = null;
   let model: string | null = null;
   let usage: Usage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0 };
   let chunks = 0;
@@ -210,7 +241,10 @@ export function parseCompletionStream(text: string): ParsedCompletion {
     const choice = Array.isArray(j.choices) ? j.choices[0] : undefined;
     if (!choice) continue;
     // a blank one (some servers send "" until the end) finishes nothing
-    if (typeof choice.finish_reason === 'string' && choice.finish_reason) finishReason = choice.finish_reason;
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason) {
+      finishReason = choice.finish_reason;
+      finishedBy = choice;
+    }
     const failed = choiceError(choice);
     if (failed !== null) return { ok: false, message: failed };
     const delta = choice.delta ?? choice.message ?? {};
@@ -241,6 +275,9 @@ export function parseCompletionStream(text: string): ParsedCompletion {
     [...tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } })),
   );
   const kept = keptRefusal(refusal);
+  if (isContentFilterFinish(finishReason) && !(sawContent && content.trim()) && toolCalls.length === 0 && kept === null) {
+    return filtered(finishReason!, finishedBy);
+  }
   return {
     ok: true,
     response: {

@@ -213,7 +213,7 @@ function failureForStatus(
 /**
  * 200 answers: an error object in the body is classified by the status it stands for (none named: transient, as a
  * busy server's "overloaded" is); a broken or choice-less body is transient (servers under load send them) unless
- * the parser classed it (a body nested too deep: permanent).
+ * the parser classed it (a body nested too deep: permanent; an answer the content filter withheld: content-filtered).
  */
 function fromParsed(p: ParsedCompletion, headers: Headers, hadTools: boolean): Success | Failure {
   if (p.ok) return p;

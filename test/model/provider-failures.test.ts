@@ -1,6 +1,7 @@
 // Failures whose shape used to be misread: a bot-protection challenge taken for a bad key, errors answered with 200
 // taken for unreadable answers, a gateway's huge error page labelled 200, an empty account without advice, LM
-// Studio's refusals given the wrong fix, a stream cut cleanly taken for a whole answer. Each against a real local server, through the client and the probe.
+// Studio's refusals given the wrong fix, a stream cut cleanly taken for a whole answer, a content filter's 200 taken
+// for a broken body or an empty answer. Each against a real local server, through the client and the probe.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
 import { createOpenAIModelClient } from '../../src/model/openai-client.js';
@@ -10,7 +11,7 @@ import type { ModelRequest } from '../../src/testbeds/types.js';
 import { failure, success } from '../support/call-results.js';
 import { PROVIDER_KEY } from '../support/providers/catalogue.js';
 import { startBotChallenge, startErrorsAs200, startHugeErrorPage, startOutOfCredits, startSignInPage } from '../support/providers/gateways.js';
-import { startImitation, type Imitation } from '../support/providers/imitation.js';
+import { json, startImitation, type Imitation } from '../support/providers/imitation.js';
 import { startLmStudio } from '../support/providers/self-hosted.js';
 
 const HEADER_SECRET = 'org-secret-header-value-42';
@@ -219,5 +220,50 @@ describe('a stream cut cleanly by a gateway', () => {
     const t = await streaming(startImitation(() => sse(WHOLE)));
     const r = success(await client.complete(t, CHOICE));
     expect(r).toMatchObject({ attempts: 1, response: { content: '{"choice": "ok"}', finishReason: 'stop' } });
+  });
+});
+
+describe("a content filter's verdict inside a 200 answer", () => {
+  const choiceOnly = (choice: Record<string, unknown>) => json(200, { id: 'x', object: 'chat.completion', model: 'm', choices: [{ index: 0, ...choice }], usage: {} });
+
+  it.each(['content_filter', 'SAFETY', 'PROHIBITED_CONTENT'])(
+    'a choice without a message, finish_reason %s (Gemini): content-filtered, tried once, no baseUrl advice',
+    async (finish) => {
+      const t = await endpointAt(startImitation(() => choiceOnly({ finish_reason: finish })));
+      const r = secretFree(failure(await client.complete(t, CHOICE)));
+      expect(r).toMatchObject({ kind: 'content-filtered', status: 200, attempts: 1 });
+      expect(r.message).toBe(`the provider's content filter withheld the answer (finish_reason ${finish})`);
+      const probe = await probeFailure(t);
+      expect(probe.detail).toBe(`the endpoint answered HTTP 200: ${r.message}`);
+      expect(probe.fix ?? '').not.toMatch(/baseUrl/);
+    },
+  );
+
+  it("Azure's null content with finish_reason content_filter: content-filtered (not an empty answer), naming the categories", async () => {
+    const t = await endpointAt(
+      startImitation(() =>
+        choiceOnly({
+          message: { role: 'assistant', content: null },
+          finish_reason: 'content_filter',
+          content_filter_results: { hate: { filtered: false, severity: 'safe' }, violence: { filtered: true, severity: 'medium' } },
+        }),
+      ),
+    );
+    const r = failure(await client.complete(t, CHOICE));
+    expect(r).toMatchObject({ kind: 'content-filtered', status: 200, attempts: 1 });
+    expect(r.message).toBe("the provider's content filter withheld the answer (finish_reason content_filter: violence)");
+  });
+
+  it('streamed, with nothing before the filter stopped it: content-filtered', async () => {
+    const chunk = (delta: unknown, finish: string | null = null) => ({ model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const t = await endpointAt(startImitation(() => ({ sse: [chunk({ role: 'assistant', content: '' }), chunk({}, 'content_filter')] })));
+    const r = failure(await client.complete({ ...t, params: { stream: true } }, CHOICE));
+    expect(r).toMatchObject({ kind: 'content-filtered', status: 200, attempts: 1 });
+  });
+
+  it('a filter that cut the answer part-way leaves what came before it: an answer, its finish reason kept', async () => {
+    const t = await endpointAt(startImitation(() => choiceOnly({ message: { role: 'assistant', content: '{"choice": "ok"}\n\nBecause the' }, finish_reason: 'content_filter' })));
+    const r = success(await client.complete(t, CHOICE));
+    expect(r).toMatchObject({ attempts: 1, response: { content: '{"choice": "ok"}\n\nBecause the', finishReason: 'content_filter' } });
   });
 });

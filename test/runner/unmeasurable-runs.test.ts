@@ -170,6 +170,31 @@ describe('during and after the run', () => {
     expect(report.body.subject.calls.failed).toBeGreaterThan(0);
   }, 120_000);
 
+  it("a content filter withholding some answers inside a 200 (Azure's null content, finish_reason content_filter) costs those decisions, not the run", async () => {
+    let n = 0;
+    const i = track(
+      await startImitation((r) => {
+        const probe = JSON.stringify(r.body?.messages ?? '').includes('connectivity check');
+        if (!probe && ++n % 7 === 0) {
+          return json(200, completion('filtered-model', { role: 'assistant', content: null }, 'content_filter', usage(r.body, 0)));
+        }
+        return json(200, completion('filtered-model', openAIMessage(simulatedAnswer(r.body)), 'stop', usage(r.body, 4)));
+      }),
+    );
+    const id = await h.register({ baseUrl: `${i.origin}/v1`, model: 'filtered-model' });
+    const run = await h.run(id, {});
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    const report = await h.get(`/v1/runs/${run.id}/report`);
+    // each withheld answer is a failed call tried once (an `error` decision), never an empty answer read as unparsed
+    expect(report.body.subject.decisions.error).toBeGreaterThan(0);
+    expect(report.body.subject.calls.failed).toBeGreaterThan(0);
+    expect(report.body.subject.calls.retried).toBe(0);
+    const page = await h.get(`/v1/runs/${run.id}/transcripts?limit=500`);
+    const errors = page.body.items.map((c: { error: string | null }) => c.error).filter(Boolean);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) expect(e).toBe("the provider's content filter withheld the answer (finish_reason content_filter)");
+  }, 120_000);
+
   /** A run of an endpoint that passes the connectivity check, then answers every prompt with `content`. */
   async function runAnsweringOnly(model: string, content: string, opts: { inRefusalField?: boolean } = {}) {
     const i = track(

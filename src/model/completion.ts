@@ -137,7 +137,8 @@ const tooDeep = (what: string): ParsedCompletion => ({
  * Only when nothing of the answer came through (no visible text, no tool call, no refusal). A filter that cut an
  * answer part-way leaves what came before it, and that is kept as the model's answer with its finish reason, like
  * an answer cut by `length`: the model's own words, and dropping them would drop exactly the answers a filter
- * objects to from the rates.
+ * objects to from the rates. The reader reads such an answer as one cut short (a statement on its cut line is not
+ * read, second thoughts always unsettle it), never as finished.
  */
 function filtered(finishReason: string, choice: any): ParsedCompletion {
   const results = choice?.content_filter_results;

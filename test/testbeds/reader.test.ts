@@ -488,3 +488,32 @@ describe('take-backs inside a sentence, a bare "No — other", citation markers,
     expect(read('{"choice": "Route A"} (see https://example.com/routes/Route-B)')).toBe('Route A');
   });
 });
+
+describe('an answer a content filter cut part-way (reader 2.5.0)', () => {
+  // read as one cut by the token limit: what came before the cut counts, a statement on the cut line does not, and
+  // second thoughts are never settled
+  const cases: Array<[string, 'choice' | 'number']> = [
+    ['{"choice": "Route A"}\n\nTo explain: the rule says', 'choice'],
+    ['{"choice": "Route B"}\nHmm, or maybe {"choice": "Route A"} since', 'choice'],
+    ['{"choice": "Route A"}\nWait, let me double-check. Yes, Route A.', 'choice'],
+    ['So the answer: Route', 'choice'],
+    ['Answer: 9,449,772,', 'number'],
+    ['{"answer": "51"} Wait, let me double-check: 6 × 7 = 42, 42 + 9 = 51. Yes, 51.', 'number'],
+  ];
+  const readAs = (content: string, kind: 'choice' | 'number', finishReason: string) =>
+    kind === 'choice' ? readChoice({ content, reasoning: null, finishReason }, ROUTES) : readAnswer({ content, reasoning: null, finishReason });
+
+  it.each(['content_filter', 'SAFETY', 'guardrail_intervened'])('finish_reason %s reads as length does', (finish) => {
+    for (const [content, kind] of cases) {
+      const cut = readAs(content, kind, 'length');
+      const filtered = readAs(content, kind, finish);
+      expect({ content, choice: filtered.choice, status: filtered.status }).toEqual({ content, choice: cut.choice, status: cut.status });
+      if (cut.rule === 'length') expect(filtered.rule).toBe('content-filter');
+    }
+    // and differently from a finished answer, where the same words settle (a value on the cut line may be cut)
+    expect(readAs(cases[2][0], 'choice', 'stop').choice).toBe('Route A');
+    expect(readAs(cases[2][0], 'choice', finish).choice).toBeNull();
+    expect(readAs(cases[4][0], 'number', 'stop').choice).toBe('9449772');
+    expect(readAs(cases[4][0], 'number', finish)).toMatchObject({ choice: null, status: 'truncated', rule: 'content-filter' });
+  });
+});

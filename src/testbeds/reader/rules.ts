@@ -1,5 +1,6 @@
 // The rules that decide which statement is the answer (docs/methodology.md, "How answers are read"). They prefer
 // "not read" to "misread": a misread moves a rate, an unread answer only shrinks n.
+import { isContentFilterFinish } from '../../lib/finish-reasons.js';
 import type { DecisionStatus, Parse } from '../types.js';
 import type { Context } from './statements.js';
 
@@ -14,6 +15,7 @@ export type ReadRule =
   | 'conflicting-statements'
   | 'unclosed-reasoning'
   | 'length'
+  | 'content-filter'
   | 'refusal'
   | 'discounted-only'
   | 'no-statement'
@@ -254,6 +256,13 @@ const ENDING_TAIL = /^["'`*_}\])\s.!]*$/;
 const PROSE = /[a-z]{2}\W+[a-z]{2}/i;
 
 /**
+ * The answer was cut short: by the token budget (`length`), or part-way by the provider's content filter (the client
+ * keeps what came before the cut as the answer; a filter that withheld it all is a failed call). Either way nobody
+ * knows how it went on: a statement on its cut line may be cut itself, and second thoughts are never settled.
+ */
+const cutShort = (finishReason: string | null | undefined) => finishReason === 'length' || isContentFilterFinish(finishReason);
+
+/**
  * Settles the counted mentions: one value → it; otherwise the final-marked statements if they agree and nothing
  * after them names another value, or the last statement when it ends the visible answer after some prose — and
  * when those explicit rules disagree, nothing is read. A revision after the last counted statement unsettles it.
@@ -273,16 +282,16 @@ export function settle(
   if (REVISION.test(after)) return { value: null, rule: 'conflicting-statements' };
   // second thoughts after the last statement that counts (a discounted restatement after them settles nothing)
   // unsettle it unless the answer's last sentence comes back to the same value ("Wait, let me double-check: … Yes,
-  // 51."); cut off by the token limit, nobody knows where they were going
+  // 51."); cut short, nobody knows where they were going
   const rest = text.slice(last.end, contentEnd);
   const doubt = SECOND_THOUGHTS.exec(rest) ?? MID_TAKEBACK.exec(rest);
-  if (doubt && (finishReason === 'length' || !affirmsAtTheEnd(rest.slice(doubt.index), last.value, valueOf))) {
+  if (doubt && (cutShort(finishReason) || !affirmsAtTheEnd(rest.slice(doubt.index), last.value, valueOf))) {
     return { value: null, rule: 'conflicting-statements' };
   }
   if (laterOtherValue(rest, last.value, valueOf)) return { value: null, rule: 'conflicting-statements' };
-  // cut off by the token limit on the statement's own line: the value itself may be cut ("Answer: 9,449,772,"), or
-  // the sentence was about to take it back
-  if (finishReason === 'length' && !rest.includes('\n')) return null;
+  // cut off (by the token limit or a content filter) on the statement's own line: the value itself may be cut
+  // ("Answer: 9,449,772,"), or the sentence was about to take it back
+  if (cutShort(finishReason) && !rest.includes('\n')) return null;
   if (values.size === 1) {
     const rule = counted.some((m) => m.corrected) ? 'self-correction' : 'single-label';
     return { value: last.value, rule };
@@ -461,6 +470,7 @@ export function tooMany(p: { unclosed: boolean }): Parse {
 export function fallback(text: string, unclosed: boolean, finishReason: string | null | undefined, verdict: Verdict): Parse {
   if (unclosed) return unread('truncated', 'unclosed-reasoning');
   if (finishReason === 'length') return unread('truncated', 'length');
+  if (cutShort(finishReason)) return unread('truncated', 'content-filter');
   if (verdict?.rule === 'conflicting-statements') return unread('ambiguous', 'conflicting-statements');
   if (isRefusal(text)) return unread('refused', 'refusal');
   return unread('unparsed', verdict?.rule ?? 'no-statement');

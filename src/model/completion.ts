@@ -9,6 +9,7 @@
 // - a choice the provider's content filter withheld (finish_reason `content_filter`, or Gemini's SAFETY & co.) may
 //   come without a `message` (Gemini) or with null content (Azure): that is the filter's refusal of this one
 //   prompt, classed `content-filtered` as a 400 from the filter is, neither a broken response nor an empty answer.
+import { parseJsonLenient } from '../lib/json-lenient.js';
 import { isContentFilterFinish } from '../lib/finish-reasons.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../lib/json-depth.js';
 import type { ModelResponse, ToolCall } from '../testbeds/types.js';
@@ -158,7 +159,7 @@ export function parseCompletionJson(text: string): ParsedCompletion {
   if (nestsDeeperThan(text)) return tooDeep('the response');
   let j: any;
   try {
-    j = JSON.parse(text);
+    j = parseJsonLenient(text);
   } catch {
     return { ok: false, message: 'unparsable response body' };
   }
@@ -230,7 +231,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
     if (nestsDeeperThan(data)) return tooDeep('an event of the response stream');
     let j: any;
     try {
-      j = JSON.parse(data);
+      j = parseJsonLenient(data);
     } catch {
       return { ok: false, message: 'unparsable event in the response stream' };
     }

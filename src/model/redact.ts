@@ -70,12 +70,17 @@ export function maskValues(text: string, values: readonly string[]): string {
   return re === null ? text : text.replace(re, REDACTED);
 }
 
+/** Zero-width and other invisible format characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen). */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+
 /**
  * Text from (or about) an endpoint, without that endpoint's API key, header values, a half of a long API key
  * (providers echo masked forms such as "sk-abc...wxyz") or anything that looks like a bearer credential.
  */
 export function redactEndpointText(text: string, t: EndpointSecrets | null): string {
-  return maskValues(text, echoedSecretValues(t)).replace(/Bearer\s+[^\s"',]+/gi, `Bearer ${REDACTED}`).replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
+  // invisible characters between a secret's letters (a zero-width space after each) would hide it from the mask
+  // while a person still reads it: error text loses them first
+  return maskValues(text.replace(INVISIBLE, ''), echoedSecretValues(t)).replace(/Bearer\s+[^\s"',]+/gi, `Bearer ${REDACTED}`).replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
 }
 
 /** The endpoint's secret values, and each half of a long API key (providers echo masked forms such as "sk-abc..."). */

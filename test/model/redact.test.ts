@@ -25,6 +25,13 @@ describe('secrets echoed back in another form', () => {
     });
   }
 
+  it('masks the key in error text with a zero-width character after each of its letters', () => {
+    const hidden = [...KEY].join('\u200b');
+    const text = redactEndpointText(`upstream said: ${hidden}`, { apiKey: KEY, headers: {} });
+    expect(text.replace(/\u200b/g, '')).not.toContain(KEY);
+    expect(text).toBe(`upstream said: ${REDACTED}`);
+  });
+
   it('masks a header value echoed in another letter case, and leaves other text alone', () => {
     const text = maskValues(`x-org: ${HEADER.toLowerCase()}; X-ORG: ${HEADER.toUpperCase()}; the rest stays`, [HEADER]);
     expect(text).toBe(`x-org: ${REDACTED}; X-ORG: ${REDACTED}; the rest stays`);

@@ -168,7 +168,14 @@ function metadataSection(report: Report, meta: HtmlMeta): string {
     ['Endpoint id', s.endpointId],
     ['Model', s.model],
     ['Calls', `${s.calls.total} (retried ${s.calls.retried}, failed ${s.calls.failed})`],
-    ['Tokens', `prompt ${s.calls.promptTokens}, completion ${s.calls.completionTokens}, reasoning ${s.calls.reasoningTokens}`],
+    // no call has an empty prompt: all zeros after calls mean the endpoint reported no usage (or was told not to,
+    // params.streamUsage false), not a run that cost nothing
+    [
+      'Tokens',
+      s.calls.total > s.calls.failed && s.calls.promptTokens + s.calls.completionTokens + s.calls.reasoningTokens === 0
+        ? 'not reported by the endpoint'
+        : `prompt ${s.calls.promptTokens}, completion ${s.calls.completionTokens}, reasoning ${s.calls.reasoningTokens}`,
+    ],
     [
       'Decisions',
       `parsed ${s.decisions.parsed}, unparsed ${s.decisions.unparsed}, ambiguous ${s.decisions.ambiguous ?? 0}, refused ${s.decisions.refused}, truncated ${s.decisions.truncated}, error ${s.decisions.error}`,

@@ -126,6 +126,13 @@ describe('renderReportHtml', () => {
     expect(none).toContain('<strong>No score:</strong>');
   });
 
+  it('says an endpoint that reported no token usage did so, rather than printing a run that cost nothing', () => {
+    const r = structuredClone(report);
+    expect(renderReportHtml(r, {})).toMatch(/<th[^>]*>Tokens<\/th>\s*<td>prompt \d+, completion \d+, reasoning \d+<\/td>/);
+    Object.assign(r.subject.calls, { promptTokens: 0, completionTokens: 0, reasoningTokens: 0 });
+    expect(renderReportHtml(r, {})).toMatch(/<th[^>]*>Tokens<\/th>\s*<td>not reported by the endpoint<\/td>/);
+  });
+
   it('is byte-stable', () => {
     expect(renderReportHtml(report, { createdAt: '2025-01-02T03:04:05Z', endpointName: `My <endpoint>` })).toBe(html);
   });

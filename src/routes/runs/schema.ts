@@ -1,3 +1,4 @@
+import { cursorParam } from '../../http/cursor-param.js';
 import { z } from '@hono/zod-openapi';
 import { RUN_STATUSES } from '../../lib/run-status.js';
 import { ProblemSchema } from '../../http/problem-schema.js';
@@ -142,16 +143,7 @@ export const ListRunsQuery = z.object({
     })
     .openapi({ param: { name: 'suite', in: 'query' }, description: 'Only runs of this suite (`GET /v1/suites`); an unknown suite is 400.', example: 'atp-standard-v2' }),
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–100).', example: 20 }),
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({
-      param: { name: 'cursor', in: 'query' },
-      description:
-        'Opaque cursor from `nextCursor`. The list continues after the run it names, whatever the filters, so pass the same ' +
-        'filters as the page it came from; with other filters start from the first page. Not a runs-list cursor: 400.',
-    }),
+  cursor: cursorParam('run', 'Not a runs-list cursor: 400.'),
 });
 
 const MessageSchema = z
@@ -238,14 +230,5 @@ export const TranscriptQuery = z.object({
   episodeId: z.string().max(100).optional().openapi({ param: { name: 'episodeId', in: 'query' }, description: 'Only this episode.' }),
   arm: z.enum(ARMS).optional().openapi({ param: { name: 'arm', in: 'query' }, description: 'Only treatment or only control episodes (v1 runs have treatment episodes only).', example: 'control' }),
   limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size (1–500); a page may hold fewer calls when they reach the page byte budget.', example: 100 }),
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({
-      param: { name: 'cursor', in: 'query' },
-      description:
-        'Opaque cursor from `nextCursor`. The list continues after the call it names, whatever the filters, so pass the same ' +
-        'filters as the page it came from; with other filters start from the first page. A cursor of another run: 400.',
-    }),
+  cursor: cursorParam('call', 'A cursor of another run: 400.'),
 });

@@ -12,6 +12,7 @@ import { PASS6_BEFORE, PASS6_CORPUS } from './reader-corpus/pass6.js';
 import { PASS7_CORPUS } from './reader-corpus/pass7.js';
 import { PASS8_BEFORE, PASS8_CORPUS, PASS8_KNOWN_MISREADS } from './reader-corpus/pass8.js';
 import { PASS9_BEFORE, PASS9_CORPUS, PASS9_KNOWN_MISREADS } from './reader-corpus/pass9.js';
+import { PASS10_BEFORE, PASS10_CORPUS } from './reader-corpus/pass10.js';
 
 /**
  * The reader before v2 (1.x), measured on this corpus when it was written: it read 216 of 278 answers (77.7 %),
@@ -256,5 +257,24 @@ describe('reader corpus, ninth pass (written against reader 2.4.1, which misread
     const typical = read.filter(({ e }) => e.typical);
     expect(typical.filter(({ e, value }) => value !== null && value !== e.human).map(({ e }) => e.id)).toEqual([]);
     expect(typical.filter(({ e, value }) => value === e.human).length).toBeGreaterThanOrEqual(71);
+  });
+});
+
+describe('reader corpus, tenth pass (typical answers written blind)', () => {
+  const read = readAll(PASS10_CORPUS, (e) => (e.options ? e.options : null));
+
+  it('holds every answer of the pass with unique ids, all typical', () => {
+    expect(PASS10_CORPUS.length).toBe(PASS10_BEFORE.total);
+    expect(new Set(PASS10_CORPUS.map((e) => e.id)).size).toBe(PASS10_CORPUS.length);
+    expect(PASS10_CORPUS.every((e) => e.typical)).toBe(true);
+  });
+
+  it('misreads none, reads every answer exactly as recorded, and more of them than reader 2.4.1 did', () => {
+    expect(read.filter(({ e, value }) => value !== null && value !== e.human).map(({ e }) => e.id)).toEqual([]);
+    expect(read.filter(({ e, value }) => value !== e.choice).map(({ e, parse }) => `${e.id}: ${JSON.stringify(parse)}`)).toEqual([]);
+    expect(read.filter(({ value }) => value !== null).length).toBeGreaterThan(PASS10_BEFORE.readerBeforeRead);
+    const blind = read.filter(({ e }) => e.id.startsWith('a-'));
+    expect(blind.length).toBe(PASS10_BEFORE.blind);
+    expect(blind.filter(({ e, value }) => value === e.human).length / blind.length).toBeGreaterThanOrEqual(0.95);
   });
 });

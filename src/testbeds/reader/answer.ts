@@ -146,20 +146,37 @@ function mentionsOf(text: string): Mention[] | null {
 }
 
 /** A total stated after the answer: "the total is 76", "a total of 76", "the real total is 76", "total 76". */
-const TOTAL_AFTER = /\b(?:total|sum|grand total|result|overall)\b(?: (?:is|comes to|equals|would be|should be|of|=|:))?(?: (?:actually|really|then|now))? ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})/gi;
+const TOTAL_AFTER = /\b(?:total|sum|grand total|result|overall)\b(?: (?:is|comes to|equals|would be|should be|of|=|:))?(?: (?:actually|really|then|now))? ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})/dgi;
 /**
  * Another number offered after the answer as the right one: "the answer is 42", "that makes 76", "it is actually 16",
  * "Correcting myself: 76", "(76 if you count the loose eggs)", "(12 also works)", "✗ → 76", "exact value is 41.67",
  * "应该是 76".
  */
 const OTHER_AFTER =
-  /\b(?:(?:the|my) (?:final |real |actual |correct |right )?answer (?:is|should be)|that makes|which makes|(?:it|that|this)(?:'s| is| was) actually|correcting myself|(?:exact|actual|real|true) (?:value|answer|total|result) is)\b ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})|\(\s*([-+$€£]?\d[\d,.'_]{0,40}) (?:if|also|works|would|when|counting|including)\b|(?:✗|❌|✘)\s*(?:→|->|=>)?\s*([-+$€£]?\d[\d,.'_]{0,40})|应该是\s*([-+$€£]?\d[\d,.'_]{0,40})/gi;
+  /\b(?:(?:the|my) (?:final |real |actual |correct |right )?answer (?:is|should be)|(?:it|that|this)(?:'s| is| was) actually|correcting myself|(?:exact|actual|real|true) (?:value|answer|total|result) is)\b ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})|\b(?:that|which) makes ([-+$€£]?\d[\d,.'_]{0,40})(?=(?: [a-z]+){0,2} ?(?:[.!\n]|$))|\(\s*([-+$€£]?\d[\d,.'_]{0,40}) (?:if|also|works|would|when|counting|including)\b|(?:✗|❌|✘)\s*(?:→|->|=>)?\s*([-+$€£]?\d[\d,.'_]{0,40})|应该是\s*([-+$€£]?\d[\d,.'_]{0,40})/dgi;
 /**
  * An answer stated in prose before the formal one: "The answer is 42.\n\n{"answer": "24"}", "…, so the result is
  * 42." Only these concluding forms: "the total is 1,250" in the working is a step on the way.
  */
-const ANSWER_BEFORE = /\b(?:(?:the|my) (?:final )?answer is|so the (?:answer|result|total) is)\b ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})/gi;
+const ANSWER_BEFORE = /\b(?:(?:the|my) (?:final )?answer is|so the (?:answer|result|total) is)\b ?[:=]? ?(?:\*\*|__)?([-+$€£]?\d[\d,. '_]{0,40})/dgi;
 const MAX_TOTALS = 16;
+
+/** What an expression's last `= N` on its line states ("Total: 24 + 9 = 33" states 33). */
+const RESULT_OF_EXPRESSION = /=\s*([-+$€£]?\d[\d,.'_]*)[^=\n]*$/;
+
+/**
+ * The number stated from `at`: the number there, or, when it only opens an expression ("24 + 9 = 33", "180 km + 15
+ * km = 195"), what the expression comes to on that line; null when neither reads as a number.
+ */
+function numberStated(text: string, at: number): string | null {
+  const line = text.slice(at, at + 400).split(/\n/)[0];
+  const n = leadingNumber(line.slice(0, 80), false);
+  if (n) return n.value;
+  const sentence = line.split(/[.!?](?:\s|$)/)[0];
+  const result = RESULT_OF_EXPRESSION.exec(sentence);
+  const total = result ? leadingNumber(result[1], false) : null;
+  return total?.value ?? null;
+}
 
 /** Whether a number stated by one of `patterns` in `text` differs from `value` (too many such statements count as one). */
 function otherNumber(text: string, value: string, patterns: RegExp[]): boolean {
@@ -170,8 +187,9 @@ function otherNumber(text: string, value: string, patterns: RegExp[]): boolean {
       // the service's feedback echoed ("You said the answer is 4410") is not the model's own
       const sentence = text.slice(Math.max(0, m.index! - CORRECTION_LOOKBEHIND), m.index!).split(/[.!?\n]\s/).pop()!;
       if (ECHOED_FEEDBACK.test(sentence)) continue;
-      const n = leadingNumber(m.slice(1).find((g) => g !== undefined)!, false);
-      if (n && n.value !== value) return true;
+      const group = m.indices!.findIndex((span, k) => k > 0 && span !== undefined);
+      const n = numberStated(text, m.indices![group][0]);
+      if (n !== null && n !== value) return true;
     }
   }
   return false;

@@ -279,7 +279,7 @@ export function settle(
   const values = new Set(counted.map((m) => m.value));
   const last = counted[counted.length - 1];
   const after = text.slice(mentions[mentions.length - 1].end, contentEnd);
-  if (REVISION.test(after)) return { value: null, rule: 'conflicting-statements' };
+  if (revises(after, last.value, valueOf)) return { value: null, rule: 'conflicting-statements' };
   // second thoughts after the last statement that counts (a discounted restatement after them settles nothing)
   // unsettle it unless the answer's last sentence comes back to the same value ("Wait, let me double-check: … Yes,
   // 51."); cut short, nobody knows where they were going
@@ -315,6 +315,45 @@ export function settle(
   // words that introduce those keeps up (reader 2.2.0).
   if (ending !== null && last.final && finals.size > 1) return { value: ending, rule: 'ends-answer' };
   return { value: null, rule: 'conflicting-statements' };
+}
+
+/** Revision words looked at after the answer: bounds the work on hostile text. */
+const MAX_REVISIONS = 16;
+
+/**
+ * Whether a revision after the answer takes it back. One whose sentence names the answer's own value and no other
+ * ("Switching to blue." after `{"choice": "press blue"}`, "so I'm switching back to Route A this round") confirms it,
+ * and so does a switch only supposed ("switching to the QR code system would raise my bonus, but …"); any other — naming
+ * another value, or none ("so I'm switching.") — leaves the answer unread.
+ */
+function revises(after: string, value: string, valueOf: (text: string) => string | null): boolean {
+  const re = new RegExp(REVISION.source, 'gi');
+  let looked = 0;
+  for (let m = re.exec(after); m !== null; m = re.exec(after)) {
+    if (++looked > MAX_REVISIONS) return true;
+    const sentence = after.slice(m.index, m.index + LATER_SPAN).split(/[.!?\n](?:\s|$)/)[0];
+    // "switching to X would raise my bonus": a supposition about X, when `would` follows in the same clause and what
+    // follows names no other value ("… would be wiser, so Route A" chooses it)
+    const supposed = /^(?:switch|chang)\w* (?:it |that )?to [^,;:—–]{1,60}?\bwould\b/i.exec(sentence);
+    if (supposed && [...valuesNamed(sentence.slice(supposed[0].length), valueOf)].every((v) => v === value)) continue;
+    const named = valuesNamed(sentence, valueOf);
+    if (named.size === 1 && named.has(value)) continue;
+    return true;
+  }
+  return false;
+}
+
+/** The values (labels or numbers) that runs of 1–6 words in `span` name. */
+function valuesNamed(span: string, valueOf: (text: string) => string | null): Set<string> {
+  const words = span.split(/\s+/).map((w) => w.replace(/^["'`*_(\[{]+|["'`*_,;:)\]}]+$/g, '')).filter(Boolean);
+  const out = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    for (let n = 1; n <= 6 && i + n <= words.length; n++) {
+      const v = valueOf(words.slice(i, i + n).join(' '));
+      if (v !== null) out.add(v);
+    }
+  }
+  return out;
 }
 
 /**
@@ -369,13 +408,7 @@ function laterOtherValue(rest: string, value: string, valueOf: (text: string) =>
 
 /** Whether some run of 1–6 words in `span` is a value other than `value` (a label, or a number). */
 function namesOtherValue(span: string, value: string, valueOf: (text: string) => string | null): boolean {
-  const words = span.split(/\s+/).map((w) => w.replace(/^["'`*_(\[{]+|["'`*_,;:)\]}]+$/g, '')).filter(Boolean);
-  for (let i = 0; i < words.length; i++) {
-    for (let n = 1; n <= 6 && i + n <= words.length; n++) {
-      const v = valueOf(words.slice(i, i + n).join(' '));
-      if (v !== null && v !== value) return true;
-    }
-  }
+  for (const v of valuesNamed(span, valueOf)) if (v !== value) return true;
   return false;
 }
 

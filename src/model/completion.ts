@@ -154,6 +154,10 @@ function filtered(finishReason: string, choice: any): ParsedCompletion {
   return { ok: false, kind: 'content-filtered', message: `the provider's content filter withheld the answer (finish_reason ${finishReason}${which})` };
 }
 
+/** Whether the content filter withheld the whole answer: its finish reason, and nothing visible came through. */
+const withheld = (finishReason: string | null, content: string | null, toolCalls: ToolCall[], refusal: string | null): boolean =>
+  isContentFilterFinish(finishReason) && !content?.trim() && toolCalls.length === 0 && refusal === null;
+
 /** Parses a non-streamed 200 body. */
 export function parseCompletionJson(text: string): ParsedCompletion {
   if (nestsDeeperThan(text)) return tooDeep('the response');
@@ -190,7 +194,7 @@ export function parseCompletionJson(text: string): ParsedCompletion {
   const { text: content, thinking } = splitContent(msg.content);
   const refusal = keptRefusal(msg.refusal);
   const toolCalls = normaliseToolCalls(msg.tool_calls);
-  if (isContentFilterFinish(finishReason) && !content?.trim() && toolCalls.length === 0 && refusal === null) return filtered(finishReason!, choice);
+  if (withheld(finishReason, content, toolCalls, refusal)) return filtered(finishReason!, choice);
   return {
     ok: true,
     response: {
@@ -277,9 +281,7 @@ export function parseCompletionStream(text: string): ParsedCompletion {
     [...tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } })),
   );
   const kept = keptRefusal(refusal);
-  if (isContentFilterFinish(finishReason) && !(sawContent && content.trim()) && toolCalls.length === 0 && kept === null) {
-    return filtered(finishReason!, finishedBy);
-  }
+  if (withheld(finishReason, sawContent ? content : null, toolCalls, kept)) return filtered(finishReason!, finishedBy);
   return {
     ok: true,
     response: {

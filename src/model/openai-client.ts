@@ -108,7 +108,7 @@ export function rateLimitResetMs(headers: Headers | undefined | null, now = Date
   const reset = headers?.get('x-ratelimit-reset')?.trim();
   if (reset && /^\d+(\.\d+)?$/.test(reset)) {
     const n = Number(reset);
-    waits.push(n > 1e12 ? n - now : n > 1e9 ? n * 1000 - now : n * 1000);
+    waits.push(resetWaitMs(n, now));
   }
   for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
     const w = durationMs(headers?.get(name));
@@ -145,9 +145,11 @@ export function bodyRetryMs(raw: string | null | undefined, now = Date.now()): n
   if (delay) return Math.round(Number(delay[1]) * 1000);
   const reset = /"x-ratelimit-reset"\s*:\s*"?(\d{10,13})"?/i.exec(head);
   if (!reset) return null;
-  const n = Number(reset[1]);
-  return Math.max(0, Math.round(n > 1e12 ? n - now : n * 1000 - now));
+  return Math.max(0, Math.round(resetWaitMs(Number(reset[1]), now)));
 }
+
+/** A rate limit's reset as a number: epoch milliseconds, epoch seconds, or seconds from now (by its size). */
+const resetWaitMs = (n: number, now: number): number => (n > 1e12 ? n - now : n > 1e9 ? n * 1000 - now : n * 1000);
 
 /** A quota of zero (Gemini's "limit: 0" for a model the plan does not cover): no wait clears it. */
 const ZERO_QUOTA = /\blimit: 0\b|"quotaValue"\s*:\s*"0"/;

@@ -5,6 +5,7 @@
 //
 // Scoped to the endpoint that owns the secrets: another tenant's header values never mask anything here, so no
 // tenant can blank out words in someone else's text (or in the operator's logs).
+import { INVISIBLE } from '../lib/invisible.js';
 import { escapeRegExp } from '../lib/regexp.js';
 import type { ModelResponse } from '../testbeds/types.js';
 import type { EndpointTarget } from './types.js';
@@ -69,9 +70,6 @@ export function maskValues(text: string, values: readonly string[]): string {
   const re = maskFor(values);
   return re === null ? text : text.replace(re, REDACTED);
 }
-
-/** Zero-width and other invisible format characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen). */
-const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
 
 /**
  * Text from (or about) an endpoint, without that endpoint's API key, header values, a half of a long API key

@@ -221,7 +221,6 @@ export function createGuardedFetch(opts: GuardedFetchOptions): GuardedFetch {
         if (decoder) {
           resHeaders.delete('content-encoding');
           resHeaders.delete('content-length');
-          res.on('error', (err) => abortWith(err));
           decoder.on('error', (err) => abortWith(Object.assign(new Error(`the compressed response body could not be decoded: ${err.message}`), { cause: err })));
           res.pipe(decoder);
         }
@@ -240,7 +239,7 @@ export function createGuardedFetch(opts: GuardedFetchOptions): GuardedFetch {
             );
           }
         });
-        if (!decoder) res.on('error', (err) => abortWith(err));
+        res.on('error', (err) => abortWith(err));
         source.on('end', () => {
           if (!settled) respond(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
         });

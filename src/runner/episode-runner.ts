@@ -289,13 +289,8 @@ function callRow(deps: Deps, st: EpisodeState, { pending, result }: StepResult, 
 async function persistStep(ctx: EpisodeContext, st: EpisodeState, results: StepResult[], sent: Map<number, SentPrompt>): Promise<EpisodeOutcome | null> {
   const { deps } = ctx;
   const { ep } = st;
-  // every row is built before `sent` moves on: a step's prompts are stored relative to the previous step's; each
-  // answer is read in its own loop turn
-  const built: ReturnType<typeof callRow>[] = [];
-  for (const r of results) {
-    await ctx.turn(r.result.ok ? (r.result.response.content?.length ?? 0) + (r.result.response.reasoning?.length ?? 0) : 0);
-    built.push(callRow(deps, st, r, sent));
-  }
+  // every row is built before `sent` moves on: a step's prompts are stored relative to the previous step's
+  const built = await buildRows(ctx, st, results, sent);
   const inserted = await ctx.writer.write(built.map((b) => b.row));
   if (!inserted) {
     // another worker persisted this step first: it holds the episode now
@@ -322,12 +317,17 @@ async function persistStep(ctx: EpisodeContext, st: EpisodeState, results: StepR
  */
 async function persistFinished(ctx: EpisodeContext, st: EpisodeState, results: StepResult[], sent: Map<number, SentPrompt>): Promise<void> {
   const finished = results.filter((r) => r.result.ok || r.result.kind !== 'cancelled');
-  const rows: CallRow[] = [];
-  for (const r of finished) {
+  await ctx.writer.write((await buildRows(ctx, st, finished, sent)).map((b) => b.row));
+}
+
+/** The rows (and history records) of a step's calls, each answer read in its own loop turn. */
+async function buildRows(ctx: EpisodeContext, st: EpisodeState, results: StepResult[], sent: Map<number, SentPrompt>) {
+  const built: ReturnType<typeof callRow>[] = [];
+  for (const r of results) {
     await ctx.turn(r.result.ok ? (r.result.response.content?.length ?? 0) + (r.result.response.reasoning?.length ?? 0) : 0);
-    rows.push(callRow(ctx.deps, st, r, sent).row);
+    built.push(callRow(ctx.deps, st, r, sent));
   }
-  await ctx.writer.write(rows);
+  return built;
 }
 
 /** About how many characters a request serialises to (its messages' text), to weigh it for the turnstile. */

@@ -219,7 +219,7 @@ export type Verdict = { value: string; rule: ReadRule } | { value: null; rule: '
 const UNDECIDED = /\b(?:can(?:no|')t decide|cannot choose|can't choose|undecided|torn between|not sure which|both (?:options|choices) (?:have|are|seem))\b/i;
 /** A revision after a statement: it no longer stands ("I'll keep my money this time instead."). */
 const REVISION =
-  /\b(?:switch(?:ing|ed)? (?:to|back)|chang(?:e|ed|ing) (?:it |that )?to|change of plan|let me revise|meant to (?:type|write|say|put|pick|choose)|i'?m switching|reconsider(?:ing|ed)?|chang(?:e|ed|ing) my (?:mind|answer|choice|decision)|on (?:second thought|reflection)|i take (?:that|it) back|i retract)\b|\binstead\W*$/i;
+  /\b(?:switch(?:ing|ed)? (?:to|back)|chang(?:e|ed|ing) (?:it |that )?to|change of plan|let me revise|meant to (?:type|write|say|put|pick|choose)|i'?m switching|reconsider(?:ing|ed)?|chang(?:e|ed|ing) my (?:mind|answer|choice|decision)|on (?:second thought|reflection)|i take (?:that|it) back|i retract)\b|\binstead\W*$/gi;
 /**
  * A sentence after the last statement that opens by stopping to think again ("Wait, the sister is 9 years older",
  * "Hold on — I forgot the loose eggs", "Hmm, thinking about it more", "^ Ignore that"): what follows may revise it,
@@ -327,7 +327,8 @@ const MAX_REVISIONS = 16;
  * another value, or none ("so I'm switching.") — leaves the answer unread.
  */
 function revises(after: string, value: string, valueOf: (text: string) => string | null): boolean {
-  const re = new RegExp(REVISION.source, 'gi');
+  const re = REVISION;
+  re.lastIndex = 0;
   let looked = 0;
   for (let m = re.exec(after); m !== null; m = re.exec(after)) {
     if (++looked > MAX_REVISIONS) return true;

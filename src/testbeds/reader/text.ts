@@ -2,6 +2,7 @@
 // Everything here is a single left-to-right pass (or a regex without nested quantifiers): a hostile answer of
 // megabytes must cost milliseconds, because the reader runs inside the worker's event loop.
 
+import { INVISIBLE_CODES } from '../../lib/invisible.js';
 const MAX_TAGS = 256;
 
 /**
@@ -181,7 +182,7 @@ const CANONICAL = (() => {
   for (const c of [0x2212, 0x2e3a, 0x2e3b, 0xfe58, 0xfe63, 0xff0d]) set(c, 0x2d);
   set(0x2044, 0x2f); // fraction slash (`½` is `1⁄2` after NFKC): `3½` must not read as 31
   for (let c = 0x2010; c <= 0x2015; c++) set(c, 0x2d);
-  for (const c of [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0xad]) set(c, DROP);
+  for (const c of INVISIBLE_CODES) set(c, DROP);
   for (const c of [0x201c, 0x201d, 0x201e, 0x201f, 0x2033, 0xab, 0xbb]) set(c, 0x22);
   for (const c of [0x2018, 0x2019, 0x201a, 0x201b, 0x2032]) set(c, 0x27);
   return t;
